@@ -1,0 +1,29 @@
+#pragma once
+// Every `promdir` subcommand is one function in its own cmd_<name>.cpp,
+// listed in the table in main.cpp. Arguments exclude the program and the
+// subcommand name. Exit codes: 0 fine, 1 problems found, 2 usage/path error.
+
+#include <string>
+#include <vector>
+
+namespace promdir::cli {
+
+using Args = std::vector<std::string>;
+
+struct Command
+{
+    const char *name;
+    const char *summary;
+    int (*run)(const Args &args);
+};
+
+int runRender(const Args &args);
+int runInspect(const Args &args);
+
+// Shared helpers (common.cpp).
+// PATH argument or $PROMETHEUS_MULTIPROC_DIR (or the old lower-case name).
+std::string defaultPath();
+// Prints "promdir <cmd>: <message>" on stderr.
+void printError(const std::string &command, const std::string &message);
+
+} // namespace promdir::cli

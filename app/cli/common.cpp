@@ -1,0 +1,22 @@
+#include "commands.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace promdir::cli {
+
+std::string defaultPath()
+{
+    if (const char *p = std::getenv("PROMETHEUS_MULTIPROC_DIR"); p && *p)
+        return p;
+    if (const char *p = std::getenv("prometheus_multiproc_dir"); p && *p)
+        return p;
+    return {};
+}
+
+void printError(const std::string &command, const std::string &message)
+{
+    std::fprintf(stderr, "promdir %s: %s\n", command.c_str(), message.c_str());
+}
+
+} // namespace promdir::cli

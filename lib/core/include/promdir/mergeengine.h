@@ -1,0 +1,63 @@
+#pragma once
+// A merge with memory: keeps each file's parsed result keyed by its identity
+// and state, re-reads only files that changed, and merges. The exporter, the
+// watcher and the CLI all go through it.
+
+#include "promdir/directory.h"
+
+#include <chrono>
+#include <mutex>
+
+namespace promdir {
+
+struct MergeStats
+{
+    std::size_t filesListed = 0;
+    std::size_t filesRead = 0;    // parsed this time
+    std::size_t filesReused = 0;  // unchanged, parsed result kept
+    std::chrono::microseconds loadTime{0};
+    std::chrono::microseconds mergeTime{0};
+};
+
+// One immutable result; share it freely between threads.
+struct MergeResult
+{
+    LoadResult load;
+    std::vector<MetricFamily> families;
+    MergeOptions options;
+    MergeStats stats;
+};
+
+struct MergeEngineOptions
+{
+    MergeOptions merge;
+    LoadOptions load;
+};
+
+class MergeEngine
+{
+public:
+    explicit MergeEngine(std::filesystem::path path, MergeEngineOptions options = {});
+    ~MergeEngine();
+    MergeEngine(const MergeEngine &) = delete;
+    MergeEngine &operator=(const MergeEngine &) = delete;
+
+    const std::filesystem::path &path() const { return m_path; }
+
+    // Looks at the source again and merges. Safe to call from any thread;
+    // concurrent calls are serialised.
+    std::shared_ptr<const MergeResult> refresh();
+
+    // The last result, or null before the first refresh.
+    std::shared_ptr<const MergeResult> last() const;
+
+private:
+    struct Cache;
+    std::filesystem::path m_path;
+    MergeEngineOptions m_options;
+    mutable std::mutex m_mutex;
+    std::unique_ptr<Cache> m_cache;
+    std::shared_ptr<const MergeResult> m_last;
+};
+
+} // namespace promdir

@@ -1,0 +1,87 @@
+#pragma once
+// Reads one .db file of any format generation (spec sections 2-3).
+// Never throws on bad input: every problem becomes a Problem with the file
+// and byte offset, and everything readable is still returned.
+
+#include "promdir/filename.h"
+#include "promdir/key.h"
+
+#include <filesystem>
+#include <memory>
+
+namespace promdir {
+
+struct Entry
+{
+    std::uint64_t offset = 0;      // of the entry's length field
+    std::shared_ptr<const Key> key; // parsed key (shared between equal keys)
+    std::string rawKey;            // exact key bytes as stored
+    double value = 0.0;
+    double timestamp = 0.0;        // 0.0 for generations 1-3
+};
+
+// What identifies a file's state on disk, to tell whether it changed.
+struct FileStamp
+{
+    std::uint64_t device = 0;
+    std::uint64_t inode = 0;
+    std::uint64_t size = 0;
+    std::int64_t mtimeNs = 0;
+    bool operator==(const FileStamp &) const = default;
+};
+
+struct ParsedFile
+{
+    std::string path;        // as given (or archive member path)
+    std::string name;        // base name, used for ordering and type
+    FileName fileName;       // what the name says
+    int generation = 0;      // 1..4; 0 when unknown or empty
+    std::uint64_t size = 0;  // bytes of the file (or member)
+    std::int64_t used = 0;   // header's `used` as stored
+    std::vector<Entry> entries;
+    std::vector<Problem> problems;
+    FileStamp stamp;         // zero for in-memory data
+    std::uint64_t contentHash = 0; // hash of the used bytes (FNV-1a)
+
+    bool ok() const { return problems.empty(); }
+};
+
+// Shares parsed keys between files: a label set seen in a thousand files is
+// parsed once. Thread-safe.
+class KeyInterner
+{
+public:
+    KeyInterner();
+    ~KeyInterner();
+    // The parsed key for these exact bytes, parsing on first sight.
+    // Returns null and fills `error` when the key does not parse.
+    std::shared_ptr<const Key> intern(std::string_view raw, KeyParseResult *error);
+    std::size_t size() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_d;
+};
+
+struct ReadOptions
+{
+    KeyInterner *interner = nullptr; // optional
+
+    // Re-read until two reads agree, so a concurrent writer cannot tear
+    // a value+timestamp pair (spec section 2).
+    bool verifyStable = true;
+    int maxAttempts = 8;
+};
+
+// Reads a file from disk.
+ParsedFile readFile(const std::filesystem::path &path, const ReadOptions &options = {});
+// Reads a file again: when its bytes equal those `previous` was parsed
+// from, returns `previous` itself (the parse is kept), else a new result.
+std::shared_ptr<const ParsedFile> rereadFile(const std::filesystem::path &path,
+                                             const std::shared_ptr<const ParsedFile> &previous,
+                                             const ReadOptions &options = {});
+
+// Parses bytes already in memory (archive members, tests). `path` names them.
+ParsedFile readBytes(std::string path, std::string_view bytes, const ReadOptions &options = {});
+
+} // namespace promdir

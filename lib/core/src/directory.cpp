@@ -1,0 +1,131 @@
+#include "promdir/directory.h"
+#include "directory_p.h"
+
+#include <algorithm>
+
+#include <system_error>
+
+namespace promdir {
+
+namespace fs = std::filesystem;
+
+std::vector<Problem> LoadResult::allProblems() const
+{
+    std::vector<Problem> all = problems;
+    for (const auto &f : files)
+        all.insert(all.end(), f->problems.begin(), f->problems.end());
+    return all;
+}
+
+namespace {
+
+struct Listing
+{
+    std::vector<fs::path> dbFiles; // sorted by name
+    std::vector<Problem> problems;
+    std::string error;
+};
+
+// What the reference's glob("*.db") would see, plus what it would not.
+Listing listDirectory(const fs::path &dir)
+{
+    Listing l;
+    std::error_code ec;
+    fs::directory_iterator it(dir, ec);
+    if (ec) {
+        l.error = dir.string() + ": " + ec.message();
+        return l;
+    }
+    for (; it != fs::directory_iterator(); it.increment(ec)) {
+        if (ec) {
+            l.problems.push_back({dir.string(), 0, ProblemKind::Unreadable, "listing failed: " + ec.message()});
+            break;
+        }
+        const fs::path &p = it->path();
+        const std::string name = p.filename().string();
+        std::error_code sec;
+        const bool isDir = it->is_directory(sec);
+        if (!name.ends_with(".db") || name.starts_with(".")) {
+            l.problems.push_back({p.string(), 0, ProblemKind::ForeignFile,
+                                  isDir ? "sub-folder ignored (the directory is not read recursively)"
+                                        : "not a metrics file (*.db); ignored"});
+            continue;
+        }
+        l.dbFiles.push_back(p);
+    }
+    std::sort(l.dbFiles.begin(), l.dbFiles.end(),
+              [](const fs::path &a, const fs::path &b) { return a.filename().string() < b.filename().string(); });
+    return l;
+}
+
+} // namespace
+
+// A *.db file whose name the reference would not understand is reported
+// and not merged; it is not parsed (it is often an SQLite file).
+namespace {
+std::shared_ptr<const ParsedFile> loadOne(const fs::path &p, const std::shared_ptr<const ParsedFile> &previous,
+                                          const LoadOptions &options)
+{
+    const FileName fn = parseFileName(p.filename().string());
+    if (!fn.valid) {
+        auto f = std::make_shared<ParsedFile>();
+        f->path = p.string();
+        f->name = p.filename().string();
+        f->fileName = fn;
+        std::error_code ec;
+        f->size = fs::is_regular_file(p, ec) ? fs::file_size(p, ec) : 0;
+        const bool dir = fs::is_directory(p, ec);
+        f->problems.push_back({f->path, 0, ProblemKind::ForeignFile,
+                               dir ? "is a folder, not a metrics file"
+                                   : "not a metrics file name (" + fn.reason + "); not merged"});
+        return f;
+    }
+    return rereadFile(p, previous, options.read);
+}
+
+} // namespace
+
+LoadResult loadDirectoryWith(const fs::path &dir, const LoadOptions &options,
+                             const std::function<std::shared_ptr<const ParsedFile>(const fs::path &)> &previous)
+{
+    LoadResult r;
+    std::error_code ec;
+    if (!fs::exists(dir, ec)) {
+        r.error = dir.string() + ": no such directory";
+        return r;
+    }
+    if (!fs::is_directory(dir, ec)) {
+        r.error = dir.string() + ": not a directory";
+        return r;
+    }
+    Listing l = listDirectory(dir);
+    if (!l.error.empty()) {
+        r.error = l.error;
+        return r;
+    }
+    r.problems = std::move(l.problems);
+    r.files.reserve(l.dbFiles.size());
+    for (const auto &p : l.dbFiles) {
+        auto f = loadOne(p, previous ? previous(p) : nullptr, options);
+        // A live gauge file removed by mark_process_dead between listing
+        // and reading is skipped silently, as the reference does.
+        if (!f->problems.empty() && f->problems.front().kind == ProblemKind::Vanished && f->fileName.valid
+            && f->fileName.type == MetricType::Gauge && isLiveMode(f->fileName.mode))
+            continue;
+        r.files.push_back(std::move(f));
+    }
+    r.ok = true;
+    return r;
+}
+
+LoadResult loadDirectory(const fs::path &dir, const LoadOptions &options)
+{
+    return loadDirectoryWith(dir, options, {});
+}
+
+LoadResult loadPath(const fs::path &path, const LoadOptions &options)
+{
+    return loadDirectory(path, options);
+}
+
+} // namespace promdir

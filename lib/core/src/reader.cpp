@@ -1,0 +1,459 @@
+#include "promdir/reader.h"
+
+#include "promdir/json.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <mutex>
+#include <tuple>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <unordered_map>
+
+namespace promdir {
+
+// ---------------------------------------------------------------- interner
+
+struct KeyInterner::Impl
+{
+    mutable std::mutex mutex;
+    std::unordered_map<std::string, std::shared_ptr<const Key>> keys;
+};
+
+KeyInterner::KeyInterner() : m_d(std::make_unique<Impl>()) {}
+KeyInterner::~KeyInterner() = default;
+
+std::shared_ptr<const Key> KeyInterner::intern(std::string_view raw, KeyParseResult *error)
+{
+    {
+        std::lock_guard lock(m_d->mutex);
+        auto it = m_d->keys.find(std::string(raw));
+        if (it != m_d->keys.end())
+            return it->second;
+    }
+    auto parsed = parseKey(raw);
+    if (!parsed.ok) {
+        if (error)
+            *error = std::move(parsed);
+        return nullptr;
+    }
+    auto key = std::make_shared<const Key>(std::move(parsed.key));
+    std::lock_guard lock(m_d->mutex);
+    return m_d->keys.emplace(std::string(raw), std::move(key)).first->second;
+}
+
+std::size_t KeyInterner::size() const
+{
+    std::lock_guard lock(m_d->mutex);
+    return m_d->keys.size();
+}
+
+// ---------------------------------------------------------------- parsing
+
+namespace {
+
+constexpr std::size_t kHeader = 8;
+
+std::int32_t readInt32(std::string_view b, std::size_t pos)
+{
+    std::int32_t v;
+    std::memcpy(&v, b.data() + pos, 4);
+    return v;
+}
+
+double readDouble(std::string_view b, std::size_t pos)
+{
+    double v;
+    std::memcpy(&v, b.data() + pos, 8);
+    return v;
+}
+
+struct Frame
+{
+    std::size_t offset;   // entry start
+    std::size_t keyLen;
+    std::size_t valueOffset;
+};
+
+struct Walk
+{
+    std::vector<Frame> frames;
+    bool complete = false; // ended exactly at the limit
+    std::size_t errorOffset = 0;
+    ProblemKind errorKind = ProblemKind::Truncated;
+    std::string error;
+};
+
+// Frames entries with a value stride of 8 (generations 1-3) or 16 (4).
+Walk walk(std::string_view b, std::size_t limit, std::size_t stride, std::int64_t used)
+{
+    Walk w;
+    std::size_t pos = kHeader;
+    const std::string limitWord = limit < static_cast<std::uint64_t>(used) ? "the end of the data" : "used (" + std::to_string(used) + ")";
+    while (pos < limit) {
+        if (pos + 4 > limit) {
+            w.errorOffset = pos;
+            w.errorKind = ProblemKind::Truncated;
+            w.error = "entry header runs past " + limitWord;
+            return w;
+        }
+        const std::int32_t len = readInt32(b, pos);
+        if (len < 0) {
+            w.errorOffset = pos;
+            w.errorKind = ProblemKind::BadKeyLength;
+            w.error = "negative key length " + std::to_string(len);
+            return w;
+        }
+        const std::size_t keyLen = static_cast<std::size_t>(len);
+        if (pos + 4 + keyLen > limit) {
+            w.errorOffset = pos;
+            w.errorKind = ProblemKind::BadKeyLength;
+            w.error = "key length " + std::to_string(len) + " runs past " + limitWord
+                      + " (read beyond file size; the file is corrupted or truncated)";
+            return w;
+        }
+        const std::size_t padded = keyLen + (8 - (keyLen + 4) % 8);
+        const std::size_t valueOffset = pos + 4 + padded;
+        if (valueOffset + stride > limit) {
+            w.errorOffset = pos;
+            w.errorKind = ProblemKind::Truncated;
+            w.error = "value of the entry runs past " + limitWord;
+            return w;
+        }
+        w.frames.push_back({pos, keyLen, valueOffset});
+        pos = valueOffset + stride;
+    }
+    w.complete = true;
+    return w;
+}
+
+struct KeyCheck
+{
+    std::shared_ptr<const Key> key;
+    Problem problem; // when !key
+};
+
+KeyCheck checkKey(const std::string &path, std::string_view b, const Frame &f, KeyInterner *interner)
+{
+    KeyCheck c;
+    const std::string_view raw = b.substr(f.offset + 4, f.keyLen);
+    const std::size_t bad = json::findInvalidUtf8(raw);
+    if (bad != std::string_view::npos) {
+        c.problem = {path, f.offset + 4 + bad, ProblemKind::BadUtf8, "key is not valid UTF-8 (entry at offset " + std::to_string(f.offset) + ")"};
+        return c;
+    }
+    KeyParseResult err;
+    if (interner) {
+        c.key = interner->intern(raw, &err);
+    } else {
+        auto r = parseKey(raw);
+        if (r.ok)
+            c.key = std::make_shared<const Key>(std::move(r.key));
+        else
+            err = std::move(r);
+    }
+    if (!c.key) {
+        c.problem = {path, f.offset + 4 + err.errorOffset, err.kind,
+                     err.error + " (entry at offset " + std::to_string(f.offset) + ")"};
+    }
+    return c;
+}
+
+std::uint64_t fnv1a(std::string_view b)
+{
+    std::uint64_t h = 1469598103934665603ull;
+    for (unsigned char c : b) {
+        h ^= c;
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+// Parses the bytes of one file into `f` (path, name, size already set).
+void parseInto(ParsedFile &f, std::string_view b, const ReadOptions &options)
+{
+    if (b.empty()) {
+        f.problems.push_back({f.path, 0, ProblemKind::Empty, "file is empty (0 bytes)"});
+        return;
+    }
+    if (b.size() < kHeader) {
+        f.problems.push_back({f.path, 0, ProblemKind::BadHeader,
+                              "file is " + std::to_string(b.size()) + " bytes, shorter than the 8-byte header"});
+        return;
+    }
+    const std::int32_t used = readInt32(b, 0);
+    f.used = used;
+    if (used == 0)
+        return; // created, header not written yet: the reference reads nothing
+    if (used < static_cast<std::int32_t>(kHeader)) {
+        f.problems.push_back({f.path, 0, ProblemKind::BadHeader,
+                              "used is " + std::to_string(used) + ", smaller than the 8-byte header"});
+        return;
+    }
+    if (used % 8 != 0)
+        f.problems.push_back({f.path, 0, ProblemKind::BadHeader,
+                              "used is " + std::to_string(used) + ", not a multiple of 8"});
+    std::size_t limit = static_cast<std::size_t>(used);
+    if (limit > b.size()) {
+        f.problems.push_back({f.path, 0, ProblemKind::Truncated,
+                              "used is " + std::to_string(used) + " but the file has only "
+                                  + std::to_string(b.size()) + " bytes"});
+        limit = b.size();
+    }
+    f.contentHash = fnv1a(b.substr(0, limit));
+    if (limit == kHeader)
+        return;
+
+    // Which stride frames the file exactly, with keys that parse?
+    Walk w16 = walk(b, limit, 16, used);
+    std::vector<KeyCheck> keys;
+    auto checkAll = [&](const Walk &w) {
+        std::vector<KeyCheck> out;
+        out.reserve(w.frames.size());
+        for (const auto &fr : w.frames)
+            out.push_back(checkKey(f.path, b, fr, options.interner));
+        return out;
+    };
+    auto allShape3 = [](const std::vector<KeyCheck> &ks) {
+        for (const auto &k : ks)
+            if (!k.key || k.key->shape != 3)
+                return false;
+        return true;
+    };
+    auto goodCount = [](const std::vector<KeyCheck> &ks) {
+        std::size_t n = 0;
+        for (const auto &k : ks)
+            n += k.key ? 1 : 0;
+        return n;
+    };
+
+    // Stride 16 (generation 4) when it frames the file exactly with
+    // current-shape keys; else whichever stride explains more of the file.
+    const Walk *chosen = nullptr;
+    std::size_t stride = 16;
+    std::vector<KeyCheck> keys16;
+    if (w16.complete) {
+        keys16 = checkAll(w16);
+        if (allShape3(keys16)) {
+            chosen = &w16;
+            keys = std::move(keys16);
+        }
+    }
+    if (!chosen) {
+        if (!w16.complete)
+            keys16 = checkAll(w16);
+        Walk w8 = walk(b, limit, 8, used);
+        std::vector<KeyCheck> keys8 = checkAll(w8);
+        auto score = [&](const Walk &w, const std::vector<KeyCheck> &ks) {
+            // Complete framing first, then keys that parse, then fewer bad ones.
+            return std::tuple(w.complete && goodCount(ks) == ks.size(), w.complete, goodCount(ks));
+        };
+        if (score(w8, keys8) > score(w16, keys16)) {
+            w16 = std::move(w8);
+            stride = 8;
+            keys = std::move(keys8);
+        } else {
+            keys = std::move(keys16);
+        }
+        chosen = &w16;
+    }
+
+    int shapes[4] = {0, 0, 0, 0};
+    f.entries.reserve(chosen->frames.size());
+    for (std::size_t i = 0; i < chosen->frames.size(); ++i) {
+        const Frame &fr = chosen->frames[i];
+        KeyCheck &kc = keys[i];
+        if (!kc.key) {
+            f.problems.push_back(std::move(kc.problem));
+            continue;
+        }
+        ++shapes[kc.key->shape];
+        Entry e;
+        e.offset = fr.offset;
+        e.rawKey = std::string(b.substr(fr.offset + 4, fr.keyLen));
+        e.key = std::move(kc.key);
+        e.value = readDouble(b, fr.valueOffset);
+        e.timestamp = stride == 16 ? readDouble(b, fr.valueOffset + 8) : 0.0;
+        f.entries.push_back(std::move(e));
+    }
+    if (!chosen->complete)
+        f.problems.push_back({f.path, chosen->errorOffset, chosen->errorKind, chosen->error});
+
+    if (stride == 16) {
+        f.generation = 4;
+    } else {
+        const int kinds = (shapes[1] > 0) + (shapes[2] > 0) + (shapes[3] > 0);
+        f.generation = shapes[3] ? 3 : shapes[2] ? 2 : shapes[1] ? 1 : 0;
+        if (kinds > 1)
+            f.problems.push_back({f.path, kHeader, ProblemKind::MixedGeneration,
+                                  "keys of different format generations in one file"});
+    }
+}
+
+std::string baseName(const std::string &path)
+{
+    const auto slash = path.find_last_of('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// Reads up to `want` bytes at `offset`; returns what was read.
+bool preadAll(int fd, std::string &buf, std::size_t want, std::string &error)
+{
+    buf.resize(want);
+    std::size_t got = 0;
+    while (got < want) {
+        const ssize_t n = ::pread(fd, buf.data() + got, want - got, static_cast<off_t>(got));
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            error = std::strerror(errno);
+            buf.resize(got);
+            return false;
+        }
+        if (n == 0)
+            break;
+        got += static_cast<std::size_t>(n);
+    }
+    buf.resize(got);
+    return true;
+}
+
+// How many bytes of the file matter: `used` (when sane), else all of it.
+std::size_t bytesWanted(const std::string &head, std::size_t fileSize)
+{
+    if (head.size() < kHeader)
+        return fileSize;
+    std::int32_t used;
+    std::memcpy(&used, head.data(), 4);
+    if (used <= 0)
+        return std::min<std::size_t>(fileSize, kHeader);
+    return std::min<std::size_t>(fileSize, static_cast<std::size_t>(used));
+}
+
+} // namespace
+
+ParsedFile readBytes(std::string path, std::string_view bytes, const ReadOptions &options)
+{
+    ParsedFile f;
+    f.name = baseName(path);
+    f.path = std::move(path);
+    f.fileName = parseFileName(f.name);
+    f.size = bytes.size();
+    parseInto(f, bytes, options);
+    return f;
+}
+
+namespace {
+
+// The bytes of one file, read until two reads agree.
+struct RawRead
+{
+    ParsedFile f;          // path, name, stamp, size, and problems so far
+    std::string data;      // up to `used`
+    bool failed = false;   // nothing to parse
+    bool stable = true;
+};
+
+RawRead readRaw(const std::filesystem::path &fsPath, const ReadOptions &options)
+{
+    RawRead r;
+    ParsedFile &f = r.f;
+    f.path = fsPath.string();
+    f.name = baseName(f.path);
+    f.fileName = parseFileName(f.name);
+
+    const int fd = ::open(f.path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        const int err = errno;
+        f.problems.push_back({f.path, 0, err == ENOENT ? ProblemKind::Vanished : ProblemKind::Unreadable,
+                              err == ENOENT ? "file vanished before it could be read"
+                                            : std::string("cannot open: ") + std::strerror(err)});
+        r.failed = true;
+        return r;
+    }
+    struct stat st{};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        const bool dir = S_ISDIR(st.st_mode);
+        ::close(fd);
+        f.problems.push_back({f.path, 0, dir ? ProblemKind::ForeignFile : ProblemKind::Unreadable,
+                              dir ? "is a folder, not a file" : "not a regular file"});
+        r.failed = true;
+        return r;
+    }
+    f.stamp = {static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino),
+               static_cast<std::uint64_t>(st.st_size),
+               static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
+
+    std::string error;
+    std::string again;
+    r.stable = !options.verifyStable;
+    const int attempts = std::max(1, options.maxAttempts);
+    for (int attempt = 0; attempt < attempts; ++attempt) {
+        // The header first, then what `used` says; a file that grows while
+        // we read is read again as a whole.
+        struct stat now{};
+        ::fstat(fd, &now);
+        const auto fileSize = static_cast<std::size_t>(now.st_size);
+        std::string head;
+        if (!preadAll(fd, head, std::min<std::size_t>(fileSize, kHeader), error))
+            break;
+        if (!preadAll(fd, r.data, bytesWanted(head, fileSize), error))
+            break;
+        f.size = fileSize;
+        if (!options.verifyStable)
+            break;
+        if (!preadAll(fd, again, r.data.size(), error))
+            break;
+        if (again == r.data && bytesWanted(again, fileSize) == r.data.size()) {
+            r.stable = true;
+            break;
+        }
+    }
+    ::close(fd);
+    if (!error.empty()) {
+        f.problems.push_back({f.path, r.data.size(), ProblemKind::Unreadable, "read failed: " + error});
+        r.failed = true;
+    }
+    return r;
+}
+
+void finish(RawRead &r, const ReadOptions &options)
+{
+    if (r.failed)
+        return;
+    parseInto(r.f, std::string_view(r.data), options);
+    if (!r.stable)
+        r.f.problems.push_back({r.f.path, 0, ProblemKind::Unstable,
+                                "file kept changing while being read; values may be from different moments"});
+}
+
+} // namespace
+
+ParsedFile readFile(const std::filesystem::path &fsPath, const ReadOptions &options)
+{
+    RawRead r = readRaw(fsPath, options);
+    finish(r, options);
+    return std::move(r.f);
+}
+
+std::shared_ptr<const ParsedFile> rereadFile(const std::filesystem::path &path,
+                                             const std::shared_ptr<const ParsedFile> &previous,
+                                             const ReadOptions &options)
+{
+    RawRead r = readRaw(path, options);
+    if (previous && !r.failed && r.stable && previous->size == r.f.size && previous->stamp.inode == r.f.stamp.inode
+        && previous->used > 0 && r.data.size() >= kHeader && readInt32(r.data, 0) == previous->used
+        && previous->contentHash == fnv1a(std::string_view(r.data).substr(0, std::min<std::size_t>(r.data.size(), static_cast<std::size_t>(previous->used))))
+        && previous->problems.empty()) {
+        if (previous->stamp == r.f.stamp)
+            return previous;
+        auto copy = std::make_shared<ParsedFile>(*previous);
+        copy->stamp = r.f.stamp;
+        return copy;
+    }
+    finish(r, options);
+    return std::make_shared<const ParsedFile>(std::move(r.f));
+}
+
+} // namespace promdir
