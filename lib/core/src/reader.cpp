@@ -389,23 +389,61 @@ RawRead readRaw(const std::filesystem::path &fsPath, const ReadOptions &options)
     std::string again;
     r.stable = !options.verifyStable;
     const int attempts = std::max(1, options.maxAttempts);
-    for (int attempt = 0; attempt < attempts; ++attempt) {
+    bool haveData = false;
+    for (int attempt = 0; attempt < attempts && error.empty(); ++attempt) {
         // The header first, then what `used` says; a file that grows while
         // we read is read again as a whole.
-        struct stat now{};
-        ::fstat(fd, &now);
-        const auto fileSize = static_cast<std::size_t>(now.st_size);
-        std::string head;
-        if (!preadAll(fd, head, std::min<std::size_t>(fileSize, kHeader), error))
-            break;
-        if (!preadAll(fd, r.data, bytesWanted(head, fileSize), error))
-            break;
-        f.size = fileSize;
-        if (!options.verifyStable)
-            break;
+        if (!haveData) {
+            struct stat now{};
+            ::fstat(fd, &now);
+            const auto fileSize = static_cast<std::size_t>(now.st_size);
+            std::string head;
+            if (!preadAll(fd, head, std::min<std::size_t>(fileSize, kHeader), error)
+                || !preadAll(fd, r.data, bytesWanted(head, fileSize), error))
+                break;
+            f.size = fileSize;
+            haveData = true;
+            if (!options.verifyStable)
+                break;
+        }
         if (!preadAll(fd, again, r.data.size(), error))
             break;
-        if (again == r.data && bytesWanted(again, fileSize) == r.data.size()) {
+        if (again == r.data) {
+            r.stable = true;
+            break;
+        }
+        if (again.size() != r.data.size() || again.compare(0, kHeader, r.data, 0, kHeader) != 0) {
+            haveData = false; // it grew: start over
+            continue;
+        }
+        // Only values changed (a live writer). Settle each changed 8-byte
+        // word with its neighbours (a value+timestamp pair may start 8
+        // bytes before it) by reading that window until two reads agree.
+        bool settled = true;
+        std::string w1, w2;
+        for (std::size_t word = kHeader; word + 8 <= again.size() && settled; word += 8) {
+            if (std::memcmp(again.data() + word, r.data.data() + word, 8) == 0)
+                continue;
+            const std::size_t from = word - 8 >= kHeader ? word - 8 : word;
+            const std::size_t to = std::min(again.size(), word + 16);
+            bool ok = false;
+            for (int k = 0; k < 64 && !ok; ++k) {
+                w1.resize(to - from);
+                w2.resize(to - from);
+                if (::pread(fd, w1.data(), w1.size(), static_cast<off_t>(from)) != static_cast<ssize_t>(w1.size())
+                    || ::pread(fd, w2.data(), w2.size(), static_cast<off_t>(from)) != static_cast<ssize_t>(w2.size()))
+                    break;
+                ok = w1 == w2;
+            }
+            if (!ok) {
+                settled = false;
+                break;
+            }
+            again.replace(from, w1.size(), w1);
+            word = to - 8; // continue after the window
+        }
+        r.data.swap(again);
+        if (settled) {
             r.stable = true;
             break;
         }

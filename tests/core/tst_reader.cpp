@@ -1,0 +1,277 @@
+// The reader on good and bad input: every corrupt case gives a clear
+// problem with the right offset, never a crash, and other files still merge.
+#include "dbbuilder.h"
+
+#include "promdir/directory.h"
+#include "promdir/render.h"
+
+#include <QtTest>
+
+#include <atomic>
+#include <set>
+#include <fcntl.h>
+#include <fstream>
+#include <sys/mman.h>
+#include <chrono>
+#include <thread>
+#include <unistd.h>
+
+using namespace promdir;
+using promdir::test::DbBuilder;
+
+namespace {
+
+const std::string kKeyA = R"(["c", "c_total", {"a": "1"}, "Help."])";
+const std::string kKeyB = R"(["c", "c_total", {"a": "2"}, "Help."])";
+
+void writeFile(const std::string &path, const std::string &bytes)
+{
+    std::ofstream(path, std::ios::binary) << bytes;
+}
+
+} // namespace
+
+class TestReader : public QObject
+{
+    Q_OBJECT
+private slots:
+    void generations_data()
+    {
+        QTest::addColumn<int>("stride");
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<int>("generation");
+        QTest::newRow("gen1") << 8 << QStringLiteral(R"(["c", "c_total", ["a"], ["1"]])") << 1;
+        QTest::newRow("gen2") << 8 << QStringLiteral(R"(["c", "c_total", {"a": "1"}])") << 2;
+        QTest::newRow("gen3") << 8 << QString::fromStdString(kKeyA) << 3;
+        QTest::newRow("gen4") << 16 << QString::fromStdString(kKeyA) << 4;
+    }
+
+    void generations()
+    {
+        QFETCH(int, stride);
+        QFETCH(QString, key);
+        QFETCH(int, generation);
+        for (std::size_t capacity : {std::size_t(0), std::size_t(65536)}) {
+            const auto f = readBytes("counter_1.db", DbBuilder(stride).add(key.toStdString(), 3.5, 7.0)
+                                                         .add(R"(["c", "c_total", {"a": "2"}, "Help."])", 1.0)
+                                                         .bytes(capacity));
+            if (generation <= 2) {
+                // the second key is of generation 3: mixed
+                QCOMPARE(f.generation, 3);
+                QCOMPARE(f.problems.size(), std::size_t(1));
+                QCOMPARE(int(f.problems[0].kind), int(ProblemKind::MixedGeneration));
+            } else {
+                QCOMPARE(f.generation, generation);
+                QVERIFY(f.ok());
+            }
+            QCOMPARE(f.entries.size(), std::size_t(2));
+            QCOMPARE(f.entries[0].value, 3.5);
+            QCOMPARE(f.entries[0].timestamp, stride == 16 ? 7.0 : 0.0);
+            QCOMPARE(f.entries[0].offset, std::uint64_t(8));
+            QCOMPARE(f.entries[0].key->labels.at(0).second, std::string("1"));
+        }
+        const auto single = readBytes("counter_1.db", DbBuilder(stride).add(key.toStdString(), 2.0).bytes());
+        QCOMPARE(single.generation, generation);
+        QVERIFY(single.ok());
+    }
+
+    void emptyFiles()
+    {
+        const auto zero = readBytes("counter_1.db", "");
+        QCOMPARE(zero.problems.size(), std::size_t(1));
+        QCOMPARE(int(zero.problems[0].kind), int(ProblemKind::Empty));
+        QCOMPARE(zero.problems[0].message, std::string("file is empty (0 bytes)"));
+
+        const auto fresh = readBytes("counter_1.db", DbBuilder().bytes(65536));
+        QVERIFY(fresh.ok());
+        QCOMPARE(fresh.generation, 0);
+        QCOMPARE(fresh.used, std::int64_t(8));
+
+        const auto unset = readBytes("counter_1.db", std::string(65536, '\0'));
+        QVERIFY(unset.ok());
+        QCOMPARE(unset.entries.size(), std::size_t(0));
+    }
+
+    void corrupt_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<qulonglong>("offset");
+        QTest::addColumn<QString>("message");
+        QTest::addColumn<int>("entries");
+
+        const std::string good = DbBuilder().add(kKeyA, 1.0).add(kKeyB, 2.0).bytes();
+        auto row = [](const char *name, const std::string &b, ProblemKind k, std::uint64_t off, const char *msg, int n) {
+            QTest::newRow(name) << QByteArray(b.data(), qsizetype(b.size())) << int(k) << qulonglong(off)
+                                << QString::fromUtf8(msg) << n;
+        };
+
+        row("short header", std::string("\x10\0\0", 3), ProblemKind::BadHeader, 0,
+            "file is 3 bytes, shorter than the 8-byte header", 0);
+        std::string usedSmall = good;
+        DbBuilder::setInt(usedSmall, 0, 4);
+        row("used < 8", usedSmall, ProblemKind::BadHeader, 0, "used is 4, smaller than the 8-byte header", 0);
+        std::string usedNeg = good;
+        DbBuilder::setInt(usedNeg, 0, -16);
+        row("used negative", usedNeg, ProblemKind::BadHeader, 0, "used is -16, smaller than the 8-byte header", 0);
+        std::string usedBig = good;
+        DbBuilder::setInt(usedBig, 0, 4096);
+        row("used > size", usedBig, ProblemKind::Truncated, 0,
+            ("used is 4096 but the file has only " + std::to_string(good.size()) + " bytes").c_str(), 2);
+        std::string usedOdd = good + std::string(8, '\0');
+        DbBuilder::setInt(usedOdd, 0, static_cast<std::int32_t>(good.size()) + 4);
+        row("used not multiple of 8", usedOdd, ProblemKind::BadHeader, 0,
+            ("used is " + std::to_string(good.size() + 4) + ", not a multiple of 8").c_str(), 2);
+
+        const std::size_t second = 8 + 4 + kKeyA.size() + (8 - (kKeyA.size() + 4) % 8) + 16;
+        std::string negLen = good;
+        DbBuilder::setInt(negLen, second, -7);
+        row("negative key length", negLen, ProblemKind::BadKeyLength, second, "negative key length -7", 1);
+        std::string hugeLen = good;
+        DbBuilder::setInt(hugeLen, second, 0x7fffffff);
+        row("huge key length", hugeLen, ProblemKind::BadKeyLength, second,
+            ("key length 2147483647 runs past used (" + std::to_string(good.size())
+             + ") (read beyond file size; the file is corrupted or truncated)").c_str(), 1);
+
+        const std::string notJson = R"(["c", "c_total", {"a": "1"}, "Help.")"; // missing ]
+        row("key not JSON", DbBuilder().add(notJson, 1.0).add(kKeyB, 2.0).bytes(), ProblemKind::BadJson,
+            12 + notJson.size(), "key is not JSON: unterminated array (entry at offset 8)", 1);
+        row("key wrong shape", DbBuilder().add(R"({"a": 1})", 1.0).add(kKeyB, 2.0).bytes(), ProblemKind::BadKeyShape,
+            12, "key is not a JSON array (entry at offset 8)", 1);
+        row("label value not a string", DbBuilder().add(R"(["c", "c_total", {"a": 1}, "h"])", 1.0).add(kKeyB, 2.0).bytes(),
+            ProblemKind::BadKeyShape, 12, "value of label 'a' in the key is not a string (entry at offset 8)", 1);
+        const std::string badUtf8 = "[\"c\", \"c_total\", {\"a\": \"\xff\"}, \"h\"]";
+        row("invalid UTF-8", DbBuilder().add(badUtf8, 1.0).add(kKeyB, 2.0).bytes(), ProblemKind::BadUtf8,
+            12 + badUtf8.find('\xff'), "key is not valid UTF-8 (entry at offset 8)", 1);
+        const std::string surrogate = "[\"c\", \"c_total\", {\"a\": \"\xed\xa0\x80\"}, \"h\"]";
+        row("encoded surrogate", DbBuilder().add(surrogate, 1.0).add(kKeyB, 2.0).bytes(), ProblemKind::BadUtf8,
+            12 + surrogate.find('\xed'), "key is not valid UTF-8 (entry at offset 8)", 1);
+    }
+
+    void corrupt()
+    {
+        QFETCH(QByteArray, bytes);
+        QFETCH(int, kind);
+        QFETCH(qulonglong, offset);
+        QFETCH(QString, message);
+        QFETCH(int, entries);
+        const auto f = readBytes("/dir/counter_9.db", std::string_view(bytes.constData(), std::size_t(bytes.size())));
+        QVERIFY(!f.problems.empty());
+        QCOMPARE(int(f.problems[0].kind), kind);
+        QCOMPARE(f.problems[0].offset, std::uint64_t(offset));
+        QCOMPARE(QString::fromStdString(f.problems[0].message), message);
+        QCOMPARE(f.problems[0].file, std::string("/dir/counter_9.db"));
+        QCOMPARE(int(f.entries.size()), entries);
+    }
+
+    // Cut a valid file at every length: no crash, a problem unless the cut is
+    // at `used` or beyond, and only whole entries come back.
+    void truncatedAnywhere()
+    {
+        for (int stride : {8, 16}) {
+            const std::string good = DbBuilder(stride).add(kKeyA, 1.0).add(kKeyB, 2.0).add(kKeyA + " ", 3.0).bytes(256);
+            const std::size_t used = DbBuilder(stride).add(kKeyA, 1.0).add(kKeyB, 2.0).add(kKeyA + " ", 3.0).bytes().size();
+            for (std::size_t n = 0; n <= good.size(); ++n) {
+                const auto f = readBytes("counter_1.db", std::string_view(good).substr(0, n));
+                if (n >= used) {
+                    QVERIFY2(f.ok(), qPrintable(QString::number(n)));
+                    QCOMPARE(f.entries.size(), std::size_t(3));
+                } else {
+                    QVERIFY2(!f.ok(), qPrintable(QString::number(n)));
+                    QVERIFY(f.entries.size() < 3);
+                    for (std::size_t i = 0; i < f.entries.size(); ++i)
+                        QCOMPARE(f.entries[i].value, double(i + 1));
+                }
+            }
+        }
+    }
+
+    // Problem files never change what the other files contribute.
+    void otherFilesStillMerged()
+    {
+        QTemporaryDir tmp;
+        const std::string dir = tmp.path().toStdString();
+        const std::string fixtures = std::string(PROMDIR_TEST_DATA) + "/client_python/current/metrics";
+        for (const auto &e : std::filesystem::directory_iterator(fixtures))
+            std::filesystem::copy_file(e.path(), dir + "/" + e.path().filename().string());
+        const std::string before = render(loadDirectory(dir).files.empty() ? std::vector<MetricFamily>{}
+                                                                           : merge(loadDirectory(dir).files));
+        std::string negLen = DbBuilder().add(R"(["zz", "zz_total", {}, "h"])", 5.0).bytes();
+        DbBuilder::setInt(negLen, 8, -1);
+        writeFile(dir + "/counter_0.db", negLen);
+        writeFile(dir + "/counter_zz.db", "");
+        writeFile(dir + "/histogram_7.db", DbBuilder().add("not json", 1.0).bytes(4096));
+        writeFile(dir + "/app.sqlite.db", "SQLite format 3");
+        writeFile(dir + "/notes.txt", "hello");
+        std::filesystem::create_directory(dir + "/sub");
+        const LoadResult r = loadDirectory(dir);
+        QVERIFY(r.ok);
+        QCOMPARE(render(merge(r.files)), before);
+        const auto problems = r.allProblems();
+        QCOMPARE(problems.size(), std::size_t(6));
+        std::set<std::string> files;
+        for (const auto &p : problems)
+            files.insert(std::filesystem::path(p.file).filename().string());
+        QCOMPARE(files, (std::set<std::string>{"counter_0.db", "counter_zz.db", "histogram_7.db", "app.sqlite.db",
+                                               "notes.txt", "sub"}));
+    }
+
+    void missingDirectory()
+    {
+        const LoadResult r = loadDirectory("/nonexistent/promdir");
+        QVERIFY(!r.ok);
+        QCOMPARE(r.error, std::string("/nonexistent/promdir: no such directory"));
+    }
+
+    // A writer rewrites a 16-byte value+timestamp pair (always equal halves)
+    // and appends entries while we read: no read may mix two writes.
+    void concurrentWriterNeverTears()
+    {
+        QTemporaryDir tmp;
+        const std::string path = tmp.path().toStdString() + "/gauge_mostrecent_1.db";
+        const std::size_t cap = 1 << 16;
+        writeFile(path, DbBuilder().add(kKeyA, 0.0, 0.0).bytes(cap));
+        const int fd = ::open(path.c_str(), O_RDWR);
+        QVERIFY(fd >= 0);
+        void *mem = ::mmap(nullptr, cap, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+        QVERIFY(mem != MAP_FAILED);
+        auto *base = static_cast<char *>(mem);
+        const std::size_t valueAt = 8 + 4 + kKeyA.size() + (8 - (kKeyA.size() + 4) % 8);
+        std::atomic<bool> stop{false};
+        std::thread writer([&] {
+            double k = 0;
+            while (!stop.load(std::memory_order_relaxed)) {
+                k += 1;
+                // Two separate stores, as a memcpy may do: in between, the
+                // pair holds a value that was never written.
+                auto *pair = reinterpret_cast<volatile double *>(base + valueAt);
+                pair[0] = k;
+                for (int spin = 0; spin < 50; ++spin)
+                    __asm__ __volatile__("" ::: "memory");
+                pair[1] = k;
+                // A busy Python worker updates a value about once a microsecond.
+                const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(1);
+                while (std::chrono::steady_clock::now() < until) {
+                }
+            }
+        });
+        int torn = 0;
+        int unstable = 0;
+        for (int i = 0; i < 3000; ++i) {
+            const auto f = readFile(path, ReadOptions{nullptr, qEnvironmentVariableIsSet("PROMDIR_TEST_NO_VERIFY") ? false : true, 8});
+            unstable += !f.ok();
+            for (const auto &e : f.entries)
+                torn += e.value != e.timestamp;
+        }
+        qInfo() << "reads that could not settle:" << unstable << "of 3000";
+        stop = true;
+        writer.join();
+        ::munmap(mem, cap);
+        ::close(fd);
+        QCOMPARE(torn, 0);
+        QVERIFY(unstable < 30);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestReader)
+#include "tst_reader.moc"
