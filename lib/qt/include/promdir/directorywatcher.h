@@ -1,0 +1,91 @@
+#pragma once
+// Watches a metrics directory (or holds a loaded archive) and delivers
+// immutable snapshots from a worker thread. File-system notifications catch
+// files appearing and vanishing; a refresh interval catches values written
+// in place through mmap, which notifications do not report.
+
+#include "promdir/snapshot.h"
+
+#include <QObject>
+#include <QString>
+
+#include <chrono>
+#include <memory>
+
+class QFileSystemWatcher;
+class QThread;
+class QTimer;
+
+namespace promdir {
+
+class DirectoryWatcher : public QObject
+{
+    Q_OBJECT
+public:
+    explicit DirectoryWatcher(QObject *parent = nullptr);
+    ~DirectoryWatcher() override;
+
+    // Starts on a directory or an archive; the first snapshot follows.
+    void open(const QString &path);
+    // Stops watching and forgets the source (an open in progress is dropped).
+    void close();
+    QString path() const { return m_path; }
+    bool isOpen() const { return !m_path.isEmpty(); }
+    // True from open() until the first snapshot of that source arrives.
+    bool isLoading() const { return m_loading; }
+
+    void setInterval(std::chrono::milliseconds interval);
+    std::chrono::milliseconds interval() const { return m_interval; }
+    void setPaused(bool paused);
+    bool isPaused() const { return m_paused; }
+    void setHistoryWindow(std::chrono::milliseconds window);
+    std::chrono::milliseconds historyWindow() const { return m_window; }
+    void setStaleThreshold(std::chrono::milliseconds threshold);
+    std::chrono::milliseconds staleThreshold() const { return m_staleAfter; }
+
+    // The series whose history each snapshot carries; timelineReady follows
+    // at once with its history so far.
+    void setFocus(const SeriesId &series, MetricType type, GaugeMode mode);
+    const SeriesId &focus() const { return m_focus; }
+
+    SnapshotPtr snapshot() const { return m_snapshot; }
+
+public Q_SLOTS:
+    // Refreshes now (coalesced with one already running).
+    void refresh();
+
+Q_SIGNALS:
+    void snapshotReady(const promdir::SnapshotPtr &snapshot);
+    void timelineReady(const promdir::TimelinePtr &timeline);
+    void loadingChanged(bool loading);
+    void pausedChanged(bool paused);
+
+private:
+    struct Worker;
+    void post(std::function<void(Worker &)> job);
+    void deliver(std::uint64_t generation, const SnapshotPtr &snapshot);
+    void scheduleSoon();
+    void setLoading(bool loading);
+
+    QThread *m_thread = nullptr;
+    QObject *m_context = nullptr; // lives in m_thread
+    std::shared_ptr<Worker> m_worker;
+    QTimer *m_timer = nullptr;
+    QTimer *m_soon = nullptr;
+    QFileSystemWatcher *m_fsWatcher = nullptr;
+    QString m_path;
+    std::uint64_t m_generation = 0;
+    bool m_inFlight = false;
+    bool m_pending = false;
+    bool m_loading = false;
+    bool m_paused = false;
+    std::chrono::milliseconds m_interval{1000};
+    std::chrono::milliseconds m_window{std::chrono::minutes(10)};
+    std::chrono::milliseconds m_staleAfter{std::chrono::hours(1)};
+    SeriesId m_focus;
+    MetricType m_focusType = MetricType::Counter;
+    GaugeMode m_focusMode = GaugeMode::None;
+    SnapshotPtr m_snapshot;
+};
+
+} // namespace promdir

@@ -1,0 +1,71 @@
+#pragma once
+// Every series' value per pid over time, for the charts. Owned by the
+// watcher's worker thread (not thread-safe); the GUI gets immutable
+// SeriesTimeline copies. Memory stays bounded: a point is stored only when a
+// value changes, points older than the window are dropped (one is kept as
+// the value at the window's start), and each track has a point cap.
+
+#include "promdir/snapshot.h"
+
+#include <deque>
+#include <map>
+#include <unordered_map>
+
+namespace promdir {
+
+class SeriesHistory
+{
+public:
+    SeriesHistory();
+    ~SeriesHistory();
+
+    void setWindow(std::chrono::milliseconds window);
+    std::chrono::milliseconds window() const { return m_window; }
+    void setMaxPointsPerTrack(std::size_t n) { m_maxPoints = n < 2 ? 2 : n; }
+
+    // Records the values of `result` seen at `timeMs`. Files whose parsed
+    // result is the same object as last time are skipped: unchanged.
+    void update(const MergeResult &result, std::int64_t timeMs);
+
+    // The history of one series (empty pids when unknown). `type` and
+    // `mode` decide how the merged line is computed.
+    SeriesTimeline timeline(const SeriesId &id, MetricType type, GaugeMode mode) const;
+
+    void clear();
+    std::size_t trackCount() const { return m_trackCount; }
+    std::size_t pointCount() const { return m_pointCount; }
+
+private:
+    struct Track
+    {
+        std::deque<TimelinePoint> points;
+        int refs = 0; // file records that feed it
+    };
+    struct Series
+    {
+        SeriesId id;
+        std::map<std::string, Track> pids; // byte order = merge order
+    };
+    struct FileRecord
+    {
+        std::shared_ptr<const ParsedFile> file; // held so identity checks are safe
+        std::vector<Track *> tracks;
+    };
+
+    Track &track(const Key &key, const std::string &pid);
+    void append(Track &t, const TimelinePoint &p);
+    void trim(std::int64_t nowMs);
+
+    std::chrono::milliseconds m_window{std::chrono::minutes(10)};
+    std::size_t m_maxPoints = 4096;
+    std::unordered_map<std::string, Series> m_series;
+    std::unordered_map<std::string, FileRecord> m_files; // by path
+    std::size_t m_trackCount = 0;
+    std::size_t m_pointCount = 0;
+    std::int64_t m_lastTimeMs = 0;
+};
+
+// The key of a series as SeriesId::key() computes it, from a file's key.
+std::string seriesKey(const Key &key);
+
+} // namespace promdir

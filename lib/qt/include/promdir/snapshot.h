@@ -1,0 +1,122 @@
+#pragma once
+// One immutable picture of a metrics directory, made by the watcher's worker
+// thread and handed to the GUI as shared_ptr<const Snapshot>: the GUI never
+// reads files, and models reset from a snapshot in one go.
+
+#include "promdir/liveness.h"
+#include "promdir/mergeengine.h"
+
+#include <QMetaType>
+#include <QString>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace promdir {
+
+// Why a file counts as stale (bit flags, spec section 6).
+enum StaleFlag : unsigned {
+    NotStale = 0,
+    StaleDeadLiveGauge = 1, // gauge_live* of a dead pid: mark_process_dead was never called
+    StaleDeadGauge = 2,     // gauge_all/min/max/sum/mostrecent of a dead pid: kept forever
+    StaleNotModified = 4,   // not written for longer than the threshold
+};
+
+// One pid of a snapshot: what the system says about it (spec section 6;
+// Unknown for an archive without a manifest or a pid that is not a number)
+// and what its files hold.
+struct ProcessStatus
+{
+    std::string pid;
+    Liveness liveness = Liveness::Unknown;
+    // A running process has this pid but started after the files were last
+    // written: the pid was reused, the writer is dead.
+    bool pidReused = false;
+    std::int64_t startTimeMs = 0; // ms since the epoch; 0 when unknown
+    int files = 0;
+    std::int64_t lastWriteMs = 0; // newest file modification; 0 when unknown
+    int staleFiles = 0;
+    int series = 0; // entries across its files
+    std::string cmdline; // when known
+    std::string note;    // why unknown, "zombie", ...
+};
+
+// One series as the files store it: the key's metric, sample and labels
+// (for gauges without the pid label the merge adds).
+struct SeriesId
+{
+    std::string metric;
+    std::string sample;
+    Labels labels;
+
+    bool isValid() const { return !sample.empty(); }
+    bool operator==(const SeriesId &) const = default;
+    // A compact, unambiguous identity usable as a map key.
+    std::string key() const;
+};
+
+struct TimelinePoint
+{
+    std::int64_t timeMs = 0;  // when the worker saw it (ms since the epoch)
+    double value = 0.0;
+    double timestamp = 0.0;   // the entry's own timestamp (generation 4)
+    bool present = true;      // false: the pid stopped having this series
+};
+
+struct PidTimeline
+{
+    std::string pid;
+    std::vector<TimelinePoint> points; // ascending time, only changes
+};
+
+// The history of one series: every pid's value over time and what the
+// merge exported from them.
+struct SeriesTimeline
+{
+    SeriesId series;
+    MetricType type = MetricType::Counter;
+    GaugeMode mode = GaugeMode::None;
+    std::vector<PidTimeline> pids;       // in merge order (file name order)
+    std::vector<TimelinePoint> merged;   // empty for gauge all/liveall
+    std::int64_t fromMs = 0;
+    std::int64_t toMs = 0;
+};
+
+struct Snapshot
+{
+    std::uint64_t sequence = 0;          // 1, 2, ... per opened source
+    QString path;
+    bool local = true;                   // a directory here: liveness is known
+    std::int64_t timeMs = 0;             // when it was taken
+    std::shared_ptr<const MergeResult> result;
+    std::vector<ProcessStatus> processes;  // sorted: numeric pids first, by value
+    std::vector<unsigned> fileStale;     // StaleFlag bits, parallel to result->load.files
+    std::chrono::microseconds cost{0};   // the whole refresh in the worker
+    std::shared_ptr<const SeriesTimeline> timeline; // of the focused series, if any
+    std::size_t historyPoints = 0;       // memory the history holds, in points
+
+    const ProcessStatus *process(std::string_view pid) const;
+    std::size_t fileCount() const;
+    std::size_t problemCount() const;
+    std::size_t deadCount() const;
+    std::size_t staleFileCount() const;
+};
+
+using SnapshotPtr = std::shared_ptr<const Snapshot>;
+using TimelinePtr = std::shared_ptr<const SeriesTimeline>;
+
+// Fills processes and fileStale of `s` from s.result, asking the system
+// about each pid when s.local (spec section 6). staleAfter <= 0 disables the
+// "not modified" rule.
+void describeProcesses(Snapshot &s, std::chrono::milliseconds staleAfter);
+
+// "101" < "9999" < "worker-3": numeric pids by value, then others by bytes.
+bool pidLess(std::string_view a, std::string_view b);
+
+} // namespace promdir
+
+Q_DECLARE_METATYPE(promdir::SnapshotPtr)
+Q_DECLARE_METATYPE(promdir::TimelinePtr)

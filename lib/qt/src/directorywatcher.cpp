@@ -1,0 +1,254 @@
+#include "promdir/directorywatcher.h"
+
+#include "promdir/serieshistory.h"
+
+#include <QDateTime>
+#include <QFileInfo>
+#include <QFileSystemWatcher>
+#include <QThread>
+#include <QTimer>
+
+#include <functional>
+
+namespace promdir {
+
+// State only the worker thread touches.
+struct DirectoryWatcher::Worker
+{
+    std::unique_ptr<MergeEngine> engine;
+    std::uint64_t generation = 0;
+    std::uint64_t sequence = 0;
+    QString path;
+    bool local = true;
+    SeriesHistory history;
+    std::chrono::milliseconds staleAfter{std::chrono::hours(1)};
+    SeriesId focus;
+    MetricType focusType = MetricType::Counter;
+    GaugeMode focusMode = GaugeMode::None;
+
+    TimelinePtr timeline() const
+    {
+        if (!focus.isValid())
+            return nullptr;
+        return std::make_shared<const SeriesTimeline>(history.timeline(focus, focusType, focusMode));
+    }
+
+    SnapshotPtr refresh()
+    {
+        if (!engine)
+            return nullptr;
+        const auto t0 = std::chrono::steady_clock::now();
+        auto s = std::make_shared<Snapshot>();
+        s->result = engine->refresh();
+        s->sequence = ++sequence;
+        s->path = path;
+        s->local = local;
+        s->timeMs = QDateTime::currentMSecsSinceEpoch();
+        describeProcesses(*s, staleAfter);
+        history.update(*s->result, s->timeMs);
+        s->timeline = timeline();
+        s->historyPoints = history.pointCount();
+        s->cost = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0);
+        return s;
+    }
+};
+
+DirectoryWatcher::DirectoryWatcher(QObject *parent)
+    : QObject(parent)
+    , m_thread(new QThread(this))
+    , m_context(new QObject)
+    , m_worker(std::make_shared<Worker>())
+    , m_timer(new QTimer(this))
+    , m_soon(new QTimer(this))
+    , m_fsWatcher(new QFileSystemWatcher(this))
+{
+    qRegisterMetaType<SnapshotPtr>();
+    qRegisterMetaType<TimelinePtr>();
+    m_thread->setObjectName(QStringLiteral("promdir-watcher"));
+    m_context->moveToThread(m_thread);
+    connect(m_thread, &QThread::finished, m_context, &QObject::deleteLater);
+    m_thread->start();
+
+    m_timer->setInterval(m_interval);
+    connect(m_timer, &QTimer::timeout, this, &DirectoryWatcher::refresh);
+    // Bursts of notifications (a worker starting writes several files)
+    // become one refresh.
+    m_soon->setSingleShot(true);
+    m_soon->setInterval(100);
+    connect(m_soon, &QTimer::timeout, this, &DirectoryWatcher::refresh);
+    connect(m_fsWatcher, &QFileSystemWatcher::directoryChanged, this, &DirectoryWatcher::scheduleSoon);
+}
+
+DirectoryWatcher::~DirectoryWatcher()
+{
+    ++m_generation;
+    m_thread->quit();
+    m_thread->wait();
+}
+
+void DirectoryWatcher::post(std::function<void(Worker &)> job)
+{
+    QMetaObject::invokeMethod(m_context, [w = m_worker, job = std::move(job)] { job(*w); },
+                              Qt::QueuedConnection);
+}
+
+void DirectoryWatcher::open(const QString &path)
+{
+    close();
+    m_path = path;
+    const std::uint64_t gen = ++m_generation;
+    const QFileInfo info(path);
+    const bool local = info.isDir();
+    if (local)
+        m_fsWatcher->addPath(path);
+    const auto window = m_window;
+    const auto stale = m_staleAfter;
+    post([path, gen, local, window, stale](Worker &w) {
+        w.generation = gen;
+        w.sequence = 0;
+        w.path = path;
+        w.local = local;
+        w.history.clear();
+        w.history.setWindow(window);
+        w.staleAfter = stale;
+        w.engine = std::make_unique<MergeEngine>(std::filesystem::path(path.toStdString()));
+    });
+    setLoading(true);
+    m_inFlight = false;
+    m_pending = false;
+    refresh();
+    if (!m_paused && local)
+        m_timer->start();
+}
+
+void DirectoryWatcher::close()
+{
+    ++m_generation;
+    m_timer->stop();
+    m_soon->stop();
+    if (!m_fsWatcher->directories().isEmpty())
+        m_fsWatcher->removePaths(m_fsWatcher->directories());
+    if (!m_fsWatcher->files().isEmpty())
+        m_fsWatcher->removePaths(m_fsWatcher->files());
+    m_path.clear();
+    m_snapshot.reset();
+    m_inFlight = false;
+    m_pending = false;
+    post([](Worker &w) {
+        w.engine.reset();
+        w.history.clear();
+    });
+    setLoading(false);
+}
+
+void DirectoryWatcher::refresh()
+{
+    if (m_path.isEmpty())
+        return;
+    if (m_inFlight) {
+        m_pending = true;
+        return;
+    }
+    m_inFlight = true;
+    m_pending = false;
+    const std::uint64_t gen = m_generation;
+    // The destructor waits for the worker thread, so `self` outlives every
+    // job, and events posted to it die with it.
+    DirectoryWatcher *self = this;
+    post([self, gen](Worker &w) {
+        if (w.generation != gen)
+            return;
+        SnapshotPtr s = w.refresh();
+        // Back to the GUI thread; dropped there if the source changed.
+        QMetaObject::invokeMethod(self, [self, gen, s] { self->deliver(gen, s); }, Qt::QueuedConnection);
+    });
+}
+
+void DirectoryWatcher::deliver(std::uint64_t generation, const SnapshotPtr &snapshot)
+{
+    if (generation != m_generation)
+        return;
+    m_inFlight = false;
+    if (!snapshot)
+        return;
+    m_snapshot = snapshot;
+    setLoading(false);
+    Q_EMIT snapshotReady(snapshot);
+    if (snapshot->timeline)
+        Q_EMIT timelineReady(snapshot->timeline);
+    if (m_pending)
+        refresh();
+}
+
+void DirectoryWatcher::scheduleSoon()
+{
+    if (!m_paused && !m_soon->isActive())
+        m_soon->start();
+}
+
+void DirectoryWatcher::setLoading(bool loading)
+{
+    if (m_loading == loading)
+        return;
+    m_loading = loading;
+    Q_EMIT loadingChanged(loading);
+}
+
+void DirectoryWatcher::setInterval(std::chrono::milliseconds interval)
+{
+    m_interval = std::max(interval, std::chrono::milliseconds(100));
+    m_timer->setInterval(m_interval);
+}
+
+void DirectoryWatcher::setPaused(bool paused)
+{
+    if (m_paused == paused)
+        return;
+    m_paused = paused;
+    if (paused) {
+        m_timer->stop();
+        m_soon->stop();
+    } else if (!m_path.isEmpty() && QFileInfo(m_path).isDir()) {
+        m_timer->start();
+        refresh();
+    }
+    Q_EMIT pausedChanged(paused);
+}
+
+void DirectoryWatcher::setHistoryWindow(std::chrono::milliseconds window)
+{
+    m_window = window;
+    post([window](Worker &w) { w.history.setWindow(window); });
+}
+
+void DirectoryWatcher::setStaleThreshold(std::chrono::milliseconds threshold)
+{
+    m_staleAfter = threshold;
+    post([threshold](Worker &w) { w.staleAfter = threshold; });
+    refresh();
+}
+
+void DirectoryWatcher::setFocus(const SeriesId &series, MetricType type, GaugeMode mode)
+{
+    m_focus = series;
+    m_focusType = type;
+    m_focusMode = mode;
+    const std::uint64_t gen = m_generation;
+    DirectoryWatcher *self = this;
+    post([self, gen, series, type, mode](Worker &w) {
+        w.focus = series;
+        w.focusType = type;
+        w.focusMode = mode;
+        if (w.generation != gen)
+            return;
+        TimelinePtr tl = w.timeline();
+        QMetaObject::invokeMethod(
+            self, [self, gen, tl] {
+                if (gen == self->m_generation)
+                    Q_EMIT self->timelineReady(tl ? tl : std::make_shared<const SeriesTimeline>());
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+} // namespace promdir

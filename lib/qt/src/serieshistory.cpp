@@ -1,0 +1,199 @@
+#include "promdir/serieshistory.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <set>
+
+namespace promdir {
+
+namespace {
+bool sameDouble(double a, double b)
+{
+    return std::memcmp(&a, &b, sizeof a) == 0 || (std::isnan(a) && std::isnan(b));
+}
+} // namespace
+
+std::string seriesKey(const Key &key)
+{
+    SeriesId id{key.metric, key.sample, key.labels};
+    return id.key();
+}
+
+SeriesHistory::SeriesHistory() = default;
+SeriesHistory::~SeriesHistory() = default;
+
+void SeriesHistory::setWindow(std::chrono::milliseconds window)
+{
+    m_window = std::max(window, std::chrono::milliseconds(1000));
+    if (m_lastTimeMs)
+        trim(m_lastTimeMs);
+}
+
+void SeriesHistory::clear()
+{
+    m_files.clear();
+    m_series.clear();
+    m_trackCount = 0;
+    m_pointCount = 0;
+    m_lastTimeMs = 0;
+}
+
+SeriesHistory::Track &SeriesHistory::track(const Key &key, const std::string &pid)
+{
+    auto [it, inserted] = m_series.try_emplace(seriesKey(key));
+    if (inserted)
+        it->second.id = SeriesId{key.metric, key.sample, key.labels};
+    auto [tit, tnew] = it->second.pids.try_emplace(pid);
+    if (tnew)
+        ++m_trackCount;
+    return tit->second;
+}
+
+void SeriesHistory::append(Track &t, const TimelinePoint &p)
+{
+    if (!t.points.empty()) {
+        const auto &last = t.points.back();
+        if (!p.present && !last.present)
+            return;
+        if (p.present && last.present && sameDouble(last.value, p.value)
+            && sameDouble(last.timestamp, p.timestamp))
+            return;
+    } else if (!p.present) {
+        return;
+    }
+    t.points.push_back(p);
+    ++m_pointCount;
+    if (t.points.size() > m_maxPoints) {
+        t.points.pop_front();
+        --m_pointCount;
+    }
+}
+
+void SeriesHistory::update(const MergeResult &result, std::int64_t timeMs)
+{
+    m_lastTimeMs = timeMs;
+    std::unordered_map<std::string, FileRecord> next;
+    next.reserve(result.load.files.size());
+    for (const auto &f : result.load.files) {
+        if (!f->fileName.valid)
+            continue;
+        auto old = m_files.find(f->path);
+        if (old != m_files.end() && old->second.file == f) {
+            next.emplace(f->path, std::move(old->second));
+            m_files.erase(old);
+            continue;
+        }
+        FileRecord rec;
+        rec.file = f;
+        rec.tracks.reserve(f->entries.size());
+        for (const auto &e : f->entries) {
+            if (!e.key)
+                continue;
+            Track &t = track(*e.key, f->fileName.pid);
+            append(t, {timeMs, e.value, e.timestamp, true});
+            ++t.refs;
+            rec.tracks.push_back(&t);
+        }
+        if (old != m_files.end()) {
+            // Series the old version had and the new one lacks end here.
+            for (Track *t : old->second.tracks) {
+                if (--t->refs == 0 && std::find(rec.tracks.begin(), rec.tracks.end(), t) == rec.tracks.end())
+                    append(*t, {timeMs, 0.0, 0.0, false});
+            }
+            m_files.erase(old);
+        }
+        next.emplace(f->path, std::move(rec));
+    }
+    // Files that are gone: their series end now.
+    for (auto &[path, rec] : m_files) {
+        for (Track *t : rec.tracks)
+            if (--t->refs == 0)
+                append(*t, {timeMs, 0.0, 0.0, false});
+    }
+    m_files = std::move(next);
+    trim(timeMs);
+}
+
+void SeriesHistory::trim(std::int64_t nowMs)
+{
+    const std::int64_t start = nowMs - m_window.count();
+    for (auto sit = m_series.begin(); sit != m_series.end();) {
+        auto &pids = sit->second.pids;
+        for (auto tit = pids.begin(); tit != pids.end();) {
+            auto &pts = tit->second.points;
+            // Keep one point before the window: the value at its start.
+            while (pts.size() >= 2 && pts[1].timeMs <= start) {
+                pts.pop_front();
+                --m_pointCount;
+            }
+            const bool ended = pts.empty() || (!pts.back().present && pts.back().timeMs <= start);
+            if (tit->second.refs == 0 && ended) {
+                m_pointCount -= pts.size();
+                --m_trackCount;
+                tit = pids.erase(tit);
+            } else {
+                ++tit;
+            }
+        }
+        if (pids.empty())
+            sit = m_series.erase(sit);
+        else
+            ++sit;
+    }
+}
+
+SeriesTimeline SeriesHistory::timeline(const SeriesId &id, MetricType type, GaugeMode mode) const
+{
+    SeriesTimeline tl;
+    tl.series = id;
+    tl.type = type;
+    tl.mode = mode;
+    tl.toMs = m_lastTimeMs;
+    tl.fromMs = m_lastTimeMs - m_window.count();
+    auto it = m_series.find(id.key());
+    if (it == m_series.end())
+        return tl;
+
+    std::set<std::int64_t> times;
+    for (const auto &[pid, t] : it->second.pids) {
+        PidTimeline p;
+        p.pid = pid;
+        p.points.assign(t.points.begin(), t.points.end());
+        for (const auto &pt : p.points)
+            times.insert(std::max(pt.timeMs, tl.fromMs));
+        tl.pids.push_back(std::move(p));
+    }
+    if (type == MetricType::Gauge && (mode == GaugeMode::All || mode == GaugeMode::LiveAll))
+        return tl;
+
+    // What the merge exported at each moment a pid's value changed.
+    std::vector<std::size_t> cursor(tl.pids.size(), 0);
+    std::vector<PidValue> values;
+    for (const std::int64_t t : times) {
+        values.clear();
+        for (std::size_t i = 0; i < tl.pids.size(); ++i) {
+            const auto &pts = tl.pids[i].points;
+            auto &c = cursor[i];
+            while (c + 1 < pts.size() && pts[c + 1].timeMs <= t)
+                ++c;
+            if (c < pts.size() && pts[c].timeMs <= t && pts[c].present)
+                values.push_back({tl.pids[i].pid, pts[c].value, pts[c].timestamp});
+        }
+        if (values.empty())
+            continue;
+        if (type == MetricType::Gauge) {
+            const auto out = applyGaugeMode(mode, values);
+            if (!out.empty())
+                tl.merged.push_back({t, out.front().value, out.front().timestamp, true});
+        } else {
+            double sum = 0.0;
+            for (const auto &v : values)
+                sum += v.value;
+            tl.merged.push_back({t, sum, 0.0, true});
+        }
+    }
+    return tl;
+}
+
+} // namespace promdir

@@ -1,0 +1,160 @@
+#include "promdir/snapshot.h"
+
+#include <algorithm>
+#include <charconv>
+
+namespace promdir {
+
+namespace {
+void appendPart(std::string &out, std::string_view s)
+{
+    out += std::to_string(s.size());
+    out += ':';
+    out += s;
+}
+
+bool asNumber(std::string_view s, unsigned long long &n)
+{
+    if (s.empty() || s.size() > 19)
+        return false;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+    return ec == std::errc() && p == s.data() + s.size();
+}
+} // namespace
+
+std::string SeriesId::key() const
+{
+    std::string k;
+    appendPart(k, metric);
+    appendPart(k, sample);
+    for (const auto &[n, v] : labels) {
+        appendPart(k, n);
+        appendPart(k, v);
+    }
+    return k;
+}
+
+bool pidLess(std::string_view a, std::string_view b)
+{
+    unsigned long long x = 0, y = 0;
+    const bool na = asNumber(a, x), nb = asNumber(b, y);
+    if (na != nb)
+        return na;
+    if (na && x != y)
+        return x < y;
+    return a < b;
+}
+
+const ProcessStatus *Snapshot::process(std::string_view pid) const
+{
+    for (const auto &p : processes)
+        if (p.pid == pid)
+            return &p;
+    return nullptr;
+}
+
+std::size_t Snapshot::fileCount() const
+{
+    return result ? result->load.files.size() : 0;
+}
+
+std::size_t Snapshot::problemCount() const
+{
+    if (!result)
+        return 0;
+    std::size_t n = result->load.problems.size();
+    for (const auto &f : result->load.files)
+        n += f->problems.size();
+    return n;
+}
+
+std::size_t Snapshot::deadCount() const
+{
+    return std::count_if(processes.begin(), processes.end(),
+                         [](const ProcessStatus &p) { return p.liveness == Liveness::Dead; });
+}
+
+std::size_t Snapshot::staleFileCount() const
+{
+    return std::count_if(fileStale.begin(), fileStale.end(), [](unsigned s) { return s != 0; });
+}
+
+} // namespace promdir
+
+#include "pidprobe_p.h"
+
+#include <map>
+
+namespace promdir {
+
+void describeProcesses(Snapshot &s, std::chrono::milliseconds staleAfter)
+{
+    s.processes.clear();
+    s.fileStale.clear();
+    if (!s.result)
+        return;
+    const auto &files = s.result->load.files;
+    s.fileStale.assign(files.size(), NotStale);
+
+    std::map<std::string, ProcessStatus, decltype(&pidLess)> byPid(&pidLess);
+    for (const auto &f : files) {
+        if (!f->fileName.valid)
+            continue;
+        auto &p = byPid[f->fileName.pid];
+        p.pid = f->fileName.pid;
+        ++p.files;
+        p.series += static_cast<int>(f->entries.size());
+        p.lastWriteMs = std::max<std::int64_t>(p.lastWriteMs, f->stamp.mtimeNs / 1000000);
+    }
+    // An archive packed by `promdir pack` says how its pids were.
+    const auto &manifest = s.result->load.manifest;
+    for (auto &[pid, p] : byPid) {
+        if (!s.local) {
+            if (manifest) {
+                for (const auto &m : manifest->processes) {
+                    if (m.pid == pid) {
+                        p.liveness = m.state;
+                        p.startTimeMs = m.startTime ? std::int64_t(*m.startTime * 1000) : 0;
+                        p.cmdline = m.cmdline;
+                        p.note = m.note;
+                    }
+                }
+            }
+            continue;
+        }
+        const PidState st = probePid(pid);
+        p.startTimeMs = st.startTimeMs;
+        if (st.state == PidState::Alive) {
+            p.liveness = Liveness::Alive;
+            // Files last written well before this process started belong to
+            // an earlier process with the same pid (one second of slack for
+            // coarse clocks).
+            if (st.startTimeMs > 0 && p.lastWriteMs > 0 && p.lastWriteMs + 1000 < st.startTimeMs) {
+                p.pidReused = true;
+                p.liveness = Liveness::Dead;
+            }
+        } else if (st.state == PidState::Dead) {
+            p.liveness = Liveness::Dead;
+        }
+    }
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        const auto &f = *files[i];
+        if (!f.fileName.valid)
+            continue;
+        auto &p = byPid[f.fileName.pid];
+        unsigned flags = NotStale;
+        if (p.liveness == Liveness::Dead && f.fileName.type == MetricType::Gauge)
+            flags |= isLiveMode(f.fileName.mode) ? StaleDeadLiveGauge : StaleDeadGauge;
+        if (staleAfter.count() > 0 && f.stamp.mtimeNs > 0
+            && s.timeMs - f.stamp.mtimeNs / 1000000 > staleAfter.count())
+            flags |= StaleNotModified;
+        s.fileStale[i] = flags;
+        if (flags)
+            ++p.staleFiles;
+    }
+    s.processes.reserve(byPid.size());
+    for (auto &[pid, p] : byPid)
+        s.processes.push_back(std::move(p));
+}
+
+} // namespace promdir

@@ -1,0 +1,215 @@
+// DirectoryWatcher on real directories: snapshots equal the merge engine,
+// live/dead/unknown pids and stale flags, history from in-place writes,
+// pause, and the mark-dead action.
+#include "promdir/directorywatcher.h"
+#include "promdir/processcontrol.h"
+#include "promdir/render.h"
+#include "testdb.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace promdir;
+using namespace promdir::test;
+
+namespace {
+const QString kFixture = QStringLiteral(PROMDIR_TEST_DATA "/client_python/current/metrics");
+
+SnapshotPtr nextSnapshot(DirectoryWatcher &w, int timeoutMs = 10000)
+{
+    QSignalSpy spy(&w, &DirectoryWatcher::snapshotReady);
+    if (!spy.wait(timeoutMs))
+        return nullptr;
+    return spy.takeFirst().at(0).value<SnapshotPtr>();
+}
+
+// A process that runs until the test ends.
+qint64 startSleeper(QProcess &p)
+{
+    p.start(QStringLiteral("sleep"), {QStringLiteral("120")});
+    return p.waitForStarted() ? p.processId() : 0;
+}
+
+// A pid that surely belonged to a process that has ended.
+qint64 deadPid()
+{
+    QProcess p;
+    p.start(QStringLiteral("true"), {});
+    if (!p.waitForStarted())
+        return 0;
+    const qint64 pid = p.processId();
+    p.waitForFinished();
+    return pid;
+}
+
+DbEntry g(double v) { return DbEntry{"g", "g", {}, v, 0.0}; }
+DbEntry c(double v) { return DbEntry{"c", "c_total", {}, v, 0.0}; }
+} // namespace
+
+class TestDirectoryWatcher : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void snapshotEqualsMergeEngine()
+    {
+        DirectoryWatcher w;
+        w.open(kFixture);
+        QVERIFY(w.isLoading());
+        auto s = nextSnapshot(w);
+        QVERIFY(s);
+        QVERIFY(!w.isLoading());
+        QVERIFY(s->result && s->result->load.ok);
+        MergeEngine engine(kFixture.toStdString());
+        const auto expected = engine.refresh();
+        QCOMPARE(render(s->result->families), render(expected->families));
+        QCOMPARE(s->fileCount(), expected->load.files.size());
+        QCOMPARE(s->fileStale.size(), s->fileCount());
+        QCOMPARE(s->processes.size(), std::size_t(4));
+        QCOMPARE(s->processes[0].pid, std::string("101"));
+        QCOMPARE(s->sequence, std::uint64_t(1));
+        QVERIFY(s->local);
+    }
+
+    void missingPathIsAnError()
+    {
+        DirectoryWatcher w;
+        w.open(QStringLiteral("/nonexistent/promdir/dir"));
+        auto s = nextSnapshot(w);
+        QVERIFY(s);
+        QVERIFY(!s->result->load.ok);
+        QVERIFY(!s->result->load.error.empty());
+    }
+
+    void processStatesAndStaleFiles()
+    {
+        QTemporaryDir dir;
+        QProcess sleeper;
+        const qint64 live = startSleeper(sleeper);
+        const qint64 dead = deadPid();
+        QVERIFY(live > 0 && dead > 0 && live != dead);
+        const QString L = QString::number(live), D = QString::number(dead);
+        auto path = [&](const QString &n) { return dir.filePath(n); };
+        QVERIFY(writeDb(path(u"counter_"_qs + L + u".db"_qs), {c(1)}));
+        QVERIFY(writeDb(path(u"gauge_livesum_"_qs + L + u".db"_qs), {g(1)}));
+        QVERIFY(writeDb(path(u"gauge_all_"_qs + L + u".db"_qs), {g(1)}));
+        QVERIFY(writeDb(path(u"counter_"_qs + D + u".db"_qs), {c(2)}));
+        QVERIFY(writeDb(path(u"gauge_livesum_"_qs + D + u".db"_qs), {g(2)}));
+        QVERIFY(writeDb(path(u"gauge_all_"_qs + D + u".db"_qs), {g(2)}));
+        QVERIFY(writeDb(path(u"counter_worker-3.db"_qs), {c(3)}));
+        // Not written for two hours: stale by age, whoever owns it.
+        {
+            QFile old(path(u"gauge_all_"_qs + L + u".db"_qs));
+            QVERIFY(old.open(QIODevice::ReadWrite));
+            QVERIFY(old.setFileTime(QDateTime::currentDateTime().addSecs(-7200), QFileDevice::FileModificationTime));
+        }
+
+        DirectoryWatcher w;
+        w.setStaleThreshold(std::chrono::hours(1));
+        w.open(dir.path());
+        auto s = nextSnapshot(w);
+        QVERIFY(s);
+        QCOMPARE(s->processes.size(), std::size_t(3));
+        const ProcessStatus *pl = s->process(L.toStdString());
+        const ProcessStatus *pd = s->process(D.toStdString());
+        const ProcessStatus *pu = s->process("worker-3");
+        QVERIFY(pl && pd && pu);
+        QCOMPARE(int(pl->liveness), int(Liveness::Alive));
+        QVERIFY(pl->startTimeMs > 0);
+        QVERIFY(!pl->pidReused);
+        QCOMPARE(pl->files, 3);
+        QCOMPARE(pl->staleFiles, 1);
+        QCOMPARE(int(pd->liveness), int(Liveness::Dead));
+        QCOMPARE(pd->staleFiles, 2); // both gauges; the counter keeps counting
+        QCOMPARE(int(pu->liveness), int(Liveness::Unknown));
+        QCOMPARE(pu->staleFiles, 0);
+        QCOMPARE(s->deadCount(), std::size_t(1));
+
+        auto flagsOf = [&](const QString &name) {
+            const auto &files = s->result->load.files;
+            for (std::size_t i = 0; i < files.size(); ++i)
+                if (files[i]->name == name.toStdString())
+                    return s->fileStale[i];
+            return 999u;
+        };
+        QCOMPARE(flagsOf(u"gauge_livesum_"_qs + D + u".db"_qs), unsigned(StaleDeadLiveGauge));
+        QCOMPARE(flagsOf(u"gauge_all_"_qs + D + u".db"_qs), unsigned(StaleDeadGauge));
+        QCOMPARE(flagsOf(u"counter_"_qs + D + u".db"_qs), unsigned(NotStale));
+        QCOMPARE(flagsOf(u"gauge_all_"_qs + L + u".db"_qs), unsigned(StaleNotModified));
+        QCOMPARE(flagsOf(u"gauge_livesum_"_qs + L + u".db"_qs), unsigned(NotStale));
+
+        // Mark dead: refused for the live pid, and for the dead one removes
+        // exactly its live gauge file.
+        auto refused = markProcessDead(dir.path(), L);
+        QCOMPARE(refused.error, MarkDeadResult::ProcessAlive);
+        QVERIFY(QFile::exists(path(u"gauge_livesum_"_qs + L + u".db"_qs)));
+        auto done = markProcessDead(dir.path(), D);
+        QVERIFY(done.ok());
+        QCOMPARE(done.removed, QStringList{u"gauge_livesum_"_qs + D + u".db"_qs});
+        QVERIFY(QFile::exists(path(u"gauge_all_"_qs + D + u".db"_qs)));
+        QVERIFY(QFile::exists(path(u"counter_"_qs + D + u".db"_qs)));
+        QCOMPARE(markProcessDead(dir.filePath(u"nope"_qs), D).error, MarkDeadResult::NotADirectory);
+
+        // The watcher notices the removal (directory notification or timer).
+        s = nextSnapshot(w);
+        QVERIFY(s);
+        QCOMPARE(s->process(D.toStdString())->files, 2);
+        sleeper.kill();
+        sleeper.waitForFinished();
+    }
+
+    void historyFollowsInPlaceWrites()
+    {
+        QTemporaryDir dir;
+        const QString file = dir.filePath(u"gauge_all_7.db"_qs);
+        QVERIFY(writeDb(file, {g(1)}));
+        DirectoryWatcher w;
+        w.setInterval(std::chrono::milliseconds(100));
+        w.open(dir.path());
+        QVERIFY(nextSnapshot(w));
+        QSignalSpy tl(&w, &DirectoryWatcher::timelineReady);
+        w.setFocus(SeriesId{"g", "g", {}}, MetricType::Gauge, GaugeMode::All);
+        QVERIFY(tl.wait(5000));
+        QCOMPARE(tl.takeFirst().at(0).value<TimelinePtr>()->pids.size(), std::size_t(1));
+        for (double v : {2.0, 3.0}) {
+            QTest::qWait(20); // a new mtime
+            QVERIFY(writeDb(file, {g(v)}));
+            QTRY_VERIFY_WITH_TIMEOUT(w.snapshot() && w.snapshot()->timeline
+                                         && !w.snapshot()->timeline->pids.empty()
+                                         && w.snapshot()->timeline->pids[0].points.back().value == v,
+                                     5000);
+        }
+        const auto t = w.snapshot()->timeline;
+        QCOMPARE(t->pids[0].points.size(), std::size_t(3));
+        QVERIFY(t->merged.empty()); // mode all: no single merged value
+
+        // Paused: no more snapshots from the timer.
+        w.setPaused(true);
+        QTest::qWait(150);
+        QSignalSpy spy(&w, &DirectoryWatcher::snapshotReady);
+        QVERIFY(writeDb(file, {g(9)}));
+        QTest::qWait(400);
+        QCOMPARE(spy.count(), 0);
+        w.refresh(); // F5 still works
+        QVERIFY(spy.wait(5000));
+        w.setPaused(false);
+    }
+
+    void closeDropsTheSource()
+    {
+        DirectoryWatcher w;
+        w.open(kFixture);
+        w.close();
+        QSignalSpy spy(&w, &DirectoryWatcher::snapshotReady);
+        QTest::qWait(300);
+        QCOMPARE(spy.count(), 0);
+        QVERIFY(!w.snapshot());
+        QVERIFY(!w.isOpen());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDirectoryWatcher)
+#include "tst_directorywatcher.moc"
