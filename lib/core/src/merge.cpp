@@ -1,4 +1,5 @@
 #include "promdir/merge.h"
+#include "merge_p.h"
 
 #include "promdir/floatformat.h"
 
@@ -70,142 +71,173 @@ Labels asDict(Labels labels)
     return out;
 }
 
-struct RawSample
+struct RawRef
 {
     const Key *key;
     const std::string *pid; // gauge files only
-    double value;
-    double timestamp;
+    std::uint32_t instr;
 };
 
 struct FamilyBuild
 {
     MetricFamily family;
-    std::vector<RawSample> raw;
+    std::vector<RawRef> raw;
 };
 
-struct OutSample
+constexpr std::uint32_t kNoSlot = UINT32_MAX;
+
+struct GroupSample
 {
     std::string name;
     Labels labels;
-    double value;
+    std::uint32_t slot = kNoSlot; // kNoSlot: set by the histogram pass
 };
 
-using Group = OrderedMap<OutSample>;
+using Group = OrderedMap<GroupSample>;
 
-void accumulate(FamilyBuild &fb, const MergeOptions &options)
+struct PendingHistogram
+{
+    std::string groupId;
+    std::vector<std::pair<std::uint32_t, std::string>> buckets; // raw slot, sample id
+    std::string countId;                                          // empty: none
+};
+
+detail::Op opFor(const MetricFamily &fam)
+{
+    if (fam.type != MetricType::Gauge)
+        return detail::Op::Sum;
+    switch (fam.mode) {
+    case GaugeMode::Min:
+    case GaugeMode::LiveMin: return detail::Op::Min;
+    case GaugeMode::Max:
+    case GaugeMode::LiveMax: return detail::Op::Max;
+    case GaugeMode::MostRecent:
+    case GaugeMode::LiveMostRecent: return detail::Op::MostRecent;
+    case GaugeMode::All:
+    case GaugeMode::LiveAll: return detail::Op::Set;
+    default: return detail::Op::Sum;
+    }
+}
+
+// The reference's _accumulate_metrics for one family, on structure only.
+void compileFamily(FamilyBuild &fb, std::uint32_t familyIndex, detail::MergePlan &plan)
 {
     MetricFamily &fam = fb.family;
-    const bool gauge = fam.type == MetricType::Gauge;
-    const GaugeMode mode = fam.mode;
-    const bool dropPid = gauge && mode != GaugeMode::All && mode != GaugeMode::LiveAll;
+    const detail::Op op = opFor(fam);
+    const bool dropPid = fam.type == MetricType::Gauge && op != detail::Op::Set;
+    const std::string bucketName = fam.name + "_bucket";
+
+    auto newSlot = [&] {
+        plan.slots.push_back({familyIndex, -1});
+        return static_cast<std::uint32_t>(plan.slots.size() - 1);
+    };
 
     OrderedMap<Group> groups;
-    // mostrecent: best timestamp per (group, sample name).
-    std::unordered_map<std::string, double> timestamps;
-    // histogram: buckets per label set without le, bound -> count.
-    OrderedMap<std::pair<Labels, std::map<double, double>>> buckets;
+    // Histogram buckets per label set without le: bound -> raw slot.
+    OrderedMap<std::pair<Labels, std::map<double, std::uint32_t>>> buckets;
 
-    for (const RawSample &s : fb.raw) {
-        Labels labels = s.key->labels;
-        if (s.pid)
-            labels.emplace_back("pid", *s.pid);
+    for (const RawRef &r : fb.raw) {
+        Labels labels = r.key->labels;
+        if (r.pid)
+            labels.emplace_back("pid", *r.pid);
         if (dropPid)
             std::erase_if(labels, [](const auto &l) { return l.first == "pid"; });
-        const std::string &name = s.key->sample;
 
         if (fam.type == MetricType::Histogram) {
             auto le = std::find_if(labels.begin(), labels.end(), [](const auto &l) { return l.first == "le"; });
             if (le != labels.end()) {
                 const auto bound = pythonFloat(le->second);
-                if (!bound || std::isnan(*bound))
-                    continue; // the reference cannot order it either
+                if (!bound || std::isnan(*bound)) {
+                    plan.instrs[r.instr] = {0, detail::Op::Skip}; // the reference cannot order it either
+                    continue;
+                }
                 Labels without;
                 for (const auto &l : labels)
                     if (l.first != "le")
                         without.push_back(l);
                 const std::string id = tupleId(without);
                 auto [b, _] = buckets.findOrInsert(id, {without, {}});
-                b->second[*bound] += s.value;
+                auto [it, inserted] = b->second.try_emplace(*bound, kNoSlot);
+                if (inserted)
+                    it->second = newSlot();
+                plan.instrs[r.instr] = {it->second, detail::Op::Sum};
                 continue;
             }
         }
 
         const std::string gid = tupleId(labels);
-        const std::string sid = name + '\0';
-        if (gauge && (mode == GaugeMode::MostRecent || mode == GaugeMode::LiveMostRecent)) {
-            double &best = timestamps[gid + '\1' + sid]; // starts at 0.0
-            if (best < s.timestamp) {
-                auto [g, _] = groups.findOrInsert(gid, {});
-                auto [o, inserted] = g->findOrInsert(sid, {name, labels, s.value});
-                o->value = s.value;
-                best = s.timestamp;
-            }
-            continue;
-        }
         auto [g, _] = groups.findOrInsert(gid, {});
-        if (gauge && (mode == GaugeMode::Min || mode == GaugeMode::LiveMin)) {
-            auto [o, inserted] = g->findOrInsert(sid, {name, labels, s.value});
-            if (!inserted && s.value < o->value)
-                o->value = s.value;
-        } else if (gauge && (mode == GaugeMode::Max || mode == GaugeMode::LiveMax)) {
-            auto [o, inserted] = g->findOrInsert(sid, {name, labels, s.value});
-            if (!inserted && s.value > o->value)
-                o->value = s.value;
-        } else if (gauge && (mode == GaugeMode::All || mode == GaugeMode::LiveAll)) {
-            auto [o, inserted] = g->findOrInsert(sid, {name, labels, s.value});
-            o->value = s.value;
-        } else {
-            // sum/livesum, counters, summaries, histogram _sum: add.
-            auto [o, inserted] = g->findOrInsert(sid, {name, labels, 0.0});
-            o->value += s.value;
-        }
+        const std::string &name = r.key->sample;
+        auto [gs, inserted] = g->findOrInsert(name + '\0', {name, std::move(labels), kNoSlot});
+        if (gs->slot == kNoSlot)
+            gs->slot = newSlot();
+        plan.instrs[r.instr] = {gs->slot, op};
     }
 
-    if (fam.type == MetricType::Histogram) {
-        for (auto &[id, entry] : buckets) {
-            auto &[without, counts] = entry;
-            auto [g, _] = groups.findOrInsert(id, {});
-            double acc = 0.0;
-            for (const auto &[bound, count] : counts) {
-                const std::string le = floatToGoString(bound);
-                Labels withLe = without;
-                withLe.emplace_back("le", le);
-                const std::string bucketName = fam.name + "_bucket";
-                auto [o, inserted] = g->findOrInsert(bucketName + '\0' + le, {bucketName, withLe, 0.0});
-                if (options.accumulate) {
-                    acc += count;
-                    o->value = acc;
-                } else {
-                    o->value = count;
-                }
-            }
-            if (options.accumulate) {
-                const std::string countName = fam.name + "_count";
-                auto [o, inserted] = g->findOrInsert(countName + '\0', {countName, without, 0.0});
-                o->value = acc;
-            }
+    std::vector<PendingHistogram> pending;
+    for (auto &[id, entry] : buckets) {
+        auto &[without, bounds] = entry;
+        auto [g, _] = groups.findOrInsert(id, {});
+        PendingHistogram ph;
+        ph.groupId = id;
+        for (const auto &[bound, slot] : bounds) {
+            const std::string le = floatToGoString(bound);
+            Labels withLe = without;
+            withLe.emplace_back("le", le);
+            const std::string sid = bucketName + '\0' + le;
+            g->findOrInsert(sid, {bucketName, std::move(withLe), kNoSlot});
+            ph.buckets.emplace_back(slot, sid);
         }
+        if (plan.options.accumulate) {
+            const std::string countName = fam.name + "_count";
+            ph.countId = countName + '\0';
+            g->findOrInsert(ph.countId, {countName, without, kNoSlot});
+        }
+        pending.push_back(std::move(ph));
     }
 
-    for (auto &[gid, group] : groups)
-        for (auto &[sid, o] : group)
-            fam.samples.push_back({std::move(o.name), asDict(std::move(o.labels)), o.value});
+    // Number the samples in output order.
+    const bool dynamic = op == detail::Op::MostRecent;
+    std::vector<std::uint32_t> sampleGroup;
+    std::unordered_map<std::string, std::uint32_t> indexOf; // group id + sample id
+    std::uint32_t groupIndex = 0;
+    for (auto &[gid, group] : groups) {
+        for (auto &[sid, gs] : group) {
+            const auto index = static_cast<std::uint32_t>(fam.samples.size());
+            if (gs.slot != kNoSlot)
+                plan.slots[gs.slot].sample = static_cast<std::int32_t>(index);
+            if (!pending.empty())
+                indexOf.emplace(gid + '\2' + sid, index);
+            fam.samples.push_back({std::move(gs.name), asDict(std::move(gs.labels)), 0.0});
+            sampleGroup.push_back(groupIndex);
+        }
+        ++groupIndex;
+    }
+    for (const auto &ph : pending) {
+        detail::MergePlan::HistogramGroup hg{familyIndex, {}, -1};
+        for (const auto &[slot, sid] : ph.buckets)
+            hg.buckets.emplace_back(slot, indexOf.at(ph.groupId + '\2' + sid));
+        if (!ph.countId.empty())
+            hg.countSample = static_cast<std::int32_t>(indexOf.at(ph.groupId + '\2' + ph.countId));
+        plan.histograms.push_back(std::move(hg));
+    }
+    if (dynamic)
+        plan.dynamicFamilies.push_back(familyIndex);
+    plan.sampleGroup.push_back(std::move(sampleGroup));
 }
 
 } // namespace
 
-void sortByName(FileList &files)
-{
-    std::stable_sort(files.begin(), files.end(),
-                     [](const auto &a, const auto &b) { return a->name < b->name; });
-}
+namespace detail {
 
-std::vector<MetricFamily> merge(std::span<const std::shared_ptr<const ParsedFile>> files,
-                                const MergeOptions &options)
+MergePlan compilePlan(std::span<const std::shared_ptr<const ParsedFile>> files, const MergeOptions &options)
 {
+    MergePlan plan;
+    plan.options = options;
     OrderedMap<FamilyBuild> families;
+    std::uint32_t instr = 0;
     for (const auto &file : files) {
+        plan.fileFirstInstr.push_back(instr);
         if (!file || !file->fileName.valid)
             continue;
         const FileName &fn = file->fileName;
@@ -220,15 +252,166 @@ std::vector<MetricFamily> merge(std::span<const std::shared_ptr<const ParsedFile
             }
             if (gauge)
                 fb->family.mode = fn.mode;
-            fb->raw.push_back({&key, gauge ? &fn.pid : nullptr, e.value, e.timestamp});
+            fb->raw.push_back({&key, gauge ? &fn.pid : nullptr, instr++});
         }
     }
-    std::vector<MetricFamily> out;
+    plan.instrs.assign(instr, {0, Op::Skip});
     for (auto &[name, fb] : families) {
-        accumulate(fb, options);
-        out.push_back(std::move(fb.family));
+        const auto index = static_cast<std::uint32_t>(plan.families.size());
+        compileFamily(fb, index, plan);
+        plan.families.push_back(std::move(fb.family));
     }
-    return out;
+    return plan;
+}
+
+MergeState initialState(const MergePlan &plan)
+{
+    MergeState s;
+    const std::size_t n = plan.slots.size();
+    s.value.assign(n, 0.0);
+    s.bestTimestamp.assign(n, 0.0);
+    s.firstTaken.assign(n, kNoSlot);
+    s.taken.assign(n, 0);
+    return s;
+}
+
+void execute(const MergePlan &plan, std::span<const std::shared_ptr<const ParsedFile>> files, std::size_t fromFile,
+             std::size_t toFile, MergeState &state)
+{
+    for (std::size_t f = fromFile; f < toFile && f < files.size(); ++f) {
+        const ParsedFile &file = *files[f];
+        if (!file.fileName.valid)
+            continue;
+        const std::uint32_t first = plan.fileFirstInstr[f];
+        for (std::size_t j = 0; j < file.entries.size(); ++j) {
+            const Entry &e = file.entries[j];
+            const MergePlan::Instr in = plan.instrs[first + j];
+            const std::uint32_t s = in.slot;
+            switch (in.op) {
+            case Op::Skip:
+                break;
+            case Op::Sum:
+                state.value[s] += e.value;
+                state.taken[s] = 1;
+                break;
+            case Op::Min:
+                if (!state.taken[s] || e.value < state.value[s])
+                    state.value[s] = e.value;
+                state.taken[s] = 1;
+                break;
+            case Op::Max:
+                if (!state.taken[s] || e.value > state.value[s])
+                    state.value[s] = e.value;
+                state.taken[s] = 1;
+                break;
+            case Op::Set:
+                state.value[s] = e.value;
+                state.taken[s] = 1;
+                break;
+            case Op::MostRecent:
+                if (state.bestTimestamp[s] < e.timestamp) {
+                    state.value[s] = e.value;
+                    state.bestTimestamp[s] = e.timestamp;
+                    if (!state.taken[s]) {
+                        state.taken[s] = 1;
+                        state.firstTaken[s] = first + static_cast<std::uint32_t>(j);
+                    }
+                }
+                break;
+            }
+        }
+    }
+}
+
+std::vector<MetricFamily> build(const MergePlan &plan, const MergeState &state)
+{
+    std::vector<MetricFamily> families = plan.families;
+    for (std::size_t slot = 0; slot < plan.slots.size(); ++slot) {
+        const auto &t = plan.slots[slot];
+        if (t.sample >= 0)
+            families[t.family].samples[static_cast<std::size_t>(t.sample)].value = state.value[slot];
+    }
+    for (const auto &hg : plan.histograms) {
+        auto &samples = families[hg.family].samples;
+        double acc = 0.0;
+        for (const auto &[slot, sample] : hg.buckets) {
+            if (plan.options.accumulate) {
+                acc += state.value[slot];
+                samples[sample].value = acc;
+            } else {
+                samples[sample].value = state.value[slot];
+            }
+        }
+        if (hg.countSample >= 0)
+            samples[static_cast<std::size_t>(hg.countSample)].value = acc;
+    }
+    // mostrecent: a series exists once a value was taken, and the groups
+    // come in the order their first value was taken.
+    for (const std::uint32_t f : plan.dynamicFamilies) {
+        const auto &groupOf = plan.sampleGroup[f];
+        std::vector<std::uint32_t> slotOf(families[f].samples.size(), kNoSlot);
+        for (std::size_t slot = 0; slot < plan.slots.size(); ++slot)
+            if (plan.slots[slot].family == f && plan.slots[slot].sample >= 0)
+                slotOf[static_cast<std::size_t>(plan.slots[slot].sample)] = static_cast<std::uint32_t>(slot);
+        std::unordered_map<std::uint32_t, std::uint32_t> groupFirst;
+        std::vector<std::uint32_t> kept;
+        for (std::uint32_t i = 0; i < slotOf.size(); ++i) {
+            if (slotOf[i] == kNoSlot || !state.taken[slotOf[i]])
+                continue;
+            kept.push_back(i);
+            auto [it, inserted] = groupFirst.try_emplace(groupOf[i], state.firstTaken[slotOf[i]]);
+            if (!inserted)
+                it->second = std::min(it->second, state.firstTaken[slotOf[i]]);
+        }
+        std::stable_sort(kept.begin(), kept.end(), [&](std::uint32_t a, std::uint32_t b) {
+            const auto ga = groupFirst[groupOf[a]], gb = groupFirst[groupOf[b]];
+            if (ga != gb)
+                return ga < gb;
+            return state.firstTaken[slotOf[a]] < state.firstTaken[slotOf[b]];
+        });
+        std::vector<Sample> out;
+        out.reserve(kept.size());
+        for (const auto i : kept)
+            out.push_back(std::move(families[f].samples[i]));
+        families[f].samples = std::move(out);
+    }
+    return families;
+}
+
+bool sameStructure(std::span<const std::shared_ptr<const ParsedFile>> a,
+                   std::span<const std::shared_ptr<const ParsedFile>> b)
+{
+    if (a.size() != b.size())
+        return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        const ParsedFile &x = *a[i];
+        const ParsedFile &y = *b[i];
+        if (&x == &y)
+            continue;
+        if (x.name != y.name || x.fileName.valid != y.fileName.valid || x.entries.size() != y.entries.size())
+            return false;
+        for (std::size_t j = 0; j < x.entries.size(); ++j)
+            if (x.entries[j].key != y.entries[j].key && x.entries[j].rawKey != y.entries[j].rawKey)
+                return false;
+    }
+    return true;
+}
+
+} // namespace detail
+
+void sortByName(FileList &files)
+{
+    std::stable_sort(files.begin(), files.end(),
+                     [](const auto &a, const auto &b) { return a->name < b->name; });
+}
+
+std::vector<MetricFamily> merge(std::span<const std::shared_ptr<const ParsedFile>> files,
+                                const MergeOptions &options)
+{
+    const detail::MergePlan plan = detail::compilePlan(files, options);
+    detail::MergeState state = detail::initialState(plan);
+    detail::execute(plan, files, 0, files.size(), state);
+    return detail::build(plan, state);
 }
 
 std::vector<PidValue> applyGaugeMode(GaugeMode mode, std::span<const PidValue> values)

@@ -1,0 +1,84 @@
+#pragma once
+// Internal: the merge compiled into a plan.
+//
+// The structure of a merge (which families, series and histogram buckets
+// come out, in which order) depends only on the files' keys; the numbers
+// depend on the values. A plan records the structure once, with one
+// instruction per entry ("add this entry's value into output slot 7"), so
+// that a refresh in which only values changed re-runs cheap arithmetic in
+// exactly the reference's order, and the entries of files that cannot change
+// (dead processes) can be folded once into a base state.
+
+#include "promdir/merge.h"
+
+namespace promdir::detail {
+
+enum class Op : std::uint8_t {
+    Skip,       // entry contributes nothing (a bucket bound that does not parse)
+    Sum,        // counters, summaries, histogram _sum and buckets, gauge sum
+    Min,
+    Max,
+    Set,        // gauge all/liveall: the last value wins
+    MostRecent, // the value with the greatest timestamp (> 0)
+};
+
+struct MergePlan
+{
+    MergeOptions options;
+    // Families with their samples in first-seen order (values unset).
+    std::vector<MetricFamily> families;
+    // One instruction per entry of every merged file, in merge order.
+    struct Instr
+    {
+        std::uint32_t slot;
+        Op op;
+    };
+    std::vector<Instr> instrs;
+    std::vector<std::uint32_t> fileFirstInstr; // per input file
+    // Where a slot ends up: families[family].samples[sample]; sample = -1
+    // for a raw histogram bucket slot (only feeds the accumulation below).
+    struct SlotTarget
+    {
+        std::uint32_t family;
+        std::int32_t sample;
+    };
+    std::vector<SlotTarget> slots;
+    // Histogram groups: raw bucket slots in ascending bound order, the
+    // samples they become, and the _count sample (-1 when not accumulating).
+    struct HistogramGroup
+    {
+        std::uint32_t family;
+        std::vector<std::pair<std::uint32_t, std::uint32_t>> buckets; // slot, sample
+        std::int32_t countSample;
+    };
+    std::vector<HistogramGroup> histograms;
+    // Families whose series order depends on values (mostrecent: a series
+    // appears when a value is first taken).
+    std::vector<std::uint32_t> dynamicFamilies;
+    // Per sample of a dynamic family: its group's index within the family.
+    std::vector<std::vector<std::uint32_t>> sampleGroup; // by family
+};
+
+// Slot values while instructions run.
+struct MergeState
+{
+    std::vector<double> value;
+    std::vector<double> bestTimestamp;
+    std::vector<std::uint32_t> firstTaken; // instruction index; UINT32_MAX: never
+    std::vector<std::uint8_t> taken;
+};
+
+MergePlan compilePlan(std::span<const std::shared_ptr<const ParsedFile>> files, const MergeOptions &options);
+MergeState initialState(const MergePlan &plan);
+// Runs the instructions of files [fromFile, toFile).
+void execute(const MergePlan &plan, std::span<const std::shared_ptr<const ParsedFile>> files, std::size_t fromFile,
+             std::size_t toFile, MergeState &state);
+// The merged families for a final state.
+std::vector<MetricFamily> build(const MergePlan &plan, const MergeState &state);
+
+// True when `files` have the same structure as those the plan was made
+// from: the same names and, per file, the same keys in the same order.
+bool sameStructure(std::span<const std::shared_ptr<const ParsedFile>> a,
+                   std::span<const std::shared_ptr<const ParsedFile>> b);
+
+} // namespace promdir::detail
