@@ -1,6 +1,8 @@
 #include "promdir/directory.h"
 #include "directory_p.h"
 
+#include "promdir/archive.h"
+
 #include <algorithm>
 
 #include <system_error>
@@ -125,6 +127,10 @@ LoadResult loadDirectory(const fs::path &dir, const LoadOptions &options)
 
 LoadResult loadPath(const fs::path &path, const LoadOptions &options)
 {
+    // Anything that is not a directory may be an archive (archive.cpp).
+    std::error_code ec;
+    if (fs::exists(path, ec) && !fs::is_directory(path, ec))
+        return loadArchive(path, options);
     return loadDirectory(path, options);
 }
 

@@ -1,0 +1,41 @@
+#pragma once
+// Is the process behind a pid still running? (spec section 6)
+//
+// Only meaningful for a directory on this machine and in this pid
+// namespace: a directory shared with a container sees other pids. For an
+// archive, liveness comes from its manifest (promdir pack) or is unknown.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace promdir {
+
+enum class Liveness { Unknown, Alive, Dead };
+
+std::string_view toString(Liveness state); // "unknown", "alive", "dead"
+std::optional<Liveness> livenessFromString(std::string_view s);
+
+struct ProcessInfo
+{
+    std::string pid;
+    Liveness state = Liveness::Unknown;
+    // Seconds since the epoch when the process started (Linux /proc), to
+    // tell a reused pid from the process that wrote the files.
+    std::optional<double> startTime;
+    std::string cmdline; // arguments joined by spaces; empty when unknown
+    std::string note;    // why unknown, "zombie", "no permission to signal", ...
+};
+
+// The decimal pid of the current OS, or nullopt for a name like "archive".
+std::optional<long> numericPid(std::string_view pid);
+
+// kill(pid, 0), then /proc/<pid>/stat for the start time and state and
+// /proc/<pid>/cmdline. A zombie counts as dead: it will never write again.
+// A non-numeric pid is Unknown.
+ProcessInfo probeLocalProcess(std::string_view pid);
+
+// Boot time in seconds since the epoch (/proc/stat btime), when known.
+std::optional<double> bootTime();
+
+} // namespace promdir
