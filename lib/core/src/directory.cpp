@@ -65,8 +65,7 @@ Listing listDirectory(const fs::path &dir)
 // A *.db file whose name the reference would not understand is reported
 // and not merged; it is not parsed (it is often an SQLite file).
 namespace {
-std::shared_ptr<const ParsedFile> loadOne(const fs::path &p, const std::shared_ptr<const ParsedFile> &previous,
-                                          const LoadOptions &options)
+std::shared_ptr<const ParsedFile> loadOne(const fs::path &p, const PreviousFile &previous, const LoadOptions &options)
 {
     const FileName fn = parseFileName(p.filename().string());
     if (!fn.valid) {
@@ -82,13 +81,18 @@ std::shared_ptr<const ParsedFile> loadOne(const fs::path &p, const std::shared_p
                                    : "not a metrics file name (" + fn.reason + "); not merged"});
         return f;
     }
-    return rereadFile(p, previous, options.read);
+    if (previous.file && previous.frozen && previous.file->stamp.inode != 0) {
+        const auto stamp = stampOf(p);
+        if (stamp && *stamp == previous.file->stamp)
+            return previous.file;
+    }
+    return rereadFile(p, previous.file, options.read);
 }
 
 } // namespace
 
 LoadResult loadDirectoryWith(const fs::path &dir, const LoadOptions &options,
-                             const std::function<std::shared_ptr<const ParsedFile>(const fs::path &)> &previous)
+                             const std::function<PreviousFile(const fs::path &)> &previous)
 {
     LoadResult r;
     std::error_code ec;
@@ -108,7 +112,7 @@ LoadResult loadDirectoryWith(const fs::path &dir, const LoadOptions &options,
     r.problems = std::move(l.problems);
     r.files.reserve(l.dbFiles.size());
     for (const auto &p : l.dbFiles) {
-        auto f = loadOne(p, previous ? previous(p) : nullptr, options);
+        auto f = loadOne(p, previous ? previous(p) : PreviousFile{}, options);
         // A live gauge file removed by mark_process_dead between listing
         // and reading is skipped silently, as the reference does.
         if (!f->problems.empty() && f->problems.front().kind == ProblemKind::Vanished && f->fileName.valid

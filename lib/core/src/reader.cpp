@@ -297,6 +297,14 @@ std::string baseName(const std::string &path)
     return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
+FileStamp stampFrom(const struct stat &st)
+{
+    return {static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino),
+            static_cast<std::uint64_t>(st.st_size),
+            static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec,
+            static_cast<std::int64_t>(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec};
+}
+
 // Reads up to `want` bytes at `offset`; returns what was read.
 bool preadAll(int fd, std::string &buf, std::size_t want, std::string &error)
 {
@@ -381,9 +389,7 @@ RawRead readRaw(const std::filesystem::path &fsPath, const ReadOptions &options)
         r.failed = true;
         return r;
     }
-    f.stamp = {static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino),
-               static_cast<std::uint64_t>(st.st_size),
-               static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
+    f.stamp = stampFrom(st);
 
     std::string error;
     std::string again;
@@ -467,6 +473,14 @@ void finish(RawRead &r, const ReadOptions &options)
 }
 
 } // namespace
+
+std::optional<FileStamp> stampOf(const std::filesystem::path &path)
+{
+    struct stat st{};
+    if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+        return std::nullopt;
+    return stampFrom(st);
+}
 
 ParsedFile readFile(const std::filesystem::path &fsPath, const ReadOptions &options)
 {

@@ -15,6 +15,9 @@ struct MergeStats
     std::size_t filesListed = 0;
     std::size_t filesRead = 0;    // parsed this time
     std::size_t filesReused = 0;  // unchanged, parsed result kept
+    std::size_t filesFrozen = 0;  // of a dead process and unchanged: not even read
+    std::size_t filesFolded = 0;  // merged once into the pre-merged base
+    bool planReused = false;      // the merge's structure was unchanged
     std::chrono::microseconds loadTime{0};
     std::chrono::microseconds mergeTime{0};
 };
@@ -32,6 +35,11 @@ struct MergeEngineOptions
 {
     MergeOptions merge;
     LoadOptions load;
+    // Files of processes that are not running (kill(pid, 0) fails) cannot
+    // change: keep them without reading them again while their stamp
+    // (inode, size, times) stays the same. Off for directories shared with
+    // other pid namespaces (containers), where liveness cannot be seen.
+    bool trustDeadProcesses = true;
 };
 
 class MergeEngine

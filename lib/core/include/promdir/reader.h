@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 
 namespace promdir {
 
@@ -27,6 +28,7 @@ struct FileStamp
     std::uint64_t inode = 0;
     std::uint64_t size = 0;
     std::int64_t mtimeNs = 0;
+    std::int64_t ctimeNs = 0;
     bool operator==(const FileStamp &) const = default;
 };
 
@@ -75,6 +77,9 @@ struct ReadOptions
 
 // Reads a file from disk.
 ParsedFile readFile(const std::filesystem::path &path, const ReadOptions &options = {});
+// The file's identity and state now, or nullopt when it cannot be stat'ed.
+std::optional<FileStamp> stampOf(const std::filesystem::path &path);
+
 // Reads a file again: when its bytes equal those `previous` was parsed
 // from, returns `previous` itself (the parse is kept), else a new result.
 std::shared_ptr<const ParsedFile> rereadFile(const std::filesystem::path &path,
