@@ -171,6 +171,11 @@ def make_schema(rng, conflicts):
         add("gauge", "g_" + mode, rng.randint(0, 2), 4, multiprocess_mode=mode)
         add("gauge", "g2_" + mode, 1, 3, multiprocess_mode=mode)
     add("gauge", "_private_gauge", 1, 2, multiprocess_mode="all")
+    # Labels named like the ones the merge adds or reads: 'pid' and 'le'.
+    for mode in ("all", "sum", "max"):
+        defs.append(MetricDef("gauge", "g_pid_label_" + mode, "Own pid label", ("pid", "le"),
+                              [("user", "x"), ("7", "1.0"), ("", "+Inf")], multiprocess_mode=mode))
+    defs.append(MetricDef("counter", "c_le_label", "Own le label", ("le",), [("0.5",), ("x",)]))
     for i, buckets in enumerate(BUCKET_SETS):
         kwargs = {} if buckets is None else {"buckets": buckets}
         add("histogram", "h%d_seconds" % i, rng.randint(0, 2), 3, **kwargs)
@@ -318,7 +323,8 @@ def pick_identifiers(rng, count):
     pool = []
     for width in (1, 2, 3, 4, 5, 7):
         pool.append(str(rng.randint(10 ** (width - 1), 10 ** width - 1)))
-    pool += ["99", "100", "1000", "worker-3", "archive", "Z9", "a.b", "0x1f", "007"]
+    pool += ["99", "100", "1000", "worker-3", "archive", "Z9", "a.b", "0x1f", "007",
+             "web-1.example", "Ärger", "a b", "9" * 19]
     while len(pool) < count:
         pool.append(str(rng.randint(2, 4194304)))
     rng.shuffle(pool)
