@@ -16,6 +16,7 @@ namespace promdir {
 struct DirectoryWatcher::Worker
 {
     std::unique_ptr<MergeEngine> engine;
+    std::shared_ptr<std::atomic<bool>> cancel; // outlives the engine's loads
     std::uint64_t generation = 0;
     std::uint64_t sequence = 0;
     QString path;
@@ -82,6 +83,8 @@ DirectoryWatcher::DirectoryWatcher(QObject *parent)
 DirectoryWatcher::~DirectoryWatcher()
 {
     ++m_generation;
+    if (m_cancel)
+        m_cancel->store(true);
     m_thread->quit();
     m_thread->wait();
 }
@@ -103,7 +106,24 @@ void DirectoryWatcher::open(const QString &path)
         m_fsWatcher->addPath(path);
     const auto window = m_window;
     const auto stale = m_staleAfter;
-    post([path, gen, local, window, stale](Worker &w) {
+    m_cancel = std::make_shared<std::atomic<bool>>(false);
+    MergeEngineOptions options;
+    options.load.cancel = m_cancel.get();
+    DirectoryWatcher *self = this;
+    options.load.progress = [self, gen, last = std::make_shared<int>(-1)](std::uint64_t done, std::uint64_t total) {
+        // Whole percents only: the GUI needs no more.
+        const int pct = total ? int(done * 100 / total) : 0;
+        if (pct == *last)
+            return;
+        *last = pct;
+        QMetaObject::invokeMethod(
+            self, [self, gen, done, total] {
+                if (gen == self->m_generation)
+                    Q_EMIT self->loadProgress(qint64(done), qint64(total));
+            },
+            Qt::QueuedConnection);
+    };
+    post([path, gen, local, window, stale, options, cancel = m_cancel](Worker &w) {
         w.generation = gen;
         w.sequence = 0;
         w.path = path;
@@ -111,7 +131,8 @@ void DirectoryWatcher::open(const QString &path)
         w.history.clear();
         w.history.setWindow(window);
         w.staleAfter = stale;
-        w.engine = std::make_unique<MergeEngine>(std::filesystem::path(path.toStdString()));
+        w.cancel = cancel;
+        w.engine = std::make_unique<MergeEngine>(std::filesystem::path(path.toStdString()), options);
     });
     setLoading(true);
     m_inFlight = false;
@@ -124,6 +145,8 @@ void DirectoryWatcher::open(const QString &path)
 void DirectoryWatcher::close()
 {
     ++m_generation;
+    if (m_cancel)
+        m_cancel->store(true);
     m_timer->stop();
     m_soon->stop();
     if (!m_fsWatcher->directories().isEmpty())

@@ -1,7 +1,7 @@
 #include "promdir/processcontrol.h"
 
 #include "promdir/filename.h"
-#include "pidprobe_p.h"
+#include "promdir/liveness.h"
 
 #include <QDir>
 #include <QFile>
@@ -21,7 +21,7 @@ MarkDeadResult markProcessDead(const QString &directory, const QString &pid)
         r.error = MarkDeadResult::InvalidPid;
         return r;
     }
-    if (probePid(pid.toStdString()).state == PidState::Alive) {
+    if (probeLocalProcess(pid.toStdString()).state == Liveness::Alive) {
         r.error = MarkDeadResult::ProcessAlive;
         return r;
     }

@@ -81,7 +81,6 @@ std::size_t Snapshot::staleFileCount() const
 
 } // namespace promdir
 
-#include "pidprobe_p.h"
 
 #include <map>
 
@@ -122,18 +121,17 @@ void describeProcesses(Snapshot &s, std::chrono::milliseconds staleAfter)
             }
             continue;
         }
-        const PidState st = probePid(pid);
-        p.startTimeMs = st.startTimeMs;
-        if (st.state == PidState::Alive) {
-            p.liveness = Liveness::Alive;
-            // Files last written well before this process started belong to
-            // an earlier process with the same pid (one second of slack for
-            // coarse clocks).
-            if (st.startTimeMs > 0 && p.lastWriteMs > 0 && p.lastWriteMs + 1000 < st.startTimeMs) {
-                p.pidReused = true;
-                p.liveness = Liveness::Dead;
-            }
-        } else if (st.state == PidState::Dead) {
+        const ProcessInfo st = probeLocalProcess(pid);
+        p.liveness = st.state;
+        p.startTimeMs = st.startTime ? std::int64_t(*st.startTime * 1000) : 0;
+        p.cmdline = st.cmdline;
+        p.note = st.note;
+        // Files last written well before this process started belong to an
+        // earlier process with the same pid (one second of slack for coarse
+        // clocks).
+        if (p.liveness == Liveness::Alive && p.startTimeMs > 0 && p.lastWriteMs > 0
+            && p.lastWriteMs + 1000 < p.startTimeMs) {
+            p.pidReused = true;
             p.liveness = Liveness::Dead;
         }
     }

@@ -9,6 +9,7 @@
 #include <QObject>
 #include <QString>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 
@@ -27,7 +28,8 @@ public:
 
     // Starts on a directory or an archive; the first snapshot follows.
     void open(const QString &path);
-    // Stops watching and forgets the source (an open in progress is dropped).
+    // Stops watching and forgets the source; an archive being read is
+    // cancelled.
     void close();
     QString path() const { return m_path; }
     bool isOpen() const { return !m_path.isEmpty(); }
@@ -58,6 +60,8 @@ Q_SIGNALS:
     void snapshotReady(const promdir::SnapshotPtr &snapshot);
     void timelineReady(const promdir::TimelinePtr &timeline);
     void loadingChanged(bool loading);
+    // While an archive is read: compressed bytes consumed out of its size.
+    void loadProgress(qint64 done, qint64 total);
     void pausedChanged(bool paused);
 
 private:
@@ -86,6 +90,7 @@ private:
     MetricType m_focusType = MetricType::Counter;
     GaugeMode m_focusMode = GaugeMode::None;
     SnapshotPtr m_snapshot;
+    std::shared_ptr<std::atomic<bool>> m_cancel;
 };
 
 } // namespace promdir

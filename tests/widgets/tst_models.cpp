@@ -1,0 +1,365 @@
+// Every model of Promdir::Widgets under QAbstractItemModelTester, on the
+// client_python fixture and on directories made here.
+#include "promdir/filesmodel.h"
+#include "promdir/gaugemodesmodel.h"
+#include "promdir/histogrammodel.h"
+#include "promdir/metricsmodel.h"
+#include "promdir/pidvaluesmodel.h"
+#include "promdir/processmodel.h"
+#include "promdir/directorywatcher.h"
+#include "modeltestutils.h"
+#include "../qt/testdb.h"
+
+#include <QAbstractItemModelTester>
+#include <QDir>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cmath>
+
+using namespace promdir;
+using namespace promdir::test;
+
+namespace {
+const QString kFixture = QStringLiteral(PROMDIR_TEST_DATA "/client_python/current/metrics");
+
+// A snapshot of a directory as the watcher would make it, without liveness
+// (the fixture's pids are not ours).
+SnapshotPtr snapshotOf(const QString &dir, bool local = false)
+{
+    auto s = std::make_shared<Snapshot>();
+    MergeEngine engine(dir.toStdString());
+    s->result = engine.refresh();
+    s->path = dir;
+    s->local = local;
+    s->timeMs = QDateTime::currentMSecsSinceEpoch();
+    describeProcesses(*s, std::chrono::milliseconds(0));
+    return s;
+}
+
+template<typename M>
+void testerOn(M *model)
+{
+    new QAbstractItemModelTester(model, QAbstractItemModelTester::FailureReportingMode::QtTest, model);
+}
+
+const MetricFamily *findFamily(const MergeResult &r, const std::string &name)
+{
+    for (const auto &f : r.families)
+        if (f.name == name)
+            return &f;
+    return nullptr;
+}
+} // namespace
+
+class TestModels : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void metricsTree()
+    {
+        MetricsModel model;
+        MetricsFilterModel proxy;
+        proxy.setSourceModel(&model);
+        testerOn(&model);
+        testerOn(&proxy);
+        const auto snap = snapshotOf(kFixture);
+        model.setSnapshot(snap);
+        QCOMPARE(model.rowCount(), int(snap->result->families.size()));
+        const QStringList rows = flatten(&model, {}, 0, 3);
+        QVERIFY(rows.contains(QStringLiteral("g_all | gauge (all) | ")));
+        QVERIFY(rows.contains(QStringLiteral("  g_all{kind=\"x\",pid=\"104\"} |  | 1.234567e+06")));
+        QVERIFY(rows.contains(QStringLiteral("  g_sum{kind=\"y\"} |  | 96.0")));
+        QVERIFY(rows.contains(QStringLiteral("  payload_bytes_bucket{le=\"+Inf\"} |  | 4.0")));
+
+        // Filter by label text: only matching samples (and their family).
+        proxy.setFilterFixedString(QStringLiteral("café"));
+        QCOMPARE(flatten(&proxy, {}, 0, 1),
+                 QStringList({QStringLiteral("jobs"),
+                              QStringLiteral("  jobs_total{queue=\"café 日本\",state=\"done\"}"),
+                              QStringLiteral("  jobs_total{queue=\"café 日本\",state=\"failed\"}")}));
+        // A family name keeps all its samples.
+        proxy.setFilterFixedString(QStringLiteral("g_livesum"));
+        QCOMPARE(flatten(&proxy, {}, 0, 1).size(), 3);
+        proxy.setFilterFixedString(QString());
+
+        // Same structure again: values update in place, no reset.
+        QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
+        QPersistentModelIndex keep = model.indexOf(QStringLiteral("g_sum"), 1);
+        model.setSnapshot(snapshotOf(kFixture));
+        QCOMPARE(resets.count(), 0);
+        QVERIFY(keep.isValid());
+        QCOMPARE(model.sample(keep)->value, 96.0);
+        model.setSnapshot(nullptr);
+        QCOMPARE(resets.count(), 1);
+        QCOMPARE(model.rowCount(), 0);
+    }
+
+    void gaugeModesEqualTheMergeEngine_data()
+    {
+        QTest::addColumn<QString>("sourceMode");
+        QTest::addColumn<QString>("mode");
+        for (const char *source : {"min", "mostrecent", "all"})
+            for (GaugeMode m : allGaugeModes())
+                QTest::addRow("%s as %s", source, std::string(toString(m)).c_str())
+                    << QString::fromLatin1(source) << QString::fromStdString(std::string(toString(m)));
+    }
+    void gaugeModesEqualTheMergeEngine()
+    {
+        // The per-pid files of one fixture family, renamed to each mode, and
+        // merged by the engine: the model's column for that mode must equal it.
+        QFETCH(QString, sourceMode);
+        QFETCH(QString, mode);
+        const std::string family = "g_" + sourceMode.toStdString();
+        QTemporaryDir dir;
+        const QDir src(kFixture);
+        const QString prefix = QStringLiteral("gauge_") + sourceMode + QLatin1Char('_');
+        for (const QString &name : src.entryList({prefix + QStringLiteral("*.db")})) {
+            const QString pid = name.mid(prefix.size()).chopped(3);
+            QVERIFY(QFile::copy(src.filePath(name),
+                                dir.filePath(QStringLiteral("gauge_") + mode + QLatin1Char('_') + pid + QStringLiteral(".db"))));
+        }
+        MergeEngine engine(dir.path().toStdString());
+        const auto merged = engine.refresh();
+        const MetricFamily *f = findFamily(*merged, family);
+        QVERIFY(f);
+
+        // The model sees the original fixture (the family in its own mode).
+        GaugeModesModel model;
+        testerOn(&model);
+        model.setSnapshot(snapshotOf(kFixture));
+        model.setFamily(QString::fromStdString(family));
+        QCOMPARE(int(model.actualMode()), int(*gaugeModeFromString(sourceMode.toStdString())));
+        const GaugeMode m = *gaugeModeFromString(mode.toStdString());
+        const int column = GaugeModesModel::columnOf(m);
+        QVERIFY(column > 0);
+        QCOMPARE(model.headerData(column, Qt::Horizontal).toString().endsWith(QStringLiteral("(actual)")),
+                 mode == sourceMode);
+
+        // Expected per label set (without pid), from the engine's samples.
+        std::map<Labels, QStringList> expected;
+        for (const auto &s : f->samples) {
+            Labels labels;
+            QString pid;
+            for (const auto &l : s.labels) {
+                if (l.first == "pid")
+                    pid = QString::fromStdString(l.second);
+                else
+                    labels.push_back(l);
+            }
+            expected[labels] << (pid.isEmpty() ? valueText(s.value) : QString(pid + QLatin1Char(':') + valueText(s.value)));
+        }
+        const auto groups = gaugeGroups(*snapshotOf(kFixture)->result, family);
+        QCOMPARE(model.rowCount(), int(groups.size()));
+        QVERIFY(model.rowCount() >= 1);
+        for (int r = 0; r < model.rowCount(); ++r) {
+            const QStringList cell = model.index(r, column).data(GaugeModesModel::ExportRole).toStringList();
+            QCOMPARE(cell, expected[groups[std::size_t(r)].labels]);
+        }
+    }
+
+    void gaugeModesNotes()
+    {
+        // Dead pids in a live mode: the note says mark_process_dead was not called.
+        auto s = std::const_pointer_cast<Snapshot>(snapshotOf(kFixture));
+        for (auto &p : s->processes)
+            p.liveness = p.pid == "103" ? Liveness::Dead : Liveness::Alive;
+        GaugeModesModel model;
+        testerOn(&model);
+        model.setSnapshot(s);
+        model.setFamily(QStringLiteral("g_livesum"));
+        const QString notes = model.notes().join(QLatin1Char('\n'));
+        QVERIFY2(notes.contains(QStringLiteral("mark_process_dead")) && notes.contains(QStringLiteral("103")),
+                 qPrintable(notes));
+        model.setFamily(QStringLiteral("g_all"));
+        QVERIFY(model.notes().join(QLatin1Char('\n')).contains(QStringLiteral("forever")));
+        model.setFamily(QStringLiteral("jobs")); // not a gauge: empty
+        QCOMPARE(model.rowCount(), 0);
+        QVERIFY(model.notes().isEmpty());
+    }
+
+    void quantiles_data()
+    {
+        QTest::addColumn<double>("q");
+        QTest::addColumn<QList<double>>("bounds");
+        QTest::addColumn<QList<double>>("counts");
+        QTest::addColumn<double>("expected");
+        const double inf = std::numeric_limits<double>::infinity();
+        const QList<double> b{1, 2, inf}, c{10, 20, 20};
+        QTest::newRow("p50 at a bound") << 0.5 << b << c << 1.0;
+        QTest::newRow("p75 interpolated") << 0.75 << b << c << 1.5;
+        QTest::newRow("p100") << 1.0 << b << c << 2.0;
+        QTest::newRow("in +Inf bucket") << 0.9 << QList<double>{1, inf} << QList<double>{10, 20} << 1.0;
+        QTest::newRow("negative lowest bound") << 0.2 << QList<double>{-1, inf} << QList<double>{5, 10} << -1.0;
+        QTest::newRow("q above 1") << 1.5 << b << c << inf;
+        QTest::newRow("q below 0") << -0.1 << b << c << -inf;
+        QTest::newRow("unsorted input") << 0.75 << QList<double>{inf, 2, 1} << QList<double>{20, 20, 10} << 1.5;
+    }
+    void quantiles()
+    {
+        QFETCH(double, q);
+        QFETCH(QList<double>, bounds);
+        QFETCH(QList<double>, counts);
+        QFETCH(double, expected);
+        std::vector<Bucket> buckets;
+        for (int i = 0; i < bounds.size(); ++i)
+            buckets.push_back({bounds[i], counts[i]});
+        QCOMPARE(histogramQuantile(q, buckets), expected);
+    }
+    void quantilesUndefined()
+    {
+        QVERIFY(std::isnan(histogramQuantile(0.5, {{1, 3}, {2, 4}})));                 // no +Inf
+        QVERIFY(std::isnan(histogramQuantile(0.5, {{1, 0}, {INFINITY, 0}})));           // no observations
+        QVERIFY(std::isnan(histogramQuantile(0.5, {})));
+    }
+
+    void histogram()
+    {
+        HistogramModel model;
+        testerOn(&model);
+        model.setSnapshot(snapshotOf(kFixture));
+        model.setSeries(QStringLiteral("payload_bytes"), {});
+        QVERIFY(model.series());
+        QCOMPARE(model.rowCount(), 15);
+        QCOMPARE(model.series()->count, 4.0);
+        QCOMPARE(model.series()->sum, 3.0);
+        QCOMPARE(model.index(8, HistogramModel::BoundColumn).data().toString(), QStringLiteral("≤ 0.75"));
+        QCOMPARE(model.index(8, HistogramModel::CountColumn).data().toString(), QStringLiteral("1.0"));
+        QCOMPARE(model.index(8, HistogramModel::CumulativeColumn).data().toString(), QStringLiteral("2.0"));
+        QCOMPARE(histogramQuantile(0.5, model.series()->buckets), 0.75);
+        QCOMPARE(histogramQuantile(0.9, model.series()->buckets), 1.9);
+        model.setSeries(QStringLiteral("latency_seconds"), {{"route", "/a"}});
+        QCOMPARE(model.rowCount(), 9);
+        QCOMPARE(model.series()->count, 14.0);
+        const auto snap = snapshotOf(kFixture);
+        QCOMPARE(histogramSeries(*findFamily(*snap->result, "latency_seconds")).size(), std::size_t(2));
+        model.setSeries(QStringLiteral("nope"), {});
+        QVERIFY(!model.series());
+        QCOMPARE(model.rowCount(), 0);
+    }
+
+    void filesAndEntries()
+    {
+        FilesModel files;
+        QSortFilterProxyModel proxy;
+        proxy.setSourceModel(&files);
+        proxy.setSortRole(SnapshotTableModel::SortRole);
+        testerOn(&files);
+        testerOn(&proxy);
+        QTemporaryDir dir;
+        for (const QString &n : QDir(kFixture).entryList({QStringLiteral("counter_*.db")}))
+            QVERIFY(QFile::copy(QDir(kFixture).filePath(n), dir.filePath(n)));
+        QFile junk(dir.filePath(QStringLiteral("counter_105.db")));
+        QVERIFY(junk.open(QIODevice::WriteOnly));
+        junk.write("\x10\0\0\0\0\0\0\0garbage!", 16);
+        junk.close();
+        QVERIFY(QDir(dir.path()).mkdir(QStringLiteral("folder")));
+        files.setSnapshot(snapshotOf(dir.path()));
+        const QStringList rows = flatten(&files, {}, 0, 5);
+        QCOMPARE(rows.first(), QStringLiteral("counter_101.db | counter |  | 101 | 4"));
+        QCOMPARE(files.rowCount(), 6); // five files and the folder
+        QVERIFY(!files.index(4, FilesModel::ProblemsColumn).data().toString().isEmpty());
+        QVERIFY(!files.file(5));
+        QVERIFY(files.index(5, FilesModel::NameColumn).data().toString() == QStringLiteral("folder"));
+        proxy.sort(FilesModel::PidColumn, Qt::DescendingOrder);
+
+        EntriesModel entries;
+        testerOn(&entries);
+        entries.setFile(files.file(0));
+        QCOMPARE(entries.rowCount(), 13);
+        QCOMPARE(entries.index(0, EntriesModel::OffsetColumn).data().toULongLong(), 8ull);
+        QCOMPARE(entries.index(0, EntriesModel::MetricColumn).data().toString(), QStringLiteral("app_worker_errors"));
+        QVERIFY(entries.index(1, EntriesModel::OffsetColumn).data().toULongLong() > 8);
+        entries.setFile(nullptr);
+        QCOMPARE(entries.rowCount(), 0);
+    }
+
+    void pidValues()
+    {
+        PidValuesModel model;
+        testerOn(&model);
+        const auto snap = snapshotOf(kFixture);
+        model.setSnapshot(snap);
+        const MetricFamily *f = findFamily(*snap->result, "jobs");
+        QVERIFY(f);
+        const SeriesId id = seriesForSample(*f, f->samples[0]);
+        model.setSeries(id);
+        QCOMPARE(model.rowCount(), 4);
+        double sum = 0;
+        for (int r = 0; r < 4; ++r)
+            sum += model.index(r, PidValuesModel::ValueColumn).data().toString().toDouble();
+        QCOMPARE(sum, f->samples[0].value);
+        // gauge all: the pid label is the merge's, not the files'.
+        const MetricFamily *g = findFamily(*snap->result, "g_all");
+        const SeriesId gid = seriesForSample(*g, g->samples[3]);
+        QCOMPARE(gid.labels, (Labels{{"kind", "x"}}));
+        model.setSeries(gid);
+        QCOMPARE(flatten(&model, {}, 0, 1),
+                 QStringList({QStringLiteral("101"), QStringLiteral("102"), QStringLiteral("103"), QStringLiteral("104")}));
+        const MetricFamily *h = findFamily(*snap->result, "payload_bytes");
+        QVERIFY(!seriesForSample(*h, h->samples.back()).isValid()); // _count is computed
+    }
+
+    void processesLiveAndDead()
+    {
+        QTemporaryDir dir;
+        QProcess sleeper;
+        sleeper.start(QStringLiteral("sleep"), {QStringLiteral("60")});
+        QVERIFY(sleeper.waitForStarted());
+        QProcess done;
+        done.start(QStringLiteral("true"), {});
+        QVERIFY(done.waitForStarted());
+        const QString dead = QString::number(done.processId());
+        QVERIFY(done.waitForFinished());
+        const QString live = QString::number(sleeper.processId());
+        const DbEntry g{"g", "g", {}, 1.0, 0.0};
+        QVERIFY(writeDb(dir.filePath(QStringLiteral("gauge_livesum_") + live + QStringLiteral(".db")), {g}));
+        QVERIFY(writeDb(dir.filePath(QStringLiteral("gauge_livesum_") + dead + QStringLiteral(".db")), {g}));
+        QVERIFY(writeDb(dir.filePath(QStringLiteral("counter_") + dead + QStringLiteral(".db")),
+                        {DbEntry{"c", "c_total", {}, 2.0, 0.0}}));
+
+        DirectoryWatcher watcher;
+        QSignalSpy spy(&watcher, &DirectoryWatcher::snapshotReady);
+        watcher.open(dir.path());
+        QVERIFY(spy.wait(10000));
+        ProcessModel processes;
+        QSortFilterProxyModel proxy;
+        proxy.setSourceModel(&processes);
+        proxy.setSortRole(SnapshotTableModel::SortRole);
+        testerOn(&processes);
+        testerOn(&proxy);
+        processes.setSnapshot(watcher.snapshot());
+        proxy.sort(ProcessModel::StateColumn);
+        QCOMPARE(processes.rowCount(), 2);
+        auto rowOf = [&](const QString &pid) {
+            for (int r = 0; r < processes.rowCount(); ++r)
+                if (processes.index(r, 0).data().toString() == pid)
+                    return r;
+            return -1;
+        };
+        const int rl = rowOf(live), rd = rowOf(dead);
+        QVERIFY(rl >= 0 && rd >= 0);
+        QCOMPARE(processes.index(rl, ProcessModel::StateColumn).data().toString(), QStringLiteral("alive"));
+        QCOMPARE(processes.index(rl, ProcessModel::StaleColumn).data().toInt(), 0);
+        QCOMPARE(processes.index(rd, ProcessModel::StateColumn).data().toString(), QStringLiteral("dead"));
+        QCOMPARE(processes.index(rd, ProcessModel::StaleColumn).data().toInt(), 1);
+        QCOMPARE(processes.index(rd, ProcessModel::FilesColumn).data().toInt(), 2);
+
+        FilesModel files;
+        testerOn(&files);
+        files.setSnapshot(watcher.snapshot());
+        const int fr = files.rowOf(QStringLiteral("gauge_livesum_") + dead + QStringLiteral(".db"));
+        QCOMPARE(files.index(fr, FilesModel::StaleColumn).data().toString(), QStringLiteral("live gauge of a dead pid"));
+        const int fl = files.rowOf(QStringLiteral("gauge_livesum_") + live + QStringLiteral(".db"));
+        QCOMPARE(files.index(fl, FilesModel::StaleColumn).data().toString(), QString());
+        const int fc = files.rowOf(QStringLiteral("counter_") + dead + QStringLiteral(".db"));
+        QCOMPARE(files.index(fc, FilesModel::StaleColumn).data().toString(), QString());
+        sleeper.kill();
+        sleeper.waitForFinished();
+    }
+};
+
+QTEST_MAIN(TestModels)
+#include "tst_models.moc"

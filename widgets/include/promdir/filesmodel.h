@@ -1,0 +1,59 @@
+#pragma once
+// The Files view: every file read (and every directory-level problem), and
+// the entries of one file with their byte offsets.
+
+#include "promdir/snapshottablemodel.h"
+#include "promdir/snapshot.h"
+
+namespace promdir {
+
+class FilesModel : public SnapshotTableModel
+{
+    Q_OBJECT
+public:
+    enum Column { NameColumn, TypeColumn, ModeColumn, PidColumn, GenerationColumn, SizeColumn, UsedColumn,
+                  EntriesColumn, StaleColumn, ProblemsColumn, ColumnCount };
+
+    explicit FilesModel(QObject *parent = nullptr);
+    void setSnapshot(const SnapshotPtr &snapshot);
+    // The parsed file of a row; null for a directory-level problem row.
+    std::shared_ptr<const ParsedFile> file(int row) const;
+    int rowOf(const QString &name) const;
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+    static QString staleText(unsigned flags);
+
+private:
+    struct Row
+    {
+        std::shared_ptr<const ParsedFile> file;
+        unsigned stale = 0;
+        Problem problem; // directory-level problem rows (file == null)
+    };
+    std::vector<Row> m_rows;
+};
+
+class EntriesModel : public SnapshotTableModel
+{
+    Q_OBJECT
+public:
+    enum Column { OffsetColumn, MetricColumn, SampleColumn, LabelsColumn, ValueColumn, TimestampColumn, ColumnCount };
+
+    explicit EntriesModel(QObject *parent = nullptr);
+    void setFile(const std::shared_ptr<const ParsedFile> &file);
+    std::shared_ptr<const ParsedFile> file() const { return m_file; }
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+private:
+    std::shared_ptr<const ParsedFile> m_file;
+};
+
+} // namespace promdir

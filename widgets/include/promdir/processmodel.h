@@ -1,0 +1,32 @@
+#pragma once
+// The Processes view: one row per pid with files.
+
+#include "promdir/snapshottablemodel.h"
+#include "promdir/snapshot.h"
+
+namespace promdir {
+
+class ProcessModel : public SnapshotTableModel
+{
+    Q_OBJECT
+public:
+    enum Column { PidColumn, StateColumn, StartedColumn, FilesColumn, LastWriteColumn, StaleColumn,
+                  SeriesColumn, CommandColumn, ColumnCount };
+    enum Role { PidRole = FirstCustomRole, LivenessRole };
+
+    explicit ProcessModel(QObject *parent = nullptr);
+    void setSnapshot(const SnapshotPtr &snapshot);
+    const ProcessStatus *process(int row) const;
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+    static QString livenessText(const ProcessStatus &p);
+
+private:
+    std::vector<ProcessStatus> m_rows;
+};
+
+} // namespace promdir

@@ -1,0 +1,307 @@
+#include "promdir/filesmodel.h"
+
+#include "promdir/floatformat.h"
+#include "promdir/metricsmodel.h"
+
+#include <QBrush>
+#include <QColor>
+#include <QDateTime>
+#include <QLocale>
+
+namespace promdir {
+
+FilesModel::FilesModel(QObject *parent)
+    : SnapshotTableModel(parent)
+{
+}
+
+QString FilesModel::staleText(unsigned flags)
+{
+    QStringList why;
+    if (flags & StaleDeadLiveGauge)
+        why << tr("live gauge of a dead pid");
+    if (flags & StaleDeadGauge)
+        why << tr("gauge of a dead pid");
+    if (flags & StaleNotModified)
+        why << tr("not modified for long");
+    return why.join(QLatin1String(", "));
+}
+
+void FilesModel::setSnapshot(const SnapshotPtr &snapshot)
+{
+    std::vector<Row> rows;
+    std::vector<std::string> keys;
+    if (snapshot && snapshot->result) {
+        const auto &load = snapshot->result->load;
+        for (std::size_t i = 0; i < load.files.size(); ++i) {
+            rows.push_back({load.files[i], i < snapshot->fileStale.size() ? snapshot->fileStale[i] : 0u, {}});
+            keys.push_back(load.files[i]->name);
+        }
+        for (const auto &p : load.problems) {
+            rows.push_back({nullptr, 0u, p});
+            keys.push_back("\x1f" + p.file + p.message);
+        }
+    }
+    update(std::move(keys), [&] { m_rows = std::move(rows); });
+}
+
+std::shared_ptr<const ParsedFile> FilesModel::file(int row) const
+{
+    return row >= 0 && std::size_t(row) < m_rows.size() ? m_rows[std::size_t(row)].file : nullptr;
+}
+
+int FilesModel::rowOf(const QString &name) const
+{
+    const std::string n = name.toStdString();
+    for (std::size_t i = 0; i < m_rows.size(); ++i)
+        if (m_rows[i].file && m_rows[i].file->name == n)
+            return int(i);
+    return -1;
+}
+
+int FilesModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int FilesModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant FilesModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() || std::size_t(index.row()) >= m_rows.size())
+        return {};
+    const Row &r = m_rows[std::size_t(index.row())];
+    if (role == KeyRole)
+        return keyAt(index.row());
+    if (!r.file) {
+        // A directory-level problem: a foreign file, a folder, ...
+        switch (role) {
+        case Qt::DisplayRole:
+        case SortRole:
+            if (index.column() == NameColumn) {
+                const auto slash = r.problem.file.find_last_of('/');
+                return QString::fromStdString(slash == std::string::npos ? r.problem.file
+                                                                         : r.problem.file.substr(slash + 1));
+            }
+            if (index.column() == ProblemsColumn)
+                return QString::fromStdString(r.problem.message);
+            return {};
+        case Qt::ToolTipRole:
+            return QString::fromStdString(r.problem.describe());
+        case Qt::ForegroundRole:
+            return QBrush(QColor(0xc0, 0x1c, 0x28));
+        }
+        return {};
+    }
+    const ParsedFile &f = *r.file;
+    switch (role) {
+    case Qt::DisplayRole:
+        switch (index.column()) {
+        case NameColumn:
+            return QString::fromStdString(f.name);
+        case TypeColumn:
+            return f.fileName.valid ? typeText(f.fileName.type) : QString();
+        case ModeColumn:
+            return QString::fromStdString(std::string(toString(f.fileName.mode)));
+        case PidColumn:
+            return QString::fromStdString(f.fileName.pid);
+        case GenerationColumn:
+            return f.generation ? QVariant(f.generation) : QVariant(QStringLiteral("–"));
+        case SizeColumn:
+            return QLocale().toString(qulonglong(f.size));
+        case UsedColumn:
+            return QLocale().toString(qlonglong(f.used));
+        case EntriesColumn:
+            return qulonglong(f.entries.size());
+        case StaleColumn:
+            return staleText(r.stale);
+        case ProblemsColumn:
+            if (f.problems.empty())
+                return {};
+            if (f.problems.size() == 1)
+                return QString::fromStdString(f.problems.front().message);
+            return tr("%n problem(s): %1", nullptr, int(f.problems.size()))
+                .arg(QString::fromStdString(f.problems.front().message));
+        }
+        return {};
+    case SortRole:
+        switch (index.column()) {
+        case PidColumn: {
+            bool ok = false;
+            const qlonglong n = QString::fromStdString(f.fileName.pid).toLongLong(&ok);
+            return ok ? QVariant(n) : QVariant(QString::fromStdString(f.fileName.pid));
+        }
+        case GenerationColumn:
+            return f.generation;
+        case SizeColumn:
+            return qulonglong(f.size);
+        case UsedColumn:
+            return qlonglong(f.used);
+        case ProblemsColumn:
+            return qulonglong(f.problems.size());
+        default:
+            return data(index, Qt::DisplayRole);
+        }
+    case Qt::ToolTipRole: {
+        QStringList lines;
+        if (!f.fileName.valid)
+            lines << QString::fromStdString(f.fileName.reason);
+        for (const auto &p : f.problems)
+            lines << QString::fromStdString(p.describe());
+        if (r.stale)
+            lines << tr("Stale: %1").arg(staleText(r.stale));
+        if (f.stamp.mtimeNs > 0)
+            lines << tr("Modified %1").arg(QLocale().toString(
+                         QDateTime::fromMSecsSinceEpoch(f.stamp.mtimeNs / 1000000), QLocale::LongFormat));
+        return lines.isEmpty() ? QVariant() : QVariant(lines.join(QLatin1Char('\n')));
+    }
+    case Qt::ForegroundRole:
+        if (!f.problems.empty())
+            return QBrush(QColor(0xc0, 0x1c, 0x28));
+        if (r.stale)
+            return QBrush(QColor(0xb3, 0x5c, 0x00));
+        return {};
+    case Qt::TextAlignmentRole:
+        switch (index.column()) {
+        case GenerationColumn:
+        case SizeColumn:
+        case UsedColumn:
+        case EntriesColumn:
+            return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+        }
+        return {};
+    }
+    return {};
+}
+
+QVariant FilesModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case NameColumn:
+        return tr("File");
+    case TypeColumn:
+        return tr("Type");
+    case ModeColumn:
+        return tr("Mode");
+    case PidColumn:
+        return tr("PID");
+    case GenerationColumn:
+        return tr("Generation");
+    case SizeColumn:
+        return tr("Size");
+    case UsedColumn:
+        return tr("Used");
+    case EntriesColumn:
+        return tr("Entries");
+    case StaleColumn:
+        return tr("Stale");
+    case ProblemsColumn:
+        return tr("Problems");
+    }
+    return {};
+}
+
+EntriesModel::EntriesModel(QObject *parent)
+    : SnapshotTableModel(parent)
+{
+}
+
+void EntriesModel::setFile(const std::shared_ptr<const ParsedFile> &file)
+{
+    std::vector<std::string> keys;
+    if (file) {
+        keys.reserve(file->entries.size());
+        for (const auto &e : file->entries)
+            keys.push_back(std::to_string(e.offset) + ':' + e.rawKey);
+    }
+    update(std::move(keys), [&] { m_file = file; });
+}
+
+int EntriesModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() || !m_file ? 0 : int(m_file->entries.size());
+}
+
+int EntriesModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant EntriesModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() || !m_file || std::size_t(index.row()) >= m_file->entries.size())
+        return {};
+    const Entry &e = m_file->entries[std::size_t(index.row())];
+    switch (role) {
+    case KeyRole:
+        return keyAt(index.row());
+    case Qt::DisplayRole:
+        switch (index.column()) {
+        case OffsetColumn:
+            return qulonglong(e.offset);
+        case MetricColumn:
+            return e.key ? QString::fromStdString(e.key->metric) : QString();
+        case SampleColumn:
+            return e.key ? QString::fromStdString(e.key->sample) : QString();
+        case LabelsColumn:
+            return e.key ? labelsText(e.key->labels) : QString::fromStdString(e.rawKey);
+        case ValueColumn:
+            return QString::fromStdString(pythonRepr(e.value));
+        case TimestampColumn:
+            return e.timestamp == 0.0 ? QString() : QString::fromStdString(pythonRepr(e.timestamp));
+        }
+        return {};
+    case SortRole:
+        switch (index.column()) {
+        case OffsetColumn:
+            return qulonglong(e.offset);
+        case ValueColumn:
+            return e.value;
+        case TimestampColumn:
+            return e.timestamp;
+        default:
+            return data(index, Qt::DisplayRole);
+        }
+    case Qt::ToolTipRole:
+        if (index.column() == TimestampColumn && e.timestamp > 0)
+            return QLocale().toString(QDateTime::fromMSecsSinceEpoch(qint64(e.timestamp * 1000)), QLocale::LongFormat);
+        return tr("Key as stored: %1").arg(QString::fromStdString(e.rawKey));
+    case Qt::TextAlignmentRole:
+        switch (index.column()) {
+        case OffsetColumn:
+        case ValueColumn:
+        case TimestampColumn:
+            return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+        }
+        return {};
+    }
+    return {};
+}
+
+QVariant EntriesModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case OffsetColumn:
+        return tr("Offset");
+    case MetricColumn:
+        return tr("Metric");
+    case SampleColumn:
+        return tr("Sample");
+    case LabelsColumn:
+        return tr("Labels");
+    case ValueColumn:
+        return tr("Value");
+    case TimestampColumn:
+        return tr("Timestamp");
+    }
+    return {};
+}
+
+} // namespace promdir

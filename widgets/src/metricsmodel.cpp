@@ -1,0 +1,252 @@
+#include "promdir/metricsmodel.h"
+
+#include "promdir/floatformat.h"
+#include "promdir/icons.h"
+
+namespace promdir {
+
+namespace {
+const std::vector<MetricFamily> kNoFamilies;
+constexpr quintptr kFamilyLevel = 0;
+} // namespace
+
+QString labelsText(const Labels &labels)
+{
+    QString out;
+    for (const auto &[n, v] : labels) {
+        if (!out.isEmpty())
+            out += QLatin1Char(',');
+        QString value = QString::fromStdString(v);
+        value.replace(QLatin1Char('\\'), QLatin1String("\\\\"))
+            .replace(QLatin1Char('\n'), QLatin1String("\\n"))
+            .replace(QLatin1Char('"'), QLatin1String("\\\""));
+        out += QString::fromStdString(n) + QLatin1String("=\"") + value + QLatin1Char('"');
+    }
+    return out;
+}
+
+QString sampleText(const std::string &name, const Labels &labels)
+{
+    const QString n = QString::fromStdString(name);
+    return labels.empty() ? n : n + QLatin1Char('{') + labelsText(labels) + QLatin1Char('}');
+}
+
+QString valueText(double value)
+{
+    return QString::fromStdString(floatToGoString(value));
+}
+
+QString typeText(MetricType type)
+{
+    switch (type) {
+    case MetricType::Counter:
+        return MetricsModel::tr("counter");
+    case MetricType::Gauge:
+        return MetricsModel::tr("gauge");
+    case MetricType::Histogram:
+        return MetricsModel::tr("histogram");
+    case MetricType::Summary:
+        return MetricsModel::tr("summary");
+    }
+    return {};
+}
+
+MetricsModel::MetricsModel(QObject *parent)
+    : QAbstractItemModel(parent)
+{
+}
+
+const std::vector<MetricFamily> &MetricsModel::families() const
+{
+    return m_snapshot && m_snapshot->result ? m_snapshot->result->families : kNoFamilies;
+}
+
+void MetricsModel::setSnapshot(const SnapshotPtr &snapshot)
+{
+    std::vector<std::string> structure;
+    if (snapshot && snapshot->result) {
+        for (const auto &f : snapshot->result->families) {
+            structure.push_back(f.name + '\x1f' + std::string(toString(f.type)) + '\x1f' + std::string(toString(f.mode)));
+            for (const auto &s : f.samples)
+                structure.push_back(sampleText(s.name, s.labels).toStdString());
+            structure.emplace_back("\x1e");
+        }
+    }
+    if (structure == m_structure && !m_structure.empty()) {
+        m_snapshot = snapshot;
+        const int n = rowCount();
+        if (n > 0) {
+            Q_EMIT dataChanged(index(0, 0), index(n - 1, ColumnCount - 1));
+            for (int r = 0; r < n; ++r) {
+                const QModelIndex p = index(r, 0);
+                const int m = rowCount(p);
+                if (m > 0)
+                    Q_EMIT dataChanged(index(0, 0, p), index(m - 1, ColumnCount - 1, p));
+            }
+        }
+        return;
+    }
+    beginResetModel();
+    m_snapshot = snapshot;
+    m_structure = std::move(structure);
+    endResetModel();
+}
+
+const MetricFamily *MetricsModel::family(const QModelIndex &index) const
+{
+    if (!index.isValid() || index.model() != this)
+        return nullptr;
+    const auto &fs = families();
+    const std::size_t f = index.internalId() == kFamilyLevel ? std::size_t(index.row()) : index.internalId() - 1;
+    return f < fs.size() ? &fs[f] : nullptr;
+}
+
+const Sample *MetricsModel::sample(const QModelIndex &index) const
+{
+    if (!index.isValid() || index.model() != this || index.internalId() == kFamilyLevel)
+        return nullptr;
+    const MetricFamily *f = family(index);
+    return f && std::size_t(index.row()) < f->samples.size() ? &f->samples[std::size_t(index.row())] : nullptr;
+}
+
+QModelIndex MetricsModel::indexOf(const QString &familyName, int sampleRow) const
+{
+    const auto &fs = families();
+    const std::string name = familyName.toStdString();
+    for (std::size_t i = 0; i < fs.size(); ++i) {
+        if (fs[i].name != name)
+            continue;
+        const QModelIndex fi = index(int(i), 0);
+        return sampleRow >= 0 && sampleRow < rowCount(fi) ? index(sampleRow, 0, fi) : fi;
+    }
+    return {};
+}
+
+QModelIndex MetricsModel::index(int row, int column, const QModelIndex &parent) const
+{
+    if (row < 0 || column < 0 || column >= ColumnCount)
+        return {};
+    const auto &fs = families();
+    if (!parent.isValid())
+        return std::size_t(row) < fs.size() ? createIndex(row, column, kFamilyLevel) : QModelIndex();
+    if (parent.internalId() != kFamilyLevel || std::size_t(parent.row()) >= fs.size())
+        return {};
+    if (std::size_t(row) >= fs[std::size_t(parent.row())].samples.size())
+        return {};
+    return createIndex(row, column, quintptr(parent.row()) + 1);
+}
+
+QModelIndex MetricsModel::parent(const QModelIndex &child) const
+{
+    if (!child.isValid() || child.internalId() == kFamilyLevel)
+        return {};
+    return createIndex(int(child.internalId() - 1), 0, kFamilyLevel);
+}
+
+int MetricsModel::rowCount(const QModelIndex &parent) const
+{
+    const auto &fs = families();
+    if (!parent.isValid())
+        return int(fs.size());
+    if (parent.column() != 0 || parent.internalId() != kFamilyLevel || std::size_t(parent.row()) >= fs.size())
+        return 0;
+    return int(fs[std::size_t(parent.row())].samples.size());
+}
+
+int MetricsModel::columnCount(const QModelIndex &) const
+{
+    return ColumnCount;
+}
+
+QVariant MetricsModel::data(const QModelIndex &index, int role) const
+{
+    const MetricFamily *f = family(index);
+    if (!f)
+        return {};
+    const Sample *s = sample(index);
+    if (role == FamilyNameRole)
+        return QString::fromStdString(f->name);
+    if (role == IsFamilyRole)
+        return s == nullptr;
+    if (role == FilterTextRole)
+        return s ? sampleText(s->name, s->labels) : QString::fromStdString(f->name);
+    if (!s) {
+        switch (role) {
+        case Qt::DisplayRole:
+            switch (index.column()) {
+            case NameColumn:
+                return QString::fromStdString(f->name);
+            case TypeColumn:
+                return f->mode == GaugeMode::None
+                    ? typeText(f->type)
+                    : tr("%1 (%2)").arg(typeText(f->type), QString::fromStdString(std::string(toString(f->mode))));
+            case SeriesColumn:
+                return qulonglong(f->samples.size());
+            case HelpColumn:
+                return QString::fromStdString(f->help);
+            }
+            return {};
+        case Qt::DecorationRole:
+            return index.column() == NameColumn ? typeIcon(f->type) : QVariant();
+        case Qt::ToolTipRole:
+            return QString::fromStdString(f->help);
+        case Qt::TextAlignmentRole:
+            return index.column() == SeriesColumn ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
+        }
+        return {};
+    }
+    switch (role) {
+    case Qt::DisplayRole:
+        switch (index.column()) {
+        case NameColumn:
+            return sampleText(s->name, s->labels);
+        case ValueColumn:
+            return valueText(s->value);
+        }
+        return {};
+    case Qt::ToolTipRole:
+        return QString(sampleText(s->name, s->labels) + QLatin1Char(' ') + valueText(s->value));
+    case Qt::TextAlignmentRole:
+        return index.column() == ValueColumn ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
+    }
+    return {};
+}
+
+QVariant MetricsModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case NameColumn:
+        return tr("Name");
+    case TypeColumn:
+        return tr("Type");
+    case ValueColumn:
+        return tr("Merged value");
+    case SeriesColumn:
+        return tr("Series");
+    case HelpColumn:
+        return tr("Help");
+    }
+    return {};
+}
+
+MetricsFilterModel::MetricsFilterModel(QObject *parent)
+    : QSortFilterProxyModel(parent)
+{
+    setFilterRole(MetricsModel::FilterTextRole);
+    setFilterCaseSensitivity(Qt::CaseInsensitive);
+    setRecursiveFilteringEnabled(true);
+}
+
+bool MetricsFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
+{
+    if (QSortFilterProxyModel::filterAcceptsRow(sourceRow, sourceParent))
+        return true;
+    // A sample whose family's name matches stays.
+    if (sourceParent.isValid())
+        return QSortFilterProxyModel::filterAcceptsRow(sourceParent.row(), sourceParent.parent());
+    return false;
+}
+
+} // namespace promdir

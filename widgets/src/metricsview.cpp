@@ -1,0 +1,94 @@
+#include "promdir/metricsview.h"
+
+#include "promdir/pidvaluesmodel.h"
+
+#include <QHeaderView>
+#include <QLineEdit>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+namespace promdir {
+
+MetricsView::MetricsView(QWidget *parent)
+    : QWidget(parent)
+    , m_model(new MetricsModel(this))
+    , m_proxy(new MetricsFilterModel(this))
+    , m_filter(new QLineEdit(this))
+    , m_tree(new QTreeView(this))
+{
+    m_proxy->setSourceModel(m_model);
+    m_filter->setPlaceholderText(tr("Filter by name or label…"));
+    m_filter->setClearButtonEnabled(true);
+    m_tree->setModel(m_proxy);
+    m_tree->setUniformRowHeights(true);
+    m_tree->setAlternatingRowColors(true);
+    m_tree->setAllColumnsShowFocus(true);
+    m_tree->header()->setStretchLastSection(true);
+    m_tree->setColumnWidth(MetricsModel::NameColumn, 300);
+    m_tree->setColumnWidth(MetricsModel::TypeColumn, 120);
+    m_tree->setColumnWidth(MetricsModel::ValueColumn, 110);
+    m_tree->setColumnWidth(MetricsModel::SeriesColumn, 60);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_filter);
+    layout->addWidget(m_tree);
+    connect(m_filter, &QLineEdit::textChanged, this, [this](const QString &text) {
+        m_proxy->setFilterFixedString(text);
+        if (!text.isEmpty())
+            m_tree->expandAll();
+    });
+    connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            [this](const QModelIndex &current) { onCurrentChanged(current); });
+}
+
+void MetricsView::setSnapshot(const SnapshotPtr &snapshot)
+{
+    // Keep what was selected across a reset (new families or series).
+    const QModelIndex cur = m_proxy->mapToSource(m_tree->currentIndex());
+    const QString family = cur.isValid() ? cur.data(MetricsModel::FamilyNameRole).toString() : QString();
+    const int row = cur.isValid() && cur.parent().isValid() ? cur.row() : -1;
+    m_model->setSnapshot(snapshot);
+    if (!m_filter->text().isEmpty())
+        m_tree->expandAll();
+    const QModelIndex now = m_proxy->mapToSource(m_tree->currentIndex());
+    if (!family.isEmpty() && !now.isValid())
+        select(family, row);
+}
+
+bool MetricsView::select(const QString &family, int sample)
+{
+    const QModelIndex src = m_model->indexOf(family, sample);
+    const QModelIndex idx = m_proxy->mapFromSource(src);
+    if (!idx.isValid())
+        return false;
+    if (idx.parent().isValid())
+        m_tree->expand(idx.parent());
+    m_tree->setCurrentIndex(idx);
+    m_tree->scrollTo(idx);
+    return true;
+}
+
+void MetricsView::onCurrentChanged(const QModelIndex &current)
+{
+    const QModelIndex src = m_proxy->mapToSource(current);
+    const MetricFamily *f = m_model->family(src);
+    if (!f)
+        return;
+    MetricSelection sel;
+    sel.family = QString::fromStdString(f->name);
+    sel.type = f->type;
+    sel.mode = f->mode;
+    if (const Sample *s = m_model->sample(src)) {
+        sel.series = seriesForSample(*f, *s);
+        sel.sampleLabels = s->labels;
+    }
+    // Only a different selection is news; a refresh of the same is not.
+    const std::string key = sel.family.toStdString() + '\x1d' + std::string(toString(sel.mode)) + '\x1d'
+        + sel.series.key() + '\x1d' + SeriesId{{}, {}, sel.sampleLabels}.key();
+    if (key == m_lastKey)
+        return;
+    m_lastKey = key;
+    Q_EMIT selectionChanged(sel);
+}
+
+} // namespace promdir

@@ -1,0 +1,154 @@
+#include "promdir/pidvaluesmodel.h"
+
+#include "promdir/floatformat.h"
+#include "promdir/metricsmodel.h"
+#include "promdir/processmodel.h"
+
+#include <QBrush>
+#include <QColor>
+
+namespace promdir {
+
+SeriesId seriesForSample(const MetricFamily &family, const Sample &sample)
+{
+    SeriesId id;
+    if (family.type == MetricType::Histogram && sample.name == family.name + "_count")
+        return id;
+    id.metric = family.name;
+    id.sample = sample.name;
+    for (const auto &l : sample.labels) {
+        if (family.type == MetricType::Gauge && l.first == "pid")
+            continue;
+        id.labels.push_back(l);
+    }
+    return id;
+}
+
+PidValuesModel::PidValuesModel(QObject *parent)
+    : SnapshotTableModel(parent)
+{
+}
+
+void PidValuesModel::setSnapshot(const SnapshotPtr &snapshot)
+{
+    m_snapshot = snapshot;
+    rebuild();
+}
+
+void PidValuesModel::setSeries(const SeriesId &series)
+{
+    m_series = series;
+    rebuild();
+}
+
+void PidValuesModel::rebuild()
+{
+    std::vector<Row> rows;
+    std::vector<std::string> keys;
+    if (m_snapshot && m_snapshot->result && m_series.isValid()) {
+        const auto &files = m_snapshot->result->load.files;
+        for (std::size_t i = 0; i < files.size(); ++i) {
+            const ParsedFile &f = *files[i];
+            if (!f.fileName.valid)
+                continue;
+            for (const auto &e : f.entries) {
+                if (!e.key || e.key->sample != m_series.sample || e.key->metric != m_series.metric
+                    || e.key->labels != m_series.labels)
+                    continue;
+                Row r{f.fileName.pid, f.name, e.value, e.timestamp, Liveness::Unknown,
+                      i < m_snapshot->fileStale.size() && m_snapshot->fileStale[i] != 0};
+                if (const ProcessStatus *p = m_snapshot->process(f.fileName.pid))
+                    r.liveness = p->liveness;
+                keys.push_back(f.name + '\x1f' + std::to_string(e.offset));
+                rows.push_back(std::move(r));
+            }
+        }
+    }
+    update(std::move(keys), [&] { m_rows = std::move(rows); });
+}
+
+int PidValuesModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int PidValuesModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant PidValuesModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() || std::size_t(index.row()) >= m_rows.size())
+        return {};
+    const Row &r = m_rows[std::size_t(index.row())];
+    switch (role) {
+    case KeyRole:
+        return keyAt(index.row());
+    case PidRole:
+        return QString::fromStdString(r.pid);
+    case Qt::DisplayRole:
+        switch (index.column()) {
+        case PidColumn:
+            return QString::fromStdString(r.pid);
+        case StateColumn: {
+            ProcessStatus p;
+            p.liveness = r.liveness;
+            return ProcessModel::livenessText(p);
+        }
+        case ValueColumn:
+            return valueText(r.value);
+        case TimestampColumn:
+            return r.timestamp == 0.0 ? QString() : QString::fromStdString(pythonRepr(r.timestamp));
+        case FileColumn:
+            return QString::fromStdString(r.file);
+        }
+        return {};
+    case SortRole:
+        switch (index.column()) {
+        case ValueColumn:
+            return r.value;
+        case TimestampColumn:
+            return r.timestamp;
+        case PidColumn: {
+            bool ok = false;
+            const qlonglong n = QString::fromStdString(r.pid).toLongLong(&ok);
+            return ok ? QVariant(n) : QVariant(QString::fromStdString(r.pid));
+        }
+        default:
+            return data(index, Qt::DisplayRole);
+        }
+    case Qt::ForegroundRole:
+        if (r.liveness == Liveness::Dead)
+            return QBrush(QColor(0xc0, 0x1c, 0x28));
+        return {};
+    case Qt::ToolTipRole:
+        return r.stale ? tr("This file is stale") : QVariant();
+    case Qt::TextAlignmentRole:
+        return index.column() == ValueColumn || index.column() == TimestampColumn
+            ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
+            : QVariant();
+    }
+    return {};
+}
+
+QVariant PidValuesModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case PidColumn:
+        return tr("PID");
+    case StateColumn:
+        return tr("State");
+    case ValueColumn:
+        return tr("Value");
+    case TimestampColumn:
+        return tr("Timestamp");
+    case FileColumn:
+        return tr("File");
+    }
+    return {};
+}
+
+} // namespace promdir

@@ -1,0 +1,162 @@
+#include "promdir/processmodel.h"
+
+#include <QBrush>
+#include <QColor>
+#include <QDateTime>
+#include <QLocale>
+
+namespace promdir {
+
+namespace {
+QString timeText(std::int64_t ms)
+{
+    if (ms <= 0)
+        return {};
+    return QLocale().toString(QDateTime::fromMSecsSinceEpoch(ms), QLocale::ShortFormat);
+}
+} // namespace
+
+ProcessModel::ProcessModel(QObject *parent)
+    : SnapshotTableModel(parent)
+{
+}
+
+QString ProcessModel::livenessText(const ProcessStatus &p)
+{
+    switch (p.liveness) {
+    case Liveness::Alive:
+        return tr("alive");
+    case Liveness::Dead:
+        return p.pidReused ? tr("dead (pid reused)") : tr("dead");
+    case Liveness::Unknown:
+        break;
+    }
+    return tr("unknown");
+}
+
+void ProcessModel::setSnapshot(const SnapshotPtr &snapshot)
+{
+    std::vector<ProcessStatus> rows = snapshot ? snapshot->processes : std::vector<ProcessStatus>{};
+    std::vector<std::string> keys;
+    keys.reserve(rows.size());
+    for (const auto &p : rows)
+        keys.push_back(p.pid);
+    update(std::move(keys), [&] { m_rows = std::move(rows); });
+}
+
+const ProcessStatus *ProcessModel::process(int row) const
+{
+    return row >= 0 && std::size_t(row) < m_rows.size() ? &m_rows[std::size_t(row)] : nullptr;
+}
+
+int ProcessModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int ProcessModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant ProcessModel::data(const QModelIndex &index, int role) const
+{
+    const ProcessStatus *p = index.isValid() ? process(index.row()) : nullptr;
+    if (!p)
+        return {};
+    switch (role) {
+    case PidRole:
+        return QString::fromStdString(p->pid);
+    case KeyRole:
+        return keyAt(index.row());
+    case LivenessRole:
+        return int(p->liveness);
+    case Qt::DisplayRole:
+        switch (index.column()) {
+        case PidColumn:
+            return QString::fromStdString(p->pid);
+        case StateColumn:
+            return livenessText(*p);
+        case StartedColumn:
+            return timeText(p->startTimeMs);
+        case FilesColumn:
+            return p->files;
+        case LastWriteColumn:
+            return timeText(p->lastWriteMs);
+        case StaleColumn:
+            return p->staleFiles;
+        case SeriesColumn:
+            return p->series;
+        case CommandColumn:
+            return QString::fromStdString(p->cmdline);
+        }
+        return {};
+    case SortRole:
+        switch (index.column()) {
+        case PidColumn: {
+            bool ok = false;
+            const qlonglong n = QString::fromStdString(p->pid).toLongLong(&ok);
+            return ok ? QVariant(n) : QVariant(QString::fromStdString(p->pid));
+        }
+        case StateColumn:
+            return int(p->liveness);
+        case StartedColumn:
+            return qlonglong(p->startTimeMs);
+        case LastWriteColumn:
+            return qlonglong(p->lastWriteMs);
+        default:
+            return data(index, Qt::DisplayRole);
+        }
+    case Qt::ForegroundRole:
+        if (index.column() == StateColumn && p->liveness == Liveness::Dead)
+            return QBrush(QColor(0xc0, 0x1c, 0x28));
+        if (index.column() == StateColumn && p->liveness == Liveness::Alive)
+            return QBrush(QColor(0x26, 0x80, 0x3a));
+        if (index.column() == StaleColumn && p->staleFiles > 0)
+            return QBrush(QColor(0xb3, 0x5c, 0x00));
+        return {};
+    case Qt::ToolTipRole:
+        if (index.column() == StateColumn && p->pidReused)
+            return tr("A running process has this pid, but it started after these files were last written: "
+                      "the process that wrote them is gone.");
+        if (!p->note.empty())
+            return QString::fromStdString(p->note);
+        return {};
+    case Qt::TextAlignmentRole:
+        switch (index.column()) {
+        case FilesColumn:
+        case StaleColumn:
+        case SeriesColumn:
+            return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+        }
+        return {};
+    }
+    return {};
+}
+
+QVariant ProcessModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case PidColumn:
+        return tr("PID");
+    case StateColumn:
+        return tr("State");
+    case StartedColumn:
+        return tr("Started");
+    case FilesColumn:
+        return tr("Files");
+    case LastWriteColumn:
+        return tr("Last write");
+    case StaleColumn:
+        return tr("Stale files");
+    case SeriesColumn:
+        return tr("Series");
+    case CommandColumn:
+        return tr("Command");
+    }
+    return {};
+}
+
+} // namespace promdir
