@@ -19,6 +19,7 @@ struct Command
 
 int runRender(const Args &args);
 int runInspect(const Args &args);
+int runDemo(const Args &args);    // cmd_demo.cpp
 
 // Shared helpers (common.cpp).
 // PATH argument or $PROMETHEUS_MULTIPROC_DIR (or the old lower-case name).

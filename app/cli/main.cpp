@@ -12,6 +12,7 @@ using promdir::cli::Command;
 const Command kCommands[] = {
     {"render", "print the merged exposition of a directory or archive", promdir::cli::runRender},
     {"inspect", "list every file (and process) of a directory or archive", promdir::cli::runInspect},
+    {"demo", "run worker processes writing metrics (or generate a big directory)", promdir::cli::runDemo},
 };
 
 void usage(std::FILE *out)

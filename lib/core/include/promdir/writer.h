@@ -150,9 +150,9 @@ enum class NameValidation {
 struct WriterOptions
 {
     // Empty: $PROMETHEUS_MULTIPROC_DIR, else the old $prometheus_multiproc_dir.
-    std::filesystem::path directory;
+    std::filesystem::path directory{};
     // Empty: the OS pid in decimal.
-    std::function<std::string()> processIdentifier;
+    std::function<std::string()> processIdentifier{};
     NameValidation nameValidation = NameValidation::Legacy;
     // Address space reserved per file; a file never grows beyond it. The
     // format's 32-bit `used` limits files to 2 GiB anyway.
