@@ -161,6 +161,8 @@ def cmd_compare(args):
     directory = fresh(os.path.join(args.work, "metrics"))
     generate(directory, args.client, seed, pythonpath, args.processes)
     failures = compare_dir(args, directory, pythonpath, VARIANTS)
+    generation = 3 if args.client == "0.16" else 4
+    failures += check_generations(args, directory, {n: generation for n in os.listdir(directory)})
     return 1 if failures else 0
 
 
@@ -193,7 +195,36 @@ def cmd_mixed(args):
     return 1 if failures else 0
 
 
+def file_facts(path):
+    """(generation, used, entries) of one file as Python reads it: the value
+    stride that parses the whole file decides generation 3 or 4."""
+    import json
+    import struct
+    with open(path, "rb") as f:
+        data = f.read()
+    used = struct.unpack_from("i", data, 0)[0]
+    for stride, generation in ((16, 4), (8, 3)):
+        pos, count = 8, 0
+        while pos < used:
+            length = struct.unpack_from("i", data, pos)[0]
+            value_pos = pos + 4 + length + (8 - (length + 4) % 8)
+            if length < 0 or value_pos + stride > used:
+                break
+            try:
+                key = json.loads(data[pos + 4:pos + 4 + length].decode("utf-8"))
+            except ValueError:
+                break
+            if not (isinstance(key, list) and len(key) == 4):
+                break
+            pos, count = value_pos + stride, count + 1
+        if pos == used:
+            return generation, used, count
+    return None, used, None
+
+
 def check_generations(args, directory, expected):
+    """promdir inspect --json against what Python finds in each file:
+    generation (as written), used, number of entries, no problems."""
     import json
     proc = run([args.promdir, "inspect", "--json", directory], check=False)
     if proc.returncode != 0:
@@ -204,16 +235,23 @@ def check_generations(args, directory, expected):
     except ValueError as e:
         print("FAIL inspect: --json output is not JSON: %s" % e)
         return 1
-    rows = doc.get("files", []) if isinstance(doc, dict) else doc
-    seen = {}
-    for row in rows:
-        name = os.path.basename(str(row.get("name", row.get("path", ""))))
-        seen[name] = row.get("generation")
-    wrong = [(n, g, seen.get(n)) for n, g in sorted(expected.items()) if seen.get(n) != g]
+    rows = {os.path.basename(str(row.get("name", ""))): row for row in doc.get("files", [])}
+    wrong = []
+    for name, generation in sorted(expected.items()):
+        found, used, entries = file_facts(os.path.join(directory, name))
+        want = {"generation": generation, "used": used, "entries": entries, "problems": []}
+        row = rows.get(name, {})
+        got = {k: row.get(k) for k in want}
+        if found != generation or got != want:
+            wrong.append((name, "python", found, used, entries, "promdir", got))
+    if len(rows) != len(expected):
+        wrong.append(("inspect lists %d files, the directory has %d" % (len(rows), len(expected)),))
     if wrong:
-        print("FAIL inspect: %d files with the wrong generation, e.g. %s" % (len(wrong), wrong[:5]))
+        print("FAIL inspect: %d files differ, e.g.:" % len(wrong))
+        for w in wrong[:5]:
+            print("   ", w)
         return 1
-    print("ok   inspect: all %d files report generation 3 or 4 as written" % len(expected))
+    print("ok   inspect: generation, used and entries of all %d files as Python reads them" % len(expected))
     return 0
 
 
