@@ -1,5 +1,7 @@
 // promdir inspect: one row per file, and a summary.
 #include "commands.h"
+#include "loadoptions.h"
+#include "progress.h"
 
 #include "promdir/json.h"
 #include "promdir/mergeengine.h"
@@ -17,7 +19,12 @@ const char kHelp[] =
     "Lists every file of PATH (a directory; default $PROMETHEUS_MULTIPROC_DIR):\n"
     "name, type, gauge mode, pid, format generation (1-4), size, used bytes,\n"
     "entries and problems, then a summary.\n\n"
-    "  --json   machine-readable output\n\n"
+    "Then one row per process id: its files, alive/dead/unknown (from this\n"
+    "machine for a directory, from promdir-manifest.json for an archive), last\n"
+    "write, and which files are stale (gauges of dead processes, files not written\n"
+    "for longer than --stale-after), with reasons. PATH may be an archive.\n\n"
+    "  --json                 machine-readable output\n"
+    "  --stale-after DURATION files not written for this long are stale (default 24h)\n\n"
     "Exit status: 0 all files clean, 1 some file had a problem, 2 bad usage or PATH.\n";
 
 std::string q(std::string_view s)
@@ -31,10 +38,28 @@ int runInspect(const Args &args)
 {
     std::string path;
     bool asJson = false;
-    for (const auto &a : args) {
+    bool progress = true;
+    MergeEngineOptions engineOptions;
+    ProcessOptions processOptions;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string &a = args[i];
+        if (const int r = parseLoadOption("inspect", args, i, engineOptions.load, progress)) {
+            if (r < 0)
+                return 2;
+            continue;
+        }
         if (a == "--help" || a == "-h") {
             std::fputs(kHelp, stdout);
+            std::fputs(kLoadOptionsHelp, stdout);
             return 0;
+        } else if (a == "--stale-after") {
+            const auto d = i + 1 < args.size() ? parseDuration(args[i + 1]) : std::nullopt;
+            if (!d) {
+                printError("inspect", "--stale-after needs a duration (like 30m, 24h, 7d)");
+                return 2;
+            }
+            processOptions.staleAfter = std::chrono::seconds(*d);
+            ++i;
         } else if (a == "--json") {
             asJson = true;
         } else if (a.starts_with("-") && a != "-") {
@@ -53,8 +78,11 @@ int runInspect(const Args &args)
         printError("inspect", "no PATH given and PROMETHEUS_MULTIPROC_DIR is not set");
         return 2;
     }
-    MergeEngine engine(path);
+    ProgressBar bar("reading " + path, progress);
+    engineOptions.load.progress = bar.callback();
+    MergeEngine engine(path, engineOptions);
     const auto result = engine.refresh();
+    bar.finish();
     if (!result->load.ok) {
         printError("inspect", result->load.error);
         return 2;
@@ -72,6 +100,7 @@ int runInspect(const Args &args)
         bytes += f->size;
     }
     const auto problems = result->load.allProblems();
+    const auto processes = summarizeProcesses(result->load, processOptions);
 
     std::string out;
     if (asJson) {
@@ -103,7 +132,8 @@ int runInspect(const Args &args)
             pf = false;
             out += "{\"file\": " + q(p.file) + ", \"kind\": " + q(toString(p.kind)) + ", \"message\": " + q(p.message) + "}";
         }
-        out += "], \"summary\": {\"files\": " + std::to_string(files.size()) + ", \"pids\": "
+        out += "], \"processes\": " + processesJson(processes) + ", \"archive\": " + archiveJson(result->load);
+        out += ", \"summary\": {\"files\": " + std::to_string(files.size()) + ", \"pids\": "
                + std::to_string(pids.size()) + ", \"entries\": " + std::to_string(entries)
                + ", \"bytes\": " + std::to_string(bytes) + ", \"problems\": " + std::to_string(problems.size())
                + ", \"families\": " + std::to_string(result->families.size()) + "}}\n";
@@ -133,6 +163,8 @@ int runInspect(const Args &args)
         for (const auto &[g, n] : generations)
             out += " " + (g ? std::to_string(g) : std::string("none")) + "=" + std::to_string(n);
         out += "\n";
+        out += processesText(processes);
+        out += archiveText(result->load);
     }
     std::fwrite(out.data(), 1, out.size(), stdout);
     std::fflush(stdout);

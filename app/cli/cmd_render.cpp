@@ -1,5 +1,7 @@
 // promdir render: the merged exposition, as the Python client would serve it.
 #include "commands.h"
+#include "loadoptions.h"
+#include "progress.h"
 
 #include "promdir/mergeengine.h"
 #include "promdir/render.h"
@@ -21,6 +23,7 @@ const char kHelp[] =
     "  --format samples       one sample a line: family, type, sample, labels, value\n"
     "  --no-accumulate        keep raw histogram bucket counts (merge with accumulate=False)\n"
     "  --name SAMPLE_NAME     only these samples (like the HTTP name[] parameter); repeatable\n\n"
+    "PATH may also be an archive of a directory (see below).\n\n"
     "Problems in files are printed on stderr; everything readable is still rendered.\n"
     "Exit status: 0 all files clean, 1 some file had a problem, 2 bad usage or PATH.\n";
 
@@ -32,8 +35,14 @@ int runRender(const Args &args)
     std::string format = "text";
     RenderOptions render;
     MergeEngineOptions engineOptions;
+    bool progress = true;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string &a = args[i];
+        if (const int r = parseLoadOption("render", args, i, engineOptions.load, progress)) {
+            if (r < 0)
+                return 2;
+            continue;
+        }
         auto value = [&](const char *opt) -> const std::string * {
             if (i + 1 >= args.size()) {
                 printError("render", std::string(opt) + " needs a value");
@@ -43,6 +52,7 @@ int runRender(const Args &args)
         };
         if (a == "--help" || a == "-h") {
             std::fputs(kHelp, stdout);
+            std::fputs(kLoadOptionsHelp, stdout);
             return 0;
         } else if (a == "--format") {
             const std::string *v = value("--format");
@@ -85,8 +95,11 @@ int runRender(const Args &args)
         return 2;
     }
 
+    ProgressBar bar("reading " + path, progress);
+    engineOptions.load.progress = bar.callback();
     MergeEngine engine(path, engineOptions);
     const auto result = engine.refresh();
+    bar.finish();
     if (!result->load.ok) {
         printError("render", result->load.error);
         return 2;

@@ -19,6 +19,10 @@ struct Command
 
 int runRender(const Args &args);
 int runInspect(const Args &args);
+int runPack(const Args &args);     // cmd_pack.cpp
+int runDoctor(const Args &args);   // cmd_doctor.cpp
+int runDiff(const Args &args);     // cmd_diff.cpp
+int runMarkDead(const Args &args); // cmd_markdead.cpp
 int runDemo(const Args &args);    // cmd_demo.cpp
 
 // Shared helpers (common.cpp).
