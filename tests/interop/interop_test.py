@@ -11,6 +11,8 @@ with promdir, compare bytes.
       files of 0.16 (generation 3) and 0.21.1 (generation 4) in one directory.
   interop_test.py live --promdir BIN [--processes N] WORK
       promdir renders while client processes write and grow their files.
+  interop_test.py selftest --client 0.16|0.21.1 WORK
+      render_reference.py reproduces the fixtures in tests/data/client_python.
   interop_test.py repr --promdir BIN WORK
       every code point as a label value through the sample table (Python's
       repr(str), which depends on str.isprintable).
@@ -361,6 +363,51 @@ sys.exit(1 if bad else 0)
 '''
 
 
+# The oracle checked against the fixtures, which were made with the real
+# clients (current main among them): (fixture, client that reads it,
+# render_reference.py options, expected file).
+SELFTEST = [
+    ("current", "0.21.1", [], "expected-current.prom"),
+    ("current", "0.21.1", ["--format", "openmetrics"], "expected-current.om"),
+    ("current", "0.21.1", ["--format", "samples", "--no-accumulate"], "expected-noacc.txt"),
+    ("v0.21.1", "0.21.1", [], "expected-current.prom"),
+    ("v0.21.1", "0.21.1", ["--format", "openmetrics"], "expected-current.om"),
+    ("v0.21.1", "0.21.1", ["--as-client"], "expected.prom"),
+    ("v0.21.1", "0.21.1", ["--as-client", "--format", "openmetrics"], "expected.om"),
+    ("v0.21.1", "0.21.1", ["--as-client", "--format", "samples", "--no-accumulate"], "expected-noacc.txt"),
+    ("v0.17.1", "0.16", [], "expected-current.prom"),
+    ("v0.17.1", "0.16", ["--format", "openmetrics"], "expected-current.om"),
+    ("v0.17.1", "0.16", ["--as-client"], "expected.prom"),
+    ("v0.17.1", "0.16", ["--as-client", "--format", "openmetrics"], "expected.om"),
+    ("v0.17.1", "0.16", ["--as-client", "--format", "samples", "--no-accumulate"], "expected-noacc.txt"),
+]
+
+
+def cmd_selftest(args):
+    """render_reference.py reproduces the fixtures' expected files."""
+    pythonpath = client_pythonpath(args.client, args.client_dir)
+    fixtures = os.path.join(SOURCE_DIR, "tests", "data", "client_python")
+    failures = checked = 0
+    for fixture, client, options, expected_name in SELFTEST:
+        if client != args.client:
+            continue
+        directory = os.path.join(fixtures, fixture, "metrics")
+        ref = run([PYTHON, os.path.join(HERE, "render_reference.py")] + options + [directory],
+                  pythonpath=pythonpath)
+        with open(os.path.join(fixtures, fixture, expected_name), "rb") as f:
+            expected = f.read()
+        label = "%s %s %s" % (fixture, " ".join(options) or "(text)", expected_name)
+        checked += 1
+        if ref.stdout != expected:
+            print("FAIL %s: render_reference.py differs from the fixture" % label)
+            show_diff(expected, ref.stdout, label)
+            failures += 1
+        else:
+            print("ok   %s" % label)
+    print("selftest: %d of %d fixture files reproduced with client %s" % (checked - failures, checked, args.client))
+    return 1 if failures else 0
+
+
 def reproduce(args, seed):
     argv = [a for a in sys.argv]
     if "--seed" in argv:
@@ -373,10 +420,10 @@ def main():
     sub = parser.add_subparsers(dest="cmd", required=True)
     p = sub.add_parser("fetch")
     p.add_argument("dest")
-    for name in ("compare", "mixed", "repr", "live"):
+    for name in ("compare", "mixed", "repr", "live", "selftest"):
         p = sub.add_parser(name)
         p.add_argument("work")
-        p.add_argument("--promdir", required=True)
+        p.add_argument("--promdir", required=(name != "selftest"))
         p.add_argument("--client", choices=("0.16", "0.21.1"), default="0.16")
         p.add_argument("--client-dir", default=os.path.join(os.getcwd(), "python-client-0.21.1"))
         p.add_argument("--seed", default="1")
@@ -387,7 +434,9 @@ def main():
         return cmd_fetch(args)
     args.work = os.path.abspath(args.work)
     os.makedirs(args.work, exist_ok=True)
-    return {"compare": cmd_compare, "mixed": cmd_mixed, "repr": cmd_repr, "live": cmd_live}[args.cmd](args)
+    commands = {"compare": cmd_compare, "mixed": cmd_mixed, "repr": cmd_repr, "live": cmd_live,
+                "selftest": cmd_selftest}
+    return commands[args.cmd](args)
 
 
 if __name__ == "__main__":
