@@ -1,0 +1,101 @@
+#pragma once
+// Helpers for the archive tests: hand-made tar blocks, external tools,
+// files on disk, peak memory.
+
+#include <QProcess>
+#include <QString>
+#include <QStringList>
+
+#include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace promdir::test {
+
+// One ustar header block, checksum included.
+inline std::string tarHeader(const std::string &name, char type, std::uint64_t size, const std::string &link = {},
+                             std::int64_t mtime = 1700000000)
+{
+    std::string b(512, '\0');
+    std::memcpy(b.data(), name.data(), std::min<std::size_t>(name.size(), 100));
+    auto octal = [&](std::size_t off, std::size_t len, std::uint64_t v) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%0*llo", static_cast<int>(len - 1), static_cast<unsigned long long>(v));
+        std::memcpy(b.data() + off, buf, len - 1);
+    };
+    octal(100, 8, 0644);
+    octal(108, 8, 0);
+    octal(116, 8, 0);
+    octal(124, 12, size);
+    octal(136, 12, static_cast<std::uint64_t>(mtime));
+    b[156] = type;
+    std::memcpy(b.data() + 157, link.data(), std::min<std::size_t>(link.size(), 100));
+    std::memcpy(b.data() + 257, "ustar\0" "00", 8);
+    std::memset(b.data() + 148, ' ', 8);
+    unsigned sum = 0;
+    for (unsigned char c : b)
+        sum += c;
+    char chk[8];
+    std::snprintf(chk, sizeof chk, "%06o", sum);
+    std::memcpy(b.data() + 148, chk, 7);
+    return b;
+}
+
+inline std::string tarMember(const std::string &name, const std::string &data, char type = '0', const std::string &link = {})
+{
+    std::string s = tarHeader(name, type, data.size(), link) + data;
+    s.append((512 - data.size() % 512) % 512, '\0');
+    return s;
+}
+
+inline std::string tarEnd()
+{
+    return std::string(1024, '\0');
+}
+
+inline std::string slurp(const std::string &path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+inline void spit(const std::string &path, const std::string &data)
+{
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(data.data(), static_cast<std::streamsize>(data.size()));
+}
+
+// Runs a program; stdout to `outFile` when given. Returns the exit code (-1: did not run).
+inline int run(const QString &program, const QStringList &args, const QString &outFile = {},
+               const QString &workDir = {}, QByteArray *out = nullptr, QByteArray *err = nullptr)
+{
+    QProcess p;
+    if (!outFile.isEmpty())
+        p.setStandardOutputFile(outFile);
+    if (!workDir.isEmpty())
+        p.setWorkingDirectory(workDir);
+    p.start(program, args);
+    if (!p.waitForFinished(120000))
+        return -1;
+    if (out)
+        *out = p.readAllStandardOutput();
+    if (err)
+        *err = p.readAllStandardError();
+    return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+}
+
+// Peak resident memory of this process in KiB (VmHWM).
+inline long peakRssKiB()
+{
+    std::ifstream in("/proc/self/status");
+    for (std::string line; std::getline(in, line);)
+        if (line.rfind("VmHWM:", 0) == 0)
+            return std::stol(line.substr(6));
+    return 0;
+}
+
+} // namespace promdir::test
