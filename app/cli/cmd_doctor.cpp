@@ -3,6 +3,7 @@
 #include "loadoptions.h"
 #include "progress.h"
 
+#include "promdir/archive.h"
 #include "promdir/doctor.h"
 #include "promdir/json.h"
 #include "promdir/mergeengine.h"
@@ -36,6 +37,23 @@ std::string help()
 std::string q(std::string_view s)
 {
     return json::pythonString(s);
+}
+
+// Names come from the directory or archive: never print raw control bytes
+// (line breaks of our own messages stay).
+std::string safe(std::string_view s)
+{
+    std::string out;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= s.size(); ++i) {
+        if (i == s.size() || s[i] == '\n') {
+            out += escapeMemberName(s.substr(start, i - start));
+            if (i < s.size())
+                out += '\n';
+            start = i + 1;
+        }
+    }
+    return out;
 }
 
 } // namespace
@@ -122,9 +140,9 @@ int runDoctor(const Args &args)
         for (const auto &f : report.findings) {
             const char *tag = f.severity == Severity::Problem ? "[PROBLEM]" : f.severity == Severity::Info ? "[info]   " : "[ok]     ";
             problems += f.severity == Severity::Problem;
-            out += std::string(tag) + " " + f.check + ": " + f.summary + "\n";
+            out += std::string(tag) + " " + f.check + ": " + safe(f.summary) + "\n";
             for (const auto &d : f.details)
-                out += "            " + d + "\n";
+                out += "            " + safe(d) + "\n";
             if (!f.advice.empty() && f.severity != Severity::Ok)
                 out += "          what to do: " + f.advice + "\n";
         }

@@ -3,6 +3,7 @@
 #include "loadoptions.h"
 #include "progress.h"
 
+#include "promdir/archive.h"
 #include "promdir/json.h"
 #include "promdir/mergeengine.h"
 
@@ -146,10 +147,10 @@ int runInspect(const Args &args)
             std::string prob = std::to_string(f->problems.size());
             if (!f->problems.empty())
                 prob += " (" + std::string(toString(f->problems.front().kind)) + ")";
-            std::snprintf(line, sizeof line, "%-32s %-9s %-14s %-8s %3s %10llu %10lld %7zu  %s\n", f->name.c_str(),
+            std::snprintf(line, sizeof line, "%-32s %-9s %-14s %-8s %3s %10llu %10lld %7zu  %s\n", escapeMemberName(f->name).c_str(),
                           f->fileName.valid ? std::string(toString(f->fileName.type)).c_str() : "?",
                           f->fileName.mode != GaugeMode::None ? std::string(toString(f->fileName.mode)).c_str() : "-",
-                          f->fileName.valid ? f->fileName.pid.c_str() : "?",
+                          f->fileName.valid ? escapeMemberName(f->fileName.pid).c_str() : "?",
                           f->generation ? std::to_string(f->generation).c_str() : "-",
                           static_cast<unsigned long long>(f->size), static_cast<long long>(f->used),
                           f->entries.size(), prob.c_str());

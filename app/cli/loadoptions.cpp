@@ -1,5 +1,6 @@
 #include "loadoptions.h"
 
+#include "promdir/archive.h"
 #include "promdir/json.h"
 
 #include <charconv>
@@ -135,16 +136,16 @@ std::string processesText(const std::vector<ProcessSummary> &rows)
         if (!r.info.note.empty())
             notes += r.info.note + "; ";
         if (!r.info.cmdline.empty())
-            notes += r.info.cmdline.substr(0, 60) + "; ";
+            notes += escapeMemberName(r.info.cmdline.substr(0, 60)) + "; ";
         if (notes.size() >= 2)
             notes.resize(notes.size() - 2);
-        std::snprintf(line, sizeof line, "%-10s %-8s %-9s %5zu %10llu %-20s %5zu  %s\n", r.pid.c_str(),
+        std::snprintf(line, sizeof line, "%-10s %-8s %-9s %5zu %10llu %-20s %5zu  %s\n", escapeMemberName(r.pid).c_str(),
                       std::string(toString(r.info.state)).c_str(), r.livenessSource.c_str(), r.files.size(),
                       static_cast<unsigned long long>(r.bytes), timeText(r.lastWriteNs).c_str(), r.stale.size(),
                       notes.c_str());
         out += line;
         for (const auto &s : r.stale)
-            out += "    stale: " + s.name + ": " + s.reason + "\n";
+            out += "    stale: " + escapeMemberName(s.name) + ": " + s.reason + "\n";
     }
     return out;
 }
