@@ -1,0 +1,99 @@
+// promdir-inspector: the desktop inspector for Prometheus Python client
+// multiprocess directories.
+#include "mainwindow.h"
+
+#include "promdir/icons.h"
+#include "promdir/translations.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QTextStream>
+
+int main(int argc, char **argv)
+{
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("promdir"));
+    QApplication::setApplicationName(QStringLiteral("promdir-inspector"));
+    QApplication::setApplicationDisplayName(QStringLiteral("promdir inspector"));
+    QApplication::setApplicationVersion(QStringLiteral(PROMDIR_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("io.github.promdir.Inspector"));
+    QApplication::setWindowIcon(promdir::appIcon());
+
+    // --lang must act before any text is made, the parser's help included.
+    QString lang;
+    const QStringList args = QCoreApplication::arguments();
+    for (qsizetype i = 1; i < args.size(); ++i) {
+        if (args[i] == QLatin1String("--lang") && i + 1 < args.size())
+            lang = args[i + 1];
+        else if (args[i].startsWith(QLatin1String("--lang=")))
+            lang = args[i].mid(7);
+    }
+    promdir::installTranslations(lang);
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QCoreApplication::translate(
+        "main", "Inspect a Prometheus Python client multiprocess directory or archive."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(
+        QStringLiteral("PATH"),
+        QCoreApplication::translate("main", "Directory or archive to open (default: $PROMETHEUS_MULTIPROC_DIR)."),
+        QStringLiteral("[PATH]"));
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                        QCoreApplication::translate("main", "Save a PNG of the window and exit."),
+                                        QStringLiteral("OUT.png"));
+    const QCommandLineOption view(QStringLiteral("view"),
+                                  QCoreApplication::translate("main", "With --screenshot: only this view (%1).")
+                                      .arg(promdir::MainWindow::viewNames().join(QLatin1String(", "))),
+                                  QStringLiteral("NAME"));
+    const QCommandLineOption wait(QStringLiteral("wait"),
+                                  QCoreApplication::translate("main", "With --screenshot: collect history for this many seconds first."),
+                                  QStringLiteral("SECONDS"), QStringLiteral("0"));
+    const QCommandLineOption langOption(QStringLiteral("lang"),
+                                        QCoreApplication::translate("main", "Language of the interface (e.g. de)."),
+                                        QStringLiteral("LANG"));
+    parser.addOptions({screenshot, view, wait, langOption});
+    parser.process(app);
+
+    QString path = parser.positionalArguments().value(0);
+    if (path.isEmpty()) {
+        path = qEnvironmentVariable("PROMETHEUS_MULTIPROC_DIR");
+        if (path.isEmpty())
+            path = qEnvironmentVariable("prometheus_multiproc_dir");
+    }
+
+    promdir::MainWindow window;
+    if (parser.isSet(screenshot)) {
+        QTextStream err(stderr);
+        if (path.isEmpty()) {
+            err << QCoreApplication::translate("main", "promdir-inspector: --screenshot needs a PATH") << Qt::endl;
+            return 2;
+        }
+        const QString name = parser.value(view);
+        if (!name.isEmpty() && !promdir::MainWindow::viewNames().contains(name)) {
+            err << QCoreApplication::translate("main", "promdir-inspector: unknown view %1 (one of: %2)")
+                       .arg(name, promdir::MainWindow::viewNames().join(QLatin1String(", ")))
+                << Qt::endl;
+            return 2;
+        }
+        window.resize(1280, 800);
+        window.show();
+        int code = 0;
+        window.screenshot(path, parser.value(screenshot), name, int(parser.value(wait).toDouble() * 1000),
+                          [&code](int c) {
+                              code = c;
+                              QCoreApplication::exit(c);
+                          });
+        app.exec();
+        if (code != 0)
+            err << QCoreApplication::translate("main", "promdir-inspector: could not make the screenshot (%1)")
+                       .arg(code)
+                << Qt::endl;
+        return code;
+    }
+    window.show();
+    if (!path.isEmpty())
+        window.openPath(path);
+    return app.exec();
+}

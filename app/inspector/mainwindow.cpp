@@ -1,0 +1,702 @@
+#include "mainwindow.h"
+
+#include "banner.h"
+#include "exportercontrol.h"
+
+#include "promdir/expositionview.h"
+#include "promdir/filesview.h"
+#include "promdir/gaugemodesview.h"
+#include "promdir/histogramview.h"
+#include "promdir/icons.h"
+#include "promdir/processview.h"
+#include "promdir/serieschartview.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QScreen>
+#include <QSettings>
+#include <QSpinBox>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTimer>
+#include <QToolBar>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+namespace promdir {
+
+namespace {
+constexpr int kMaxRecent = 10;
+} // namespace
+
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent)
+    , m_watcher(new DirectoryWatcher(this))
+    , m_metrics(new MetricsView)
+    , m_series(new SeriesChartView)
+    , m_gauges(new GaugeModesView)
+    , m_histograms(new HistogramView)
+    , m_processes(new ProcessView)
+    , m_files(new FilesView)
+    , m_exposition(new ExpositionView)
+    , m_metricsDock(new QDockWidget(tr("Metrics"), this))
+    , m_tabs(new QTabWidget)
+    , m_stack(new QStackedWidget)
+    , m_banner(new Banner)
+{
+    setWindowIcon(appIcon());
+    setWindowTitle(tr("promdir inspector"));
+    setAcceptDrops(true);
+    setDockOptions(AnimatedDocks | AllowTabbedDocks);
+
+    m_metricsDock->setObjectName(QStringLiteral("metricsDock"));
+    m_metricsDock->setWidget(m_metrics);
+    m_metricsDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    addDockWidget(Qt::LeftDockWidgetArea, m_metricsDock);
+
+    m_tabs->setObjectName(QStringLiteral("views"));
+    m_tabs->setDocumentMode(true);
+    m_tabs->addTab(m_series, tr("Per-pid &series"));
+    m_tabs->addTab(m_gauges, tr("&Gauge modes"));
+    m_tabs->addTab(m_histograms, tr("&Histograms"));
+    m_tabs->addTab(m_processes, tr("&Processes"));
+    m_tabs->addTab(m_files, tr("&Files"));
+    m_tabs->addTab(m_exposition, tr("&Exposition"));
+
+    m_stack->addWidget(createEmptyPage());
+    m_stack->addWidget(m_tabs);
+    auto *central = new QWidget;
+    auto *layout = new QVBoxLayout(central);
+    layout->setContentsMargins(4, 4, 4, 0);
+    layout->addWidget(m_banner);
+    layout->addWidget(m_stack, 1);
+    setCentralWidget(central);
+
+    m_exporter = new ExporterControl(this);
+    createActions();
+    createMenus();
+    createToolBar();
+    createStatusBar();
+
+    connect(m_watcher, &DirectoryWatcher::snapshotReady, this, &MainWindow::onSnapshot);
+    connect(m_watcher, &DirectoryWatcher::timelineReady, m_series, &SeriesChartView::setTimeline);
+    connect(m_watcher, &DirectoryWatcher::loadingChanged, this, &MainWindow::onLoadingChanged);
+    connect(m_watcher, &DirectoryWatcher::loadProgress, this, [this](qint64 done, qint64 total) {
+        m_progress->setRange(0, 1000);
+        m_progress->setValue(total > 0 ? int(done * 1000 / total) : 0);
+    });
+    connect(m_metrics, &MetricsView::selectionChanged, this, &MainWindow::onSelection);
+    connect(m_processes, &ProcessView::markedDead, this, [this](const QString &pid, const QStringList &removed) {
+        statusBar()->showMessage(removed.isEmpty()
+                                     ? tr("Process %1 had no live gauge files.").arg(pid)
+                                     : tr("Process %1 marked dead: removed %2.").arg(pid, removed.join(QLatin1String(", "))),
+                                 8000);
+        m_watcher->refresh();
+    });
+    auto showError = [this](const QString &message) { m_banner->showMessage(Banner::Error, message); };
+    connect(m_processes, &ProcessView::errorOccurred, this, showError);
+    connect(m_exposition, &ExpositionView::errorOccurred, this, showError);
+    connect(m_exposition, &ExpositionView::saved, this,
+            [this](const QString &path) { statusBar()->showMessage(tr("Saved %1").arg(path), 5000); });
+    connect(m_exporter, &ExporterControl::errorOccurred, this, showError);
+    connect(m_exporter, &ExporterControl::message, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 5000); });
+
+    setEmptyState(tr("No directory open"),
+                  tr("Open a PROMETHEUS_MULTIPROC_DIR or a support archive, or drop one here."));
+    readSettings();
+}
+
+MainWindow::~MainWindow() = default;
+
+QWidget *MainWindow::createEmptyPage()
+{
+    auto *page = new QWidget;
+    m_emptyTitle = new QLabel(page);
+    QFont f = m_emptyTitle->font();
+    f.setPointSizeF(f.pointSizeF() * 1.6);
+    f.setBold(true);
+    m_emptyTitle->setFont(f);
+    m_emptyTitle->setAlignment(Qt::AlignCenter);
+    m_emptyDetail = new QLabel(page);
+    m_emptyDetail->setAlignment(Qt::AlignCenter);
+    m_emptyDetail->setWordWrap(true);
+    auto *dirButton = new QPushButton(icon(QStringLiteral("open-folder")), tr("Open &Directory…"), page);
+    auto *archiveButton = new QPushButton(icon(QStringLiteral("open-archive")), tr("Open &Archive…"), page);
+    connect(dirButton, &QPushButton::clicked, this, &MainWindow::openDirectoryDialog);
+    connect(archiveButton, &QPushButton::clicked, this, &MainWindow::openArchiveDialog);
+    m_emptyRecent = new QListWidget(page);
+    m_emptyRecent->setMaximumWidth(560);
+    m_emptyRecent->setMaximumHeight(180);
+    connect(m_emptyRecent, &QListWidget::itemActivated, this,
+            [this](QListWidgetItem *item) { openPath(item->data(Qt::UserRole).toString()); });
+
+    auto *buttons = new QHBoxLayout;
+    buttons->addStretch(1);
+    buttons->addWidget(dirButton);
+    buttons->addWidget(archiveButton);
+    buttons->addStretch(1);
+    auto *recentRow = new QHBoxLayout;
+    recentRow->addStretch(1);
+    recentRow->addWidget(m_emptyRecent);
+    recentRow->addStretch(1);
+    auto *layout = new QVBoxLayout(page);
+    layout->addStretch(2);
+    layout->addWidget(m_emptyTitle);
+    layout->addWidget(m_emptyDetail);
+    layout->addSpacing(16);
+    layout->addLayout(buttons);
+    layout->addSpacing(16);
+    layout->addLayout(recentRow);
+    layout->addStretch(3);
+    return page;
+}
+
+void MainWindow::createActions()
+{
+    m_openDir = new QAction(icon(QStringLiteral("open-folder")), tr("Open &Directory…"), this);
+    m_openDir->setShortcut(QKeySequence::Open);
+    m_openDir->setToolTip(tr("Open a metrics directory and watch it"));
+    connect(m_openDir, &QAction::triggered, this, &MainWindow::openDirectoryDialog);
+
+    m_openArchive = new QAction(icon(QStringLiteral("open-archive")), tr("Open &Archive…"), this);
+    m_openArchive->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    m_openArchive->setToolTip(tr("Open a support tarball (.tar, .tar.gz, .tar.xz, .tar.zst, …)"));
+    connect(m_openArchive, &QAction::triggered, this, &MainWindow::openArchiveDialog);
+
+    m_close = new QAction(tr("&Close"), this);
+    m_close->setShortcut(QKeySequence::Close);
+    connect(m_close, &QAction::triggered, this, &MainWindow::closeSource);
+
+    m_refresh = new QAction(icon(QStringLiteral("refresh")), tr("&Refresh"), this);
+    m_refresh->setShortcuts({QKeySequence(Qt::Key_F5), QKeySequence::Refresh});
+    m_refresh->setToolTip(tr("Read the directory again now (F5)"));
+    connect(m_refresh, &QAction::triggered, m_watcher, &DirectoryWatcher::refresh);
+
+    m_pause = new QAction(icon(QStringLiteral("pause")), tr("&Pause"), this);
+    m_pause->setCheckable(true);
+    m_pause->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
+    m_pause->setToolTip(tr("Stop watching for changes; F5 still refreshes"));
+    connect(m_pause, &QAction::toggled, this, [this](bool paused) {
+        m_watcher->setPaused(paused);
+        m_pause->setIcon(icon(paused ? QStringLiteral("play") : QStringLiteral("pause")));
+        m_pause->setText(paused ? tr("&Resume") : tr("&Pause"));
+    });
+
+    m_find = new QAction(icon(QStringLiteral("find")), tr("&Find…"), this);
+    m_find->setShortcut(QKeySequence::Find);
+    connect(m_find, &QAction::triggered, this, &MainWindow::find);
+
+    m_quit = new QAction(tr("&Quit"), this);
+    m_quit->setShortcut(QKeySequence::Quit);
+    m_quit->setMenuRole(QAction::QuitRole);
+    connect(m_quit, &QAction::triggered, this, &QWidget::close);
+
+    m_prefs = new QAction(tr("&Preferences…"), this);
+    m_prefs->setMenuRole(QAction::PreferencesRole);
+    connect(m_prefs, &QAction::triggered, this, &MainWindow::showPreferences);
+}
+
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(m_openDir);
+    file->addAction(m_openArchive);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    file->addAction(m_close);
+    file->addSeparator();
+    file->addAction(m_quit);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->addAction(m_refresh);
+    view->addAction(m_pause);
+    view->addAction(m_find);
+    view->addSeparator();
+    view->addAction(m_metricsDock->toggleViewAction());
+    for (int i = 0; i < m_tabs->count(); ++i) {
+        auto *a = view->addAction(m_tabs->tabText(i).remove(QLatin1Char('&')));
+        a->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)));
+        connect(a, &QAction::triggered, this, [this, i] { m_tabs->setCurrentIndex(i); });
+    }
+    view->addSeparator();
+    view->addAction(m_prefs);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    auto *about = help->addAction(tr("&About promdir inspector"));
+    connect(about, &QAction::triggered, this, [this] {
+        QMessageBox::about(this, tr("About promdir inspector"),
+                           tr("<p><b>promdir inspector</b> %1</p><p>Shows what every process of a Prometheus "
+                              "Python client multiprocess directory contributes, what each gauge mode would "
+                              "export, which processes are dead and which files are stale.</p>")
+                               .arg(QCoreApplication::applicationVersion()));
+    });
+}
+
+void MainWindow::createToolBar()
+{
+    QToolBar *tb = addToolBar(tr("Main"));
+    tb->setObjectName(QStringLiteral("mainToolBar"));
+    tb->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    tb->addAction(m_openDir);
+    tb->addAction(m_openArchive);
+    tb->addSeparator();
+    tb->addAction(m_refresh);
+    tb->addAction(m_pause);
+    m_interval = new QSpinBox(tb);
+    m_interval->setRange(1, 3600);
+    m_interval->setValue(1);
+    m_interval->setPrefix(tr("every "));
+    m_interval->setSuffix(tr(" s"));
+    m_interval->setToolTip(tr("Refresh interval"));
+    m_interval->setAccessibleName(tr("Refresh interval in seconds"));
+    connect(m_interval, &QSpinBox::valueChanged, this,
+            [this](int s) { m_watcher->setInterval(std::chrono::seconds(s)); });
+    tb->addWidget(m_interval);
+    tb->addSeparator();
+    tb->addWidget(m_exporter);
+}
+
+void MainWindow::createStatusBar()
+{
+    m_statusFiles = new QLabel(this);
+    m_statusPids = new QLabel(this);
+    m_statusProblems = new QLabel(this);
+    m_statusCost = new QLabel(this);
+    m_progress = new QProgressBar(this);
+    m_progress->setMaximumWidth(200);
+    m_progress->setTextVisible(false);
+    m_progress->hide();
+    m_cancel = new QPushButton(tr("Cancel"), this);
+    m_cancel->hide();
+    connect(m_cancel, &QPushButton::clicked, this, [this] {
+        m_watcher->close();
+        setEmptyState(tr("Loading cancelled"), tr("Open a directory or an archive to continue."));
+        statusBar()->showMessage(tr("Loading cancelled"), 5000);
+    });
+    statusBar()->addWidget(m_progress);
+    statusBar()->addWidget(m_cancel);
+    statusBar()->addPermanentWidget(m_statusFiles);
+    statusBar()->addPermanentWidget(m_statusPids);
+    statusBar()->addPermanentWidget(m_statusProblems);
+    statusBar()->addPermanentWidget(m_statusCost);
+}
+
+void MainWindow::openDirectoryDialog()
+{
+    const QString start = m_recent.isEmpty() ? QDir::homePath() : QFileInfo(m_recent.first()).absolutePath();
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open Metrics Directory"), start);
+    if (!dir.isEmpty())
+        openPath(dir);
+}
+
+void MainWindow::openArchiveDialog()
+{
+    const QString start = m_recent.isEmpty() ? QDir::homePath() : QFileInfo(m_recent.first()).absolutePath();
+    const QString file = QFileDialog::getOpenFileName(
+        this, tr("Open Archive"), start,
+        tr("Archives (*.tar *.tar.gz *.tgz *.tar.bz2 *.tbz2 *.tar.xz *.txz *.tar.zst *.tzst);;All files (*)"));
+    if (!file.isEmpty())
+        openPath(file);
+}
+
+void MainWindow::openPath(const QString &path)
+{
+    const QFileInfo info(path);
+    if (!info.exists()) {
+        m_banner->showMessage(Banner::Error, tr("%1 does not exist.").arg(QDir::toNativeSeparators(path)));
+        return;
+    }
+    const QString abs = info.absoluteFilePath();
+    m_firstSnapshot = true;
+    m_lastProblemCount = 0;
+    m_banner->hide();
+    m_watcher->open(abs);
+    addRecent(abs);
+    setWindowTitle(tr("%1 — promdir inspector").arg(QDir::toNativeSeparators(abs)));
+    setEmptyState(tr("Loading…"), QDir::toNativeSeparators(abs));
+}
+
+void MainWindow::closeSource()
+{
+    m_watcher->close();
+    onSnapshot(nullptr);
+    setWindowTitle(tr("promdir inspector"));
+    setEmptyState(tr("No directory open"),
+                  tr("Open a PROMETHEUS_MULTIPROC_DIR or a support archive, or drop one here."));
+}
+
+void MainWindow::setEmptyState(const QString &title, const QString &detail)
+{
+    m_emptyTitle->setText(title);
+    m_emptyDetail->setText(detail);
+    m_stack->setCurrentIndex(0);
+    m_emptyRecent->setVisible(m_emptyRecent->count() > 0 && !m_watcher->isOpen());
+}
+
+void MainWindow::onLoadingChanged(bool loading)
+{
+    const bool archive = loading && !QFileInfo(m_watcher->path()).isDir();
+    m_progress->setVisible(archive);
+    m_cancel->setVisible(archive);
+    m_progress->setRange(0, 0); // busy until the first progress report
+    if (loading)
+        statusBar()->showMessage(tr("Loading %1…").arg(QDir::toNativeSeparators(m_watcher->path())));
+    else
+        statusBar()->clearMessage();
+}
+
+void MainWindow::onSnapshot(const SnapshotPtr &snapshot)
+{
+    m_metrics->setSnapshot(snapshot);
+    m_series->setSnapshot(snapshot);
+    m_gauges->setSnapshot(snapshot);
+    m_histograms->setSnapshot(snapshot);
+    m_processes->setSnapshot(snapshot);
+    m_files->setSnapshot(snapshot);
+    m_exposition->setSnapshot(snapshot);
+    m_exporter->setSnapshot(snapshot);
+    updateStatus(snapshot);
+    if (!snapshot || !snapshot->result)
+        return;
+
+    const LoadResult &load = snapshot->result->load;
+    const QString where = QDir::toNativeSeparators(snapshot->path);
+    if (!load.ok) {
+        // The directory may appear later: keep watching, say so once.
+        setEmptyState(tr("Cannot open this source"), QString::fromStdString(load.error));
+        if (!m_bannerForLoad || m_banner->isHidden())
+            m_banner->showMessage(Banner::Error,
+                                  tr("Cannot read %1: %2").arg(where, QString::fromStdString(load.error)));
+        m_bannerForLoad = true;
+        return;
+    }
+    if (m_bannerForLoad) {
+        m_banner->hide();
+        m_bannerForLoad = false;
+    }
+    if (load.files.empty() && load.problems.empty()) {
+        setEmptyState(tr("The directory is empty"),
+                      snapshot->local ? tr("No *.db files in %1 yet. promdir keeps watching: they appear here as "
+                                           "soon as a process writes a metric.")
+                                            .arg(where)
+                                      : tr("No *.db files in %1.").arg(where));
+        return;
+    }
+    m_stack->setCurrentIndex(1);
+
+    const std::size_t problems = snapshot->problemCount();
+    if (problems != m_lastProblemCount) {
+        if (problems > 0)
+            m_banner->showMessage(Banner::Warning,
+                                  tr("%n problem(s) found while reading; everything readable is shown.", nullptr,
+                                     int(problems)),
+                                  tr("Show in Files"), [this] {
+                                      m_tabs->setCurrentWidget(m_files);
+                                      m_banner->hide();
+                                  });
+        else
+            m_banner->hide();
+        m_lastProblemCount = problems;
+    }
+    if (m_firstSnapshot) {
+        m_firstSnapshot = false;
+        selectDefaults();
+    }
+}
+
+void MainWindow::selectDefaults()
+{
+    const SnapshotPtr s = m_watcher->snapshot();
+    if (!s || !s->result)
+        return;
+    const auto &families = s->result->families;
+    // A counter's first series shows every pid's growth; else anything.
+    int pick = -1;
+    for (std::size_t i = 0; i < families.size() && pick < 0; ++i)
+        if (families[i].type == MetricType::Counter && !families[i].samples.empty())
+            pick = int(i);
+    if (pick < 0 && !families.empty())
+        pick = 0;
+    if (pick >= 0)
+        m_metrics->select(QString::fromStdString(families[std::size_t(pick)].name), 0);
+    // A live gauge says most in the gauge-modes view.
+    for (const auto &f : families) {
+        if (f.type == MetricType::Gauge && isLiveMode(f.mode)) {
+            m_gauges->setFamily(QString::fromStdString(f.name));
+            break;
+        }
+    }
+    // The first dead pid, if any, is what a user looks for.
+    for (const auto &p : s->processes) {
+        if (p.liveness == Liveness::Dead) {
+            m_processes->selectPid(QString::fromStdString(p.pid));
+            break;
+        }
+    }
+    // A file with problems, else the first.
+    for (const auto &f : s->result->load.files) {
+        if (!f->problems.empty()) {
+            m_files->selectFile(QString::fromStdString(f->name));
+            return;
+        }
+    }
+    if (!s->result->load.files.empty())
+        m_files->selectFile(QString::fromStdString(s->result->load.files.front()->name));
+}
+
+void MainWindow::onSelection(const MetricSelection &sel)
+{
+    m_watcher->setFocus(sel.series, sel.type, sel.mode);
+    QString title;
+    if (sel.series.isValid())
+        title = tr("%1 — every pid's value over time").arg(sampleText(sel.series.sample, sel.series.labels));
+    m_series->setSeries(sel.series, title);
+    if (sel.type == MetricType::Gauge)
+        m_gauges->setFamily(sel.family);
+    if (sel.type == MetricType::Histogram)
+        m_histograms->setSeries(sel.family, sel.sampleLabels);
+}
+
+void MainWindow::updateStatus(const SnapshotPtr &s)
+{
+    const bool have = s && s->result && s->result->load.ok;
+    m_statusFiles->setVisible(have);
+    m_statusPids->setVisible(have);
+    m_statusProblems->setVisible(have);
+    m_statusCost->setVisible(have);
+    if (!have)
+        return;
+    m_statusFiles->setText(tr("%n file(s)", nullptr, int(s->fileCount())));
+    const int pids = int(s->processes.size());
+    const int dead = int(s->deadCount());
+    m_statusPids->setText(dead > 0 ? tr("%n pid(s), %1 dead", nullptr, pids).arg(dead) : tr("%n pid(s)", nullptr, pids));
+    const int problems = int(s->problemCount());
+    const int stale = int(s->staleFileCount());
+    m_statusProblems->setText(tr("%n problem(s)", nullptr, problems) + QStringLiteral(" · ")
+                              + tr("%n stale file(s)", nullptr, stale));
+    const auto &st = s->result->stats;
+    m_statusCost->setText(tr("refresh %1 ms (%2 read, %3 unchanged)")
+                              .arg(QString::number(double(s->cost.count()) / 1000.0, 'f', 1))
+                              .arg(st.filesRead)
+                              .arg(st.filesReused));
+    m_statusCost->setToolTip(tr("Load %1 ms, merge %2 ms; history holds %3 points")
+                                 .arg(QString::number(double(st.loadTime.count()) / 1000.0, 'f', 1),
+                                      QString::number(double(st.mergeTime.count()) / 1000.0, 'f', 1))
+                                 .arg(s->historyPoints));
+}
+
+void MainWindow::addRecent(const QString &path)
+{
+    m_recent.removeAll(path);
+    m_recent.prepend(path);
+    while (m_recent.size() > kMaxRecent)
+        m_recent.removeLast();
+    updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu()
+{
+    m_recentMenu->clear();
+    m_emptyRecent->clear();
+    for (const QString &path : std::as_const(m_recent)) {
+        const QString shown = QDir::toNativeSeparators(path);
+        QAction *a = m_recentMenu->addAction(shown);
+        connect(a, &QAction::triggered, this, [this, path] { openPath(path); });
+        auto *item = new QListWidgetItem(QFileInfo(path).isDir() ? icon(QStringLiteral("open-folder"))
+                                                                 : icon(QStringLiteral("open-archive")),
+                                         shown, m_emptyRecent);
+        item->setData(Qt::UserRole, path);
+    }
+    m_recentMenu->setEnabled(!m_recent.isEmpty());
+    if (!m_recent.isEmpty()) {
+        m_recentMenu->addSeparator();
+        connect(m_recentMenu->addAction(tr("Clear List")), &QAction::triggered, this, [this] {
+            m_recent.clear();
+            updateRecentMenu();
+        });
+    }
+    m_emptyRecent->setVisible(!m_recent.isEmpty() && !m_watcher->isOpen());
+}
+
+void MainWindow::find()
+{
+    if (m_stack->currentIndex() == 1 && m_tabs->currentWidget() == m_exposition) {
+        m_exposition->focusFind();
+    } else if (m_stack->currentIndex() == 1 && m_tabs->currentWidget() == m_files) {
+        m_files->filterEdit()->setFocus(Qt::ShortcutFocusReason);
+        m_files->filterEdit()->selectAll();
+    } else {
+        m_metricsDock->show();
+        m_metrics->filterEdit()->setFocus(Qt::ShortcutFocusReason);
+        m_metrics->filterEdit()->selectAll();
+    }
+}
+
+void MainWindow::showPreferences()
+{
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Preferences"));
+    auto *form = new QFormLayout(&dialog);
+    auto *window = new QSpinBox(&dialog);
+    window->setRange(1, 24 * 60);
+    window->setSuffix(tr(" min"));
+    window->setValue(int(std::chrono::duration_cast<std::chrono::minutes>(m_watcher->historyWindow()).count()));
+    auto *stale = new QSpinBox(&dialog);
+    stale->setRange(0, 7 * 24 * 60);
+    stale->setSuffix(tr(" min"));
+    stale->setSpecialValueText(tr("never"));
+    stale->setValue(int(std::chrono::duration_cast<std::chrono::minutes>(m_watcher->staleThreshold()).count()));
+    form->addRow(tr("Keep &history for:"), window);
+    form->addRow(tr("A file is &stale when not written for:"), stale);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    form->addRow(buttons);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    m_watcher->setHistoryWindow(std::chrono::minutes(window->value()));
+    m_watcher->setStaleThreshold(std::chrono::minutes(stale->value()));
+}
+
+void MainWindow::readSettings()
+{
+    QSettings s;
+    const QByteArray geometry = s.value(QStringLiteral("window/geometry")).toByteArray();
+    if (geometry.isEmpty() || !restoreGeometry(geometry))
+        resize(1280, 800);
+    if (!restoreState(s.value(QStringLiteral("window/state")).toByteArray()))
+        resizeDocks({m_metricsDock}, {440}, Qt::Horizontal);
+    m_tabs->setCurrentIndex(s.value(QStringLiteral("window/tab"), 0).toInt());
+    m_recent = s.value(QStringLiteral("recent")).toStringList();
+    updateRecentMenu();
+    m_interval->setValue(s.value(QStringLiteral("watch/intervalSeconds"), 1).toInt());
+    m_watcher->setInterval(std::chrono::seconds(m_interval->value()));
+    m_watcher->setHistoryWindow(std::chrono::minutes(s.value(QStringLiteral("watch/historyMinutes"), 10).toInt()));
+    m_watcher->setStaleThreshold(std::chrono::minutes(s.value(QStringLiteral("watch/staleMinutes"), 60).toInt()));
+    m_exporter->setAddress(s.value(QStringLiteral("exporter/address"), QStringLiteral("127.0.0.1")).toString());
+    m_exporter->setPort(s.value(QStringLiteral("exporter/port"), 9464).toInt());
+    m_exposition->setFormat(Format(s.value(QStringLiteral("exposition/format"), int(Format::Text)).toInt()));
+}
+
+void MainWindow::writeSettings()
+{
+    QSettings s;
+    s.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    s.setValue(QStringLiteral("window/state"), saveState());
+    s.setValue(QStringLiteral("window/tab"), m_tabs->currentIndex());
+    s.setValue(QStringLiteral("recent"), m_recent);
+    s.setValue(QStringLiteral("watch/intervalSeconds"), m_interval->value());
+    s.setValue(QStringLiteral("watch/historyMinutes"),
+               qlonglong(std::chrono::duration_cast<std::chrono::minutes>(m_watcher->historyWindow()).count()));
+    s.setValue(QStringLiteral("watch/staleMinutes"),
+               qlonglong(std::chrono::duration_cast<std::chrono::minutes>(m_watcher->staleThreshold()).count()));
+    s.setValue(QStringLiteral("exporter/address"), m_exporter->address());
+    s.setValue(QStringLiteral("exporter/port"), m_exporter->port());
+    s.setValue(QStringLiteral("exposition/format"), int(m_exposition->format()));
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    writeSettings();
+    event->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    const auto urls = event->mimeData()->urls();
+    if (!urls.isEmpty() && urls.first().isLocalFile())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    const auto urls = event->mimeData()->urls();
+    if (urls.isEmpty() || !urls.first().isLocalFile())
+        return;
+    event->acceptProposedAction();
+    openPath(urls.first().toLocalFile());
+}
+
+QStringList MainWindow::viewNames()
+{
+    return {QStringLiteral("metrics"), QStringLiteral("series"), QStringLiteral("gauge-modes"),
+            QStringLiteral("histograms"), QStringLiteral("processes"), QStringLiteral("files"),
+            QStringLiteral("exposition")};
+}
+
+QWidget *MainWindow::viewWidget(const QString &name) const
+{
+    const QList<QWidget *> widgets{m_metrics, m_series, m_gauges, m_histograms, m_processes, m_files, m_exposition};
+    const int i = int(viewNames().indexOf(name));
+    return i >= 0 ? widgets[i] : nullptr;
+}
+
+bool MainWindow::showView(const QString &name)
+{
+    QWidget *w = viewWidget(name);
+    if (!w)
+        return false;
+    if (w == m_metrics)
+        m_metricsDock->show();
+    else
+        m_tabs->setCurrentWidget(w);
+    return true;
+}
+
+void MainWindow::screenshot(const QString &path, const QString &out, const QString &view, int waitMs,
+                            std::function<void(int)> done)
+{
+    if (!view.isEmpty() && !viewWidget(view)) {
+        done(2);
+        return;
+    }
+    auto finished = std::make_shared<bool>(false);
+    auto finish = [done, finished](int code) {
+        if (!*finished) {
+            *finished = true;
+            done(code);
+        }
+    };
+    // Give up when no data comes.
+    QTimer::singleShot(waitMs + 60000, this, [finish] { finish(3); });
+    auto conn = std::make_shared<QMetaObject::Connection>();
+    *conn = connect(m_watcher, &DirectoryWatcher::snapshotReady, this, [=, this](const SnapshotPtr &) {
+        disconnect(*conn);
+        QTimer::singleShot(waitMs, this, [=, this] {
+            if (!view.isEmpty())
+                showView(view);
+            else
+                m_tabs->setCurrentWidget(m_series);
+            // Let the charts lay out and the last refresh arrive.
+            QTimer::singleShot(400, this, [=, this] {
+                QWidget *w = view.isEmpty() ? static_cast<QWidget *>(this) : viewWidget(view);
+                if (w == m_metrics)
+                    w = m_metricsDock;
+                const QPixmap pixmap = w->grab();
+                finish(!pixmap.isNull() && pixmap.save(out) ? 0 : 1);
+            });
+        });
+    });
+    openPath(path);
+}
+
+} // namespace promdir

@@ -1,0 +1,132 @@
+#pragma once
+// promdir-inspector's main window: the views of Promdir::Widgets around a
+// DirectoryWatcher, the exporter toggle, and everything a desktop user
+// expects (recent items, drag and drop, settings, shortcuts, banners).
+
+#include "promdir/directorywatcher.h"
+#include "promdir/metricsview.h"
+
+#include <QMainWindow>
+#include <QPointer>
+
+#include <functional>
+#include <mutex>
+
+class QAction;
+class QDockWidget;
+class QLabel;
+class QListWidget;
+class QMenu;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+class QStackedWidget;
+class QTabWidget;
+class QToolButton;
+
+namespace promdir {
+
+class Banner;
+class ExporterControl;
+class ExpositionView;
+class FilesView;
+class GaugeModesView;
+class HistogramView;
+class ProcessView;
+class SeriesChartView;
+
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    // A directory or an archive.
+    void openPath(const QString &path);
+
+    // --screenshot: open `path`, wait for data (and `waitMs` more for the
+    // charts' history), show `view`, save a PNG of it (or of the window
+    // when `view` is empty). Calls `done(exitCode)`.
+    void screenshot(const QString &path, const QString &out, const QString &view, int waitMs,
+                    std::function<void(int)> done);
+    static QStringList viewNames();
+    // The widget a --view name stands for, or null.
+    QWidget *viewWidget(const QString &name) const;
+    bool showView(const QString &name);
+
+    DirectoryWatcher *watcher() const { return m_watcher; }
+    ExpositionView *expositionView() const { return m_exposition; }
+    ExporterControl *exporterControl() const { return m_exporter; }
+    ProcessView *processView() const { return m_processes; }
+    MetricsView *metricsView() const { return m_metrics; }
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+
+private:
+    void createActions();
+    void createMenus();
+    void createToolBar();
+    void createStatusBar();
+    QWidget *createEmptyPage();
+    void openDirectoryDialog();
+    void openArchiveDialog();
+    void closeSource();
+    void onSnapshot(const SnapshotPtr &snapshot);
+    void onSelection(const MetricSelection &selection);
+    void onLoadingChanged(bool loading);
+    void updateStatus(const SnapshotPtr &snapshot);
+    void setEmptyState(const QString &title, const QString &detail);
+    void addRecent(const QString &path);
+    void updateRecentMenu();
+    void selectDefaults();
+    void find();
+    void showPreferences();
+    void readSettings();
+    void writeSettings();
+
+    DirectoryWatcher *m_watcher;
+    MetricsView *m_metrics;
+    SeriesChartView *m_series;
+    GaugeModesView *m_gauges;
+    HistogramView *m_histograms;
+    ProcessView *m_processes;
+    FilesView *m_files;
+    ExpositionView *m_exposition;
+    ExporterControl *m_exporter = nullptr;
+    QDockWidget *m_metricsDock;
+    QTabWidget *m_tabs;
+    QStackedWidget *m_stack;
+    Banner *m_banner;
+    QLabel *m_emptyTitle = nullptr;
+    QLabel *m_emptyDetail = nullptr;
+    QListWidget *m_emptyRecent = nullptr;
+
+    QAction *m_openDir = nullptr;
+    QAction *m_openArchive = nullptr;
+    QAction *m_close = nullptr;
+    QAction *m_refresh = nullptr;
+    QAction *m_pause = nullptr;
+    QAction *m_find = nullptr;
+    QAction *m_quit = nullptr;
+    QAction *m_prefs = nullptr;
+    QMenu *m_recentMenu = nullptr;
+    QSpinBox *m_interval = nullptr;
+
+    QLabel *m_statusFiles = nullptr;
+    QLabel *m_statusPids = nullptr;
+    QLabel *m_statusProblems = nullptr;
+    QLabel *m_statusCost = nullptr;
+    QProgressBar *m_progress = nullptr;
+    QPushButton *m_cancel = nullptr;
+
+    QStringList m_recent;
+    bool m_firstSnapshot = true;
+    std::size_t m_lastProblemCount = 0;
+    bool m_bannerForLoad = false;
+};
+
+} // namespace promdir

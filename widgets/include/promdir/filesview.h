@@ -1,0 +1,42 @@
+#pragma once
+// Files: every file with type, mode, pid, generation, size, used, entries,
+// staleness and problems; below, the selected file's entries with offsets
+// and its problems in full.
+
+#include "promdir/filesmodel.h"
+
+#include <QWidget>
+
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QSortFilterProxyModel;
+class QTableView;
+
+namespace promdir {
+
+class FilesView : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit FilesView(QWidget *parent = nullptr);
+    void setSnapshot(const SnapshotPtr &snapshot);
+    bool selectFile(const QString &name);
+    FilesModel *model() const { return m_model; }
+    EntriesModel *entries() const { return m_entries; }
+    QLineEdit *filterEdit() const { return m_filter; }
+
+private:
+    void showFile(const QModelIndex &proxyIndex);
+    FilesModel *m_model;
+    EntriesModel *m_entries;
+    QSortFilterProxyModel *m_proxy;
+    QLineEdit *m_filter;
+    QTableView *m_files;
+    QLabel *m_entriesTitle;
+    QTableView *m_entryTable;
+    QPlainTextEdit *m_problems;
+    QString m_current;
+};
+
+} // namespace promdir

@@ -1,0 +1,56 @@
+#pragma once
+// Processes: pid, liveness, start time, files, last write, stale files,
+// series; and the "Mark dead" action (the reference's mark_process_dead),
+// which asks first and refuses for a live pid.
+
+#include "promdir/processmodel.h"
+
+#include <QWidget>
+
+#include <functional>
+
+class QAction;
+class QPushButton;
+class QSortFilterProxyModel;
+class QTableView;
+
+namespace promdir {
+
+class ProcessView : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ProcessView(QWidget *parent = nullptr);
+    void setSnapshot(const SnapshotPtr &snapshot);
+
+    // Asked before files are deleted; default: a question box. Tests
+    // replace it.
+    using Confirm = std::function<bool(const QString &pid, const QString &question)>;
+    void setConfirm(Confirm confirm) { m_confirm = std::move(confirm); }
+
+    ProcessModel *model() const { return m_model; }
+    QTableView *tableView() const { return m_table; }
+    QAction *markDeadAction() const { return m_markDead; }
+    bool selectPid(const QString &pid);
+    QString currentPid() const;
+
+public Q_SLOTS:
+    void markSelectedDead();
+
+Q_SIGNALS:
+    // After files were removed: the caller refreshes.
+    void markedDead(const QString &pid, const QStringList &removed);
+    void errorOccurred(const QString &message);
+
+private:
+    void updateAction();
+    ProcessModel *m_model;
+    QSortFilterProxyModel *m_proxy;
+    QTableView *m_table;
+    QAction *m_markDead;
+    QPushButton *m_button;
+    SnapshotPtr m_snapshot;
+    Confirm m_confirm;
+};
+
+} // namespace promdir

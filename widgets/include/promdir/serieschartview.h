@@ -1,0 +1,56 @@
+#pragma once
+// Per-pid series: every pid's value of the selected series over time, one
+// line per pid (dead pids dashed), the merged value as its own line, a
+// legend that toggles lines, and the current per-pid values below.
+
+#include "promdir/pidvaluesmodel.h"
+
+#include <QHash>
+#include <QSet>
+#include <QWidget>
+
+class QChart;
+class QChartView;
+class QDateTimeAxis;
+class QLabel;
+class QLineSeries;
+class QTableView;
+class QValueAxis;
+
+namespace promdir {
+
+class SeriesChartView : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit SeriesChartView(QWidget *parent = nullptr);
+    void setSnapshot(const SnapshotPtr &snapshot);
+    void setSeries(const SeriesId &series, const QString &title);
+    void setTimeline(const TimelinePtr &timeline);
+
+    // At most this many pid lines (the rest are listed in the table only).
+    static constexpr int kMaxLines = 40;
+
+    QChart *chart() const { return m_chart; }
+    PidValuesModel *model() const { return m_model; }
+    int lineCount() const { return int(m_lines.size()); }
+
+private:
+    QLineSeries *lineFor(const QString &name, bool merged);
+    void updateChart();
+
+    PidValuesModel *m_model;
+    QLabel *m_title;
+    QLabel *m_note;
+    QChart *m_chart;
+    QChartView *m_chartView;
+    QDateTimeAxis *m_axisX;
+    QValueAxis *m_axisY;
+    QTableView *m_table;
+    SnapshotPtr m_snapshot;
+    TimelinePtr m_timeline;
+    QHash<QString, QLineSeries *> m_lines; // by pid; "" for merged
+    QSet<QString> m_hidden;                // lines switched off in the legend
+};
+
+} // namespace promdir

@@ -1,0 +1,132 @@
+#include "promdir/filesview.h"
+
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace promdir {
+
+FilesView::FilesView(QWidget *parent)
+    : QWidget(parent)
+    , m_model(new FilesModel(this))
+    , m_entries(new EntriesModel(this))
+    , m_proxy(new QSortFilterProxyModel(this))
+    , m_filter(new QLineEdit(this))
+    , m_files(new QTableView(this))
+    , m_entriesTitle(new QLabel(this))
+    , m_entryTable(new QTableView(this))
+    , m_problems(new QPlainTextEdit(this))
+{
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setSortRole(SnapshotTableModel::SortRole);
+    m_proxy->setFilterKeyColumn(-1);
+    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    m_filter->setPlaceholderText(tr("Filter files…"));
+    m_filter->setClearButtonEnabled(true);
+    connect(m_filter, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
+
+    for (QTableView *t : {m_files, m_entryTable}) {
+        t->setSortingEnabled(true);
+        t->setSelectionBehavior(QAbstractItemView::SelectRows);
+        t->verticalHeader()->hide();
+        t->horizontalHeader()->setStretchLastSection(true);
+        t->setAlternatingRowColors(true);
+        t->setWordWrap(false);
+    }
+    m_files->setModel(m_proxy);
+    connect(m_model, &QAbstractItemModel::modelReset, m_files, &QTableView::resizeColumnsToContents);
+    m_files->sortByColumn(-1, Qt::AscendingOrder);
+    m_files->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_files->setColumnWidth(FilesModel::NameColumn, 240);
+    auto *entryProxy = new QSortFilterProxyModel(this);
+    entryProxy->setSourceModel(m_entries);
+    entryProxy->setSortRole(SnapshotTableModel::SortRole);
+    m_entryTable->setModel(entryProxy);
+    m_entryTable->sortByColumn(-1, Qt::AscendingOrder);
+    m_entryTable->setColumnWidth(EntriesModel::MetricColumn, 180);
+    m_entryTable->setColumnWidth(EntriesModel::SampleColumn, 200);
+    m_entryTable->setColumnWidth(EntriesModel::LabelsColumn, 260);
+    m_problems->setReadOnly(true);
+    m_problems->setMaximumBlockCount(2000);
+    m_problems->setFixedHeight(m_problems->fontMetrics().lineSpacing() * 4 + 12);
+    m_problems->setPlaceholderText(tr("No problems in this file."));
+
+    auto *lower = new QWidget(this);
+    auto *ll = new QVBoxLayout(lower);
+    ll->setContentsMargins(0, 0, 0, 0);
+    ll->addWidget(m_entriesTitle);
+    ll->addWidget(m_entryTable, 1);
+    ll->addWidget(m_problems);
+    auto *upper = new QWidget(this);
+    auto *ul = new QVBoxLayout(upper);
+    ul->setContentsMargins(0, 0, 0, 0);
+    ul->addWidget(m_filter);
+    ul->addWidget(m_files, 1);
+    auto *split = new QSplitter(Qt::Vertical, this);
+    split->addWidget(upper);
+    split->addWidget(lower);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 1);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(split);
+    m_entriesTitle->setText(tr("Select a file to see its entries with their byte offsets."));
+
+    connect(m_files->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            [this](const QModelIndex &cur) { showFile(cur); });
+}
+
+void FilesView::setSnapshot(const SnapshotPtr &snapshot)
+{
+    m_model->setSnapshot(snapshot);
+    // The selected file by name: its parsed result may be new.
+    if (!m_current.isEmpty() && !selectFile(m_current))
+        showFile(m_files->currentIndex());
+    else if (m_current.isEmpty())
+        showFile(m_files->currentIndex());
+}
+
+bool FilesView::selectFile(const QString &name)
+{
+    const int row = m_model->rowOf(name);
+    if (row < 0)
+        return false;
+    const QModelIndex idx = m_proxy->mapFromSource(m_model->index(row, 0));
+    if (!idx.isValid())
+        return false;
+    if (m_files->currentIndex() == idx)
+        showFile(idx);
+    else
+        m_files->setCurrentIndex(idx);
+    return true;
+}
+
+void FilesView::showFile(const QModelIndex &proxyIndex)
+{
+    const QModelIndex src = m_proxy->mapToSource(proxyIndex);
+    const auto file = src.isValid() ? m_model->file(src.row()) : nullptr;
+    m_entries->setFile(file);
+    if (!file) {
+        m_current.clear();
+        m_entriesTitle->setText(src.isValid() ? src.siblingAtColumn(FilesModel::NameColumn).data().toString()
+                                              : tr("Select a file to see its entries with their byte offsets."));
+        m_problems->setPlainText(src.isValid() ? src.data(Qt::ToolTipRole).toString() : QString());
+        return;
+    }
+    m_current = QString::fromStdString(file->name);
+    m_entriesTitle->setText(tr("%1: %n entries", nullptr, int(file->entries.size())).arg(m_current));
+    QStringList lines;
+    if (!file->fileName.valid)
+        lines << QString::fromStdString(file->fileName.reason);
+    for (const auto &p : file->problems)
+        lines << QString::fromStdString(p.describe());
+    const QString text = lines.join(QLatin1Char('\n'));
+    if (m_problems->toPlainText() != text)
+        m_problems->setPlainText(text);
+}
+
+} // namespace promdir

@@ -1,0 +1,90 @@
+#include "promdir/gaugemodesview.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace promdir {
+
+GaugeModesView::GaugeModesView(QWidget *parent)
+    : QWidget(parent)
+    , m_model(new GaugeModesModel(this))
+    , m_families(new QComboBox(this))
+    , m_table(new QTableView(this))
+    , m_notes(new QLabel(this))
+    , m_empty(new QLabel(tr("No gauge families in this directory."), this))
+{
+    m_families->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_families->setMinimumContentsLength(24);
+    m_table->setModel(m_model);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectItems);
+    m_table->verticalHeader()->hide();
+    m_table->setWordWrap(false);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_notes->setWordWrap(true);
+    m_notes->setTextFormat(Qt::PlainText);
+    m_notes->setStyleSheet(QStringLiteral("QLabel { background: #fff4d6; color: #5a4300; border: 1px solid #e6c200;"
+                                          " border-radius: 4px; padding: 6px; }"));
+    m_notes->hide();
+    m_empty->hide();
+
+    auto *top = new QHBoxLayout;
+    auto *label = new QLabel(tr("Gauge &family:"), this);
+    label->setBuddy(m_families);
+    top->addWidget(label);
+    top->addWidget(m_families);
+    top->addStretch(1);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addWidget(m_empty);
+    layout->addWidget(m_notes);
+    layout->addWidget(m_table, 1);
+    connect(m_families, &QComboBox::currentTextChanged, this, [this](const QString &name) {
+        m_model->setFamily(name);
+        updateNotes();
+    });
+}
+
+void GaugeModesView::setSnapshot(const SnapshotPtr &snapshot)
+{
+    QStringList names;
+    if (snapshot && snapshot->result)
+        for (const auto &f : snapshot->result->families)
+            if (f.type == MetricType::Gauge)
+                names << QString::fromStdString(f.name);
+    QStringList current;
+    for (int i = 0; i < m_families->count(); ++i)
+        current << m_families->itemText(i);
+    m_model->setSnapshot(snapshot);
+    if (names != current) {
+        const QString keep = m_model->familyName();
+        const QSignalBlocker block(m_families);
+        m_families->clear();
+        m_families->addItems(names);
+        const int at = names.indexOf(keep);
+        m_families->setCurrentIndex(at >= 0 ? at : (names.isEmpty() ? -1 : 0));
+        m_model->setFamily(m_families->currentText());
+    }
+    m_empty->setVisible(names.isEmpty() && snapshot);
+    updateNotes();
+}
+
+void GaugeModesView::setFamily(const QString &family)
+{
+    const int at = m_families->findText(family);
+    if (at >= 0)
+        m_families->setCurrentIndex(at);
+}
+
+void GaugeModesView::updateNotes()
+{
+    const QStringList notes = m_model->notes();
+    m_notes->setText(notes.join(QLatin1Char('\n')));
+    m_notes->setVisible(!notes.isEmpty());
+}
+
+} // namespace promdir

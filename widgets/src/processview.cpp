@@ -1,0 +1,149 @@
+#include "promdir/processview.h"
+
+#include "promdir/icons.h"
+#include "promdir/processcontrol.h"
+
+#include <QAction>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace promdir {
+
+ProcessView::ProcessView(QWidget *parent)
+    : QWidget(parent)
+    , m_model(new ProcessModel(this))
+    , m_proxy(new QSortFilterProxyModel(this))
+    , m_table(new QTableView(this))
+    , m_markDead(new QAction(icon(QStringLiteral("dead")), tr("&Mark Dead…"), this))
+    , m_button(new QPushButton(this))
+{
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setSortRole(SnapshotTableModel::SortRole);
+    m_table->setModel(m_proxy);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(ProcessModel::PidColumn, Qt::AscendingOrder);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setAlternatingRowColors(true);
+    m_table->setWordWrap(false);
+    connect(m_model, &QAbstractItemModel::modelReset, m_table, &QTableView::resizeColumnsToContents);
+    m_table->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_table->addAction(m_markDead);
+    m_markDead->setToolTip(tr("Delete this pid's live gauge files, as the Python client's mark_process_dead does"));
+    m_button->setText(m_markDead->text());
+    m_button->setIcon(m_markDead->icon());
+    m_button->setToolTip(m_markDead->toolTip());
+    connect(m_button, &QPushButton::clicked, m_markDead, &QAction::trigger);
+    connect(m_markDead, &QAction::triggered, this, &ProcessView::markSelectedDead);
+    connect(m_markDead, &QAction::enabledChanged, m_button, &QPushButton::setEnabled);
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentChanged, this, &ProcessView::updateAction);
+
+    m_confirm = [this](const QString &, const QString &question) {
+        return QMessageBox::question(this, tr("Mark Process Dead"), question,
+                                     QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel)
+            == QMessageBox::Yes;
+    };
+
+    auto *bar = new QHBoxLayout;
+    auto *hint = new QLabel(tr("Dead processes keep contributing until their files are removed; stale files "
+                               "still change the output."),
+                            this);
+    hint->setWordWrap(true);
+    bar->addWidget(hint, 1);
+    bar->addWidget(m_button);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(bar);
+    layout->addWidget(m_table, 1);
+    updateAction();
+}
+
+void ProcessView::setSnapshot(const SnapshotPtr &snapshot)
+{
+    m_snapshot = snapshot;
+    m_model->setSnapshot(snapshot);
+    updateAction();
+}
+
+QString ProcessView::currentPid() const
+{
+    const QModelIndex cur = m_table->currentIndex();
+    return cur.isValid() ? cur.data(ProcessModel::PidRole).toString() : QString();
+}
+
+bool ProcessView::selectPid(const QString &pid)
+{
+    for (int r = 0; r < m_proxy->rowCount(); ++r) {
+        const QModelIndex i = m_proxy->index(r, 0);
+        if (i.data(ProcessModel::PidRole).toString() == pid) {
+            m_table->setCurrentIndex(i);
+            m_table->selectRow(r);
+            return true;
+        }
+    }
+    return false;
+}
+
+void ProcessView::updateAction()
+{
+    const QModelIndex cur = m_table->currentIndex();
+    const bool local = m_snapshot && m_snapshot->local;
+    const bool alive = cur.isValid() && cur.data(ProcessModel::LivenessRole).toInt() == int(Liveness::Alive);
+    m_markDead->setEnabled(local && cur.isValid() && !alive);
+    m_button->setEnabled(m_markDead->isEnabled());
+    if (!local)
+        m_markDead->setStatusTip(tr("Only for a directory on this machine"));
+    else if (alive)
+        m_markDead->setStatusTip(tr("This process is running"));
+    else
+        m_markDead->setStatusTip(QString());
+}
+
+void ProcessView::markSelectedDead()
+{
+    const QString pid = currentPid();
+    if (pid.isEmpty() || !m_snapshot)
+        return;
+    const ProcessStatus *p = m_snapshot->process(pid.toStdString());
+    if (!m_snapshot->local) {
+        Q_EMIT errorOccurred(tr("Mark dead works on a directory on this machine, not on an archive."));
+        return;
+    }
+    if (p && p->liveness == Liveness::Alive) {
+        Q_EMIT errorOccurred(tr("Process %1 is running; it is not marked dead.").arg(pid));
+        return;
+    }
+    const QString question =
+        tr("Mark process %1 as dead?\n\nThis deletes its live gauge files (gauge_live*_%1.db), as the Python "
+           "client's mark_process_dead(%1) does. Its other files stay and keep contributing.")
+            .arg(pid);
+    if (!m_confirm || !m_confirm(pid, question))
+        return;
+    const MarkDeadResult r = markProcessDead(m_snapshot->path, pid);
+    switch (r.error) {
+    case MarkDeadResult::None:
+        Q_EMIT markedDead(pid, r.removed);
+        return;
+    case MarkDeadResult::ProcessAlive:
+        Q_EMIT errorOccurred(tr("Process %1 is running; it is not marked dead.").arg(pid));
+        return;
+    case MarkDeadResult::NotADirectory:
+        Q_EMIT errorOccurred(tr("%1 is not a directory.").arg(m_snapshot->path));
+        return;
+    case MarkDeadResult::InvalidPid:
+        Q_EMIT errorOccurred(tr("“%1” is not a process identifier the Python client could have used.").arg(pid));
+        return;
+    case MarkDeadResult::RemoveFailed:
+        Q_EMIT errorOccurred(tr("Could not delete %1.").arg(r.detail));
+        return;
+    }
+}
+
+} // namespace promdir

@@ -1,0 +1,218 @@
+#include "promdir/serieschartview.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QDateTime>
+#include <QDateTimeAxis>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLegend>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QTableView>
+#include <QValueAxis>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace promdir {
+
+SeriesChartView::SeriesChartView(QWidget *parent)
+    : QWidget(parent)
+    , m_model(new PidValuesModel(this))
+    , m_title(new QLabel(this))
+    , m_note(new QLabel(this))
+    , m_chart(new QChart)
+    , m_chartView(new QChartView(m_chart, this))
+    , m_axisX(new QDateTimeAxis)
+    , m_axisY(new QValueAxis)
+    , m_table(new QTableView(this))
+{
+    m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    QFont f = m_title->font();
+    f.setBold(true);
+    m_title->setFont(f);
+    m_title->setText(tr("Select a series in the Metrics list to see every pid's value over time."));
+    m_note->setVisible(false);
+
+    m_axisX->setFormat(QStringLiteral("HH:mm:ss"));
+    m_axisX->setTitleText(tr("Time"));
+    m_axisY->setTitleText(tr("Value"));
+    m_axisY->setLabelFormat(QStringLiteral("%.6g"));
+    m_chart->addAxis(m_axisX, Qt::AlignBottom);
+    m_chart->addAxis(m_axisY, Qt::AlignLeft);
+    m_chart->legend()->setAlignment(Qt::AlignRight);
+    m_chart->setMargins(QMargins(4, 4, 4, 4));
+    m_chartView->setRenderHint(QPainter::Antialiasing);
+    m_chartView->setMinimumHeight(220);
+
+    auto *proxy = new QSortFilterProxyModel(this);
+    proxy->setSourceModel(m_model);
+    proxy->setSortRole(SnapshotTableModel::SortRole);
+    m_table->setModel(proxy);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(-1, Qt::AscendingOrder);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setAlternatingRowColors(true);
+    connect(m_model, &QAbstractItemModel::modelReset, m_table, &QTableView::resizeColumnsToContents);
+
+    auto *split = new QSplitter(Qt::Vertical, this);
+    split->addWidget(m_chartView);
+    split->addWidget(m_table);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 1);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_title);
+    layout->addWidget(m_note);
+    layout->addWidget(split, 1);
+}
+
+void SeriesChartView::setSnapshot(const SnapshotPtr &snapshot)
+{
+    m_snapshot = snapshot;
+    m_model->setSnapshot(snapshot);
+    if (snapshot && snapshot->timeline && snapshot->timeline->series == m_model->series())
+        setTimeline(snapshot->timeline);
+}
+
+void SeriesChartView::setSeries(const SeriesId &series, const QString &title)
+{
+    if (series == m_model->series())
+        return;
+    m_model->setSeries(series);
+    m_title->setText(series.isValid() ? title
+                                      : tr("Select a series in the Metrics list to see every pid's value over time."));
+    m_timeline.reset();
+    m_hidden.clear();
+    updateChart();
+}
+
+void SeriesChartView::setTimeline(const TimelinePtr &timeline)
+{
+    if (!timeline || !(timeline->series == m_model->series()))
+        return;
+    m_timeline = timeline;
+    updateChart();
+}
+
+QLineSeries *SeriesChartView::lineFor(const QString &name, bool merged)
+{
+    auto it = m_lines.find(name);
+    if (it != m_lines.end())
+        return *it;
+    auto *line = new QLineSeries;
+    line->setName(merged ? tr("merged") : tr("pid %1").arg(name));
+    m_chart->addSeries(line);
+    line->attachAxis(m_axisX);
+    line->attachAxis(m_axisY);
+    if (merged) {
+        QPen pen(QColor(0x20, 0x20, 0x20));
+        pen.setWidthF(3.0);
+        line->setPen(pen);
+    }
+    // Clicking a legend entry switches its line off and on.
+    const auto markers = m_chart->legend()->markers(line);
+    for (QLegendMarker *marker : markers) {
+        connect(marker, &QLegendMarker::clicked, this, [this, line, marker, name] {
+            const bool show = !line->isVisible();
+            line->setVisible(show);
+            marker->setVisible(true);
+            QBrush b = marker->labelBrush();
+            QColor c = b.color();
+            c.setAlphaF(show ? 1.0 : 0.4);
+            b.setColor(c);
+            marker->setLabelBrush(b);
+            if (show)
+                m_hidden.remove(name);
+            else
+                m_hidden.insert(name);
+        });
+    }
+    m_lines.insert(name, line);
+    return line;
+}
+
+void SeriesChartView::updateChart()
+{
+    const auto tl = m_timeline;
+    QSet<QString> keep;
+    double lo = INFINITY, hi = -INFINITY;
+    std::int64_t first = tl ? tl->toMs : 0;
+    auto plot = [&](const QString &name, const std::vector<TimelinePoint> &pts, bool merged, bool dead) {
+        QList<QPointF> out;
+        out.reserve(qsizetype(pts.size()) * 2 + 1);
+        bool have = false;
+        double last = 0.0;
+        for (const auto &p : pts) {
+            const double x = double(std::max(p.timeMs, tl->fromMs));
+            if (!p.present || !std::isfinite(p.value)) {
+                if (have)
+                    out.append(QPointF(x, last)); // the line ends here
+                have = false;
+                continue;
+            }
+            if (have)
+                out.append(QPointF(x, last)); // steps: the value held until now
+            out.append(QPointF(x, p.value));
+            last = p.value;
+            have = true;
+            lo = std::min(lo, p.value);
+            hi = std::max(hi, p.value);
+            first = std::min<std::int64_t>(first, std::int64_t(x));
+        }
+        if (have)
+            out.append(QPointF(double(tl->toMs), last));
+        if (out.isEmpty())
+            return;
+        QLineSeries *line = lineFor(name, merged);
+        if (!merged) {
+            QPen pen = line->pen();
+            pen.setStyle(dead ? Qt::DashLine : Qt::SolidLine);
+            pen.setWidthF(dead ? 1.5 : 2.0);
+            line->setPen(pen);
+            line->setName(dead ? tr("pid %1 (dead)").arg(name) : tr("pid %1").arg(name));
+        }
+        // Few points: show them, so a value seen once is not invisible.
+        line->setPointsVisible(out.size() < 60);
+        line->replace(out);
+        line->setVisible(!m_hidden.contains(name));
+        keep.insert(name);
+    };
+    int shown = 0, total = 0;
+    if (tl) {
+        total = int(tl->pids.size());
+        for (const auto &p : tl->pids) {
+            if (shown >= kMaxLines)
+                break;
+            const ProcessStatus *ps = m_snapshot ? m_snapshot->process(p.pid) : nullptr;
+            plot(QString::fromStdString(p.pid), p.points, false, ps && ps->liveness == Liveness::Dead);
+            ++shown;
+        }
+        plot(QString(), tl->merged, true, false);
+    }
+    for (auto it = m_lines.begin(); it != m_lines.end();) {
+        if (!keep.contains(it.key())) {
+            m_chart->removeSeries(*it);
+            delete *it;
+            it = m_lines.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    m_note->setVisible(total > shown);
+    if (total > shown)
+        m_note->setText(tr("Showing %1 of %2 pids; the table lists all.").arg(shown).arg(total));
+    if (tl && std::isfinite(lo)) {
+        const double pad = hi > lo ? (hi - lo) * 0.08 : std::max(1.0, std::abs(hi) * 0.1);
+        m_axisY->setRange(lo - pad, hi + pad);
+        const std::int64_t from = std::min(first, tl->toMs - 1000);
+        m_axisX->setRange(QDateTime::fromMSecsSinceEpoch(from), QDateTime::fromMSecsSinceEpoch(tl->toMs));
+        m_axisY->applyNiceNumbers();
+    }
+}
+
+} // namespace promdir
