@@ -19,11 +19,12 @@ struct Command
 
 int runRender(const Args &args);
 int runInspect(const Args &args);
+int runDemo(const Args &args);    // cmd_demo.cpp
 int runPack(const Args &args);     // cmd_pack.cpp
 int runDoctor(const Args &args);   // cmd_doctor.cpp
 int runDiff(const Args &args);     // cmd_diff.cpp
 int runMarkDead(const Args &args); // cmd_markdead.cpp
-int runDemo(const Args &args);    // cmd_demo.cpp
+int runServe(const Args &args); // cmd_serve.cpp; only with Promdir::Exporter (PROMDIR_HAVE_EXPORTER)
 
 // Shared helpers (common.cpp).
 // PATH argument or $PROMETHEUS_MULTIPROC_DIR (or the old lower-case name).

@@ -12,11 +12,14 @@ using promdir::cli::Command;
 const Command kCommands[] = {
     {"render", "print the merged exposition of a directory or archive", promdir::cli::runRender},
     {"inspect", "list every file (and process) of a directory or archive", promdir::cli::runInspect},
+    {"demo", "run worker processes writing metrics (or generate a big directory)", promdir::cli::runDemo},
     {"doctor", "find and explain problems of a directory or archive", promdir::cli::runDoctor},
     {"diff", "what changed between two directories or archives", promdir::cli::runDiff},
     {"pack", "write a support tarball of a directory, with liveness", promdir::cli::runPack},
     {"mark-dead", "delete a dead process's live-gauge files (mark_process_dead)", promdir::cli::runMarkDead},
-    {"demo", "run worker processes writing metrics (or generate a big directory)", promdir::cli::runDemo},
+#ifdef PROMDIR_HAVE_EXPORTER
+    {"serve", "serve the merged metrics over HTTP at /metrics", promdir::cli::runServe},
+#endif
 };
 
 void usage(std::FILE *out)

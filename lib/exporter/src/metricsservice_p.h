@@ -1,0 +1,113 @@
+#pragma once
+// Merges and renders off the server thread, one merge for all the scrapes
+// that arrive while it runs (private to Promdir::Exporter).
+
+#include "promdir/exporter.h"
+#include "promdir/render.h"
+
+#include <QtCore/QByteArray>
+#include <QtCore/QObject>
+
+#include <map>
+#include <mutex>
+#include <vector>
+
+namespace promdir {
+
+// What to serve; fetch() runs on a worker thread.
+class Source
+{
+public:
+    virtual ~Source() = default;
+    struct Fetched
+    {
+        std::shared_ptr<const MergeResult> result;
+        std::string error; // when result is null
+    };
+    virtual Fetched fetch() = 0;
+    // After revoke() returns, fetch() no longer calls into the owner's code.
+    virtual void revoke() {}
+};
+
+class EngineSource final : public Source
+{
+public:
+    explicit EngineSource(std::shared_ptr<MergeEngine> engine) : m_engine(std::move(engine)) {}
+    Fetched fetch() override;
+
+private:
+    std::shared_ptr<MergeEngine> m_engine;
+};
+
+class ProviderSource final : public Source
+{
+public:
+    explicit ProviderSource(Exporter::Provider provider) : m_provider(std::move(provider)) {}
+    Fetched fetch() override;
+    void revoke() override;
+
+private:
+    std::mutex m_mutex; // held while the provider runs: revoke() waits for it
+    Exporter::Provider m_provider;
+};
+
+// One way of answering /metrics.
+struct Variant
+{
+    Format format = Format::Text;
+    std::string contentType;
+    std::vector<std::string> names;
+    bool gzip = false;
+    std::string key() const;
+};
+
+struct Rendered
+{
+    int status = 200;
+    QByteArray contentType;
+    QByteArray body;
+    bool gzip = false;
+};
+using RenderedPtr = std::shared_ptr<const Rendered>;
+
+class MetricsService : public QObject
+{
+    Q_OBJECT
+
+public:
+    using Done = std::function<void(const RenderedPtr &)>;
+    using SourceGetter = std::function<std::shared_ptr<Source>()>;
+
+    explicit MetricsService(SourceGetter source, QObject *parent = nullptr);
+    ~MetricsService() override;
+
+    // `done` is called on this object's thread, later (never from inside).
+    void request(const Variant &variant, Done done);
+
+Q_SIGNALS:
+    void logMessage(const QString &line);
+
+private:
+    struct Waiter
+    {
+        Variant variant;
+        Done done;
+    };
+    void startMerge();
+    void mergeFinished(Source::Fetched fetched);
+    void serve(Waiter waiter);
+    void renderFinished(const std::string &key, quint64 generation, const RenderedPtr &rendered);
+    static bool sameContent(const MergeResult &a, const MergeResult &b);
+
+    SourceGetter m_source;
+    bool m_merging = false;
+    std::vector<Waiter> m_waiting;          // join the merge in flight
+    std::shared_ptr<const MergeResult> m_current;
+    std::string m_currentError;
+    quint64 m_generation = 0;               // bumps when content changes
+    std::map<std::string, RenderedPtr> m_cache; // of m_generation
+    std::map<std::string, std::vector<Done>> m_rendering; // "gen|variant"
+    std::string m_lastProblems;             // logged when it changes
+};
+
+} // namespace promdir

@@ -1,0 +1,242 @@
+// Clients that misbehave: many idle connections, a byte a second, huge
+// headers, garbage, floods. Throughout, a normal scrape is answered at
+// once and the process's memory stays bounded. Each case takes seconds.
+#include "httpclient.h"
+#include "serverthread.h"
+
+#include "promdir/mergeengine.h"
+#include "promdir/render.h"
+
+#include <QtTest/QtTest>
+
+#include <sys/resource.h>
+
+using namespace promdir;
+
+namespace {
+
+const QString kDir = QStringLiteral(PROMDIR_TEST_DATA "/client_python/current/metrics");
+
+QByteArray expected()
+{
+    const std::string s = render(MergeEngine(kDir.toStdString()).refresh()->families);
+    return QByteArray::fromStdString(s);
+}
+
+std::function<void(Exporter &)> serve(ExporterLimits limits = {})
+{
+    return [limits](Exporter &e) {
+        e.setPath(kDir);
+        e.setLimits(limits);
+    };
+}
+
+// A normal scrape: complete, correct and quick.
+#define VERIFY_SCRAPE(server)                                                                   \
+    do {                                                                                        \
+        const auto r_ = testhttp::get((server).port());                                         \
+        QVERIFY2(r_.ok, qPrintable(r_.error));                                                  \
+        QCOMPARE(r_.status, 200);                                                               \
+        QCOMPARE(r_.body, expected());                                                          \
+        QVERIFY2(r_.ms < 1000, qPrintable(QStringLiteral("scrape took %1 ms").arg(r_.ms)));     \
+    } while (false)
+
+std::vector<int> openIdle(quint16 port, int n)
+{
+    std::vector<int> fds;
+    for (int i = 0; i < n; ++i) {
+        const int fd = testhttp::connectTo(port, false);
+        if (fd >= 0)
+            fds.push_back(fd);
+    }
+    return fds;
+}
+
+void closeAll(std::vector<int> &fds)
+{
+    for (int fd : fds)
+        ::close(fd);
+    fds.clear();
+}
+
+} // namespace
+
+class TestExporterAbuse : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        // 1,000 clients and 1,000 server sockets live in this process.
+        rlimit rl{};
+        QCOMPARE(::getrlimit(RLIMIT_NOFILE, &rl), 0);
+        if (rl.rlim_cur < 4096) {
+            rl.rlim_cur = std::min<rlim_t>(rl.rlim_max, 4096);
+            QCOMPARE(::setrlimit(RLIMIT_NOFILE, &rl), 0);
+        }
+        if (rl.rlim_cur < 2200)
+            QSKIP("cannot raise the open file limit enough for 1,000 connections");
+        expected(); // warm up allocations before memory is measured
+    }
+
+    void thousandIdleConnections()
+    {
+        ExporterLimits limits;
+        limits.maxConnections = 2000; // hold them all
+        ServerThread s(serve(limits));
+        VERIFY_SCRAPE(s);
+        const qint64 rss0 = rssKiB();
+        std::vector<int> fds = openIdle(s.port(), 1000);
+        QCOMPARE(int(fds.size()), 1000);
+        QTRY_VERIFY2_WITH_TIMEOUT(s.connectionCount() >= 1000, qPrintable(QString::number(s.connectionCount())), 15000);
+        for (int i = 0; i < 5; ++i)
+            VERIFY_SCRAPE(s);
+        const qint64 grown = rssKiB() - rss0;
+        qInfo("1,000 idle connections: RSS grew by %lld KiB", grown);
+        QVERIFY2(grown < 32 * 1024, qPrintable(QString::number(grown)));
+        closeAll(fds);
+        QTRY_COMPARE_WITH_TIMEOUT(s.connectionCount(), 0, 10000);
+    }
+
+    void beyondMaxConnectionsTheIdlestGo()
+    {
+        ExporterLimits limits;
+        limits.maxConnections = 50;
+        ServerThread s(serve(limits));
+        std::vector<int> fds = openIdle(s.port(), 300);
+        QTest::qWait(300);
+        VERIFY_SCRAPE(s);
+        QVERIFY(s.connectionCount() <= 50);
+        closeAll(fds);
+    }
+
+    void idleConnectionsTimeOut()
+    {
+        ExporterLimits limits;
+        limits.idleTimeout = std::chrono::milliseconds(500);
+        ServerThread s(serve(limits));
+        const int fd = testhttp::connectTo(s.port());
+        // A keep-alive connection that served a request, then nothing.
+        QVERIFY(testhttp::sendAll(fd, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"));
+        QCOMPARE(testhttp::readResponse(fd).status, 200);
+        QVERIFY(testhttp::waitClosed(fd, 3000));
+        ::close(fd);
+    }
+
+    void oneBytePerSecond()
+    {
+        ExporterLimits limits;
+        limits.requestTimeout = std::chrono::milliseconds(2500);
+        ServerThread s(serve(limits));
+        const int slow = testhttp::connectTo(s.port());
+        const QByteArray request = "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
+        QElapsedTimer t;
+        t.start();
+        for (int i = 0; i < 3; ++i) {
+            testhttp::sendAll(slow, request.mid(i, 1));
+            VERIFY_SCRAPE(s); // others are not held up
+            QTest::qWait(1000 - int(t.elapsed() % 1000));
+        }
+        // The slow request is cut off with 408 once its time is up.
+        const auto r = testhttp::readResponse(slow, false, 3000);
+        QCOMPARE(r.status, 408);
+        QVERIFY(testhttp::waitClosed(slow, 3000));
+        ::close(slow);
+        QVERIFY(t.elapsed() < 6000);
+        VERIFY_SCRAPE(s);
+    }
+
+    void oversizedHeader()
+    {
+        ServerThread s(serve());
+        // Big but allowed: served.
+        const auto fine = testhttp::get(s.port(), "/metrics", {"X-Pad: " + QByteArray(32 * 1024, 'a')});
+        QCOMPARE(fine.status, 200);
+        // Beyond maxRequestBytes (64 KiB): 431 and closed.
+        const int fd = testhttp::connectTo(s.port());
+        testhttp::sendAll(fd, "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Big: " + QByteArray(200 * 1024, 'a') + "\r\n\r\n", 3000);
+        const auto r = testhttp::readResponse(fd, false, 3000);
+        QVERIFY2(r.status == 431 || r.closed, qPrintable(r.error));
+        QVERIFY(r.closed || testhttp::waitClosed(fd, 3000));
+        ::close(fd);
+        // Many header lines add up the same way.
+        QByteArray many = "GET /metrics HTTP/1.1\r\nHost: x\r\n";
+        for (int i = 0; i < 10000; ++i)
+            many += "X-H" + QByteArray::number(i) + ": v\r\n";
+        const int fd2 = testhttp::connectTo(s.port());
+        testhttp::sendAll(fd2, many + "\r\n", 3000);
+        const auto r2 = testhttp::readResponse(fd2, false, 3000);
+        QVERIFY(r2.status == 431 || r2.closed);
+        ::close(fd2);
+        VERIFY_SCRAPE(s);
+    }
+
+    void garbageInsteadOfHttp_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        QByteArray binary(4096, '\0');
+        for (int i = 0; i < binary.size(); ++i)
+            binary[i] = char((i * 7919 + 13) % 251);
+        QTest::newRow("binary") << binary;
+        QTest::newRow("words") << QByteArray("HELLO THERE\r\n\r\n");
+        QTest::newRow("no version") << QByteArray("GET /metrics\r\n\r\n");
+        QTest::newRow("tls hello on plain port") << QByteArray("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11);
+        QTest::newRow("megabyte without newline") << QByteArray(1024 * 1024, 'G');
+        QTest::newRow("bad chunked body") << QByteArray("POST /metrics HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n");
+        QTest::newRow("huge content-length") << QByteArray("POST /metrics HTTP/1.1\r\nContent-Length: 99999999999\r\n\r\nabc");
+    }
+    void garbageInsteadOfHttp()
+    {
+        QFETCH(QByteArray, bytes);
+        ExporterLimits limits;
+        limits.requestTimeout = std::chrono::milliseconds(1000);
+        ServerThread s(serve(limits));
+        const int fd = testhttp::connectTo(s.port());
+        testhttp::sendAll(fd, bytes, 2000);
+        VERIFY_SCRAPE(s);
+        // Whatever it was, that connection ends (at the latest when the
+        // request times out) and the server is fine.
+        QVERIFY(testhttp::waitClosed(fd, 4000));
+        ::close(fd);
+        VERIFY_SCRAPE(s);
+    }
+
+    void pipelinedFloodIsCutOff()
+    {
+        ServerThread s(serve());
+        const int fd = testhttp::connectTo(s.port());
+        QByteArray flood;
+        for (int i = 0; i < 2000; ++i)
+            flood += "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
+        testhttp::sendAll(fd, flood, 3000); // and never read
+        QVERIFY(testhttp::waitClosed(fd, 5000));
+        ::close(fd);
+        VERIFY_SCRAPE(s);
+    }
+
+    void memoryStaysBounded()
+    {
+        ServerThread s(serve());
+        VERIFY_SCRAPE(s);
+        const qint64 rss0 = rssKiB();
+        // 40 clients push 4 MiB each (160 MiB) of header that never ends.
+        std::vector<int> fds;
+        for (int i = 0; i < 40; ++i)
+            fds.push_back(testhttp::connectTo(s.port()));
+        const QByteArray chunk = "GET /metrics HTTP/1.1\r\nX: " + QByteArray(4 * 1024 * 1024, 'x');
+        for (int fd : fds)
+            testhttp::sendAll(fd, chunk, 500);
+        VERIFY_SCRAPE(s);
+        for (int fd : fds)
+            QVERIFY(testhttp::waitClosed(fd, 3000));
+        closeAll(fds);
+        const qint64 grown = rssKiB() - rss0;
+        qInfo("160 MiB of endless headers: RSS grew by %lld KiB", grown);
+        QVERIFY2(grown < 48 * 1024, qPrintable(QString::number(grown)));
+        VERIFY_SCRAPE(s);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestExporterAbuse)
+#include "tst_exporter_abuse.moc"

@@ -1,0 +1,169 @@
+// `promdir serve`: headless, one log line per scrape, clean stop on
+// SIGINT/SIGTERM, usage errors.
+#include "httpclient.h"
+
+#include <QtCore/QProcess>
+#include <QtCore/QRegularExpression>
+#include <QtCore/QTemporaryDir>
+#include <QtTest/QtTest>
+
+#include <csignal>
+
+namespace {
+
+const QString kFixture = QStringLiteral(PROMDIR_TEST_DATA "/client_python/current");
+
+QByteArray readFile(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+// Starts `promdir serve ARGS` and waits for its "serving ... at URL" line.
+struct Served
+{
+    QProcess process;
+    quint16 port = 0;
+    QByteArray stderrText;
+
+    bool start(const QStringList &args)
+    {
+        process.start(QStringLiteral(PROMDIR_CLI), QStringList{QStringLiteral("serve")} + args);
+        if (!process.waitForStarted(5000))
+            return false;
+        static const QRegularExpression re(QStringLiteral("serving .* at https?://127\\.0\\.0\\.1:(\\d+)/metrics"));
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < 10000) {
+            process.waitForReadyRead(200);
+            stderrText += process.readAllStandardError();
+            const auto m = re.match(QString::fromUtf8(stderrText));
+            if (m.hasMatch()) {
+                port = quint16(m.captured(1).toUInt());
+                return true;
+            }
+            if (process.state() != QProcess::Running)
+                return false;
+        }
+        return false;
+    }
+    QByteArray drainStderr()
+    {
+        process.waitForReadyRead(100);
+        stderrText += process.readAllStandardError();
+        return stderrText;
+    }
+    ~Served()
+    {
+        if (process.state() == QProcess::Running) {
+            process.kill();
+            process.waitForFinished(5000);
+        }
+    }
+};
+
+} // namespace
+
+class TestServe : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void servesAndLogsEachScrape()
+    {
+        Served s;
+        QVERIFY2(s.start({QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), kFixture + QStringLiteral("/metrics")}),
+                 s.stderrText.constData());
+        const auto r = testhttp::get(s.port);
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.body, readFile(kFixture + QStringLiteral("/expected.prom")));
+        QCOMPARE(testhttp::get(s.port, "/nope").status, 404);
+        // "TIME PEER METHOD PATH STATUS BYTES MS"
+        QTRY_VERIFY(QString::fromUtf8(s.drainStderr()).contains(QStringLiteral(" 127.0.0.1 GET /nope 404 ")));
+        const QRegularExpression line(QStringLiteral("^\\d{4}-\\d\\d-\\d\\dT\\S+ 127\\.0\\.0\\.1 GET /metrics 200 %1 \\d+\\.\\d\\d$")
+                                          .arg(r.body.size()),
+                                      QRegularExpression::MultilineOption);
+        QVERIFY2(line.match(QString::fromUtf8(s.stderrText)).hasMatch(), s.stderrText.constData());
+    }
+
+    void stopsCleanlyOnSignals_data()
+    {
+        QTest::addColumn<int>("signal");
+        QTest::newRow("SIGTERM") << int(SIGTERM);
+        QTest::newRow("SIGINT") << int(SIGINT);
+    }
+    void stopsCleanlyOnSignals()
+    {
+        QFETCH(int, signal);
+        Served s;
+        QVERIFY(s.start({QStringLiteral("--listen=127.0.0.1:0"), QStringLiteral("--quiet"), kFixture + QStringLiteral("/metrics")}));
+        // An idle keep-alive client must not keep it from stopping.
+        const int idle = testhttp::connectTo(s.port);
+        QCOMPARE(testhttp::get(s.port).status, 200);
+        ::kill(pid_t(s.process.processId()), signal);
+        QVERIFY(s.process.waitForFinished(5000));
+        QCOMPARE(s.process.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(s.process.exitCode(), 0);
+        QVERIFY(s.drainStderr().contains("promdir serve: stopping"));
+        QVERIFY(!s.stderrText.contains(" GET /metrics 200 ")); // --quiet
+        QVERIFY(testhttp::waitClosed(idle, 2000));
+        ::close(idle);
+    }
+
+    void basicAuthFromFile()
+    {
+        QTemporaryDir tmp;
+        QFile creds(tmp.filePath(QStringLiteral("creds")));
+        QVERIFY(creds.open(QIODevice::WriteOnly));
+        creds.write("scraper:pa55\n");
+        creds.close();
+        creds.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        Served s;
+        QVERIFY(s.start({QStringLiteral("--listen"), QStringLiteral(":0"), QStringLiteral("--credentials"), creds.fileName(),
+                         kFixture + QStringLiteral("/metrics")}));
+        QCOMPARE(testhttp::get(s.port).status, 401);
+        QCOMPARE(testhttp::get(s.port, "/metrics", {"Authorization: Basic " + QByteArray("scraper:pa55").toBase64()}).status, 200);
+    }
+
+    void publicAddressWithoutAuthWarns()
+    {
+        Served s;
+        QVERIFY(s.start({QStringLiteral("--listen"), QStringLiteral("0.0.0.0:0"), kFixture + QStringLiteral("/metrics")}));
+        QVERIFY2(s.stderrText.contains("warning: listening on 0.0.0.0 without authentication"), s.stderrText.constData());
+    }
+
+    void usageErrors_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::newRow("bad listen") << QStringList{QStringLiteral("--listen"), QStringLiteral("nohost:1"), kFixture};
+        QTest::newRow("bad port") << QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:99999"), kFixture};
+        QTest::newRow("missing path") << QStringList{QStringLiteral("/nonexistent/promdir")};
+        QTest::newRow("unknown option") << QStringList{QStringLiteral("--password=x"), kFixture};
+        QTest::newRow("cert without key") << QStringList{QStringLiteral("--tls-cert"), QStringLiteral("/etc/hostname"), kFixture};
+        QTest::newRow("missing credentials") << QStringList{QStringLiteral("--credentials"), QStringLiteral("/nonexistent/c"), kFixture};
+    }
+    void usageErrors()
+    {
+        QFETCH(QStringList, args);
+        QProcess p;
+        p.start(QStringLiteral(PROMDIR_CLI), QStringList{QStringLiteral("serve")} + args);
+        QVERIFY(p.waitForFinished(10000));
+        QCOMPARE(p.exitCode(), 2);
+        QVERIFY(p.readAllStandardError().startsWith("promdir serve: "));
+    }
+
+    void portInUse()
+    {
+        Served a;
+        QVERIFY(a.start({QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), kFixture}));
+        QProcess b;
+        b.start(QStringLiteral(PROMDIR_CLI), {QStringLiteral("serve"), QStringLiteral("--listen"),
+                                              QStringLiteral("127.0.0.1:%1").arg(a.port), kFixture});
+        QVERIFY(b.waitForFinished(10000));
+        QCOMPARE(b.exitCode(), 2);
+        QVERIFY(b.readAllStandardError().contains("cannot listen on 127.0.0.1:"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestServe)
+#include "tst_serve.moc"
