@@ -317,6 +317,24 @@ private Q_SLOTS:
         QCOMPARE(r.header("Connection"), QByteArray("close"));
         QVERIFY(testhttp::waitClosed(fd, 3000));
         ::close(fd);
+
+        // HTTP/1.0 closes unless asked to keep alive.
+        const int fd10 = testhttp::connectTo(s.port());
+        QVERIFY(testhttp::sendAll(fd10, "GET /metrics HTTP/1.0\r\n\r\n"));
+        const auto r10 = testhttp::readResponse(fd10);
+        QCOMPARE(r10.status, 200);
+        QCOMPARE(r10.header("Connection"), QByteArray("close"));
+        QVERIFY(testhttp::waitClosed(fd10, 3000));
+        ::close(fd10);
+        const int ka = testhttp::connectTo(s.port());
+        QVERIFY(testhttp::sendAll(ka, "GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n"));
+        const auto k1 = testhttp::readResponse(ka);
+        QCOMPARE(k1.header("Connection"), QByteArray("keep-alive"));
+        QVERIFY(testhttp::sendAll(ka, "GET /favicon.ico HTTP/1.1\r\nHost: x\r\n\r\n"));
+        const auto k2 = testhttp::readResponse(ka);
+        QCOMPARE(k2.status, 200);
+        QVERIFY(!k2.hasHeader("Connection"));
+        ::close(ka);
     }
 
     void simultaneousScrapesShareOneMerge()

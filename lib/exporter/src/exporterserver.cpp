@@ -227,8 +227,14 @@ void ExporterServer::onReadyRead(QTcpSocket *socket)
     const qint64 available = socket->bytesAvailable();
     if (available <= 0)
         return;
-    if (c->requestStart < 0)
+    if (c->requestStart < 0) {
         c->requestStart = t;
+        // QHttpServerRequest does not tell the version; HTTP/1.0 means
+        // close after the response unless the client asks to keep alive.
+        const QByteArray head = socket->peek(std::min<qint64>(available, 8192));
+        const qsizetype eol = head.indexOf('\n');
+        c->http10 = eol > 0 && head.left(eol).trimmed().endsWith("HTTP/1.0");
+    }
     // Qt's parser consumes everything it is given, so what is available
     // now arrived since the last call (or follows a complete request).
     c->requestBytes += available;
@@ -350,7 +356,10 @@ bool ExporterServer::handleRequest(const QHttpServerRequest &request, QTcpSocket
     const QUrl url = request.url();
     const QString path = url.path();
     slot->head = method == QHttpServerRequest::Method::Head;
-    slot->close = request.value(QByteArrayLiteral("connection")).toLower().contains("close");
+    const QByteArray connection = request.value(QByteArrayLiteral("connection")).toLower();
+    slot->keepAlive10 = c->http10 && connection.contains("keep-alive");
+    slot->close = connection.contains("close") || (c->http10 && !slot->keepAlive10);
+    c->http10 = false;
     QString target = QString::fromLatin1(url.toEncoded(QUrl::RemoveScheme | QUrl::RemoveAuthority));
     if (target.size() > 200)
         target = target.left(200) + QStringLiteral("...");
@@ -427,6 +436,8 @@ void ExporterServer::finish(const SlotPtr &slot, int status, const Headers &head
     h += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
     if (slot->close)
         h += "Connection: close\r\n";
+    else if (slot->keepAlive10)
+        h += "Connection: keep-alive\r\n";
     h += "\r\n";
     slot->status = status;
     slot->headers = std::move(h);

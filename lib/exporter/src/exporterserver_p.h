@@ -61,7 +61,8 @@ private:
     {
         bool ready = false;
         bool head = false;        // HEAD: headers only
-        bool close = false;       // Connection: close
+        bool close = false;       // Connection: close (or HTTP/1.0)
+        bool keepAlive10 = false; // HTTP/1.0 with Connection: keep-alive
         int status = 0;
         QByteArray headers;       // everything before the body
         QByteArray body;
@@ -80,6 +81,7 @@ private:
         qint64 requestBytes = 0;
         qint64 closingSince = -1;  // we asked it to close
         qint64 unconnectedSince = -1;
+        bool http10 = false;       // the request being read is HTTP/1.0
         std::deque<SlotPtr> queue;
     };
 

@@ -57,7 +57,15 @@ std::string problemSummary(const LoadResult &load)
 
 Source::Fetched EngineSource::fetch()
 {
-    return {m_engine->refresh(), {}};
+    // The core reports problems as values; anything thrown (out of memory,
+    // a bug) must still not cross into Qt's event loop.
+    try {
+        return {m_engine->refresh(), {}};
+    } catch (const std::exception &e) {
+        return {nullptr, std::string("merging failed: ") + e.what()};
+    } catch (...) {
+        return {nullptr, "merging failed"};
+    }
 }
 
 Source::Fetched ProviderSource::fetch()
