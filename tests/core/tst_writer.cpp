@@ -263,7 +263,7 @@ private slots:
         QCOMPARE(hf.generation, 4);
         std::vector<std::string> keys;
         for (const auto &e : hf.entries)
-            keys.push_back(e.rawKey);
+            keys.push_back(e.rawKey());
         const std::vector<std::string> want{
             R"(["lat_seconds", "lat_seconds_sum", {}, "L"])",
             R"(["lat_seconds", "lat_seconds_bucket", {"le": "0.5"}, "L"])",
@@ -275,9 +275,9 @@ private slots:
         const auto sf = readFile(std::filesystem::path(dir.path().toStdString()) / "summary_1234.db");
         QVERIFY(sf.ok());
         QCOMPARE(sf.entries.size(), std::size_t(2));
-        QCOMPARE(sf.entries[0].rawKey, std::string(R"(["size", "size_count", {"e": "/"}, "S"])"));
+        QCOMPARE(sf.entries[0].rawKey(), std::string(R"(["size", "size_count", {"e": "/"}, "S"])"));
         QCOMPARE(sf.entries[0].value, 2.0);
-        QCOMPARE(sf.entries[1].rawKey, std::string(R"(["size", "size_sum", {"e": "/"}, "S"])"));
+        QCOMPARE(sf.entries[1].rawKey(), std::string(R"(["size", "size_sum", {"e": "/"}, "S"])"));
         QCOMPARE(sf.entries[1].value, 15.0);
     }
 
@@ -511,6 +511,38 @@ private slots:
         Counter invalid;
         QCOMPARE(int(invalid.inc()), int(WriteStatus::InvalidHandle));
         QVERIFY(!invalid.labels("x"));
+    }
+
+    // A library and the application, each with its own Writer on the same
+    // directory: they append through one file, never over each other.
+    void twoWritersShareFiles()
+    {
+        QTemporaryDir dir;
+        auto app = Writer::open(optionsFor(dir));
+        auto lib = Writer::open(optionsFor(dir));
+        QVERIFY(app && lib);
+        auto a = app->counter({.name = "app_jobs", .help = "h", .labelNames = {"i"}});
+        auto b = lib->counter({.name = "lib_calls", .help = "h", .labelNames = {"i"}});
+        for (int i = 0; i < 300; ++i) { // grows the file past 64 KiB, alternating writers
+            QCOMPARE(int(a->labels(std::to_string(i))->inc(i)), int(WriteStatus::Ok));
+            QCOMPARE(int(b->labels(std::to_string(i))->inc(2 * i)), int(WriteStatus::Ok));
+        }
+        // The same metric in both: one entry, both writers add to it.
+        auto shared1 = app->counter({.name = "shared", .help = "h"});
+        auto shared2 = lib->counter({.name = "shared", .help = "h"});
+        shared1->inc(1);
+        shared2->inc(2);
+        lib->close();
+        QCOMPARE(int(shared2->inc()), int(WriteStatus::Closed));
+        QCOMPARE(int(shared1->inc(4)), int(WriteStatus::Ok)); // the other writer goes on
+        const auto f = readFile(std::filesystem::path(dir.path().toStdString()) / "counter_1234.db");
+        QVERIFY(f.ok());
+        QCOMPARE(f.entries.size(), std::size_t(601));
+        for (int i = 0; i < 300; ++i) {
+            QCOMPARE(f.entries[std::size_t(2 * i)].value, double(i));
+            QCOMPARE(f.entries[std::size_t(2 * i + 1)].value, double(2 * i));
+        }
+        QCOMPARE(f.entries.back().value, 7.0);
     }
 
     void refreshIdentifier()

@@ -122,8 +122,12 @@ WriteStatus WriterCore::recoverLocked()
     if (!r) {
         state = State::Failed;
         failure = r.error().message;
-        for (auto &[prefix, file] : files)
+        // These are the parent's files: this process must not write them.
+        for (auto &[prefix, file] : files) {
             file->discard();
+            retired.push_back(std::move(file));
+        }
+        files.clear();
         return WriteStatus::Failed;
     }
     bound.store(forks, std::memory_order_release);
@@ -159,10 +163,8 @@ WriterResult<bool> WriterCore::switchIdentityLocked(const std::string &newPid)
         slots[i]->value.store(pointers[i], std::memory_order_relaxed);
     // Threads may still hold pointers into the old files (refresh without
     // fork): keep them mapped until the writer goes away.
-    for (auto &[prefix, file] : oldFiles) {
-        file->closeDescriptor();
+    for (auto &[prefix, file] : oldFiles)
         retired.push_back(std::move(file));
-    }
     return true;
 }
 
@@ -170,7 +172,7 @@ WriterResult<MappedFile *> WriterCore::fileLocked(const std::string &prefix)
 {
     if (auto it = files.find(prefix); it != files.end())
         return it->second.get();
-    auto f = MappedFile::open(directory / (prefix + "_" + pid + ".db"), options.maxFileSize);
+    auto f = MappedFile::openShared(directory / (prefix + "_" + pid + ".db"), options.maxFileSize);
     if (!f)
         return f.error();
     MappedFile *raw = f->get();
@@ -239,6 +241,7 @@ WriterResult<Series *> WriterCore::createSeriesLocked(Family &family, std::vecto
 } // namespace detail
 
 using detail::Family;
+using detail::MappedFile;
 using detail::Series;
 using detail::WriterCore;
 
@@ -589,10 +592,15 @@ void Writer::close() const
         return;
     m_core->state = WriterCore::State::Closed;
     m_core->bound.store(WriterCore::kNotBound, std::memory_order_release);
-    for (auto &[prefix, f] : m_core->files)
-        f->discard();
+    // Stale pointers of racing updates keep pointing at reserved memory:
+    // the objects stay until the writer goes away.
+    for (auto &[prefix, f] : m_core->files) {
+        MappedFile::release(f);
+        m_core->retired.push_back(std::move(f));
+    }
+    m_core->files.clear();
     for (auto &f : m_core->retired)
-        f->discard();
+        MappedFile::release(f);
 }
 
 bool Writer::isClosed() const

@@ -23,6 +23,15 @@ class MappedFile
 public:
     static WriterResult<std::unique_ptr<MappedFile>> open(const std::filesystem::path &path,
                                                           std::uint64_t maxSize);
+    // One object per file in the whole process: two writers (a library and
+    // the application, say) on the same directory and identifier must
+    // append through one `used`, or they would overwrite each other's
+    // entries. Call with a writer's lock held.
+    static WriterResult<std::shared_ptr<MappedFile>> openShared(const std::filesystem::path &path,
+                                                                std::uint64_t maxSize);
+    // Discards (see discard()) unless another writer still uses the file.
+    // The caller keeps its reference, so the address range stays reserved.
+    static void release(const std::shared_ptr<MappedFile> &file);
     ~MappedFile();
     MappedFile(const MappedFile &) = delete;
     MappedFile &operator=(const MappedFile &) = delete;
@@ -52,6 +61,7 @@ private:
     std::size_t m_capacity = 0;
     std::size_t m_used = 0;
     std::size_t m_allocated = 0; // bytes known to have disk blocks
+    std::mutex m_appendMutex; // writers sharing the file hold different locks
     std::unordered_map<std::string, std::size_t> m_positions;
 };
 
@@ -101,8 +111,8 @@ struct WriterCore
     std::atomic<std::uint64_t> bound{0};
     State state = State::Open;
     std::string failure; // why State::Failed
-    std::map<std::string, std::unique_ptr<MappedFile>> files; // by prefix
-    std::vector<std::unique_ptr<MappedFile>> retired; // earlier identities' files
+    std::map<std::string, std::shared_ptr<MappedFile>> files; // by prefix
+    std::vector<std::shared_ptr<MappedFile>> retired; // earlier identities' files
     std::vector<Slot *> slots; // every slot in creation order (the Python client's values list)
     std::vector<std::unique_ptr<Family>> families;
     std::vector<std::string> names; // taken metric names, for duplicate checks

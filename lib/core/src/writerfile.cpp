@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <map>
 
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -159,6 +160,44 @@ WriterResult<std::unique_ptr<MappedFile>> MappedFile::open(const std::filesystem
     return f;
 }
 
+namespace {
+std::mutex g_filesMutex;
+std::map<std::string, std::weak_ptr<MappedFile>> g_files;
+
+std::string identity(const std::filesystem::path &path)
+{
+    std::error_code ec;
+    const auto canonical = std::filesystem::weakly_canonical(std::filesystem::absolute(path, ec), ec);
+    return (ec ? path : canonical).string();
+}
+} // namespace
+
+WriterResult<std::shared_ptr<MappedFile>> MappedFile::openShared(const std::filesystem::path &path,
+                                                                 std::uint64_t maxSize)
+{
+    std::lock_guard lock(g_filesMutex);
+    const std::string id = identity(path);
+    if (auto it = g_files.find(id); it != g_files.end()) {
+        if (auto alive = it->second.lock(); alive && alive->m_fd >= 0)
+            return alive;
+    }
+    auto f = open(path, maxSize);
+    if (!f)
+        return f.error();
+    std::shared_ptr<MappedFile> shared(std::move(*f));
+    g_files[id] = shared;
+    for (auto it = g_files.begin(); it != g_files.end();) // forget closed files now and then
+        it = it->second.expired() ? g_files.erase(it) : std::next(it);
+    return shared;
+}
+
+void MappedFile::release(const std::shared_ptr<MappedFile> &file)
+{
+    std::lock_guard lock(g_filesMutex);
+    if (file.use_count() == 1)
+        file->discard();
+}
+
 MappedFile::~MappedFile()
 {
     if (m_base)
@@ -205,6 +244,7 @@ WriterResult<bool> MappedFile::ensureCapacity(std::size_t end)
 
 WriterResult<double *> MappedFile::slot(const std::string &key)
 {
+    std::lock_guard lock(m_appendMutex);
     if (auto it = m_positions.find(key); it != m_positions.end())
         return reinterpret_cast<double *>(m_base + it->second);
     if (m_fd < 0)
