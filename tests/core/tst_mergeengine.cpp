@@ -90,8 +90,8 @@ private slots:
         const std::string path = m_dir + "/counter_" + m_live + ".db";
         const auto f = readFile(path);
         QVERIFY(!f.entries.empty());
-        const std::size_t valueAt = f.entries[0].offset + 4 + f.entries[0].rawKey.size()
-                                    + (8 - (f.entries[0].rawKey.size() + 4) % 8);
+        const std::size_t valueAt = f.entries[0].offset + 4 + f.entries[0].rawKey().size()
+                                    + (8 - (f.entries[0].rawKey().size() + 4) % 8);
         pokeDouble(path, valueAt, 12345.5);
         const auto r = engine.refresh();
         QVERIFY(r->stats.planReused);
@@ -107,8 +107,8 @@ private slots:
         engine.refresh();
         const std::string path = m_dir + "/counter_103.db";
         const auto f = readFile(path);
-        const std::size_t valueAt = f.entries[0].offset + 4 + f.entries[0].rawKey.size()
-                                    + (8 - (f.entries[0].rawKey.size() + 4) % 8);
+        const std::size_t valueAt = f.entries[0].offset + 4 + f.entries[0].rawKey().size()
+                                    + (8 - (f.entries[0].rawKey().size() + 4) % 8);
         const double v = 777.0;
         const int fd = ::open(path.c_str(), O_WRONLY);
         QCOMPARE(::pwrite(fd, &v, 8, static_cast<off_t>(valueAt)), ssize_t(8));
@@ -157,7 +157,7 @@ private slots:
             const auto f = readFile(path);
             if (!f.entries.empty()) {
                 const auto &e = f.entries[rng() % f.entries.size()];
-                const std::size_t valueAt = e.offset + 4 + e.rawKey.size() + (8 - (e.rawKey.size() + 4) % 8);
+                const std::size_t valueAt = e.offset + 4 + e.rawKey().size() + (8 - (e.rawKey().size() + 4) % 8);
                 const double values[] = {0.0, -1.5, 1e300, std::nan(""), 3.0, 1234567.0};
                 pokeDouble(path, valueAt + (rng() % 2) * 8, values[rng() % 6]); // value or timestamp
             }

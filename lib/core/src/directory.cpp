@@ -4,6 +4,9 @@
 #include "promdir/archive.h"
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
+#include <unordered_map>
 
 #include <system_error>
 
@@ -55,8 +58,14 @@ Listing listDirectory(const fs::path &dir)
         }
         l.dbFiles.push_back(p);
     }
-    std::sort(l.dbFiles.begin(), l.dbFiles.end(),
-              [](const fs::path &a, const fs::path &b) { return a.filename().string() < b.filename().string(); });
+    // Byte-wise by name, each name built once.
+    std::vector<std::pair<std::string, fs::path>> named;
+    named.reserve(l.dbFiles.size());
+    for (auto &p : l.dbFiles)
+        named.emplace_back(p.filename().string(), std::move(p));
+    std::sort(named.begin(), named.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
+    for (std::size_t i = 0; i < named.size(); ++i)
+        l.dbFiles[i] = std::move(named[i].second);
     return l;
 }
 
@@ -81,6 +90,8 @@ std::shared_ptr<const ParsedFile> loadOne(const fs::path &p, const PreviousFile 
                                    : "not a metrics file name (" + fn.reason + "); not merged"});
         return f;
     }
+    if (previous.file && previous.frozen && previous.untouched)
+        return previous.file;
     if (previous.file && previous.frozen && previous.file->stamp.inode != 0) {
         const auto stamp = stampOf(p);
         if (stamp && *stamp == previous.file->stamp)
@@ -92,7 +103,7 @@ std::shared_ptr<const ParsedFile> loadOne(const fs::path &p, const PreviousFile 
 } // namespace
 
 LoadResult loadDirectoryWith(const fs::path &dir, const LoadOptions &options,
-                             const std::function<PreviousFile(const fs::path &)> &previous)
+                             const std::function<PreviousFile(const fs::path &)> &previous, const KnownListing *known)
 {
     LoadResult r;
     std::error_code ec;
@@ -104,15 +115,58 @@ LoadResult loadDirectoryWith(const fs::path &dir, const LoadOptions &options,
         r.error = dir.string() + ": not a directory";
         return r;
     }
-    Listing l = listDirectory(dir);
+    Listing l;
+    if (known) {
+        l.dbFiles = known->dbFiles;
+        l.problems = known->problems;
+    } else {
+        l = listDirectory(dir);
+    }
     if (!l.error.empty()) {
         r.error = l.error;
         return r;
     }
     r.problems = std::move(l.problems);
-    r.files.reserve(l.dbFiles.size());
-    for (const auto &p : l.dbFiles) {
-        auto f = loadOne(p, previous ? previous(p) : PreviousFile{}, options);
+    const std::size_t n = l.dbFiles.size();
+    std::vector<PreviousFile> prevs(n);
+    if (previous)
+        for (std::size_t i = 0; i < n; ++i)
+            prevs[i] = previous(l.dbFiles[i]);
+
+    // Read and parse on a few threads, in chunks of neighbouring names (in
+    // name order, files of one kind stand together, and each file's keys
+    // are checked against its neighbour's first).
+    std::vector<std::shared_ptr<const ParsedFile>> loaded(n);
+    std::atomic<std::size_t> nextChunk{0};
+    constexpr std::size_t kChunk = 64;
+    auto work = [&] {
+        std::unordered_map<std::string, std::shared_ptr<const ParsedFile>> lastOfKind;
+        for (;;) {
+            const std::size_t begin = nextChunk.fetch_add(kChunk);
+            if (begin >= n)
+                break;
+            for (std::size_t i = begin; i < std::min(n, begin + kChunk); ++i) {
+                const std::string name = l.dbFiles[i].filename().string();
+                const std::string kind = name.substr(0, name.find_last_of('_'));
+                LoadOptions o = options;
+                auto &last = lastOfKind[kind];
+                o.read.similar = last ? last.get() : prevs[i].file.get();
+                loaded[i] = loadOne(l.dbFiles[i], prevs[i], o);
+                if (loaded[i]->ok())
+                    last = loaded[i];
+            }
+        }
+    };
+    const unsigned threads = n < 2 * kChunk ? 1 : std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads; ++t)
+        pool.emplace_back(work);
+    work();
+    for (auto &t : pool)
+        t.join();
+
+    r.files.reserve(n);
+    for (auto &f : loaded) {
         // A live gauge file removed by mark_process_dead between listing
         // and reading is skipped silently, as the reference does.
         if (!f->problems.empty() && f->problems.front().kind == ProblemKind::Vanished && f->fileName.valid

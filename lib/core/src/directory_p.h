@@ -15,9 +15,21 @@ struct PreviousFile
     // The file cannot have changed unless its stamp did (its process is
     // dead): it is not read again when the stamp is the same.
     bool frozen = false;
+    // Nothing happened to the file since (inotify said so): a frozen file is
+    // taken as it is, without even a stat.
+    bool untouched = false;
+};
+
+// A listing from an earlier load, to load again without reading the
+// directory (when inotify says no file came or went).
+struct KnownListing
+{
+    std::vector<std::filesystem::path> dbFiles; // sorted by name
+    std::vector<Problem> problems;
 };
 
 LoadResult loadDirectoryWith(const std::filesystem::path &dir, const LoadOptions &options,
-                             const std::function<PreviousFile(const std::filesystem::path &)> &previous);
+                             const std::function<PreviousFile(const std::filesystem::path &)> &previous,
+                             const KnownListing *known = nullptr);
 
 } // namespace promdir

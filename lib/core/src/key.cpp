@@ -91,6 +91,7 @@ KeyParseResult parseKey(std::string_view text)
         }
     }
     k.labels = normaliseLabels(std::move(labels));
+    k.raw = std::string(text);
     r.ok = true;
     return r;
 }

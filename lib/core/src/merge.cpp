@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <deque>
 #include <map>
 #include <unordered_map>
 
@@ -12,7 +13,7 @@ namespace promdir {
 
 namespace {
 
-// An insertion-ordered map, like a Python dict.
+// An insertion-ordered map, like a Python dict. Values keep their address.
 template<typename V>
 class OrderedMap
 {
@@ -35,7 +36,7 @@ public:
 
 private:
     std::unordered_map<std::string, std::size_t> m_index;
-    std::vector<std::pair<std::string, V>> m_items;
+    std::deque<std::pair<std::string, V>> m_items; // stable addresses
 };
 
 // Identity of a label tuple: length-prefixed so any bytes are safe.
@@ -136,7 +137,26 @@ void compileFamily(FamilyBuild &fb, std::uint32_t familyIndex, detail::MergePlan
     // Histogram buckets per label set without le: bound -> raw slot.
     OrderedMap<std::pair<Labels, std::map<double, std::uint32_t>>> buckets;
 
+    // The same key (and, where it stays a label, the same pid) always lands
+    // in the same slot: a series written by a thousand processes is worked
+    // out once.
+    struct MemoHash
+    {
+        std::size_t operator()(const std::pair<const Key *, std::string_view> &k) const
+        {
+            return std::hash<const void *>{}(k.first) ^ (std::hash<std::string_view>{}(k.second) * 31);
+        }
+    };
+    std::unordered_map<std::pair<const Key *, std::string_view>, detail::MergePlan::Instr, MemoHash> memo;
+
     for (const RawRef &r : fb.raw) {
+        const std::string_view pidPart = r.pid && !dropPid ? std::string_view(*r.pid) : std::string_view();
+        auto [memoIt, fresh] = memo.try_emplace({r.key, pidPart}, detail::MergePlan::Instr{0, detail::Op::Skip});
+        if (!fresh) {
+            plan.instrs[r.instr] = memoIt->second;
+            continue;
+        }
+        detail::MergePlan::Instr &instr = memoIt->second;
         Labels labels = r.key->labels;
         if (r.pid)
             labels.emplace_back("pid", *r.pid);
@@ -148,7 +168,7 @@ void compileFamily(FamilyBuild &fb, std::uint32_t familyIndex, detail::MergePlan
             if (le != labels.end()) {
                 const auto bound = pythonFloat(le->second);
                 if (!bound || std::isnan(*bound)) {
-                    plan.instrs[r.instr] = {0, detail::Op::Skip}; // the reference cannot order it either
+                    plan.instrs[r.instr] = instr = {0, detail::Op::Skip}; // the reference cannot order it either
                     continue;
                 }
                 Labels without;
@@ -160,7 +180,7 @@ void compileFamily(FamilyBuild &fb, std::uint32_t familyIndex, detail::MergePlan
                 auto [it, inserted] = b->second.try_emplace(*bound, kNoSlot);
                 if (inserted)
                     it->second = newSlot();
-                plan.instrs[r.instr] = {it->second, detail::Op::Sum};
+                plan.instrs[r.instr] = instr = {it->second, detail::Op::Sum};
                 continue;
             }
         }
@@ -171,7 +191,7 @@ void compileFamily(FamilyBuild &fb, std::uint32_t familyIndex, detail::MergePlan
         auto [gs, inserted] = g->findOrInsert(name + '\0', {name, std::move(labels), kNoSlot});
         if (gs->slot == kNoSlot)
             gs->slot = newSlot();
-        plan.instrs[r.instr] = {gs->slot, op};
+        plan.instrs[r.instr] = instr = {gs->slot, op};
     }
 
     std::vector<PendingHistogram> pending;
@@ -235,6 +255,7 @@ MergePlan compilePlan(std::span<const std::shared_ptr<const ParsedFile>> files, 
     MergePlan plan;
     plan.options = options;
     OrderedMap<FamilyBuild> families;
+    std::unordered_map<const Key *, FamilyBuild *> familyOf; // pointers into `families` stay valid below
     std::uint32_t instr = 0;
     for (const auto &file : files) {
         plan.fileFirstInstr.push_back(instr);
@@ -244,11 +265,15 @@ MergePlan compilePlan(std::span<const std::shared_ptr<const ParsedFile>> files, 
         const bool gauge = fn.type == MetricType::Gauge;
         for (const Entry &e : file->entries) {
             const Key &key = *e.key;
-            auto [fb, created] = families.findOrInsert(key.metric, {});
-            if (created) {
-                fb->family.name = key.metric;
-                fb->family.type = fn.type;
-                fb->family.help = key.hasHelp ? key.help : std::string("Multiprocess metric");
+            FamilyBuild *&fb = familyOf[&key];
+            if (!fb) {
+                auto [found, created] = families.findOrInsert(key.metric, {});
+                if (created) {
+                    found->family.name = key.metric;
+                    found->family.type = fn.type;
+                    found->family.help = key.hasHelp ? key.help : std::string("Multiprocess metric");
+                }
+                fb = found;
             }
             if (gauge)
                 fb->family.mode = fn.mode;
@@ -261,7 +286,181 @@ MergePlan compilePlan(std::span<const std::shared_ptr<const ParsedFile>> files, 
         compileFamily(fb, index, plan);
         plan.families.push_back(std::move(fb.family));
     }
+
+    plan.instrFile.assign(instr, 0);
+    for (std::size_t f = 0; f < files.size(); ++f) {
+        if (!files[f] || !files[f]->fileName.valid)
+            continue;
+        for (std::size_t j = 0; j < files[f]->entries.size(); ++j)
+            plan.instrFile[plan.fileFirstInstr[f] + j] = static_cast<std::uint32_t>(f);
+    }
+    plan.slotStart.assign(plan.slots.size() + 1, 0);
+    for (const auto &in : plan.instrs)
+        if (in.op != Op::Skip)
+            ++plan.slotStart[in.slot + 1];
+    for (std::size_t s = 0; s < plan.slots.size(); ++s)
+        plan.slotStart[s + 1] += plan.slotStart[s];
+    plan.slotInstrs.assign(plan.slotStart.back(), 0);
+    std::vector<std::uint32_t> fill(plan.slotStart.begin(), plan.slotStart.end() - 1);
+    for (std::uint32_t i = 0; i < instr; ++i)
+        if (plan.instrs[i].op != Op::Skip)
+            plan.slotInstrs[fill[plan.instrs[i].slot]++] = i;
     return plan;
+}
+
+namespace {
+
+inline void apply(Op op, std::uint32_t s, double value, double timestamp, std::uint32_t index, MergeState &state)
+{
+    switch (op) {
+    case Op::Skip:
+        break;
+    case Op::Sum:
+        state.value[s] += value;
+        state.taken[s] = 1;
+        break;
+    case Op::Min:
+        if (!state.taken[s] || value < state.value[s])
+            state.value[s] = value;
+        state.taken[s] = 1;
+        break;
+    case Op::Max:
+        if (!state.taken[s] || value > state.value[s])
+            state.value[s] = value;
+        state.taken[s] = 1;
+        break;
+    case Op::Set:
+        state.value[s] = value;
+        state.taken[s] = 1;
+        break;
+    case Op::MostRecent:
+        if (state.bestTimestamp[s] < timestamp) {
+            state.value[s] = value;
+            state.bestTimestamp[s] = timestamp;
+            if (!state.taken[s]) {
+                state.taken[s] = 1;
+                state.firstTaken[s] = index;
+            }
+        }
+        break;
+    }
+}
+
+const Entry &entryOf(const MergePlan &plan, std::span<const std::shared_ptr<const ParsedFile>> files, std::uint32_t i)
+{
+    const std::uint32_t f = plan.instrFile[i];
+    return files[f]->entries[i - plan.fileFirstInstr[f]];
+}
+
+// Runs every instruction of one slot, in order, from a fresh start.
+void runSlot(const MergePlan &plan, std::span<const std::shared_ptr<const ParsedFile>> files, std::uint32_t s,
+             MergeState &state)
+{
+    state.value[s] = 0.0;
+    state.bestTimestamp[s] = 0.0;
+    state.firstTaken[s] = kNoSlot;
+    state.taken[s] = 0;
+    for (std::uint32_t k = plan.slotStart[s]; k < plan.slotStart[s + 1]; ++k) {
+        const std::uint32_t i = plan.slotInstrs[k];
+        const Entry &e = entryOf(plan, files, i);
+        apply(plan.instrs[i].op, s, e.value, e.timestamp, i, state);
+    }
+}
+
+// An integer that every order of addition keeps exact.
+constexpr double kExact = 4503599627370496.0; // 2^52
+inline bool exactInteger(double v)
+{
+    return std::fabs(v) < kExact && v == std::trunc(v);
+}
+
+} // namespace
+
+FoldedBase foldFrozen(const MergePlan &plan, std::span<const std::shared_ptr<const ParsedFile>> files,
+                      const std::vector<bool> &frozenFile)
+{
+    FoldedBase base;
+    base.constant = initialState(plan);
+    for (std::uint32_t s = 0; s < plan.slots.size(); ++s) {
+        const std::uint32_t begin = plan.slotStart[s], end = plan.slotStart[s + 1];
+        bool live = false;
+        for (std::uint32_t k = begin; k < end && !live; ++k)
+            live = !frozenFile[plan.instrFile[plan.slotInstrs[k]]];
+        if (!live) {
+            runSlot(plan, files, s, base.constant);
+            continue;
+        }
+        FoldedBase::LiveSlot ls{s, false, 0, 0.0, 0, 0};
+        if (plan.instrs[plan.slotInstrs[begin]].op == Op::Sum) {
+            ls.intSum = true;
+            ls.liveBegin = static_cast<std::uint32_t>(base.liveInstrs.size());
+            for (std::uint32_t k = begin; k < end && ls.intSum; ++k) {
+                const std::uint32_t i = plan.slotInstrs[k];
+                if (!frozenFile[plan.instrFile[i]]) {
+                    base.liveInstrs.push_back(i);
+                    continue;
+                }
+                const double v = entryOf(plan, files, i).value;
+                ls.frozenAbs += std::fabs(v);
+                ls.intSum = exactInteger(v) && ls.frozenAbs < kExact;
+                ls.frozenSum += ls.intSum ? static_cast<std::int64_t>(v) : 0;
+            }
+            if (!ls.intSum)
+                base.liveInstrs.resize(ls.liveBegin);
+            ls.liveEnd = static_cast<std::uint32_t>(base.liveInstrs.size());
+        }
+        if (!ls.intSum) {
+            ls.liveBegin = static_cast<std::uint32_t>(base.seqValue.size());
+            for (std::uint32_t k = begin; k < end; ++k) {
+                const std::uint32_t i = plan.slotInstrs[k];
+                const Entry &e = entryOf(plan, files, i);
+                if (!frozenFile[plan.instrFile[i]])
+                    base.seqPatch.emplace_back(static_cast<std::uint32_t>(base.seqValue.size()), i);
+                base.seqValue.push_back(e.value);
+                base.seqTimestamp.push_back(e.timestamp);
+                base.seqInstr.push_back(i);
+            }
+            ls.liveEnd = static_cast<std::uint32_t>(base.seqValue.size());
+        }
+        base.live.push_back(ls);
+    }
+    return base;
+}
+
+MergeState runLive(const MergePlan &plan, FoldedBase &base,
+                   std::span<const std::shared_ptr<const ParsedFile>> files)
+{
+    MergeState state = base.constant;
+    for (const auto &[pos, instr] : base.seqPatch) {
+        const Entry &e = entryOf(plan, files, instr);
+        base.seqValue[pos] = e.value;
+        base.seqTimestamp[pos] = e.timestamp;
+    }
+    for (const auto &ls : base.live) {
+        if (ls.intSum) {
+            std::int64_t sum = ls.frozenSum;
+            double abs = ls.frozenAbs;
+            bool exact = true;
+            for (std::uint32_t k = ls.liveBegin; k < ls.liveEnd && exact; ++k) {
+                const double v = entryOf(plan, files, base.liveInstrs[k]).value;
+                abs += std::fabs(v);
+                exact = exactInteger(v) && abs < kExact;
+                sum += exact ? static_cast<std::int64_t>(v) : 0;
+            }
+            if (exact) {
+                state.value[ls.slot] = static_cast<double>(sum);
+                state.taken[ls.slot] = 1;
+                continue;
+            }
+            runSlot(plan, files, ls.slot, state); // not integers after all
+            continue;
+        }
+        const std::uint32_t s = ls.slot;
+        const Op op = plan.instrs[base.seqInstr[ls.liveBegin]].op;
+        for (std::uint32_t k = ls.liveBegin; k < ls.liveEnd; ++k)
+            apply(op, s, base.seqValue[k], base.seqTimestamp[k], base.seqInstr[k], state);
+    }
+    return state;
 }
 
 MergeState initialState(const MergePlan &plan)
@@ -284,41 +483,9 @@ void execute(const MergePlan &plan, std::span<const std::shared_ptr<const Parsed
             continue;
         const std::uint32_t first = plan.fileFirstInstr[f];
         for (std::size_t j = 0; j < file.entries.size(); ++j) {
-            const Entry &e = file.entries[j];
             const MergePlan::Instr in = plan.instrs[first + j];
-            const std::uint32_t s = in.slot;
-            switch (in.op) {
-            case Op::Skip:
-                break;
-            case Op::Sum:
-                state.value[s] += e.value;
-                state.taken[s] = 1;
-                break;
-            case Op::Min:
-                if (!state.taken[s] || e.value < state.value[s])
-                    state.value[s] = e.value;
-                state.taken[s] = 1;
-                break;
-            case Op::Max:
-                if (!state.taken[s] || e.value > state.value[s])
-                    state.value[s] = e.value;
-                state.taken[s] = 1;
-                break;
-            case Op::Set:
-                state.value[s] = e.value;
-                state.taken[s] = 1;
-                break;
-            case Op::MostRecent:
-                if (state.bestTimestamp[s] < e.timestamp) {
-                    state.value[s] = e.value;
-                    state.bestTimestamp[s] = e.timestamp;
-                    if (!state.taken[s]) {
-                        state.taken[s] = 1;
-                        state.firstTaken[s] = first + static_cast<std::uint32_t>(j);
-                    }
-                }
-                break;
-            }
+            apply(in.op, in.slot, file.entries[j].value, file.entries[j].timestamp, first + static_cast<std::uint32_t>(j),
+                  state);
         }
     }
 }
@@ -391,7 +558,7 @@ bool sameStructure(std::span<const std::shared_ptr<const ParsedFile>> a,
         if (x.name != y.name || x.fileName.valid != y.fileName.valid || x.entries.size() != y.entries.size())
             return false;
         for (std::size_t j = 0; j < x.entries.size(); ++j)
-            if (x.entries[j].key != y.entries[j].key && x.entries[j].rawKey != y.entries[j].rawKey)
+            if (x.entries[j].key != y.entries[j].key && x.entries[j].rawKey() != y.entries[j].rawKey())
                 return false;
     }
     return true;

@@ -35,6 +35,10 @@ struct MergePlan
     };
     std::vector<Instr> instrs;
     std::vector<std::uint32_t> fileFirstInstr; // per input file
+    std::vector<std::uint32_t> instrFile;      // per instruction: its file
+    // Per slot, its instructions in order: slotInstrs[slotStart[s], slotStart[s+1]).
+    std::vector<std::uint32_t> slotStart;
+    std::vector<std::uint32_t> slotInstrs;
     // Where a slot ends up: families[family].samples[sample]; sample = -1
     // for a raw histogram bucket slot (only feeds the accumulation below).
     struct SlotTarget
@@ -67,6 +71,37 @@ struct MergeState
     std::vector<std::uint32_t> firstTaken; // instruction index; UINT32_MAX: never
     std::vector<std::uint8_t> taken;
 };
+
+// The slots that no changing file touches, merged once; the others are run
+// again on each refresh. An integer sum (counters, bucket counts) is exact in
+// any order, so only its changing part is added again; anything else (float
+// sums, min/max/mostrecent) is re-run in the reference's order.
+struct FoldedBase
+{
+    MergeState constant;
+    struct LiveSlot
+    {
+        std::uint32_t slot;
+        bool intSum;              // frozen part folded into frozenSum
+        std::int64_t frozenSum;
+        double frozenAbs;         // sum of |values|: exactness bound
+        std::uint32_t liveBegin;  // intSum: its changing instructions in liveInstrs;
+        std::uint32_t liveEnd;    // else: all its instructions in seq*
+    };
+    std::vector<LiveSlot> live;
+    std::vector<std::uint32_t> liveInstrs;
+    // Slots re-run in order: their inputs side by side, the changing ones
+    // (seqPatch: position, instruction) refreshed before each run.
+    std::vector<double> seqValue;
+    std::vector<double> seqTimestamp;
+    std::vector<std::uint32_t> seqInstr;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> seqPatch;
+};
+
+FoldedBase foldFrozen(const MergePlan &plan, std::span<const std::shared_ptr<const ParsedFile>> files,
+                      const std::vector<bool> &frozenFile);
+MergeState runLive(const MergePlan &plan, FoldedBase &base,
+                   std::span<const std::shared_ptr<const ParsedFile>> files);
 
 MergePlan compilePlan(std::span<const std::shared_ptr<const ParsedFile>> files, const MergeOptions &options);
 MergeState initialState(const MergePlan &plan);

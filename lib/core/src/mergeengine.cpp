@@ -6,7 +6,14 @@
 #include <cerrno>
 #include <charconv>
 #include <csignal>
+#include <set>
+#include <unistd.h>
 #include <unordered_map>
+#include <unordered_set>
+
+#ifdef __linux__
+#include <sys/inotify.h>
+#endif
 
 namespace promdir {
 
@@ -23,19 +30,99 @@ bool processGone(const std::string &pid)
     return ::kill(static_cast<pid_t>(n), 0) != 0 && errno == ESRCH;
 }
 
+// What happened in the directory since we last looked (Linux inotify).
+// Writes through mmap raise no event; that is fine, only running processes
+// write that way and their files are read every time anyway.
+class DirectoryEvents
+{
+public:
+    ~DirectoryEvents() { close(); }
+
+    // False when events cannot be had: then every refresh lists and stats.
+    bool watch(const std::filesystem::path &dir)
+    {
+#ifdef __linux__
+        if (m_fd >= 0)
+            return true;
+        m_fd = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+        if (m_fd < 0)
+            return false;
+        const auto mask = IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_MODIFY | IN_ATTRIB
+                          | IN_CLOSE_WRITE | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR;
+        if (::inotify_add_watch(m_fd, dir.c_str(), mask) < 0) {
+            close();
+            return false;
+        }
+        return true;
+#else
+        (void)dir;
+        return false;
+#endif
+    }
+
+    // Drains the queue. Returns false when the listing must be read again
+    // (files came, went, or events were lost); `touched` gets file names
+    // whose contents or metadata changed.
+    bool drain(std::unordered_set<std::string> &touched)
+    {
+#ifdef __linux__
+        bool listingValid = true;
+        alignas(struct inotify_event) char buf[16384];
+        for (;;) {
+            const ssize_t n = ::read(m_fd, buf, sizeof buf);
+            if (n <= 0)
+                break;
+            for (ssize_t at = 0; at < n;) {
+                const auto *ev = reinterpret_cast<const struct inotify_event *>(buf + at);
+                at += static_cast<ssize_t>(sizeof(struct inotify_event) + ev->len);
+                if (ev->mask & (IN_Q_OVERFLOW | IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED)) {
+                    listingValid = false;
+                    if (!(ev->mask & IN_Q_OVERFLOW))
+                        close(); // the directory itself is gone: watch again next time
+                    if (m_fd < 0)
+                        return false;
+                    continue;
+                }
+                if (ev->mask & (IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO))
+                    listingValid = false;
+                if (ev->len > 0)
+                    touched.insert(ev->name);
+            }
+        }
+        return listingValid;
+#else
+        (void)touched;
+        return false;
+#endif
+    }
+
+private:
+    void close()
+    {
+        if (m_fd >= 0)
+            ::close(m_fd);
+        m_fd = -1;
+    }
+    int m_fd = -1;
+};
+
 } // namespace
 
 struct MergeEngine::Cache
 {
     KeyInterner interner;
     std::unordered_map<std::string, std::shared_ptr<const ParsedFile>> files; // by path
+    DirectoryEvents events;
+    bool listingValid = false;
+    KnownListing listing;
 
-    // The compiled merge, the files it was made from, and the state after
-    // running the leading files that are frozen (the pre-merged base).
+    // The compiled merge and the files it was made from; the merge of what
+    // cannot change (the pre-merged base) and the files it was made from.
     std::shared_ptr<const detail::MergePlan> plan;
     FileList planFiles;
-    detail::MergeState base;
-    std::size_t baseEnd = 0;
+    detail::FoldedBase fold;
+    FileList foldFiles;
+    std::vector<bool> foldFrozen;
 };
 
 MergeEngine::MergeEngine(std::filesystem::path path, MergeEngineOptions options)
@@ -59,21 +146,49 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
     std::error_code ec;
     const bool isDirectory = std::filesystem::is_directory(m_path, ec);
     std::unordered_map<std::string, bool> gone; // pid -> process gone
+    auto isGone = [&](const std::string &pid) {
+        auto [g, inserted] = gone.try_emplace(pid, false);
+        if (inserted)
+            g->second = m_options.trustDeadProcesses && processGone(pid);
+        return g->second;
+    };
     if (isDirectory) {
-        result->load = loadDirectoryWith(m_path, load, [&](const std::filesystem::path &p) {
-            PreviousFile prev;
-            auto it = c.files.find(p.string());
-            if (it == c.files.end())
-                return prev;
-            prev.file = it->second;
-            if (m_options.trustDeadProcesses && prev.file->fileName.valid) {
-                auto [g, inserted] = gone.try_emplace(prev.file->fileName.pid, false);
-                if (inserted)
-                    g->second = processGone(prev.file->fileName.pid);
-                prev.frozen = g->second;
+        // Events first, then the listing: anything that happens in between
+        // shows up as an event next time.
+        std::unordered_set<std::string> touched;
+        const bool watching = m_options.trustDeadProcesses && c.events.watch(m_path);
+        const bool listingValid = watching && c.listingValid && c.events.drain(touched);
+        if (listingValid && m_last) {
+            // Nothing came or went: start from the last files and read again
+            // only those of running processes and those events named.
+            result->load = m_last->load;
+            for (auto &f : result->load.files) {
+                if (!f->fileName.valid)
+                    continue;
+                if (!isGone(f->fileName.pid) || touched.contains(f->name))
+                    f = rereadFile(f->path, f, load.read);
             }
-            return prev;
-        });
+        } else
+        result->load = loadDirectoryWith(
+            m_path, load,
+            [&](const std::filesystem::path &p) {
+                PreviousFile prev;
+                auto it = c.files.find(p.string());
+                if (it == c.files.end())
+                    return prev;
+                prev.file = it->second;
+                prev.frozen = prev.file->fileName.valid && isGone(prev.file->fileName.pid);
+                prev.untouched = listingValid && !touched.contains(prev.file->name);
+                return prev;
+            },
+            listingValid ? &c.listing : nullptr);
+        c.listingValid = watching && result->load.ok;
+        if (c.listingValid && !listingValid) {
+            c.listing.dbFiles.clear();
+            for (const auto &f : result->load.files)
+                c.listing.dbFiles.emplace_back(f->path);
+            c.listing.problems = result->load.problems;
+        }
     } else if (m_last && m_last->load.ok) {
         // Archives do not change under us: load once.
         result->load = m_last->load;
@@ -85,57 +200,55 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
     // Which files are as before, and which of those cannot change.
     std::vector<bool> frozen(files.size(), false);
     std::size_t reused = 0;
-    std::unordered_map<std::string, std::shared_ptr<const ParsedFile>> next;
+    const bool sameOrder = c.planFiles.size() == files.size();
+    bool sameNames = sameOrder;
     for (std::size_t i = 0; i < files.size(); ++i) {
         const auto &f = files[i];
-        auto it = c.files.find(f->path);
-        const bool same = it != c.files.end() && it->second == f;
-        reused += same;
-        if (!isDirectory)
-            frozen[i] = true;
-        else if (same && f->fileName.valid) {
-            auto g = gone.find(f->fileName.pid);
-            frozen[i] = g != gone.end() && g->second;
+        bool same;
+        if (sameNames && c.planFiles[i]->path == f->path) {
+            same = c.planFiles[i] == f;
+        } else {
+            sameNames = false;
+            auto it = c.files.find(f->path);
+            same = it != c.files.end() && it->second == f;
         }
-        next.emplace(f->path, f);
+        reused += same;
+        frozen[i] = !isDirectory || (same && f->fileName.valid && isGone(f->fileName.pid));
     }
-    c.files = std::move(next);
+    if (!sameNames || reused != files.size()) {
+        c.files.clear();
+        for (const auto &f : files)
+            c.files.emplace(f->path, f);
+    }
     const auto t1 = Clock::now();
 
-    // The structure: reuse the plan when every file has the same keys.
+    // The structure: reuse the plan while every file has the same keys.
     const bool planReused = c.plan && detail::sameStructure(c.planFiles, files);
-    std::size_t firstChanged = 0;
-    if (planReused) {
-        while (firstChanged < files.size() && files[firstChanged] == c.planFiles[firstChanged])
-            ++firstChanged;
-    } else {
+    if (!planReused)
         c.plan = std::make_shared<const detail::MergePlan>(detail::compilePlan(files, m_options.merge));
-        c.baseEnd = 0;
-        c.base = detail::initialState(*c.plan);
-    }
-    // The base: leading files that cannot change, merged once. It stays valid
-    // while none of them changed.
-    if (!planReused || firstChanged < c.baseEnd) {
-        std::size_t end = 0;
-        while (end < files.size() && frozen[end])
-            ++end;
-        c.base = detail::initialState(*c.plan);
-        detail::execute(*c.plan, files, 0, end, c.base);
-        c.baseEnd = end;
-    } else {
-        // Files after the base may have become frozen: grow the base.
-        std::size_t end = c.baseEnd;
-        while (end < files.size() && frozen[end] && files[end] == c.planFiles[end])
-            ++end;
-        if (end > c.baseEnd) {
-            detail::execute(*c.plan, files, c.baseEnd, end, c.base);
-            c.baseEnd = end;
-        }
-    }
     c.planFiles = files;
-    detail::MergeState state = c.base;
-    detail::execute(*c.plan, files, c.baseEnd, files.size(), state);
-    result->families = detail::build(*c.plan, state);
+
+    if (!planReused) {
+        // A new structure: merge straight through; the base is built on the
+        // next refresh, when it is known which files stay as they are.
+        detail::MergeState state = detail::initialState(*c.plan);
+        detail::execute(*c.plan, files, 0, files.size(), state);
+        result->families = detail::build(*c.plan, state);
+        c.foldFiles.clear();
+        c.foldFrozen.clear();
+    } else {
+        // The base stays valid while the same files are frozen and unchanged.
+        bool foldValid = c.foldFrozen == frozen;
+        for (std::size_t i = 0; foldValid && i < files.size(); ++i)
+            foldValid = !frozen[i] || files[i] == c.foldFiles[i];
+        if (!foldValid) {
+            c.fold = detail::foldFrozen(*c.plan, files, frozen);
+            c.foldFrozen = frozen;
+            c.foldFiles = files;
+        }
+        const detail::MergeState state = detail::runLive(*c.plan, c.fold, files);
+        result->families = detail::build(*c.plan, state);
+    }
     const auto t2 = Clock::now();
 
     std::size_t frozenCount = 0;
@@ -145,7 +258,7 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
     result->stats.filesReused = reused;
     result->stats.filesRead = files.size() - reused;
     result->stats.filesFrozen = frozenCount;
-    result->stats.filesFolded = c.baseEnd;
+    result->stats.filesFolded = frozenCount;
     result->stats.planReused = planReused;
     result->stats.loadTime = std::chrono::duration_cast<std::chrono::microseconds>(t1 - t0);
     result->stats.mergeTime = std::chrono::duration_cast<std::chrono::microseconds>(t2 - t1);

@@ -17,8 +17,14 @@ namespace promdir {
 
 struct KeyInterner::Impl
 {
+    // Looked up by string_view without building a string.
+    struct Hash
+    {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
     mutable std::mutex mutex;
-    std::unordered_map<std::string, std::shared_ptr<const Key>> keys;
+    std::unordered_map<std::string, std::shared_ptr<const Key>, Hash, std::equal_to<>> keys;
 };
 
 KeyInterner::KeyInterner() : m_d(std::make_unique<Impl>()) {}
@@ -28,9 +34,17 @@ std::shared_ptr<const Key> KeyInterner::intern(std::string_view raw, KeyParseRes
 {
     {
         std::lock_guard lock(m_d->mutex);
-        auto it = m_d->keys.find(std::string(raw));
+        auto it = m_d->keys.find(raw);
         if (it != m_d->keys.end())
             return it->second;
+    }
+    if (const std::size_t bad = json::findInvalidUtf8(raw); bad != std::string_view::npos) {
+        if (error) {
+            error->kind = ProblemKind::BadUtf8;
+            error->errorOffset = bad;
+            error->error = "key is not valid UTF-8";
+        }
+        return nullptr;
     }
     auto parsed = parseKey(raw);
     if (!parsed.ok) {
@@ -134,18 +148,22 @@ struct KeyCheck
     Problem problem; // when !key
 };
 
-KeyCheck checkKey(const std::string &path, std::string_view b, const Frame &f, KeyInterner *interner)
+KeyCheck checkKey(const std::string &path, std::string_view b, const Frame &f, KeyInterner *interner,
+                  const Entry *similar)
 {
     KeyCheck c;
     const std::string_view raw = b.substr(f.offset + 4, f.keyLen);
-    const std::size_t bad = json::findInvalidUtf8(raw);
-    if (bad != std::string_view::npos) {
-        c.problem = {path, f.offset + 4 + bad, ProblemKind::BadUtf8, "key is not valid UTF-8 (entry at offset " + std::to_string(f.offset) + ")"};
+    if (similar && similar->key->raw == raw) {
+        c.key = similar->key;
         return c;
     }
     KeyParseResult err;
     if (interner) {
         c.key = interner->intern(raw, &err);
+    } else if (const std::size_t bad = json::findInvalidUtf8(raw); bad != std::string_view::npos) {
+        err.kind = ProblemKind::BadUtf8;
+        err.errorOffset = bad;
+        err.error = "key is not valid UTF-8";
     } else {
         auto r = parseKey(raw);
         if (r.ok)
@@ -160,14 +178,10 @@ KeyCheck checkKey(const std::string &path, std::string_view b, const Frame &f, K
     return c;
 }
 
-std::uint64_t fnv1a(std::string_view b)
+// Identity of the used bytes, to tell a re-read file that did not change.
+std::uint64_t contentHash(std::string_view b)
 {
-    std::uint64_t h = 1469598103934665603ull;
-    for (unsigned char c : b) {
-        h ^= c;
-        h *= 1099511628211ull;
-    }
-    return h;
+    return std::hash<std::string_view>{}(b);
 }
 
 // Parses the bytes of one file into `f` (path, name, size already set).
@@ -201,7 +215,7 @@ void parseInto(ParsedFile &f, std::string_view b, const ReadOptions &options)
                                   + std::to_string(b.size()) + " bytes"});
         limit = b.size();
     }
-    f.contentHash = fnv1a(b.substr(0, limit));
+    f.contentHash = contentHash(b.substr(0, limit));
     if (limit == kHeader)
         return;
 
@@ -211,8 +225,10 @@ void parseInto(ParsedFile &f, std::string_view b, const ReadOptions &options)
     auto checkAll = [&](const Walk &w) {
         std::vector<KeyCheck> out;
         out.reserve(w.frames.size());
-        for (const auto &fr : w.frames)
-            out.push_back(checkKey(f.path, b, fr, options.interner));
+        const ParsedFile *like = options.similar;
+        for (std::size_t k = 0; k < w.frames.size(); ++k)
+            out.push_back(checkKey(f.path, b, w.frames[k], options.interner,
+                                   like && k < like->entries.size() ? &like->entries[k] : nullptr));
         return out;
     };
     auto allShape3 = [](const std::vector<KeyCheck> &ks) {
@@ -271,7 +287,6 @@ void parseInto(ParsedFile &f, std::string_view b, const ReadOptions &options)
         ++shapes[kc.key->shape];
         Entry e;
         e.offset = fr.offset;
-        e.rawKey = std::string(b.substr(fr.offset + 4, fr.keyLen));
         e.key = std::move(kc.key);
         e.value = readDouble(b, fr.valueOffset);
         e.timestamp = stride == 16 ? readDouble(b, fr.valueOffset + 8) : 0.0;
@@ -496,7 +511,7 @@ std::shared_ptr<const ParsedFile> rereadFile(const std::filesystem::path &path,
     RawRead r = readRaw(path, options);
     if (previous && !r.failed && r.stable && previous->size == r.f.size && previous->stamp.inode == r.f.stamp.inode
         && previous->used > 0 && r.data.size() >= kHeader && readInt32(r.data, 0) == previous->used
-        && previous->contentHash == fnv1a(std::string_view(r.data).substr(0, std::min<std::size_t>(r.data.size(), static_cast<std::size_t>(previous->used))))
+        && previous->contentHash == contentHash(std::string_view(r.data).substr(0, std::min<std::size_t>(r.data.size(), static_cast<std::size_t>(previous->used))))
         && previous->problems.empty()) {
         if (previous->stamp == r.f.stamp)
             return previous;

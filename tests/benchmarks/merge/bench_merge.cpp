@@ -122,7 +122,7 @@ void poke(const std::string &path, double v)
     if (f.entries.empty())
         return;
     const auto &e = f.entries[0];
-    const std::size_t at = e.offset + 4 + e.rawKey.size() + (8 - (e.rawKey.size() + 4) % 8);
+    const std::size_t at = e.offset + 4 + e.rawKey().size() + (8 - (e.rawKey().size() + 4) % 8);
     const int fd = ::open(path.c_str(), O_WRONLY);
     if (::pwrite(fd, &v, 8, static_cast<off_t>(at)) != 8)
         std::perror("pwrite");

@@ -13,6 +13,7 @@ struct Key
     std::string help;    // empty and hasHelp=false for generations 1-2
     bool hasHelp = false;
     int shape = 0;       // 1: list labels (gen 1), 2: dict (gen 2), 3: dict+help (gen 3/4)
+    std::string raw;     // the exact bytes it was parsed from
 };
 
 struct KeyParseResult

@@ -16,9 +16,11 @@ struct Entry
 {
     std::uint64_t offset = 0;      // of the entry's length field
     std::shared_ptr<const Key> key; // parsed key (shared between equal keys)
-    std::string rawKey;            // exact key bytes as stored
     double value = 0.0;
     double timestamp = 0.0;        // 0.0 for generations 1-3
+
+    // Exact key bytes as stored.
+    const std::string &rawKey() const { return key->raw; }
 };
 
 // What identifies a file's state on disk, to tell whether it changed.
@@ -43,7 +45,7 @@ struct ParsedFile
     std::vector<Entry> entries;
     std::vector<Problem> problems;
     FileStamp stamp;         // zero for in-memory data
-    std::uint64_t contentHash = 0; // hash of the used bytes (FNV-1a)
+    std::uint64_t contentHash = 0; // hash of the used bytes
 
     bool ok() const { return problems.empty(); }
 };
@@ -68,6 +70,10 @@ private:
 struct ReadOptions
 {
     KeyInterner *interner = nullptr; // optional
+    // A file likely to hold the same keys in the same order (another
+    // process's file of the same kind): its keys are reused where the bytes
+    // match, which is cheaper than looking them up. Optional.
+    const ParsedFile *similar = nullptr;
 
     // Re-read until two reads agree, so a concurrent writer cannot tear
     // a value+timestamp pair (spec section 2).
