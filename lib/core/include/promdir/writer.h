@@ -22,6 +22,9 @@
 // reopened and continued from its stored values, as the Python client does.
 // Files of another format generation (clients before 0.18) are refused with
 // an error rather than mixed.
+// Several Writers of one process on the same directory and identifier (a
+// library and the application) share each file, so they never overwrite
+// each other's entries; a series both create is one entry both add to.
 //
 // Updates. A series handle points straight at its value in the shared
 // mapping: inc()/set()/observe() are an atomic compare-and-swap on that
