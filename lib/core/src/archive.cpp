@@ -299,10 +299,14 @@ std::string parentOf(const std::string &folder)
     return slash == std::string::npos ? std::string() : folder.substr(0, slash);
 }
 
+constexpr std::size_t kMaxForeignListed = 1000; // per folder; the rest are counted
+
 struct Folder
 {
     FileList files;
     std::vector<Problem> problems;
+    std::size_t foreignListed = 0;
+    std::size_t foreignOmitted = 0;
     std::size_t metricsFiles = 0; // .db members with a metrics file name
     std::optional<std::string> manifest;
     std::string manifestMember;
@@ -363,7 +367,13 @@ LoadResult loadArchive(const fs::path &archive, const LoadOptions &options)
     const std::string shown = archive.string();
 
     auto state = std::make_shared<SourceState>();
-    state->fd = ::open(archive.c_str(), O_RDONLY | O_CLOEXEC);
+    // Never open a FIFO or a device: open() could block, reads never end.
+    std::error_code fec;
+    if (!fs::is_regular_file(archive, fec)) {
+        r.error = shown + ": not a directory nor a regular file";
+        return r;
+    }
+    state->fd = ::open(archive.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (state->fd < 0) {
         r.error = shown + ": " + std::strerror(errno);
         return r;
@@ -514,8 +524,11 @@ LoadResult loadArchive(const fs::path &archive, const LoadOptions &options)
             if (!wantFolder(mp.folder))
                 continue;
             if (!isDbName(mp.base)) {
-                folders[mp.folder].problems.push_back(
-                    {memberPath, 0, ProblemKind::ForeignFile, "not a metrics file (*.db); ignored"});
+                Folder &f = folders[mp.folder];
+                if (f.foreignListed++ < kMaxForeignListed)
+                    f.problems.push_back({memberPath, 0, ProblemKind::ForeignFile, "not a metrics file (*.db); ignored"});
+                else
+                    ++f.foreignOmitted;
                 continue;
             }
             Folder &folder = folders[mp.folder];
@@ -658,6 +671,10 @@ LoadResult loadArchive(const fs::path &archive, const LoadOptions &options)
         if (it != folders.end()) {
             r.files = std::move(it->second.files);
             r.problems = std::move(it->second.problems);
+            if (it->second.foreignOmitted)
+                r.problems.push_back({shown + ":" + escapeMemberName(*chosen), 0, ProblemKind::ForeignFile,
+                                      "and " + std::to_string(it->second.foreignOmitted)
+                                          + " more files that are not metrics files (*.db); ignored"});
         }
         sortByName(r.files);
         for (const auto &f : existing)

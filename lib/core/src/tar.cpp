@@ -257,6 +257,7 @@ Reader::Status Reader::next(Member &member)
 
     std::string longName, longLink;
     bool haveLongName = false, haveLongLink = false;
+    std::uint64_t metaBytes = 0; // extended headers before this member
     std::vector<std::pair<std::string, std::string>> pax;
     char block[kBlock];
     for (;;) {
@@ -291,6 +292,16 @@ Reader::Status Reader::next(Member &member)
             m_error = "bad size field in the header at byte " + std::to_string(at);
             return Status::Error;
         }
+        if (type == 'L' || type == 'K' || type == 'x' || type == 'g') {
+            // Extended headers only describe the next member: a run of them
+            // without end is an attack on memory or time.
+            metaBytes += size;
+            if (metaBytes > 4 * m_maxMeta) {
+                m_error = "more than " + std::to_string(4 * m_maxMeta)
+                          + " bytes of extended headers before one member at byte " + std::to_string(at);
+                return Status::Error;
+            }
+        }
         if (type == 'L' || type == 'K') {
             std::string data;
             if (!readPayload(size, data))
@@ -311,7 +322,24 @@ Reader::Status Reader::next(Member &member)
                 return Status::Error;
             }
             auto &into = type == 'x' ? pax : m_global;
-            into.insert(into.end(), recs.begin(), recs.end());
+            for (auto &rec : recs) {
+                // A later record for the same key replaces the earlier one.
+                auto it = std::find_if(into.begin(), into.end(), [&](const auto &p) { return p.first == rec.first; });
+                if (it != into.end() && !rec.first.starts_with("GNU.sparse.offset")
+                    && !rec.first.starts_with("GNU.sparse.numbytes"))
+                    it->second = std::move(rec.second);
+                else
+                    into.push_back(std::move(rec));
+            }
+            if (type == 'g') {
+                std::uint64_t total = 0;
+                for (const auto &[k, v] : m_global)
+                    total += k.size() + v.size();
+                if (total > m_maxMeta) {
+                    m_error = "global pax headers larger than " + std::to_string(m_maxMeta) + " bytes";
+                    return Status::Error;
+                }
+            }
             continue;
         }
 
@@ -457,7 +485,7 @@ Reader::Status Reader::next(Member &member)
                 auto line = [&](std::uint64_t &v) -> bool {
                     std::string digits;
                     for (;;) {
-                        if (consumed >= stored || consumed > 64 * 1024 * 1024)
+                        if (consumed >= stored || consumed > m_maxMeta)
                             return false;
                         char c;
                         if (!readExact(&c, 1))
