@@ -90,6 +90,37 @@ std::string floatToGoString(double d)
     return s;
 }
 
+namespace {
+
+// Whether a decimal number out of double's range is out at the small end:
+// the decimal exponent of its leading non-zero digit is negative.
+bool tooSmall(std::string_view s)
+{
+    const std::size_t e = s.find_first_of("eE");
+    const std::string_view mantissa = s.substr(0, e);
+    long long exp = 0;
+    if (e != std::string_view::npos) {
+        std::string_view x = s.substr(e + 1);
+        const bool negative = !x.empty() && x.front() == '-';
+        if (!x.empty() && (x.front() == '-' || x.front() == '+'))
+            x.remove_prefix(1);
+        for (char c : x)
+            exp = std::min<long long>(exp * 10 + (c - '0'), 1LL << 40);
+        if (negative)
+            exp = -exp;
+    }
+    const std::size_t dot = mantissa.find('.');
+    const std::string_view intPart = mantissa.substr(0, dot);
+    const std::string_view fracPart = dot == std::string_view::npos ? std::string_view() : mantissa.substr(dot + 1);
+    if (const std::size_t i = intPart.find_first_not_of('0'); i != std::string_view::npos)
+        return static_cast<long long>(intPart.size() - 1 - i) + exp < 0;
+    if (const std::size_t k = fracPart.find_first_not_of('0'); k != std::string_view::npos)
+        return exp - static_cast<long long>(k + 1) < 0;
+    return true;
+}
+
+} // namespace
+
 std::optional<double> pythonFloat(std::string_view s)
 {
     auto isSpace = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
@@ -133,9 +164,8 @@ std::optional<double> pythonFloat(std::string_view s)
     if (p != clean.data() + clean.size())
         return std::nullopt;
     if (ec == std::errc::result_out_of_range) {
-        // Python gives inf for overflow and 0.0 for underflow.
-        const bool tiny = clean.find("e-") != std::string::npos || clean.find("E-") != std::string::npos;
-        d = tiny ? 0.0 : std::numeric_limits<double>::infinity();
+        // Python gives inf for overflow and 0.0 for underflow (signed).
+        d = tooSmall(clean) ? 0.0 : std::numeric_limits<double>::infinity();
     } else if (ec != std::errc()) {
         return std::nullopt;
     }

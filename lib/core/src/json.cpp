@@ -1,5 +1,7 @@
 #include "promdir/json.h"
 
+#include "promdir/floatformat.h"
+
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -182,13 +184,8 @@ private:
                 return fail("bad number: no digits in exponent");
         }
         out.numberText = std::string(m_s.substr(start, m_i - start));
-        double d = 0;
-        auto [p, ec] = std::from_chars(m_s.data() + start, m_s.data() + m_i, d);
-        (void)p;
-        if (ec == std::errc::result_out_of_range)
-            d = out.numberText.find_first_of("eE") != std::string::npos && out.numberText.find("e-") != std::string::npos
-                    ? 0.0
-                    : (out.numberText[0] == '-' ? -HUGE_VAL : HUGE_VAL);
+        // JSON numbers are a subset of what Python's float() reads.
+        const double d = pythonFloat(out.numberText).value_or(0.0);
         out.v = d;
         return true;
     }

@@ -422,6 +422,17 @@ RawRead readRaw(const std::filesystem::path &fsPath, const ReadOptions &options)
             if (!preadAll(fd, head, std::min<std::size_t>(fileSize, kHeader), error)
                 || !preadAll(fd, r.data, bytesWanted(head, fileSize), error))
                 break;
+            // A writer appended between the reads (the header in the data
+            // says more than we read), or the size was looked at before
+            // the file grew: start again.
+            if (attempt + 1 < attempts && r.data.size() >= kHeader
+                && (r.data.compare(0, 4, head, 0, 4) != 0 || bytesWanted(r.data, fileSize) > r.data.size()
+                    || (head.size() >= 4 && readInt32(head, 0) > 0
+                        && static_cast<std::size_t>(readInt32(head, 0)) > fileSize))) {
+                ::fstat(fd, &now);
+                if (static_cast<std::size_t>(now.st_size) != fileSize || r.data.compare(0, 4, head, 0, 4) != 0)
+                    continue;
+            }
             f.size = fileSize;
             haveData = true;
             if (!options.verifyStable)

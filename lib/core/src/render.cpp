@@ -1,9 +1,11 @@
 #include "promdir/render.h"
 
 #include "promdir/floatformat.h"
+#include "unicodeprintable_p.h"
 
 #include <algorithm>
 #include <cstdio>
+#include <iterator>
 
 namespace promdir {
 
@@ -173,19 +175,13 @@ void renderOpenMetricsFamily(std::string &out, const MetricFamily &fam, const st
     }
 }
 
-// Python's repr(str) for the sample table.
+// Python's repr(str) for the sample table: what str.isprintable() says.
 bool isPrintable(std::uint32_t c)
 {
-    if (c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0xA0) || c == 0xAD)
-        return false;
-    if (c == 0x1680 || (c >= 0x2000 && c <= 0x200F) || (c >= 0x2028 && c <= 0x202F) || (c >= 0x205F && c <= 0x206F)
-        || c == 0x3000 || c == 0xFEFF || (c >= 0xFFF9 && c <= 0xFFFB) || c == 0xFFFE || c == 0xFFFF)
-        return false;
-    if ((c >= 0x600 && c <= 0x605) || c == 0x61C || c == 0x6DD || c == 0x70F || c == 0x180E)
-        return false;
-    if ((c >= 0xD800 && c <= 0xDFFF) || (c >= 0xE000 && c <= 0xF8FF) || c >= 0xF0000)
-        return false;
-    return true;
+    const auto *end = std::end(detail::kNotPrintable);
+    const auto *it = std::upper_bound(std::begin(detail::kNotPrintable), end, c,
+                                      [](std::uint32_t v, const detail::CodePointRange &r) { return v < r.first; });
+    return it == std::begin(detail::kNotPrintable) || c > std::prev(it)->last;
 }
 
 void appendPyRepr(std::string &out, std::string_view s)
