@@ -538,6 +538,59 @@ private slots:
         QVERIFY(!loadPath(out.toStdString(), o).ok);
     }
 
+    // Random damage to a small archive with long names, pax records and a
+    // sparse member: never a crash, a hang or a runaway allocation.
+    void randomDamage_data()
+    {
+        QTest::addColumn<QString>("compression");
+        QTest::newRow("tar") << QStringLiteral("none");
+        QTest::newRow("gzip") << QStringLiteral("gzip");
+        QTest::newRow("zstd") << QStringLiteral("zstd");
+    }
+
+    void randomDamage()
+    {
+        QFETCH(QString, compression);
+        QTemporaryDir tmp;
+        const std::string src = tmp.filePath(QStringLiteral("s/") + QString(60, QLatin1Char('n')) + QStringLiteral("/metrics")).toStdString();
+        fs::create_directories(src);
+        const std::string m = fixtureDir(QStringLiteral("current")) + "/metrics/";
+        for (const char *n : {"counter_101.db", "gauge_all_101.db", "histogram_101.db"})
+            fs::copy_file(m + n, src + "/" + n);
+        const QString base = tmp.filePath(QStringLiteral("base"));
+        QVERIFY(makeTar(tmp.filePath(QStringLiteral("s")), {QString(60, QLatin1Char('n'))}, compression, base,
+                        {QStringLiteral("--format=pax"), QStringLiteral("--sparse")}));
+        const std::string good = slurp(base.toStdString());
+        QVERIFY(loadPath(base.toStdString()).ok);
+        std::uint32_t seed = 7;
+        auto rnd = [&](std::uint32_t n) {
+            seed = seed * 1664525u + 1013904223u;
+            return n ? (seed >> 8) % n : 0u;
+        };
+        const std::string path = tmp.filePath(QStringLiteral("damaged")).toStdString();
+        LoadOptions o;
+        o.limits.maxTotalBytes = 32 << 20;
+        for (int i = 0; i < 300; ++i) {
+            std::string b = good;
+            switch (rnd(3)) {
+            case 0: // flip a few bytes
+                for (std::uint32_t k = 0, n = 1 + rnd(8); k < n; ++k)
+                    b[rnd(static_cast<std::uint32_t>(b.size()))] ^= static_cast<char>(1 + rnd(255));
+                break;
+            case 1: // cut
+                b.resize(rnd(static_cast<std::uint32_t>(b.size())));
+                break;
+            default: // overwrite a header-sized run with bytes that look like digits
+                for (std::uint32_t k = 0, at = rnd(static_cast<std::uint32_t>(b.size())); k < 24 && at + k < b.size(); ++k)
+                    b[at + k] = static_cast<char>('0' + rnd(10));
+            }
+            spit(path, b);
+            const LoadResult r = loadPath(path, o);
+            QVERIFY(r.files.size() <= 3);
+            QVERIFY(r.ok || !r.error.empty());
+        }
+    }
+
     // 100,000 tiny members: read, counted, bounded memory; a member limit
     // below that stops with a clear message.
     void hundredThousandMembers()
