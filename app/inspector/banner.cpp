@@ -58,7 +58,7 @@ void Banner::showMessage(Kind kind, const QString &text, const QString &actionTe
 
 QString Banner::text() const
 {
-    return isVisible() ? m_text->text() : QString();
+    return m_text->text();
 }
 
 } // namespace promdir

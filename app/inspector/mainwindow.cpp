@@ -352,6 +352,16 @@ void MainWindow::setEmptyState(const QString &title, const QString &detail)
     m_emptyRecent->setVisible(m_emptyRecent->count() > 0 && !m_watcher->isOpen());
 }
 
+QString MainWindow::emptyStateTitle() const
+{
+    return m_stack->currentIndex() == 0 ? m_emptyTitle->text() : QString();
+}
+
+QString MainWindow::bannerText() const
+{
+    return m_banner->isVisibleTo(const_cast<MainWindow *>(this)) ? m_banner->text() : QString();
+}
+
 void MainWindow::onLoadingChanged(bool loading)
 {
     const bool archive = loading && !QFileInfo(m_watcher->path()).isDir();

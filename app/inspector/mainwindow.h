@@ -60,6 +60,9 @@ public:
     ExporterControl *exporterControl() const { return m_exporter; }
     ProcessView *processView() const { return m_processes; }
     MetricsView *metricsView() const { return m_metrics; }
+    // The empty-state page's title, or empty when the views are shown.
+    QString emptyStateTitle() const;
+    QString bannerText() const;
 
 protected:
     void closeEvent(QCloseEvent *event) override;

@@ -217,7 +217,7 @@ void EntriesModel::setFile(const std::shared_ptr<const ParsedFile> &file)
     if (file) {
         keys.reserve(file->entries.size());
         for (const auto &e : file->entries)
-            keys.push_back(std::to_string(e.offset) + ':' + e.rawKey());
+            keys.push_back(std::to_string(e.offset) + ':' + (e.key ? e.rawKey() : std::string()));
     }
     update(std::move(keys), [&] { m_file = file; });
 }
@@ -249,7 +249,7 @@ QVariant EntriesModel::data(const QModelIndex &index, int role) const
         case SampleColumn:
             return e.key ? QString::fromStdString(e.key->sample) : QString();
         case LabelsColumn:
-            return e.key ? labelsText(e.key->labels) : QString::fromStdString(e.rawKey());
+            return e.key ? labelsText(e.key->labels) : QString();
         case ValueColumn:
             return QString::fromStdString(pythonRepr(e.value));
         case TimestampColumn:
@@ -270,7 +270,7 @@ QVariant EntriesModel::data(const QModelIndex &index, int role) const
     case Qt::ToolTipRole:
         if (index.column() == TimestampColumn && e.timestamp > 0)
             return QLocale().toString(QDateTime::fromMSecsSinceEpoch(qint64(e.timestamp * 1000)), QLocale::LongFormat);
-        return tr("Key as stored: %1").arg(QString::fromStdString(e.rawKey()));
+        return e.key ? QVariant(tr("Key as stored: %1").arg(QString::fromStdString(e.rawKey()))) : QVariant();
     case Qt::TextAlignmentRole:
         switch (index.column()) {
         case OffsetColumn:

@@ -29,7 +29,8 @@ bool installTranslations(const QString &language)
     auto *app = QCoreApplication::instance();
     auto *own = new QTranslator(app);
     bool ok = own->load(locale, QStringLiteral("promdir"), QStringLiteral("_"), kPrefix);
-    if (ok)
+    // No translation for this language: English, for its plural forms.
+    if (ok || own->load(QStringLiteral("promdir_en"), kPrefix))
         QCoreApplication::installTranslator(own);
     else
         delete own;

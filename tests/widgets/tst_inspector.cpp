@@ -1,0 +1,204 @@
+// The inspector window end to end (offscreen): empty states, the exporter
+// toggle serving exactly the Exposition view, Mark dead on live and dead
+// pids, and a screenshot of every view.
+#include "exportercontrol.h"
+#include "mainwindow.h"
+
+#include "promdir/expositionview.h"
+#include "promdir/processview.h"
+#include "../qt/testdb.h"
+
+#include <QImage>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QSet>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QToolButton>
+#include <QtTest>
+
+using namespace promdir;
+
+namespace {
+const QString kFixture = QStringLiteral(PROMDIR_TEST_DATA "/client_python/current/metrics");
+
+bool waitForSnapshot(MainWindow &w)
+{
+    QSignalSpy spy(w.watcher(), &DirectoryWatcher::snapshotReady);
+    return spy.wait(10000);
+}
+
+QByteArray get(const QUrl &url, const QByteArray &accept = {})
+{
+    QNetworkAccessManager nam;
+    QNetworkRequest req(url);
+    if (!accept.isEmpty())
+        req.setRawHeader("Accept", accept);
+    QNetworkReply *reply = nam.get(req);
+    QSignalSpy done(reply, &QNetworkReply::finished);
+    if (!done.wait(10000))
+        return "(timeout)";
+    const QByteArray body = reply->readAll();
+    reply->deleteLater();
+    return body;
+}
+} // namespace
+
+class TestInspector : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true); // keep the user's settings out
+    }
+
+    void emptyStates()
+    {
+        MainWindow w;
+        QCOMPARE(w.emptyStateTitle(), QStringLiteral("No directory open"));
+        QTemporaryDir dir;
+        w.openPath(dir.path());
+        QVERIFY(waitForSnapshot(w));
+        QCOMPARE(w.emptyStateTitle(), QStringLiteral("The directory is empty"));
+        // The first file appears: the views replace the empty page.
+        QVERIFY(test::writeDb(dir.filePath(QStringLiteral("counter_1.db")), {{"c", "c_total", {}, 1.0, 0.0}}));
+        w.watcher()->refresh();
+        QVERIFY(waitForSnapshot(w));
+        QCOMPARE(w.emptyStateTitle(), QString());
+        // A path that does not exist: a banner, no dialog.
+        w.openPath(dir.filePath(QStringLiteral("missing")));
+        QVERIFY(w.bannerText().contains(QStringLiteral("does not exist")));
+    }
+
+    void exporterServesTheExposition()
+    {
+        MainWindow w;
+        w.openPath(kFixture);
+        QVERIFY(waitForSnapshot(w));
+        ExporterControl *ec = w.exporterControl();
+        ec->setAddress(QStringLiteral("127.0.0.1"));
+        ec->setPort(0);
+        ec->toggleButton()->click();
+        QVERIFY(ec->isRunning());
+        QVERIFY(ec->toggleButton()->isChecked());
+        const QUrl url = ec->url();
+        QVERIFY(url.isValid() && url.port() > 0);
+        QCOMPARE(ec->urlButton()->text(), url.toString());
+
+        ExpositionView *view = w.expositionView();
+        view->setFormat(Format::Text);
+        const QByteArray text = get(url);
+        QVERIFY(text.startsWith("# HELP"));
+        QCOMPARE(text, view->text().toUtf8());
+        view->setFormat(Format::OpenMetrics);
+        const QByteArray om = get(url, "application/openmetrics-text; version=1.0.0");
+        QVERIFY(om.endsWith("# EOF\n"));
+        QCOMPARE(om, view->text().toUtf8());
+        QTRY_COMPARE(ec->requestCount(), qint64(2));
+
+        ec->toggleButton()->click();
+        QVERIFY(!ec->isRunning());
+    }
+
+    void markDeadRefusesLivePids()
+    {
+        QTemporaryDir dir;
+        QProcess sleeper;
+        sleeper.start(QStringLiteral("sleep"), {QStringLiteral("60")});
+        QVERIFY(sleeper.waitForStarted());
+        QProcess gone;
+        gone.start(QStringLiteral("true"), {});
+        QVERIFY(gone.waitForStarted());
+        const QString dead = QString::number(gone.processId());
+        QVERIFY(gone.waitForFinished());
+        const QString live = QString::number(sleeper.processId());
+        const test::DbEntry g{"g", "g", {}, 1.0, 0.0};
+        auto file = [&](const QString &name) { return dir.filePath(name); };
+        QVERIFY(test::writeDb(file(QStringLiteral("gauge_livesum_") + live + QStringLiteral(".db")), {g}));
+        QVERIFY(test::writeDb(file(QStringLiteral("gauge_livesum_") + dead + QStringLiteral(".db")), {g}));
+        QVERIFY(test::writeDb(file(QStringLiteral("counter_") + dead + QStringLiteral(".db")),
+                              {{"c", "c_total", {}, 2.0, 0.0}}));
+
+        MainWindow w;
+        w.openPath(dir.path());
+        QVERIFY(waitForSnapshot(w));
+        ProcessView *pv = w.processView();
+        int asked = 0;
+        pv->setConfirm([&](const QString &, const QString &) {
+            ++asked;
+            return true;
+        });
+        QSignalSpy errors(pv, &ProcessView::errorOccurred);
+        QSignalSpy marked(pv, &ProcessView::markedDead);
+
+        QVERIFY(pv->selectPid(live));
+        QVERIFY(!pv->markDeadAction()->isEnabled());
+        pv->markSelectedDead(); // even when forced
+        QCOMPARE(errors.count(), 1);
+        QCOMPARE(asked, 0);
+        QVERIFY(QFile::exists(file(QStringLiteral("gauge_livesum_") + live + QStringLiteral(".db"))));
+
+        QVERIFY(pv->selectPid(dead));
+        QVERIFY(pv->markDeadAction()->isEnabled());
+        pv->markDeadAction()->trigger();
+        QCOMPARE(asked, 1);
+        QCOMPARE(marked.count(), 1);
+        QVERIFY(!QFile::exists(file(QStringLiteral("gauge_livesum_") + dead + QStringLiteral(".db"))));
+        QVERIFY(QFile::exists(file(QStringLiteral("counter_") + dead + QStringLiteral(".db"))));
+        // Refused at confirmation: nothing happens.
+        pv->setConfirm([](const QString &, const QString &) { return false; });
+        QVERIFY(test::writeDb(file(QStringLiteral("gauge_livemax_") + dead + QStringLiteral(".db")), {g}));
+        QVERIFY(pv->selectPid(dead));
+        pv->markSelectedDead();
+        QVERIFY(QFile::exists(file(QStringLiteral("gauge_livemax_") + dead + QStringLiteral(".db"))));
+        sleeper.kill();
+        sleeper.waitForFinished();
+    }
+
+    void screenshotOfEveryView_data()
+    {
+        QTest::addColumn<QString>("view");
+        QTest::newRow("window") << QString();
+        for (const QString &v : MainWindow::viewNames())
+            QTest::newRow(qPrintable(v)) << v;
+    }
+    void screenshotOfEveryView()
+    {
+        QFETCH(QString, view);
+        QTemporaryDir out;
+        const QString png = out.filePath(QStringLiteral("shot.png"));
+        QStringList args{QStringLiteral("--screenshot"), png};
+        if (!view.isEmpty())
+            args << QStringLiteral("--view") << view;
+        args << kFixture;
+        QProcess p;
+        p.start(QStringLiteral(PROMDIR_INSPECTOR), args);
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitCode(), 0);
+        const QImage img(png);
+        QVERIFY(!img.isNull());
+        QVERIFY(img.width() >= 400 && img.height() >= 300);
+        // Not a blank page: text and lines make many distinct colours.
+        QSet<QRgb> colours;
+        for (int y = 0; y < img.height(); y += 3)
+            for (int x = 0; x < img.width(); x += 3)
+                colours.insert(img.pixel(x, y));
+        QVERIFY2(colours.size() > 20, qPrintable(QString::number(colours.size())));
+    }
+
+    void unknownViewIsAnError()
+    {
+        QProcess p;
+        p.start(QStringLiteral(PROMDIR_INSPECTOR),
+                {QStringLiteral("--screenshot"), QStringLiteral("/tmp/x.png"), QStringLiteral("--view"),
+                 QStringLiteral("nope"), kFixture});
+        QVERIFY(p.waitForFinished(30000));
+        QCOMPARE(p.exitCode(), 2);
+    }
+};
+
+QTEST_MAIN(TestInspector)
+#include "tst_inspector.moc"

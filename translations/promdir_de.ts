@@ -1,0 +1,910 @@
+<?xml version='1.0' encoding='utf-8'?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de_DE">
+<context>
+    <name>main</name>
+    <message>
+        <source>Inspect a Prometheus Python client multiprocess directory or archive.</source>
+        <translation>Ein Multiprozess-Verzeichnis oder Archiv des Prometheus-Python-Clients untersuchen.</translation>
+    </message>
+    <message>
+        <source>Directory or archive to open (default: $PROMETHEUS_MULTIPROC_DIR).</source>
+        <translation>Zu öffnendes Verzeichnis oder Archiv (Standard: $PROMETHEUS_MULTIPROC_DIR).</translation>
+    </message>
+    <message>
+        <source>Save a PNG of the window and exit.</source>
+        <translation>Ein PNG des Fensters speichern und beenden.</translation>
+    </message>
+    <message>
+        <source>With --screenshot: only this view (%1).</source>
+        <translation>Mit --screenshot: nur diese Ansicht (%1).</translation>
+    </message>
+    <message>
+        <source>With --screenshot: collect history for this many seconds first.</source>
+        <translation>Mit --screenshot: zuerst so viele Sekunden Verlauf sammeln.</translation>
+    </message>
+    <message>
+        <source>Language of the interface (e.g. de).</source>
+        <translation>Sprache der Oberfläche (z. B. de).</translation>
+    </message>
+    <message>
+        <source>promdir-inspector: --screenshot needs a PATH</source>
+        <translation>promdir-inspector: --screenshot braucht einen PFAD</translation>
+    </message>
+    <message>
+        <source>promdir-inspector: unknown view %1 (one of: %2)</source>
+        <translation>promdir-inspector: unbekannte Ansicht %1 (eine von: %2)</translation>
+    </message>
+    <message>
+        <source>promdir-inspector: could not make the screenshot (%1)</source>
+        <translation>promdir-inspector: Bildschirmfoto konnte nicht erstellt werden (%1)</translation>
+    </message>
+</context>
+<context>
+    <name>promdir::Banner</name>
+    <message>
+        <source>Dismiss</source>
+        <translation>Schließen</translation>
+    </message>
+</context>
+<context>
+    <name>promdir::EntriesModel</name>
+    <message>
+        <source>Key as stored: %1</source>
+        <translation>Gespeicherter Schlüssel: %1</translation>
+    </message>
+    <message>
+        <source>Offset</source>
+        <translation>Offset</translation>
+    </message>
+    <message>
+        <source>Metric</source>
+        <translation>Metrik</translation>
+    </message>
+    <message>
+        <source>Sample</source>
+        <translation>Sample</translation>
+    </message>
+    <message>
+        <source>Labels</source>
+        <translation>Labels</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>Timestamp</source>
+        <translation>Zeitstempel</translation>
+    </message>
+</context>
+<context>
+    <name>promdir::ExporterControl</name>
+    <message>
+        <source>Serve /metrics</source>
+        <translation>/metrics bereitstellen</translation>
+    </message>
+    <message>
+        <source>Serve what the Exposition view shows at /metrics, as a Prometheus target</source>
+        <translation>Den Inhalt der Ansicht „Exposition“ unter /metrics als Prometheus-Ziel bereitstellen</translation>
+    </message>
+    <message>
+        <source>any free port</source>
+        <translation>beliebiger freier Port</translation>
+    </message>
+    <message>
+        <source>127.0.0.1 serves this machine only; 0.0.0.0 every network</source>
+        <translation>127.0.0.1 nur für diesen Rechner; 0.0.0.0 für alle Netzwerke</translation>
+    </message>
+    <message>
+        <source>&amp;Address:</source>
+        <translation>&amp;Adresse:</translation>
+    </message>
+    <message>
+        <source>&amp;Port:</source>
+        <translation>&amp;Port:</translation>
+    </message>
+    <message>
+        <source>Click to copy the address</source>
+        <translation>Klicken, um die Adresse zu kopieren</translation>
+    </message>
+    <message>
+        <source>Requests served since the exporter started</source>
+        <translation>Beantwortete Anfragen seit dem Start des Exporters</translation>
+    </message>
+    <message>
+        <source>“%1” is not an IP address.</source>
+        <translation>„%1“ ist keine IP-Adresse.</translation>
+    </message>
+    <message>
+        <source>The exporter could not listen on %1:%2.</source>
+        <translation>Der Exporter konnte nicht auf %1:%2 lauschen.</translation>
+    </message>
+    <message>
+        <source>Copied %1</source>
+        <translation>%1 kopiert</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n request(s)</source>
+        <translation><numerusform>%n Anfrage</numerusform><numerusform>%n Anfragen</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>promdir::ExpositionView</name>
+    <message>
+        <source>Prometheus text 0.0.4</source>
+        <translation>Prometheus-Text 0.0.4</translation>
+    </message>
+    <message>
+        <source>OpenMetrics 1.0.0</source>
+        <translation>OpenMetrics 1.0.0</translation>
+    </message>
+    <message>
+        <source>Find…</source>
+        <translation>Suchen …</translation>
+    </message>
+    <message>
+        <source>Nothing to show: no directory open, or no metrics in it.</source>
+        <translation>Nichts anzuzeigen: kein Verzeichnis geöffnet oder keine Metriken darin.</translation>
+    </message>
+    <message>
+        <source>Previous</source>
+        <translation>Vorherige</translation>
+    </message>
+    <message>
+        <source>Find the previous match (Shift+F3)</source>
+        <translation>Vorherigen Treffer suchen (Umschalt+F3)</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>Nächste</translation>
+    </message>
+    <message>
+        <source>Find the next match (F3)</source>
+        <translation>Nächsten Treffer suchen (F3)</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <source>Copy the whole text</source>
+        <translation>Den ganzen Text kopieren</translation>
+    </message>
+    <message>
+        <source>Save…</source>
+        <translation>Speichern …</translation>
+    </message>
+    <message>
+        <source>Save the text to a file</source>
+        <translation>Den Text in eine Datei speichern</translation>
+    </message>
+    <message>
+        <source>F&amp;ormat:</source>
+        <translation>F&amp;ormat:</translation>
+    </message>
+    <message>
+        <source>Wrapped</source>
+        <translation>Vom Anfang fortgesetzt</translation>
+    </message>
+    <message>
+        <source>Not found</source>
+        <translation>Nicht gefunden</translation>
+    </message>
+    <message>
+        <source>Save Exposition</source>
+        <translation>Exposition speichern</translation>
+    </message>
+    <message>
+        <source>Metrics text (*.prom *.om *.txt);;All files (*)</source>
+        <translation>Metrik-Text (*.prom *.om *.txt);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Could not save %1: %2</source>
+        <translation>%1 konnte nicht gespeichert werden: %2</translation>
+    </message>
+</context>
+<context>
+    <name>promdir::FilesModel</name>
+    <message>
+        <source>live gauge of a dead pid</source>
+        <translation>Live-Gauge einer toten PID</translation>
+    </message>
+    <message>
+        <source>gauge of a dead pid</source>
+        <translation>Gauge einer toten PID</translation>
+    </message>
+    <message>
+        <source>not modified for long</source>
+        <translation>lange nicht geändert</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n problem(s): %1</source>
+        <translation><numerusform>%n Problem: %1</numerusform><numerusform>%n Probleme: %1</numerusform></translation>
+    </message>
+    <message>
+        <source>Stale: %1</source>
+        <translation>Veraltet: %1</translation>
+    </message>
+    <message>
+        <source>Modified %1</source>
+        <translation>Geändert %1</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>Datei</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Typ</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>Modus</translation>
+    </message>
+    <message>
+        <source>PID</source>
+        <translation>PID</translation>
+    </message>
+    <message>
+        <source>Generation</source>
+        <translation>Generation</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <source>Used</source>
+        <translation>Belegt</translation>
+    </message>
+    <message>
+        <source>Entries</source>
+        <translation>Einträge</translation>
+    </message>
+    <message>
+        <source>Stale</source>
+        <translation>Veraltet</translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation>Probleme</translation>
+    </message>
+</context>
+<context>
+    <name>promdir::FilesView</name>
+    <message>
+        <source>Filter files…</source>
+        <translation>Dateien filtern …</translation>
+    </message>
+    <message>
+        <source>No problems in this file.</source>
+        <translation>Keine Probleme in dieser Datei.</translation>
+    </message>
+    <message>
+        <source>Select a file to see its entries with their byte offsets.</source>
+        <translation>Eine Datei auswählen, um ihre Einträge mit Byte-Offsets zu sehen.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %n entries</source>
+        <translation><numerusform>%1: %n Eintrag</numerusform><numerusform>%1: %n Einträge</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>promdir::GaugeModesModel</name>
+    <message>
+        <source>Mode %1 still counts dead pid(s) %2: mark_process_dead was never called for them, so their files were not removed.</source>
+        <translation>Modus %1 zählt die toten PIDs %2 noch mit: mark_process_dead wurde für sie nie aufgerufen, daher wurden ihre Dateien nicht entfernt.</translation>
+    </message>
+    <message>
+        <source>Mode all exports the series of dead pid(s) %1 forever: their files stay until the directory is wiped.</source>
+        <translation>Modus all exportiert die Reihen der toten PIDs %1 für immer: Ihre Dateien bleiben, bis das Verzeichnis geleert wird.</translation>
+    </message>
+    <message>
+        <source>Dead pid(s) %1 still take part in %2: their files stay until the directory is wiped.</source>
+        <translation>Die toten PIDs %1 fließen weiter in %2 ein: Ihre Dateien bleiben, bis das Verzeichnis geleert wird.</translation>
+    </message>
+    <message>
+        <source>Mode %1 exports nothing for a label set whose timestamps are all 0 (files written by clients before 0.18 have none).</source>
+        <translation>Modus %1 exportiert nichts für Label-Kombinationen, deren Zeitstempel alle 0 sind (Dateien von Clients vor 0.18 haben keine).</translation>
+    </message>
+    <message numerus="yes">
+        <source>Mode %1 folds %n per-pid value(s) into one series per label set.</source>
+        <translation><numerusform>Modus %1 fasst %n Wert je PID zu einer Reihe je Label-Kombination zusammen.</numerusform><numerusform>Modus %1 fasst %n Werte je PID zu einer Reihe je Label-Kombination zusammen.</numerusform></translation>
+    </message>
+    <message>
+        <source>(no labels)</source>
+        <translation>(keine Labels)</translation>
+    </message>
+    <message>
+        <source>pid %1: %2 (%3)</source>
+        <translation>PID %1: %2 (%3)</translation>
+    </message>
+    <message numerus="yes">
+        <source>… %n more</source>
+        <translation><numerusform>… %n weiterer</numerusform><numerusform>… %n weitere</numerusform></translation>
+    </message>
+    <message>
+        <source>%1 exports nothing here</source>
+        <translation>%1 exportiert hier nichts</translation>
+    </message>
+    <message>
+        <source>Labels</source>
+        <translation>Labels</translation>
+    </message>
+    <message>
+        <source>%1 (actual)</source>
+        <translation>%1 (tatsächlich)</translation>
+    </message>
+    <message>
+        <source>The mode this family's files were written in</source>
+        <translation>Der Modus, in dem die Dateien dieser Familie geschrieben wurden</translation>
+    </message>
+</context>
+<context>
+    <name>promdir::GaugeModesView</name>
+    <message>
+        <source>No gauge families in this directory.</source>
+        <translation>Keine Gauge-Familien in diesem Verzeichnis.</translation>
+    </message>
+    <message>
+        <source>Gauge &amp;family:</source>
+        <translation>Gauge-&amp;Familie:</translation>
+    </message>
+</context>
+<context>
+    <name>promdir::HistogramModel</name>
+    <message>
+        <source>≤ %1</source>
+        <translation>≤ %1</translation>
+    </message>
+    <message>
+        <source>Upper bound (le)</source>
+        <translation>Obergrenze (le)</translation>
+    </message>
+    <message>
+        <source>In bucket</source>
+        <translation>Im Bucket</translation>
+    </message>
+    <message>
+        <source>Cumulative</source>
+        <translation>Kumuliert</translation>
+    </message>
+</context>
+<context>
+    <name>promdir::HistogramView</name>
+    <message>
+        <source>n/a</source>
+        <translation>k. A.</translation>
+    </message>
+    <message>
+        <source>Upper bound (le)</source>
+        <translation>Obergrenze (le)</translation>
+    </message>
+    <message>
+        <source>Observations in bucket</source>
+        <translation>Beobachtungen im Bucket</translation>
+    </message>
+    <message>
+        <source>&amp;Histogram:</source>
+        <translation>&amp;Histogramm:</translation>
+    </message>
+    <message>
+        <source>&amp;Labels:</source>
+        <translation>&amp;Labels:</translation>
+    </message>
+    <message>
+        <source>(no labels)</source>
+        <translation>(keine Labels)</translation>
+    </message>
+    <message>
+        <source>No histogram selected.</source>
+        <translation>Kein Histogramm ausgewählt.</translation>
+    </message>
+    <message>
+        <source>p50 ≈ %1   p90 ≈ %2   p99 ≈ %3   (count %4, sum %5)</source>
+        <translation>p50 ≈ %1   p90 ≈ %2   p99 ≈ %3   (Anzahl %4, Summe %5)</translation>
+    </message>
+    <message>
+        <source>In bucket</source>
+        <translation>Im Bucket</translation>
+    </message>
+</context>
+<context>
+    <name>promdir::MainWindow</name>
+    <message>
+        <source>Metrics</source>
+        <translation>Metriken</translation>
+    </message>
+    <message>
+        <source>promdir inspector</source>
+        <translation>promdir Inspektor</translation>
+    </message>
+    <message>
+        <source>Per-pid &amp;series</source>
+        <translation>&amp;Reihen je PID</translation>
+    </message>
+    <message>
+        <source>&amp;Gauge modes</source>
+        <translation>&amp;Gauge-Modi</translation>
+    </message>
+    <message>
+        <source>&amp;Histograms</source>
+        <translation>&amp;Histogramme</translation>
+    </message>
+    <message>
+        <source>&amp;Processes</source>
+        <translation>&amp;Prozesse</translation>
+    </message>
+    <message>
+        <source>&amp;Files</source>
+        <translation>&amp;Dateien</translation>
+    </message>
+    <message>
+        <source>&amp;Exposition</source>
+        <translation>&amp;Exposition</translation>
+    </message>
+    <message>
+        <source>Process %1 had no live gauge files.</source>
+        <translation>Prozess %1 hatte keine Live-Gauge-Dateien.</translation>
+    </message>
+    <message>
+        <source>Process %1 marked dead: removed %2.</source>
+        <translation>Prozess %1 als tot markiert: %2 entfernt.</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>%1 gespeichert</translation>
+    </message>
+    <message>
+        <source>No directory open</source>
+        <translation>Kein Verzeichnis geöffnet</translation>
+    </message>
+    <message>
+        <source>Open a PROMETHEUS_MULTIPROC_DIR or a support archive, or drop one here.</source>
+        <translation>Ein PROMETHEUS_MULTIPROC_DIR oder ein Support-Archiv öffnen oder hierher ziehen.</translation>
+    </message>
+    <message>
+        <source>Open &amp;Directory…</source>
+        <translation>&amp;Verzeichnis öffnen …</translation>
+    </message>
+    <message>
+        <source>Open &amp;Archive…</source>
+        <translation>&amp;Archiv öffnen …</translation>
+    </message>
+    <message>
+        <source>Open a metrics directory and watch it</source>
+        <translation>Ein Metrik-Verzeichnis öffnen und beobachten</translation>
+    </message>
+    <message>
+        <source>Open a support tarball (.tar, .tar.gz, .tar.xz, .tar.zst, …)</source>
+        <translation>Ein Support-Archiv öffnen (.tar, .tar.gz, .tar.xz, .tar.zst, …)</translation>
+    </message>
+    <message>
+        <source>&amp;Close</source>
+        <translation>S&amp;chließen</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>&amp;Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Read the directory again now (F5)</source>
+        <translation>Das Verzeichnis jetzt neu lesen (F5)</translation>
+    </message>
+    <message>
+        <source>&amp;Pause</source>
+        <translation>&amp;Pausieren</translation>
+    </message>
+    <message>
+        <source>Stop watching for changes; F5 still refreshes</source>
+        <translation>Nicht mehr auf Änderungen achten; F5 aktualisiert weiterhin</translation>
+    </message>
+    <message>
+        <source>&amp;Resume</source>
+        <translation>&amp;Fortsetzen</translation>
+    </message>
+    <message>
+        <source>&amp;Find…</source>
+        <translation>&amp;Suchen …</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>&amp;Preferences…</source>
+        <translation>&amp;Einstellungen …</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <source>Open &amp;Recent</source>
+        <translation>&amp;Zuletzt geöffnet</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Ansicht</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+        <source>&amp;About promdir inspector</source>
+        <translation>Ü&amp;ber promdir Inspektor</translation>
+    </message>
+    <message>
+        <source>About promdir inspector</source>
+        <translation>Über promdir Inspektor</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;promdir inspector&lt;/b&gt; %1&lt;/p&gt;&lt;p&gt;Shows what every process of a Prometheus Python client multiprocess directory contributes, what each gauge mode would export, which processes are dead and which files are stale.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;promdir Inspektor&lt;/b&gt; %1&lt;/p&gt;&lt;p&gt;Zeigt, was jeder Prozess eines Multiprozess-Verzeichnisses des Prometheus-Python-Clients beiträgt, was jeder Gauge-Modus exportieren würde, welche Prozesse tot und welche Dateien veraltet sind.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Main</source>
+        <translation>Haupt</translation>
+    </message>
+    <message>
+        <source>every </source>
+        <translation>alle </translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>Refresh interval</source>
+        <translation>Aktualisierungsintervall</translation>
+    </message>
+    <message>
+        <source>Refresh interval in seconds</source>
+        <translation>Aktualisierungsintervall in Sekunden</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Loading cancelled</source>
+        <translation>Laden abgebrochen</translation>
+    </message>
+    <message>
+        <source>Open a directory or an archive to continue.</source>
+        <translation>Ein Verzeichnis oder ein Archiv öffnen, um fortzufahren.</translation>
+    </message>
+    <message>
+        <source>Open Metrics Directory</source>
+        <translation>Metrik-Verzeichnis öffnen</translation>
+    </message>
+    <message>
+        <source>Open Archive</source>
+        <translation>Archiv öffnen</translation>
+    </message>
+    <message>
+        <source>Archives (*.tar *.tar.gz *.tgz *.tar.bz2 *.tbz2 *.tar.xz *.txz *.tar.zst *.tzst);;All files (*)</source>
+        <translation>Archive (*.tar *.tar.gz *.tgz *.tar.bz2 *.tbz2 *.tar.xz *.txz *.tar.zst *.tzst);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>%1 does not exist.</source>
+        <translation>%1 existiert nicht.</translation>
+    </message>
+    <message>
+        <source>%1 — promdir inspector</source>
+        <translation>%1 — promdir Inspektor</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Wird geladen …</translation>
+    </message>
+    <message>
+        <source>Loading %1…</source>
+        <translation>%1 wird geladen …</translation>
+    </message>
+    <message>
+        <source>Cannot open this source</source>
+        <translation>Diese Quelle kann nicht geöffnet werden</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>The directory is empty</source>
+        <translation>Das Verzeichnis ist leer</translation>
+    </message>
+    <message>
+        <source>No *.db files in %1 yet. promdir keeps watching: they appear here as soon as a process writes a metric.</source>
+        <translation>Noch keine *.db-Dateien in %1. promdir beobachtet weiter: Sie erscheinen hier, sobald ein Prozess eine Metrik schreibt.</translation>
+    </message>
+    <message>
+        <source>No *.db files in %1.</source>
+        <translation>Keine *.db-Dateien in %1.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n problem(s) found while reading; everything readable is shown.</source>
+        <translation><numerusform>Beim Lesen wurde %n Problem gefunden; alles Lesbare wird angezeigt.</numerusform><numerusform>Beim Lesen wurden %n Probleme gefunden; alles Lesbare wird angezeigt.</numerusform></translation>
+    </message>
+    <message>
+        <source>Show in Files</source>
+        <translation>In „Dateien“ zeigen</translation>
+    </message>
+    <message>
+        <source>%1 — every pid's value over time</source>
+        <translation>%1 — der Wert jeder PID im Zeitverlauf</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s)</source>
+        <translation><numerusform>%n Datei</numerusform><numerusform>%n Dateien</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n pid(s), %1 dead</source>
+        <translation><numerusform>%n PID, %1 tot</numerusform><numerusform>%n PIDs, %1 tot</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n pid(s)</source>
+        <translation><numerusform>%n PID</numerusform><numerusform>%n PIDs</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n problem(s)</source>
+        <translation><numerusform>%n Problem</numerusform><numerusform>%n Probleme</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n stale file(s)</source>
+        <translation><numerusform>%n veraltete Datei</numerusform><numerusform>%n veraltete Dateien</numerusform></translation>
+    </message>
+    <message>
+        <source>refresh %1 ms (%2 read, %3 unchanged)</source>
+        <translation>Aktualisierung %1 ms (%2 gelesen, %3 unverändert)</translation>
+    </message>
+    <message>
+        <source>Load %1 ms, merge %2 ms; history holds %3 points</source>
+        <translation>Laden %1 ms, Zusammenführen %2 ms; der Verlauf hält %3 Punkte</translation>
+    </message>
+    <message>
+        <source>Clear List</source>
+        <translation>Liste leeren</translation>
+    </message>
+    <message>
+        <source>Preferences</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>nie</translation>
+    </message>
+    <message>
+        <source>Keep &amp;history for:</source>
+        <translation>&amp;Verlauf behalten für:</translation>
+    </message>
+    <message>
+        <source>A file is &amp;stale when not written for:</source>
+        <translation>Eine Datei ist &amp;veraltet, wenn nicht geschrieben seit:</translation>
+    </message>
+</context>
+<context>
+    <name>promdir::MetricsModel</name>
+    <message>
+        <source>counter</source>
+        <translation>Counter</translation>
+    </message>
+    <message>
+        <source>gauge</source>
+        <translation>Gauge</translation>
+    </message>
+    <message>
+        <source>histogram</source>
+        <translation>Histogramm</translation>
+    </message>
+    <message>
+        <source>summary</source>
+        <translation>Summary</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Typ</translation>
+    </message>
+    <message>
+        <source>Merged value</source>
+        <translation>Zusammengeführter Wert</translation>
+    </message>
+    <message>
+        <source>Series</source>
+        <translation>Reihen</translation>
+    </message>
+    <message>
+        <source>Help</source>
+        <translation>Hilfe</translation>
+    </message>
+</context>
+<context>
+    <name>promdir::MetricsView</name>
+    <message>
+        <source>Filter by name or label…</source>
+        <translation>Nach Name oder Label filtern …</translation>
+    </message>
+</context>
+<context>
+    <name>promdir::PidValuesModel</name>
+    <message>
+        <source>This file is stale</source>
+        <translation>Diese Datei ist veraltet</translation>
+    </message>
+    <message>
+        <source>PID</source>
+        <translation>PID</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>Timestamp</source>
+        <translation>Zeitstempel</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>Datei</translation>
+    </message>
+</context>
+<context>
+    <name>promdir::ProcessModel</name>
+    <message>
+        <source>alive</source>
+        <translation>lebt</translation>
+    </message>
+    <message>
+        <source>dead (pid reused)</source>
+        <translation>tot (PID wiederverwendet)</translation>
+    </message>
+    <message>
+        <source>dead</source>
+        <translation>tot</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>unbekannt</translation>
+    </message>
+    <message>
+        <source>A running process has this pid, but it started after these files were last written: the process that wrote them is gone.</source>
+        <translation>Ein laufender Prozess hat diese PID, wurde aber nach dem letzten Schreiben dieser Dateien gestartet: Der Prozess, der sie schrieb, existiert nicht mehr.</translation>
+    </message>
+    <message>
+        <source>PID</source>
+        <translation>PID</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>Gestartet</translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation>Dateien</translation>
+    </message>
+    <message>
+        <source>Last write</source>
+        <translation>Zuletzt geschrieben</translation>
+    </message>
+    <message>
+        <source>Stale files</source>
+        <translation>Veraltete Dateien</translation>
+    </message>
+    <message>
+        <source>Series</source>
+        <translation>Reihen</translation>
+    </message>
+    <message>
+        <source>Command</source>
+        <translation>Befehl</translation>
+    </message>
+</context>
+<context>
+    <name>promdir::ProcessView</name>
+    <message>
+        <source>&amp;Mark Dead…</source>
+        <translation>Als &amp;tot markieren …</translation>
+    </message>
+    <message>
+        <source>Delete this pid's live gauge files, as the Python client's mark_process_dead does</source>
+        <translation>Die Live-Gauge-Dateien dieser PID löschen, wie es mark_process_dead des Python-Clients tut</translation>
+    </message>
+    <message>
+        <source>Mark Process Dead</source>
+        <translation>Prozess als tot markieren</translation>
+    </message>
+    <message>
+        <source>Dead processes keep contributing until their files are removed; stale files still change the output.</source>
+        <translation>Tote Prozesse tragen weiter bei, bis ihre Dateien entfernt werden; veraltete Dateien verändern weiterhin die Ausgabe.</translation>
+    </message>
+    <message>
+        <source>Only for a directory on this machine</source>
+        <translation>Nur für ein Verzeichnis auf diesem Rechner</translation>
+    </message>
+    <message>
+        <source>This process is running</source>
+        <translation>Dieser Prozess läuft</translation>
+    </message>
+    <message>
+        <source>Mark dead works on a directory on this machine, not on an archive.</source>
+        <translation>„Als tot markieren“ wirkt auf ein Verzeichnis auf diesem Rechner, nicht auf ein Archiv.</translation>
+    </message>
+    <message>
+        <source>Process %1 is running; it is not marked dead.</source>
+        <translation>Prozess %1 läuft; er wird nicht als tot markiert.</translation>
+    </message>
+    <message>
+        <source>Mark process %1 as dead?
+
+This deletes its live gauge files (gauge_live*_%1.db), as the Python client's mark_process_dead(%1) does. Its other files stay and keep contributing.</source>
+        <translation>Prozess %1 als tot markieren?
+
+Das löscht seine Live-Gauge-Dateien (gauge_live*_%1.db), wie es mark_process_dead(%1) des Python-Clients tut. Seine anderen Dateien bleiben und tragen weiter bei.</translation>
+    </message>
+    <message>
+        <source>%1 is not a directory.</source>
+        <translation>%1 ist kein Verzeichnis.</translation>
+    </message>
+    <message>
+        <source>“%1” is not a process identifier the Python client could have used.</source>
+        <translation>„%1“ ist keine Prozesskennung, die der Python-Client verwendet haben könnte.</translation>
+    </message>
+    <message>
+        <source>Could not delete %1.</source>
+        <translation>%1 konnte nicht gelöscht werden.</translation>
+    </message>
+</context>
+<context>
+    <name>promdir::SeriesChartView</name>
+    <message>
+        <source>Select a series in the Metrics list to see every pid's value over time.</source>
+        <translation>Eine Reihe in der Metrikliste auswählen, um den Wert jeder PID im Zeitverlauf zu sehen.</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>merged</source>
+        <translation>zusammengeführt</translation>
+    </message>
+    <message>
+        <source>pid %1</source>
+        <translation>PID %1</translation>
+    </message>
+    <message>
+        <source>pid %1 (dead)</source>
+        <translation>PID %1 (tot)</translation>
+    </message>
+    <message>
+        <source>Showing %1 of %2 pids; the table lists all.</source>
+        <translation>%1 von %2 PIDs angezeigt; die Tabelle listet alle.</translation>
+    </message>
+</context>
+</TS>

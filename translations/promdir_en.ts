@@ -1,0 +1,63 @@
+<?xml version='1.0' encoding='utf-8'?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en">
+<context>
+    <name>promdir::ExporterControl</name>
+    <message numerus="yes">
+        <source>%n request(s)</source>
+        <translation><numerusform>%n request</numerusform><numerusform>%n requests</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>promdir::FilesModel</name>
+    <message numerus="yes">
+        <source>%n problem(s): %1</source>
+        <translation><numerusform>%n problem: %1</numerusform><numerusform>%n problems: %1</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>promdir::FilesView</name>
+    <message numerus="yes">
+        <source>%1: %n entries</source>
+        <translation><numerusform>%1: %n entry</numerusform><numerusform>%1: %n entries</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>promdir::GaugeModesModel</name>
+    <message numerus="yes">
+        <source>Mode %1 folds %n per-pid value(s) into one series per label set.</source>
+        <translation><numerusform>Mode %1 folds %n per-pid value into one series per label set.</numerusform><numerusform>Mode %1 folds %n per-pid values into one series per label set.</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>… %n more</source>
+        <translation><numerusform>… %n more</numerusform><numerusform>… %n more</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>promdir::MainWindow</name>
+    <message numerus="yes">
+        <source>%n problem(s) found while reading; everything readable is shown.</source>
+        <translation><numerusform>%n problem found while reading; everything readable is shown.</numerusform><numerusform>%n problems found while reading; everything readable is shown.</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s)</source>
+        <translation><numerusform>%n file</numerusform><numerusform>%n files</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n pid(s), %1 dead</source>
+        <translation><numerusform>%n pid, %1 dead</numerusform><numerusform>%n pids, %1 dead</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n pid(s)</source>
+        <translation><numerusform>%n pid</numerusform><numerusform>%n pids</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n problem(s)</source>
+        <translation><numerusform>%n problem</numerusform><numerusform>%n problems</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n stale file(s)</source>
+        <translation><numerusform>%n stale file</numerusform><numerusform>%n stale files</numerusform></translation>
+    </message>
+</context>
+</TS>
