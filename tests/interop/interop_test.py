@@ -34,10 +34,8 @@ SOURCE_DIR = os.path.dirname(os.path.dirname(HERE))
 PYTHON = os.environ.get("PROMDIR_REFERENCE_PYTHON", "/usr/bin/python3")
 SKIP = 77
 
-# Until promdir's repr(str) follows Python's str.isprintable table (see
-# README.md, known issues), generated label values leave out unassigned and
-# format characters; the `repr` test covers them all.
-GENERATOR_OPTIONS = ["--no-hard-repr-chars"]
+# Options for gen_python_dir.py in every test (none at the moment).
+GENERATOR_OPTIONS = []
 
 # (promdir render options, render_reference.py options)
 VARIANTS = [
