@@ -692,20 +692,16 @@ MetricHandle::childForNames(std::span<const std::pair<std::string_view, std::str
     return childFor(values);
 }
 
-WriteStatus MetricHandle::precheck() const
-{
-    if (!m_family)
-        return WriteStatus::InvalidHandle;
-    if (!m_series)
-        return WriteStatus::MissingLabelValues;
-    return WriteStatus::Ok;
-}
-
 namespace {
 
-inline void atomicAdd(double *p, double amount)
+// A compare-and-swap loop written out, so it inlines (libstdc++'s
+// fetch_add on a double is an out-of-line call).
+[[gnu::always_inline]] inline void atomicAdd(double *p, double amount)
 {
-    std::atomic_ref<double>(*p).fetch_add(amount, std::memory_order_relaxed);
+    std::atomic_ref<double> a(*p);
+    double old = a.load(std::memory_order_relaxed);
+    while (!a.compare_exchange_weak(old, old + amount, std::memory_order_relaxed, std::memory_order_relaxed)) {
+    }
 }
 
 inline void atomicStore(double *p, double v)

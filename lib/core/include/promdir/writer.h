@@ -212,7 +212,12 @@ protected:
         : m_family(std::move(family)), m_series(series) {}
     WriterResult<MetricHandle> childFor(std::span<const std::string_view> values) const;
     WriterResult<MetricHandle> childForNames(std::span<const std::pair<std::string_view, std::string_view>> labels) const;
-    WriteStatus precheck() const;
+    WriteStatus precheck() const
+    {
+        if (m_series) [[likely]]
+            return WriteStatus::Ok;
+        return m_family ? WriteStatus::MissingLabelValues : WriteStatus::InvalidHandle;
+    }
 
     std::shared_ptr<detail::Family> m_family;
     detail::Series *m_series = nullptr;
