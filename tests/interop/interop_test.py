@@ -336,11 +336,15 @@ TRANSIENT_PROBLEM = "file is empty (0 bytes)"
 
 # Writes counters, gauges and histograms from several processes as fast as
 # it can; new series all the time, so the files grow (64 KiB, doubling).
+# Meanwhile short-lived processes write live gauges and exit, and are marked
+# dead at once (gunicorn's child_exit hook): their gauge_live* files vanish
+# while promdir lists and reads the directory.
 LIVE_WRITER = r'''
 import os, sys
 os.environ["PROMETHEUS_MULTIPROC_DIR"] = sys.argv[1]
 from prometheus_client import Counter, Gauge, Histogram
-procs = int(sys.argv[2])
+from prometheus_client.multiprocess import mark_process_dead
+procs, iterations = int(sys.argv[2]), int(sys.argv[3])
 kids = []
 for p in range(procs):
     pid = os.fork()
@@ -348,16 +352,30 @@ for p in range(procs):
         c = Counter("live", "Live", labelnames=("series",), registry=None)
         g = Gauge("live_gauge", "Live gauge", labelnames=("series",), registry=None, multiprocess_mode="sum")
         h = Histogram("live_hist", "Live histogram", labelnames=("series",), registry=None)
-        for i in range(int(sys.argv[3])):
+        for i in range(iterations):
             name = "s%d-%s" % (i % 2500, "x" * (i % 50))
             c.labels(name).inc(i)
             g.labels(name).set(i)
             h.labels(str(i % 7)).observe(i / 1000.0)
         os._exit(0)
     kids.append(pid)
-bad = sum(1 for pid in kids if os.waitpid(pid, 0)[1] != 0)
-print("live: %d writer processes done" % procs, file=sys.stderr)
-sys.exit(1 if bad else 0)
+short_lived = 0
+while True:
+    done = [pid for pid in kids if os.waitpid(pid, os.WNOHANG)[0] == pid]
+    kids = [pid for pid in kids if pid not in done]
+    if not kids:
+        break
+    pid = os.fork()
+    if pid == 0:
+        for mode in ("liveall", "livesum", "livemin", "livemax"):
+            Gauge("short_" + mode, "Short-lived", registry=None, multiprocess_mode=mode).set(os.getpid())
+        Counter("short_lived", "Short-lived processes", registry=None).inc()
+        os._exit(0)
+    os.waitpid(pid, 0)
+    mark_process_dead(pid, sys.argv[1])
+    short_lived += 1
+print("live: %d writer processes done; %d short-lived processes marked dead" % (procs, short_lived),
+      file=sys.stderr)
 '''
 
 
