@@ -164,6 +164,25 @@ private slots:
         }
     }
 
+    // A support tarball cut short: the archive check says so; the files
+    // read before the cut are fine.
+    void truncatedArchive()
+    {
+        QTemporaryDir tmp;
+        const std::string c = counterFile(); // 4096 bytes, mostly zeros after `used`
+        std::string tar = tarMember("m/counter_" + kDead1 + ".db", c) + tarMember("m/counter_" + kDead2 + ".db", c) + tarEnd();
+        tar.resize(512 + 4096 + 512 + 2000); // inside the second member's zero tail
+        const std::string path = tmp.filePath(QStringLiteral("cut.tar")).toStdString();
+        spit(path, tar);
+        const LoadResult load = loadPath(path);
+        QVERIFY2(load.ok, load.error.c_str());
+        QCOMPARE(load.files.size(), std::size_t(2));
+        const DoctorReport report = runDoctor(path, load);
+        QVERIFY(problemChecks(report) == std::set<std::string>{"archive"});
+        QVERIFY2(report.findings[1].details.at(0).find("ends inside a member") != std::string::npos,
+                 report.findings[1].details.at(0).c_str());
+    }
+
     void unusablePath()
     {
         const LoadResult load = loadPath("/nonexistent/promdir-test");
