@@ -7,6 +7,8 @@
 #include "promdir/mergeengine.h"
 #include "promdir/render.h"
 
+#include <QtCore/QProcess>
+#include <QtCore/QTemporaryDir>
 #include <QtTest/QtTest>
 
 #include <sys/resource.h>
@@ -64,6 +66,7 @@ void closeAll(std::vector<int> &fds)
 class TestExporterAbuse : public QObject
 {
     Q_OBJECT
+    std::unique_ptr<QTemporaryDir> m_big; // made by promdir demo, once
 
 private Q_SLOTS:
     void initTestCase()
@@ -213,6 +216,79 @@ private Q_SLOTS:
         QVERIFY(testhttp::waitClosed(fd, 5000));
         ::close(fd);
         VERIFY_SCRAPE(s);
+    }
+
+    void stuckReaderIsDropped_data()
+    {
+        QTest::addColumn<qint64>("maxWriteBuffer");
+        QTest::addColumn<int>("writeTimeoutMs");
+        QTest::addColumn<int>("maxPipelined");
+        const qint64 huge = qint64(1024) * 1024 * 1024;
+        QTest::newRow("unread bytes beyond maxWriteBuffer") << qint64(8 * 1024 * 1024) << 60000 << 100000;
+        QTest::newRow("no progress for writeTimeout") << huge << 1000 << 100000;
+        QTest::newRow("too many requests ahead") << huge << 60000 << 16;
+    }
+    void stuckReaderIsDropped()
+    {
+        QFETCH(qint64, maxWriteBuffer);
+        QFETCH(int, writeTimeoutMs);
+        QFETCH(int, maxPipelined);
+        // A big body (150 processes) that a client asks for again and
+        // again and never reads: the kernel's buffers fill, the writes stall.
+        if (!m_big) {
+            // tmpfs where there is one: where such directories live, and
+            // fast to create and delete.
+            m_big = std::make_unique<QTemporaryDir>(QFileInfo(QStringLiteral("/dev/shm")).isWritable()
+                                                        ? QStringLiteral("/dev/shm/promdir-tst-XXXXXX")
+                                                        : QDir::tempPath() + QStringLiteral("/promdir-tst-XXXXXX"));
+            QVERIFY(m_big->isValid());
+            QProcess demo;
+            demo.start(QStringLiteral(PROMDIR_CLI), {QStringLiteral("demo"), m_big->path(), QStringLiteral("--processes"),
+                                                     QStringLiteral("150"), QStringLiteral("--seconds"), QStringLiteral("0")});
+            QVERIFY(demo.waitForFinished(60000));
+            QCOMPARE(demo.exitCode(), 0);
+        }
+        QTemporaryDir &dir = *m_big;
+        ExporterLimits limits;
+        limits.writeTimeout = std::chrono::milliseconds(writeTimeoutMs);
+        limits.maxWriteBuffer = maxWriteBuffer;
+        limits.maxPipelined = maxPipelined;
+        ServerThread s([&](Exporter &e) {
+            e.setPath(dir.path());
+            e.setLimits(limits);
+        });
+        const auto one = testhttp::get(s.port());
+        QCOMPARE(one.status, 200);
+        QVERIFY(one.body.size() > 30000);
+        QElapsedTimer t;
+        t.start();
+        const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        const int small = 4096;
+        ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_port = htons(s.port());
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        QCOMPARE(::connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr), 0);
+        const qint64 rss0 = rssKiB();
+        // 300 requests: 30 MB of answers, far beyond the kernel's buffers.
+        QByteArray requests;
+        for (int i = 0; i < 300; ++i)
+            requests += "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
+        QVERIFY(testhttp::sendAll(fd, requests));
+        QTest::qWait(300);
+        const auto other = testhttp::get(s.port());
+        QCOMPARE(other.status, 200); // not held up by the stuck one
+        QVERIFY(other.ms < 1000);
+        // Dropped (unread bytes beyond maxWriteBuffer, or no progress for
+        // writeTimeout), and what it asked for did not pile up here.
+        QTRY_COMPARE_WITH_TIMEOUT(s.connectionCount(), 0, 6000);
+        if (writeTimeoutMs < 60000)
+            QVERIFY(t.elapsed() >= writeTimeoutMs); // it was the timeout
+        const qint64 grown = rssKiB() - rss0;
+        qInfo("stuck reader of 300 x %lld bytes: dropped after %lld ms, RSS grew by %lld KiB", qint64(one.body.size()), t.elapsed(), grown);
+        QVERIFY2(grown < 32 * 1024, qPrintable(QString::number(grown)));
+        ::close(fd);
     }
 
     void memoryStaysBounded()

@@ -344,6 +344,13 @@ bool ExporterServer::handleRequest(const QHttpServerRequest &request, QTcpSocket
     c->requestBytes = 0;
     if (c->closingSince >= 0)
         return true;
+    // A client that asks and never reads would have every answer buffered
+    // here: beyond maxWriteBuffer unread bytes it is dropped.
+    if (socket->bytesToWrite() > m_config.limits.maxWriteBuffer) {
+        c->closingSince = now();
+        socket->abort();
+        return true;
+    }
     if (static_cast<int>(c->queue.size()) >= m_config.limits.maxPipelined) {
         reject(*c, 431);
         return true;

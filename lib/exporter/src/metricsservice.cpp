@@ -220,12 +220,12 @@ void MetricsService::serve(Waiter waiter)
                                          [result = m_current, variant = waiter.variant]() -> RenderedPtr {
                                              try {
                                                  return renderVariant(*result, variant);
-                                             } catch (const std::exception &e) {
+                                             } catch (...) {
                                                  // std::bad_alloc and the like: never across the thread.
                                                  auto r = std::make_shared<Rendered>();
                                                  r->status = 500;
                                                  r->contentType = QByteArrayLiteral("text/plain; charset=utf-8");
-                                                 r->body = QByteArray("promdir: rendering failed: ") + e.what() + '\n';
+                                                 r->body = QByteArrayLiteral("promdir: rendering failed\n");
                                                  return r;
                                              }
                                          }));
