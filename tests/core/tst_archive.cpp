@@ -171,6 +171,26 @@ private slots:
         QCOMPARE(r.problems.size(), std::size_t(0));
     }
 
+    // tar -r appends a second copy of a name: the last one counts, once.
+    void duplicateMembersLastWins()
+    {
+        QTemporaryDir tmp;
+        const std::string m = fixtureDir(QStringLiteral("current")) + "/metrics/";
+        const std::string tar = tarMember("m/counter_101.db", slurp(m + "counter_102.db"))
+                                + tarMember("m/gauge_all_101.db", slurp(m + "gauge_all_101.db"))
+                                + tarMember("m/counter_101.db", slurp(m + "counter_101.db")) + tarEnd();
+        const std::string path = tmp.filePath(QStringLiteral("x.tar")).toStdString();
+        spit(path, tar);
+        const LoadResult r = loadPath(path);
+        QVERIFY2(r.ok, r.error.c_str());
+        QCOMPARE(r.files.size(), std::size_t(2));
+        QCOMPARE(r.archive.dbFolders.at(0).second, std::size_t(2));
+        const LoadResult d = loadPath(m);
+        const auto it = std::find_if(d.files.begin(), d.files.end(), [](const auto &f) { return f->name == "counter_101.db"; });
+        QCOMPARE(r.files[0]->name, std::string("counter_101.db"));
+        QCOMPARE(r.files[0]->contentHash, (*it)->contentHash);
+    }
+
     void severalFoldersNeedSubdir()
     {
         QTemporaryDir tmp;

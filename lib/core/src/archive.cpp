@@ -17,6 +17,7 @@
 #include <cstring>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -307,6 +308,18 @@ struct Folder
     std::vector<Problem> problems;
     std::size_t foreignListed = 0;
     std::size_t foreignOmitted = 0;
+    std::unordered_map<std::string, std::size_t> byName; // index in files
+
+    // A name stored twice (tar -r appends): the last copy wins, as when
+    // the archive is extracted.
+    void add(std::shared_ptr<ParsedFile> f)
+    {
+        auto [it, fresh] = byName.try_emplace(f->name, files.size());
+        if (fresh)
+            files.push_back(std::move(f));
+        else
+            files[it->second] = std::move(f);
+    }
     std::size_t metricsFiles = 0; // .db members with a metrics file name
     std::optional<std::string> manifest;
     std::string manifestMember;
@@ -543,10 +556,11 @@ LoadResult loadArchive(const fs::path &archive, const LoadOptions &options)
                 f->stamp.mtimeNs = m.mtimeNs;
                 f->problems.push_back({memberPath, 0, ProblemKind::ForeignFile,
                                        "not a metrics file name (" + fn.reason + "); not merged"});
-                folder.files.push_back(std::move(f));
+                folder.add(std::move(f));
                 continue;
             }
-            ++folder.metricsFiles;
+            if (!folder.byName.count(mp.base))
+                ++folder.metricsFiles;
             if (m.size > limits.maxMemberBytes) {
                 auto f = std::make_shared<ParsedFile>();
                 f->path = memberPath;
@@ -559,7 +573,7 @@ LoadResult loadArchive(const fs::path &archive, const LoadOptions &options)
                                        "member is " + std::to_string(m.size) + " bytes, more than the limit of "
                                            + humanBytes(limits.maxMemberBytes)
                                            + " for one file; not read (raise it with --max-member-size)"});
-                folder.files.push_back(std::move(f));
+                folder.add(std::move(f));
                 continue;
             }
             // Only the `used` bytes matter; the zero tail is skipped unbuffered.
@@ -595,7 +609,7 @@ LoadResult loadArchive(const fs::path &archive, const LoadOptions &options)
             pf.size = m.size;
             pf.stamp.size = m.size;
             pf.stamp.mtimeNs = m.mtimeNs;
-            folder.files.push_back(std::make_shared<ParsedFile>(std::move(pf)));
+            folder.add(std::make_shared<ParsedFile>(std::move(pf)));
             if (!reader.error().empty()) {
                 breakWhy = reader.error();
                 break;
