@@ -20,6 +20,7 @@
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
+#include <QElapsedTimer>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -98,13 +99,21 @@ MainWindow::MainWindow(QWidget *parent)
     createStatusBar();
 
     connect(m_watcher, &DirectoryWatcher::snapshotReady, this, &MainWindow::onSnapshot);
-    connect(m_watcher, &DirectoryWatcher::timelineReady, m_series, &SeriesChartView::setTimeline);
+    connect(m_watcher, &DirectoryWatcher::timelineReady, this, [this](const TimelinePtr &tl) {
+        static const bool profile = qEnvironmentVariableIsSet("PROMDIR_PROFILE");
+        QElapsedTimer t;
+        t.start();
+        m_series->setTimeline(tl);
+        if (profile)
+            qInfo("promdir-inspector: timeline %.1f ms", double(t.nsecsElapsed()) / 1e6);
+    });
     connect(m_watcher, &DirectoryWatcher::loadingChanged, this, &MainWindow::onLoadingChanged);
     connect(m_watcher, &DirectoryWatcher::loadProgress, this, [this](qint64 done, qint64 total) {
         m_progress->setRange(0, 1000);
         m_progress->setValue(total > 0 ? int(done * 1000 / total) : 0);
     });
     connect(m_metrics, &MetricsView::selectionChanged, this, &MainWindow::onSelection);
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this] { applySnapshot(m_tabs->currentWidget(), m_latest); });
     connect(m_processes, &ProcessView::markedDead, this, [this](const QString &pid, const QStringList &removed) {
         statusBar()->showMessage(removed.isEmpty()
                                      ? tr("Process %1 had no live gauge files.").arg(pid)
@@ -376,15 +385,28 @@ void MainWindow::onLoadingChanged(bool loading)
 
 void MainWindow::onSnapshot(const SnapshotPtr &snapshot)
 {
-    m_metrics->setSnapshot(snapshot);
-    m_series->setSnapshot(snapshot);
-    m_gauges->setSnapshot(snapshot);
-    m_histograms->setSnapshot(snapshot);
-    m_processes->setSnapshot(snapshot);
-    m_files->setSnapshot(snapshot);
-    m_exposition->setSnapshot(snapshot);
+    // PROMDIR_PROFILE=1: what each view costs the GUI thread per snapshot.
+    static const bool profile = qEnvironmentVariableIsSet("PROMDIR_PROFILE");
+    QElapsedTimer t;
+    t.start();
+    QStringList costs;
+    auto step = [&](const char *name, auto &&f) {
+        f();
+        if (profile) {
+            costs << QString::fromLatin1(name) + QLatin1Char('=') + QString::number(double(t.nsecsElapsed()) / 1e6, 'f', 1);
+            t.restart();
+        }
+    };
+    m_latest = snapshot;
+    step("metrics", [&] { m_metrics->setSnapshot(snapshot); });
+    // The heavier views only while on screen (see applySnapshot).
+    step("current", [&] { applySnapshot(m_tabs->currentWidget(), snapshot); });
+    step("processes", [&] { m_processes->setSnapshot(snapshot); });
+    step("exposition", [&] { m_exposition->setSnapshot(snapshot); });
     m_exporter->setSnapshot(snapshot);
-    updateStatus(snapshot);
+    step("status", [&] { updateStatus(snapshot); });
+    if (profile)
+        qInfo("promdir-inspector: snapshot %s ms", qPrintable(costs.join(QLatin1Char(' '))));
     if (!snapshot || !snapshot->result)
         return;
 
@@ -431,6 +453,21 @@ void MainWindow::onSnapshot(const SnapshotPtr &snapshot)
         m_firstSnapshot = false;
         selectDefaults();
     }
+}
+
+void MainWindow::applySnapshot(QWidget *view, const SnapshotPtr &snapshot)
+{
+    if (!view || (m_applied.contains(view) && m_applied.value(view) == snapshot))
+        return;
+    m_applied.insert(view, snapshot);
+    if (view == m_series)
+        m_series->setSnapshot(snapshot);
+    else if (view == m_gauges)
+        m_gauges->setSnapshot(snapshot);
+    else if (view == m_histograms)
+        m_histograms->setSnapshot(snapshot);
+    else if (view == m_files)
+        m_files->setSnapshot(snapshot);
 }
 
 void MainWindow::selectDefaults()

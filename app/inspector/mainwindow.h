@@ -7,6 +7,7 @@
 #include "promdir/metricsview.h"
 
 #include <QMainWindow>
+#include <QHash>
 #include <QPointer>
 
 #include <functional>
@@ -125,6 +126,11 @@ private:
     QLabel *m_statusCost = nullptr;
     QProgressBar *m_progress = nullptr;
     QPushButton *m_cancel = nullptr;
+
+    // Views off screen get the newest snapshot when they are shown.
+    void applySnapshot(QWidget *view, const SnapshotPtr &snapshot);
+    QHash<QWidget *, SnapshotPtr> m_applied;
+    SnapshotPtr m_latest;
 
     QStringList m_recent;
     bool m_firstSnapshot = true;

@@ -93,8 +93,10 @@ void FilesView::setSnapshot(const SnapshotPtr &snapshot)
 bool FilesView::selectFile(const QString &name)
 {
     const int row = m_model->rowOf(name);
-    if (row < 0)
+    if (row < 0) {
+        m_current = name; // selected when a snapshot has it
         return false;
+    }
     const QModelIndex idx = m_proxy->mapFromSource(m_model->index(row, 0));
     if (!idx.isValid())
         return false;

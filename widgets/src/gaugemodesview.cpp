@@ -23,8 +23,10 @@ GaugeModesView::GaugeModesView(QWidget *parent)
     m_table->setSelectionBehavior(QAbstractItemView::SelectItems);
     m_table->verticalHeader()->hide();
     m_table->setWordWrap(false);
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // Sized when the rows change, not on every refresh of their values.
     m_table->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    connect(m_model, &QAbstractItemModel::modelReset, m_table, &QTableView::resizeColumnsToContents);
+    connect(m_model, &QAbstractItemModel::headerDataChanged, m_table, &QTableView::resizeColumnsToContents);
     m_notes->setWordWrap(true);
     m_notes->setTextFormat(Qt::PlainText);
     m_notes->setStyleSheet(QStringLiteral("QLabel { background: #fff4d6; color: #5a4300; border: 1px solid #e6c200;"
@@ -44,6 +46,7 @@ GaugeModesView::GaugeModesView(QWidget *parent)
     layout->addWidget(m_notes);
     layout->addWidget(m_table, 1);
     connect(m_families, &QComboBox::currentTextChanged, this, [this](const QString &name) {
+        m_wanted = name;
         m_model->setFamily(name);
         updateNotes();
     });
@@ -69,12 +72,15 @@ void GaugeModesView::setSnapshot(const SnapshotPtr &snapshot)
         m_families->setCurrentIndex(at >= 0 ? at : (names.isEmpty() ? -1 : 0));
         m_model->setFamily(m_families->currentText());
     }
+    if (!m_wanted.isEmpty() && m_families->currentText() != m_wanted && names.contains(m_wanted))
+        m_families->setCurrentIndex(int(names.indexOf(m_wanted)));
     m_empty->setVisible(names.isEmpty() && snapshot);
     updateNotes();
 }
 
 void GaugeModesView::setFamily(const QString &family)
 {
+    m_wanted = family;
     const int at = m_families->findText(family);
     if (at >= 0)
         m_families->setCurrentIndex(at);

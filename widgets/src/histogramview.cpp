@@ -123,6 +123,7 @@ void HistogramView::setSnapshot(const SnapshotPtr &snapshot)
         m_families->setCurrentIndex(at >= 0 ? at : (names.isEmpty() ? -1 : 0));
     }
     fillLabelSets();
+    applyWanted();
     const int i = m_labelSets->currentIndex();
     const Labels labels = i >= 0 && std::size_t(i) < m_sets.size() ? m_sets[std::size_t(i)] : Labels{};
     if (m_model->familyName() != m_families->currentText() || !(m_model->labels() == labels))
@@ -133,18 +134,27 @@ void HistogramView::setSnapshot(const SnapshotPtr &snapshot)
 
 void HistogramView::setSeries(const QString &family, const Labels &labels)
 {
-    Labels withoutLe;
+    m_wantedFamily = family;
+    m_wantedLabels.clear();
     for (const auto &l : labels)
         if (l.first != "le")
-            withoutLe.push_back(l);
-    const int at = m_families->findText(family);
+            m_wantedLabels.push_back(l);
+    applyWanted();
+}
+
+void HistogramView::applyWanted()
+{
+    if (m_wantedFamily.isEmpty())
+        return;
+    const int at = m_families->findText(m_wantedFamily);
     if (at < 0)
         return;
     m_families->setCurrentIndex(at);
     fillLabelSets();
     for (std::size_t i = 0; i < m_sets.size(); ++i)
-        if (m_sets[i] == withoutLe)
+        if (m_sets[i] == m_wantedLabels)
             m_labelSets->setCurrentIndex(int(i));
+    m_wantedFamily.clear();
 }
 
 void HistogramView::fillLabelSets()

@@ -170,16 +170,24 @@ void SeriesChartView::updateChart()
             return;
         QLineSeries *line = lineFor(name, merged);
         if (!merged) {
-            QPen pen = line->pen();
-            pen.setStyle(dead ? Qt::DashLine : Qt::SolidLine);
-            pen.setWidthF(dead ? 1.5 : 2.0);
-            line->setPen(pen);
-            line->setName(dead ? tr("pid %1 (dead)").arg(name) : tr("pid %1").arg(name));
+            // Only on change: each of these lays the legend out again.
+            const Qt::PenStyle style = dead ? Qt::DashLine : Qt::SolidLine;
+            if (line->pen().style() != style) {
+                QPen pen = line->pen();
+                pen.setStyle(style);
+                pen.setWidthF(dead ? 1.5 : 2.0);
+                line->setPen(pen);
+            }
+            const QString label = dead ? tr("pid %1 (dead)").arg(name) : tr("pid %1").arg(name);
+            if (line->name() != label)
+                line->setName(label);
         }
         // Few points: show them, so a value seen once is not invisible.
-        line->setPointsVisible(out.size() < 60);
+        if (line->pointsVisible() != (out.size() < 60))
+            line->setPointsVisible(out.size() < 60);
         line->replace(out);
-        line->setVisible(!m_hidden.contains(name));
+        if (line->isVisible() == m_hidden.contains(name))
+            line->setVisible(!m_hidden.contains(name));
         keep.insert(name);
     };
     int shown = 0, total = 0;

@@ -33,18 +33,24 @@ void SeriesHistory::setWindow(std::chrono::milliseconds window)
 void SeriesHistory::clear()
 {
     m_files.clear();
+    m_byKey.clear();
     m_series.clear();
     m_trackCount = 0;
     m_pointCount = 0;
     m_lastTimeMs = 0;
 }
 
-SeriesHistory::Track &SeriesHistory::track(const Key &key, const std::string &pid)
+SeriesHistory::Track &SeriesHistory::track(const std::shared_ptr<const Key> &key, const std::string &pid)
 {
-    auto [it, inserted] = m_series.try_emplace(seriesKey(key));
-    if (inserted)
-        it->second.id = SeriesId{key.metric, key.sample, key.labels};
-    auto [tit, tnew] = it->second.pids.try_emplace(pid);
+    auto kit = m_byKey.find(key.get());
+    if (kit == m_byKey.end()) {
+        auto [it, inserted] = m_series.try_emplace(seriesKey(*key));
+        if (inserted)
+            it->second.id = SeriesId{key->metric, key->sample, key->labels};
+        it->second.keys.push_back(key.get());
+        kit = m_byKey.emplace(key.get(), KeyRef{key, &it->second}).first;
+    }
+    auto [tit, tnew] = kit->second.series->pids.try_emplace(pid);
     if (tnew)
         ++m_trackCount;
     return tit->second;
@@ -65,8 +71,10 @@ void SeriesHistory::append(Track &t, const TimelinePoint &p)
     t.points.push_back(p);
     ++m_pointCount;
     if (t.points.size() > m_maxPoints) {
-        t.points.pop_front();
-        --m_pointCount;
+        // Drop a batch at once so erasing from the front stays cheap.
+        const std::size_t drop = std::max<std::size_t>(1, m_maxPoints / 4);
+        t.points.erase(t.points.begin(), t.points.begin() + std::ptrdiff_t(drop));
+        m_pointCount -= drop;
     }
 }
 
@@ -90,7 +98,7 @@ void SeriesHistory::update(const MergeResult &result, std::int64_t timeMs)
         for (const auto &e : f->entries) {
             if (!e.key)
                 continue;
-            Track &t = track(*e.key, f->fileName.pid);
+            Track &t = track(e.key, f->fileName.pid);
             append(t, {timeMs, e.value, e.timestamp, true});
             ++t.refs;
             rec.tracks.push_back(&t);
@@ -123,9 +131,12 @@ void SeriesHistory::trim(std::int64_t nowMs)
         for (auto tit = pids.begin(); tit != pids.end();) {
             auto &pts = tit->second.points;
             // Keep one point before the window: the value at its start.
-            while (pts.size() >= 2 && pts[1].timeMs <= start) {
-                pts.pop_front();
-                --m_pointCount;
+            std::size_t old = 0;
+            while (old + 1 < pts.size() && pts[old + 1].timeMs <= start)
+                ++old;
+            if (old > 0) {
+                pts.erase(pts.begin(), pts.begin() + std::ptrdiff_t(old));
+                m_pointCount -= old;
             }
             const bool ended = pts.empty() || (!pts.back().present && pts.back().timeMs <= start);
             if (tit->second.refs == 0 && ended) {
@@ -136,8 +147,11 @@ void SeriesHistory::trim(std::int64_t nowMs)
                 ++tit;
             }
         }
-        if (pids.empty())
+        if (pids.empty()) {
+            for (const Key *k : sit->second.keys)
+                m_byKey.erase(k);
             sit = m_series.erase(sit);
+        }
         else
             ++sit;
     }

@@ -47,10 +47,10 @@ bool pidLess(std::string_view a, std::string_view b)
 
 const ProcessStatus *Snapshot::process(std::string_view pid) const
 {
-    for (const auto &p : processes)
-        if (p.pid == pid)
-            return &p;
-    return nullptr;
+    // processes is sorted by pidLess: views ask per value, so no linear scan.
+    auto it = std::lower_bound(processes.begin(), processes.end(), pid,
+                               [](const ProcessStatus &p, std::string_view v) { return pidLess(p.pid, v); });
+    return it != processes.end() && it->pid == pid ? &*it : nullptr;
 }
 
 std::size_t Snapshot::fileCount() const

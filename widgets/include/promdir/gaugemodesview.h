@@ -30,6 +30,7 @@ private:
     QTableView *m_table;
     QLabel *m_notes;
     QLabel *m_empty;
+    QString m_wanted; // asked for before the snapshot had it
 };
 
 } // namespace promdir

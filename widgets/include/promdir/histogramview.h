@@ -30,6 +30,7 @@ public:
 
 private:
     void fillLabelSets();
+    void applyWanted();
     void updateChart();
     HistogramModel *m_model;
     SnapshotPtr m_snapshot;
@@ -44,6 +45,9 @@ private:
     QTableView *m_table;
     QStringList m_categories;
     std::vector<Labels> m_sets;
+    // Asked for before the snapshot had it.
+    QString m_wantedFamily;
+    Labels m_wantedLabels;
 };
 
 } // namespace promdir

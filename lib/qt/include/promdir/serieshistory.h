@@ -7,7 +7,6 @@
 
 #include "promdir/snapshot.h"
 
-#include <deque>
 #include <map>
 #include <unordered_map>
 
@@ -38,13 +37,21 @@ public:
 private:
     struct Track
     {
-        std::deque<TimelinePoint> points;
+        // A vector, not a deque: most tracks hold one or two points, and a
+        // deque costs half a kilobyte even then.
+        std::vector<TimelinePoint> points;
         int refs = 0; // file records that feed it
     };
     struct Series
     {
         SeriesId id;
         std::map<std::string, Track> pids; // byte order = merge order
+        std::vector<const Key *> keys;     // cached in m_byKey
+    };
+    struct KeyRef
+    {
+        std::shared_ptr<const Key> hold; // keeps the pointer's identity valid
+        Series *series = nullptr;
     };
     struct FileRecord
     {
@@ -52,13 +59,16 @@ private:
         std::vector<Track *> tracks;
     };
 
-    Track &track(const Key &key, const std::string &pid);
+    Track &track(const std::shared_ptr<const Key> &key, const std::string &pid);
     void append(Track &t, const TimelinePoint &p);
     void trim(std::int64_t nowMs);
 
     std::chrono::milliseconds m_window{std::chrono::minutes(10)};
     std::size_t m_maxPoints = 4096;
     std::unordered_map<std::string, Series> m_series;
+    // Interned keys are shared between files: find their series without
+    // building its key string for every entry.
+    std::unordered_map<const Key *, KeyRef> m_byKey;
     std::unordered_map<std::string, FileRecord> m_files; // by path
     std::size_t m_trackCount = 0;
     std::size_t m_pointCount = 0;
