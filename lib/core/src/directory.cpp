@@ -97,6 +97,11 @@ std::shared_ptr<const ParsedFile> loadOne(const fs::path &p, const PreviousFile 
         if (stamp && *stamp == previous.file->stamp)
             return previous.file;
     }
+    if (previous.frozen) {
+        ReadOptions quiet = options.read;
+        quiet.quiescent = true;
+        return std::make_shared<const ParsedFile>(readFile(p, quiet));
+    }
     return rereadFile(p, previous.file, options.read);
 }
 

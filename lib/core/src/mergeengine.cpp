@@ -172,12 +172,15 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
         result->load = loadDirectoryWith(
             m_path, load,
             [&](const std::filesystem::path &p) {
+                // Liveness before reading: a file of a process already gone
+                // is complete, and is read once, plainly.
                 PreviousFile prev;
+                const FileName fn = parseFileName(p.filename().string());
+                prev.frozen = fn.valid && isGone(fn.pid);
                 auto it = c.files.find(p.string());
                 if (it == c.files.end())
                     return prev;
                 prev.file = it->second;
-                prev.frozen = prev.file->fileName.valid && isGone(prev.file->fileName.pid);
                 prev.untouched = listingValid && !touched.contains(prev.file->name);
                 return prev;
             },
@@ -213,7 +216,9 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
             same = it != c.files.end() && it->second == f;
         }
         reused += same;
-        frozen[i] = !isDirectory || (same && f->fileName.valid && isGone(f->fileName.pid));
+        // Liveness was looked at before the file was read: a file of a
+        // process gone by then is complete.
+        frozen[i] = !isDirectory || (f->fileName.valid && isGone(f->fileName.pid));
     }
     if (!sameNames || reused != files.size()) {
         c.files.clear();

@@ -18,10 +18,25 @@ namespace promdir {
 struct KeyInterner::Impl
 {
     // Looked up by string_view without building a string.
+    // A word-at-a-time multiply-rotate hash: keys are short, many and
+    // looked up a million times on a cold read of a big directory.
     struct Hash
     {
         using is_transparent = void;
-        std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+        std::size_t operator()(std::string_view s) const
+        {
+            std::uint64_t h = s.size() * 0x9E3779B97F4A7C15ull;
+            std::size_t i = 0;
+            for (; i + 8 <= s.size(); i += 8) {
+                std::uint64_t w;
+                std::memcpy(&w, s.data() + i, 8);
+                h = (((h << 5) | (h >> 59)) ^ w) * 0x517CC1B727220A95ull;
+            }
+            std::uint64_t tail = 0;
+            std::memcpy(&tail, s.data() + i, s.size() - i);
+            h = (((h << 5) | (h >> 59)) ^ tail) * 0x517CC1B727220A95ull;
+            return static_cast<std::size_t>(h ^ (h >> 32));
+        }
     };
     mutable std::mutex mutex;
     std::unordered_map<std::string, std::shared_ptr<const Key>, Hash, std::equal_to<>> keys;
@@ -215,7 +230,8 @@ void parseInto(ParsedFile &f, std::string_view b, const ReadOptions &options)
                                   + std::to_string(b.size()) + " bytes"});
         limit = b.size();
     }
-    f.contentHash = contentHash(b.substr(0, limit));
+    if (!options.quiescent)
+        f.contentHash = contentHash(b.substr(0, limit));
     if (limit == kHeader)
         return;
 
@@ -408,34 +424,34 @@ RawRead readRaw(const std::filesystem::path &fsPath, const ReadOptions &options)
 
     std::string error;
     std::string again;
-    r.stable = !options.verifyStable;
+    const bool verify = options.verifyStable && !options.quiescent;
+    r.stable = !verify;
     const int attempts = std::max(1, options.maxAttempts);
     bool haveData = false;
     for (int attempt = 0; attempt < attempts && error.empty(); ++attempt) {
-        // The header first, then what `used` says; a file that grows while
-        // we read is read again as a whole.
+        // The first 64 KiB in one read (header and, mostly, everything);
+        // then the rest that the header's `used` asks for. A writer appends
+        // beyond `used` before raising it, so what we read is consistent.
         if (!haveData) {
             struct stat now{};
             ::fstat(fd, &now);
             const auto fileSize = static_cast<std::size_t>(now.st_size);
-            std::string head;
-            if (!preadAll(fd, head, std::min<std::size_t>(fileSize, kHeader), error)
-                || !preadAll(fd, r.data, bytesWanted(head, fileSize), error))
+            if (!preadAll(fd, r.data, std::min<std::size_t>(fileSize, 65536), error))
                 break;
-            // A writer appended between the reads (the header in the data
-            // says more than we read), or the size was looked at before
-            // the file grew: start again.
-            if (attempt + 1 < attempts && r.data.size() >= kHeader
-                && (r.data.compare(0, 4, head, 0, 4) != 0 || bytesWanted(r.data, fileSize) > r.data.size()
-                    || (head.size() >= 4 && readInt32(head, 0) > 0
-                        && static_cast<std::size_t>(readInt32(head, 0)) > fileSize))) {
-                ::fstat(fd, &now);
-                if (static_cast<std::size_t>(now.st_size) != fileSize || r.data.compare(0, 4, head, 0, 4) != 0)
-                    continue;
+            const std::size_t want = bytesWanted(r.data, fileSize);
+            if (want > r.data.size()) {
+                std::string rest;
+                const std::size_t have = r.data.size();
+                rest.resize(want - have);
+                const ssize_t n = ::pread(fd, rest.data(), rest.size(), static_cast<off_t>(have));
+                if (n > 0)
+                    r.data.append(rest.data(), static_cast<std::size_t>(n));
+            } else {
+                r.data.resize(want);
             }
             f.size = fileSize;
             haveData = true;
-            if (!options.verifyStable)
+            if (!verify)
                 break;
         }
         if (!preadAll(fd, again, r.data.size(), error))

@@ -78,6 +78,9 @@ struct ReadOptions
     // Re-read until two reads agree, so a concurrent writer cannot tear
     // a value+timestamp pair (spec section 2).
     bool verifyStable = true;
+    // No process writes the file any more (its process is gone): one read,
+    // no verification and no content hash.
+    bool quiescent = false;
     int maxAttempts = 8;
 };
 
