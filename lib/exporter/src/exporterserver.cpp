@@ -464,6 +464,13 @@ void ExporterServer::flush(QTcpSocket *socket)
         c->queue.pop_front();
         if (socket->state() != QAbstractSocket::ConnectedState)
             continue;
+        if (socket->bytesToWrite() > m_config.limits.maxWriteBuffer) {
+            // It asked for more and reads nothing: stop buffering for it.
+            c->closingSince = now();
+            c->queue.clear();
+            socket->abort();
+            return;
+        }
         socket->write(slot->headers);
         if (!slot->body.isEmpty())
             socket->write(slot->body);

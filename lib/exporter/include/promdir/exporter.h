@@ -41,8 +41,9 @@ struct ExporterLimits
     std::chrono::milliseconds writeTimeout{30'000};
     // Requests a client may send ahead of the responses (pipelining).
     int maxPipelined = 16;
-    // Response bytes a client has not read yet; a further request beyond
-    // drops the connection (one response of any size always goes out).
+    // Response bytes a client has not read yet; beyond, the connection is
+    // dropped instead of buffering a further response (one response of any
+    // size always goes out).
     qint64 maxWriteBuffer = 8 * 1024 * 1024;
 };
 
