@@ -429,14 +429,15 @@ RawRead readRaw(const std::filesystem::path &fsPath, const ReadOptions &options)
     const int attempts = std::max(1, options.maxAttempts);
     bool haveData = false;
     for (int attempt = 0; attempt < attempts && error.empty(); ++attempt) {
-        // The first 64 KiB in one read (header and, mostly, everything);
-        // then the rest that the header's `used` asks for. A writer appends
-        // beyond `used` before raising it, so what we read is consistent.
+        // The first 16 KiB in one read (header and, mostly, everything:
+        // files are 64 KiB and more, but little of that is used); then the
+        // rest that the header's `used` asks for. A writer appends beyond
+        // `used` before raising it, so what we read is consistent.
         if (!haveData) {
             struct stat now{};
             ::fstat(fd, &now);
             const auto fileSize = static_cast<std::size_t>(now.st_size);
-            if (!preadAll(fd, r.data, std::min<std::size_t>(fileSize, 65536), error))
+            if (!preadAll(fd, r.data, std::min<std::size_t>(fileSize, 16384), error))
                 break;
             const std::size_t want = bytesWanted(r.data, fileSize);
             if (want > r.data.size()) {
