@@ -165,7 +165,7 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
             for (auto &f : result->load.files) {
                 if (!f->fileName.valid)
                     continue;
-                if (!isGone(f->fileName.pid) || touched.contains(f->name))
+                if (!isGone(f->fileName.pid) || (!touched.empty() && touched.contains(f->name)))
                     f = rereadFile(f->path, f, load.read);
             }
         } else
@@ -204,6 +204,8 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
     std::vector<bool> frozen(files.size(), false);
     std::size_t reused = 0;
     const bool sameOrder = c.planFiles.size() == files.size();
+    std::string lastPid;
+    bool lastGone = false;
     bool sameNames = sameOrder;
     for (std::size_t i = 0; i < files.size(); ++i) {
         const auto &f = files[i];
@@ -217,10 +219,17 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
         }
         reused += same;
         // Liveness was looked at before the file was read: a file of a
-        // process gone by then is complete.
-        frozen[i] = !isDirectory || (f->fileName.valid && isGone(f->fileName.pid));
+        // process gone by then is complete. (Files of one pid stand apart in
+        // name order, so remember the last answer.)
+        if (f->fileName.valid && f->fileName.pid != lastPid) {
+            lastPid = f->fileName.pid;
+            lastGone = isGone(lastPid);
+        }
+        frozen[i] = !isDirectory || (f->fileName.valid && lastGone);
+        if (sameNames && !same)
+            c.files.insert_or_assign(f->path, f);
     }
-    if (!sameNames || reused != files.size()) {
+    if (!sameNames) {
         c.files.clear();
         for (const auto &f : files)
             c.files.emplace(f->path, f);
