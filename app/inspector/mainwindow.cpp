@@ -733,6 +733,16 @@ void MainWindow::screenshot(const QString &path, const QString &out, const QStri
                 showView(view);
             else
                 m_tabs->setCurrentWidget(m_series);
+            // One view alone gets the whole window, so nothing is cut off.
+            if (view == QLatin1String("metrics")) {
+                // The docked list is narrow; float it at the window's size.
+                m_metricsDock->setFloating(true);
+                m_metricsDock->resize(size());
+                m_metrics->treeView()->setColumnWidth(MetricsModel::NameColumn, 620);
+                m_metrics->treeView()->expandAll();
+            } else if (!view.isEmpty()) {
+                m_metricsDock->hide();
+            }
             // Let the charts lay out and the last refresh arrive.
             QTimer::singleShot(400, this, [=, this] {
                 QWidget *w = view.isEmpty() ? static_cast<QWidget *>(this) : viewWidget(view);

@@ -37,6 +37,7 @@ FilesView::FilesView(QWidget *parent)
         t->horizontalHeader()->setStretchLastSection(true);
         t->setAlternatingRowColors(true);
         t->setWordWrap(false);
+        t->horizontalHeader()->setResizeContentsPrecision(100); // sizing 7,000 rows is slow
     }
     m_files->setModel(m_proxy);
     connect(m_model, &QAbstractItemModel::modelReset, m_files, &QTableView::resizeColumnsToContents);

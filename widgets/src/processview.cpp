@@ -34,6 +34,7 @@ ProcessView::ProcessView(QWidget *parent)
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setAlternatingRowColors(true);
     m_table->setWordWrap(false);
+    m_table->horizontalHeader()->setResizeContentsPrecision(100); // sizing 1,000 rows is slow
     connect(m_model, &QAbstractItemModel::modelReset, m_table, &QTableView::resizeColumnsToContents);
     m_table->setContextMenuPolicy(Qt::ActionsContextMenu);
     m_table->addAction(m_markDead);

@@ -28,6 +28,7 @@ SeriesChartView::SeriesChartView(QWidget *parent)
     , m_chartView(new QChartView(m_chart, this))
     , m_axisX(new QDateTimeAxis)
     , m_axisY(new QValueAxis)
+    , m_axisMerged(new QValueAxis)
     , m_table(new QTableView(this))
 {
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -43,6 +44,9 @@ SeriesChartView::SeriesChartView(QWidget *parent)
     m_axisY->setLabelFormat(QStringLiteral("%.6g"));
     m_chart->addAxis(m_axisX, Qt::AlignBottom);
     m_chart->addAxis(m_axisY, Qt::AlignLeft);
+    m_axisMerged->setTitleText(tr("Merged value"));
+    m_axisMerged->setLabelFormat(QStringLiteral("%.6g"));
+    m_chart->addAxis(m_axisMerged, Qt::AlignRight);
     m_chart->legend()->setAlignment(Qt::AlignRight);
     m_chart->setMargins(QMargins(4, 4, 4, 4));
     m_chartView->setRenderHint(QPainter::Antialiasing);
@@ -58,6 +62,7 @@ SeriesChartView::SeriesChartView(QWidget *parent)
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setAlternatingRowColors(true);
+    m_table->horizontalHeader()->setResizeContentsPrecision(100);
     connect(m_model, &QAbstractItemModel::modelReset, m_table, &QTableView::resizeColumnsToContents);
 
     auto *split = new QSplitter(Qt::Vertical, this);
@@ -108,7 +113,7 @@ QLineSeries *SeriesChartView::lineFor(const QString &name, bool merged)
     line->setName(merged ? tr("merged") : tr("pid %1").arg(name));
     m_chart->addSeries(line);
     line->attachAxis(m_axisX);
-    line->attachAxis(m_axisY);
+    line->attachAxis(merged ? m_axisMerged : m_axisY);
     if (merged) {
         QPen pen(QColor(0x20, 0x20, 0x20));
         pen.setWidthF(3.0);
@@ -141,6 +146,7 @@ void SeriesChartView::updateChart()
     const auto tl = m_timeline;
     QSet<QString> keep;
     double lo = INFINITY, hi = -INFINITY;
+    double mlo = INFINITY, mhi = -INFINITY;
     std::int64_t first = tl ? tl->toMs : 0;
     auto plot = [&](const QString &name, const std::vector<TimelinePoint> &pts, bool merged, bool dead) {
         QList<QPointF> out;
@@ -160,8 +166,8 @@ void SeriesChartView::updateChart()
             out.append(QPointF(x, p.value));
             last = p.value;
             have = true;
-            lo = std::min(lo, p.value);
-            hi = std::max(hi, p.value);
+            (merged ? mlo : lo) = std::min(merged ? mlo : lo, p.value);
+            (merged ? mhi : hi) = std::max(merged ? mhi : hi, p.value);
             first = std::min<std::int64_t>(first, std::int64_t(x));
         }
         if (have)
@@ -193,12 +199,19 @@ void SeriesChartView::updateChart()
     int shown = 0, total = 0;
     if (tl) {
         total = int(tl->pids.size());
-        for (const auto &p : tl->pids) {
-            if (shown >= kMaxLines)
-                break;
-            const ProcessStatus *ps = m_snapshot ? m_snapshot->process(p.pid) : nullptr;
-            plot(QString::fromStdString(p.pid), p.points, false, ps && ps->liveness == Liveness::Dead);
-            ++shown;
+        // Running processes first: with many recycled workers they are the
+        // ones worth a line.
+        for (const bool wantDead : {false, true}) {
+            for (const auto &p : tl->pids) {
+                if (shown >= kMaxLines)
+                    break;
+                const ProcessStatus *ps = m_snapshot ? m_snapshot->process(p.pid) : nullptr;
+                const bool dead = ps && ps->liveness == Liveness::Dead;
+                if (dead != wantDead)
+                    continue;
+                plot(QString::fromStdString(p.pid), p.points, false, dead);
+                ++shown;
+            }
         }
         plot(QString(), tl->merged, true, false);
     }
@@ -220,6 +233,16 @@ void SeriesChartView::updateChart()
         const std::int64_t from = std::min(first, tl->toMs - 1000);
         m_axisX->setRange(QDateTime::fromMSecsSinceEpoch(from), QDateTime::fromMSecsSinceEpoch(tl->toMs));
         m_axisY->applyNiceNumbers();
+    }
+    m_axisMerged->setVisible(tl && std::isfinite(mlo));
+    if (tl && std::isfinite(mlo)) {
+        const double pad = mhi > mlo ? (mhi - mlo) * 0.08 : std::max(1.0, std::abs(mhi) * 0.1);
+        m_axisMerged->setRange(mlo - pad, mhi + pad);
+        m_axisMerged->applyNiceNumbers();
+        if (!std::isfinite(lo)) {
+            const std::int64_t from = std::min(first, tl->toMs - 1000);
+            m_axisX->setRange(QDateTime::fromMSecsSinceEpoch(from), QDateTime::fromMSecsSinceEpoch(tl->toMs));
+        }
     }
 }
 

@@ -4,8 +4,10 @@
 // inspector window (offscreen) watches it with a 1 s refresh while a writer
 // thread changes values in 10% of the files every second, like live
 // workers. A 5 ms timer on the GUI thread measures how late it fires: the
-// event-loop stall. Prints the figures; fails when the worst stall exceeds
-// the 50 ms target.
+// event-loop stall. Opening (the first load, building the tables and the
+// chart) is reported apart; the target is for the steady state that
+// follows, refreshing every second. Prints the figures; fails when the
+// worst steady-state stall exceeds the 50 ms target.
 //
 // Options: --processes N (1000), --seconds S (20), --changed F (0.1),
 //          --view NAME (series), --target MS (50)
@@ -115,6 +117,8 @@ int main(int argc, char **argv)
 
     QElapsedTimer clock;
     std::vector<double> lateness;
+    double openingWorst = 0.0;
+    constexpr int kWarmup = 3; // snapshots before the steady state
     qint64 last = -1;
     bool measuring = false;
     QTimer tick;
@@ -122,8 +126,11 @@ int main(int argc, char **argv)
     tick.setInterval(5);
     QObject::connect(&tick, &QTimer::timeout, [&] {
         const qint64 now = clock.nsecsElapsed();
+        const double late = double(now - last) / 1e6 - 5.0;
         if (measuring && last >= 0)
-            lateness.push_back(double(now - last) / 1e6 - 5.0);
+            lateness.push_back(late);
+        else if (last >= 0)
+            openingWorst = std::max(openingWorst, late);
         last = now;
     });
     int snapshots = 0;
@@ -143,7 +150,7 @@ int main(int argc, char **argv)
         tick.start();
     });
     QObject::connect(window.watcher(), &DirectoryWatcher::snapshotReady, &app, [&] {
-        if (!measuring) {
+        if (!measuring && snapshots >= kWarmup) {
             measuring = true;
             QTimer::singleShot(seconds * 1000, &app, &QCoreApplication::quit);
         }
@@ -158,7 +165,8 @@ int main(int argc, char **argv)
     const double worst = lateness.empty() ? 0.0 : lateness.back();
     std::printf("refreshes: %d in %d s; worker refresh cost median %.1f ms, max %.1f ms\n", snapshots, seconds,
                 pct(costs, 0.5), costs.empty() ? 0.0 : costs.back());
-    std::printf("event-loop stall: median %.2f ms, p99 %.2f ms, max %.2f ms (target < %.0f ms)\n",
+    std::printf("opening (first %d snapshots): worst event-loop stall %.1f ms\n", kWarmup, openingWorst);
+    std::printf("event-loop stall while refreshing: median %.2f ms, p99 %.2f ms, max %.2f ms (target < %.0f ms)\n",
                 pct(lateness, 0.5), pct(lateness, 0.99), worst, target);
     return worst < target ? 0 : 1;
 }

@@ -46,6 +46,7 @@ private:
     QChartView *m_chartView;
     QDateTimeAxis *m_axisX;
     QValueAxis *m_axisY;
+    QValueAxis *m_axisMerged; // the merged value has its own scale: it dwarfs each pid's
     QTableView *m_table;
     SnapshotPtr m_snapshot;
     TimelinePtr m_timeline;
