@@ -516,7 +516,7 @@ void MainWindow::onSelection(const MetricSelection &sel)
     QString title;
     if (sel.series.isValid())
         title = tr("%1 — every pid's value over time").arg(sampleText(sel.series.sample, sel.series.labels));
-    m_series->setSeries(sel.series, title);
+    m_series->setSeries(sel.series, title, sel.type);
     if (sel.type == MetricType::Gauge)
         m_gauges->setFamily(sel.family);
     if (sel.type == MetricType::Histogram)

@@ -35,9 +35,10 @@ void PidValuesModel::setSnapshot(const SnapshotPtr &snapshot)
     rebuild();
 }
 
-void PidValuesModel::setSeries(const SeriesId &series)
+void PidValuesModel::setSeries(const SeriesId &series, std::optional<MetricType> type)
 {
     m_series = series;
+    m_type = type;
     rebuild();
 }
 
@@ -49,7 +50,7 @@ void PidValuesModel::rebuild()
         const auto &files = m_snapshot->result->load.files;
         for (std::size_t i = 0; i < files.size(); ++i) {
             const ParsedFile &f = *files[i];
-            if (!f.fileName.valid)
+            if (!f.fileName.valid || (m_type && f.fileName.type != *m_type))
                 continue;
             for (const auto &e : f.entries) {
                 if (!e.key || e.key->sample != m_series.sample || e.key->metric != m_series.metric

@@ -84,11 +84,11 @@ void SeriesChartView::setSnapshot(const SnapshotPtr &snapshot)
         setTimeline(snapshot->timeline);
 }
 
-void SeriesChartView::setSeries(const SeriesId &series, const QString &title)
+void SeriesChartView::setSeries(const SeriesId &series, const QString &title, std::optional<MetricType> type)
 {
     if (series == m_model->series())
         return;
-    m_model->setSeries(series);
+    m_model->setSeries(series, type);
     m_title->setText(series.isValid() ? title
                                       : tr("Select a series in the Metrics list to see every pid's value over time."));
     m_timeline.reset();

@@ -25,7 +25,7 @@ class SeriesChartView : public QWidget
 public:
     explicit SeriesChartView(QWidget *parent = nullptr);
     void setSnapshot(const SnapshotPtr &snapshot);
-    void setSeries(const SeriesId &series, const QString &title);
+    void setSeries(const SeriesId &series, const QString &title, std::optional<MetricType> type = std::nullopt);
     void setTimeline(const TimelinePtr &timeline);
 
     // At most this many pid lines (the rest are listed in the table only).
