@@ -461,10 +461,13 @@ RawRead readRaw(const std::filesystem::path &fsPath, const ReadOptions &options)
             r.stable = true;
             break;
         }
-        if (again.size() != r.data.size() || again.compare(0, kHeader, r.data, 0, kHeader) != 0) {
-            haveData = false; // it grew: start over
+        if (again.size() != r.data.size()) {
+            haveData = false; // it shrank: start over
             continue;
         }
+        // Keep the first read's header: entries appended since lie beyond
+        // the `used` it gave, and what it covers is compared below.
+        again.replace(0, kHeader, r.data, 0, kHeader);
         // Only values changed (a live writer). Settle each changed 8-byte
         // word with its neighbours (a value+timestamp pair may start 8
         // bytes before it) by reading that window until two reads agree.
@@ -476,7 +479,7 @@ RawRead readRaw(const std::filesystem::path &fsPath, const ReadOptions &options)
             const std::size_t from = word - 8 >= kHeader ? word - 8 : word;
             const std::size_t to = std::min(again.size(), word + 16);
             bool ok = false;
-            for (int k = 0; k < 64 && !ok; ++k) {
+            for (int k = 0; k < 256 && !ok; ++k) {
                 w1.resize(to - from);
                 w2.resize(to - from);
                 if (::pread(fd, w1.data(), w1.size(), static_cast<off_t>(from)) != static_cast<ssize_t>(w1.size())

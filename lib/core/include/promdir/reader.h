@@ -81,7 +81,7 @@ struct ReadOptions
     // No process writes the file any more (its process is gone): one read,
     // no verification and no content hash.
     bool quiescent = false;
-    int maxAttempts = 8;
+    int maxAttempts = 16;
 };
 
 // Reads a file from disk.
