@@ -546,7 +546,8 @@ LoadResult loadArchive(const fs::path &archive, const LoadOptions &options)
             }
             Folder &folder = folders[mp.folder];
             const FileName fn = parseFileName(mp.base);
-            if (!fn.valid) {
+            // A member listed with one problem and not read.
+            auto notRead = [&](ProblemKind kind, std::string message) {
                 auto f = std::make_shared<ParsedFile>();
                 f->path = memberPath;
                 f->name = mp.base;
@@ -554,26 +555,20 @@ LoadResult loadArchive(const fs::path &archive, const LoadOptions &options)
                 f->size = m.size;
                 f->stamp.size = m.size;
                 f->stamp.mtimeNs = m.mtimeNs;
-                f->problems.push_back({memberPath, 0, ProblemKind::ForeignFile,
-                                       "not a metrics file name (" + fn.reason + "); not merged"});
+                f->problems.push_back({memberPath, 0, kind, std::move(message)});
                 folder.add(std::move(f));
+            };
+            if (!fn.valid) {
+                notRead(ProblemKind::ForeignFile, "not a metrics file name (" + fn.reason + "); not merged");
                 continue;
             }
             if (!folder.byName.count(mp.base))
                 ++folder.metricsFiles;
             if (m.size > limits.maxMemberBytes) {
-                auto f = std::make_shared<ParsedFile>();
-                f->path = memberPath;
-                f->name = mp.base;
-                f->fileName = fn;
-                f->size = m.size;
-                f->stamp.size = m.size;
-                f->stamp.mtimeNs = m.mtimeNs;
-                f->problems.push_back({memberPath, 0, ProblemKind::Unreadable,
-                                       "member is " + std::to_string(m.size) + " bytes, more than the limit of "
-                                           + humanBytes(limits.maxMemberBytes)
-                                           + " for one file; not read (raise it with --max-member-size)"});
-                folder.add(std::move(f));
+                notRead(ProblemKind::Unreadable, "member is " + std::to_string(m.size)
+                                                     + " bytes, more than the limit of "
+                                                     + humanBytes(limits.maxMemberBytes)
+                                                     + " for one file; not read (raise it with --max-member-size)");
                 continue;
             }
             // Only the `used` bytes matter; the zero tail is skipped unbuffered.

@@ -6,9 +6,6 @@
 
 namespace promdir {
 
-namespace {
-
-// Python's dict(pairs) then sorted(items()): last value wins, sorted by name.
 Labels normaliseLabels(Labels labels)
 {
     std::stable_sort(labels.begin(), labels.end(),
@@ -23,6 +20,8 @@ Labels normaliseLabels(Labels labels)
     }
     return out;
 }
+
+namespace {
 
 KeyParseResult shapeError(std::string msg)
 {

@@ -57,21 +57,6 @@ std::string tupleId(const Labels &labels)
     return id;
 }
 
-// Python's dict(labels): last value wins; then sorted for rendering.
-Labels asDict(Labels labels)
-{
-    std::stable_sort(labels.begin(), labels.end(),
-                     [](const auto &a, const auto &b) { return a.first < b.first; });
-    Labels out;
-    for (auto &l : labels) {
-        if (!out.empty() && out.back().first == l.first)
-            out.back().second = std::move(l.second);
-        else
-            out.push_back(std::move(l));
-    }
-    return out;
-}
-
 struct RawRef
 {
     const Key *key;
@@ -228,7 +213,7 @@ void compileFamily(FamilyBuild &fb, std::uint32_t familyIndex, detail::MergePlan
                 plan.slots[gs.slot].sample = static_cast<std::int32_t>(index);
             if (!pending.empty())
                 indexOf.emplace(gid + '\2' + sid, index);
-            fam.samples.push_back({std::move(gs.name), asDict(std::move(gs.labels)), 0.0});
+            fam.samples.push_back({std::move(gs.name), normaliseLabels(std::move(gs.labels)), 0.0});
             sampleGroup.push_back(groupIndex);
         }
         ++groupIndex;

@@ -1,10 +1,11 @@
 #include "promdir/mergeengine.h"
 
+#include "promdir/liveness.h"
+
 #include "directory_p.h"
 #include "merge_p.h"
 
 #include <cerrno>
-#include <charconv>
 #include <csignal>
 #include <set>
 #include <unistd.h>
@@ -23,11 +24,8 @@ namespace {
 // exists. Anything we cannot tell counts as running.
 bool processGone(const std::string &pid)
 {
-    long n = 0;
-    const auto [p, ec] = std::from_chars(pid.data(), pid.data() + pid.size(), n);
-    if (ec != std::errc() || p != pid.data() + pid.size() || n <= 0 || n > 0x3fffffff)
-        return false;
-    return ::kill(static_cast<pid_t>(n), 0) != 0 && errno == ESRCH;
+    const auto n = numericPid(pid);
+    return n && ::kill(static_cast<pid_t>(*n), 0) != 0 && errno == ESRCH;
 }
 
 // What happened in the directory since we last looked (Linux inotify).

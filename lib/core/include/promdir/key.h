@@ -27,6 +27,10 @@ struct KeyParseResult
 
 KeyParseResult parseKey(std::string_view text);
 
+// Python's dict(pairs) then sorted(items()): the last value of a name wins,
+// sorted by name (byte order = code point order).
+Labels normaliseLabels(Labels labels);
+
 // The reference's exact key bytes:
 // json.dumps([metric, sample, dict(labels), help], sort_keys=True).
 // `labels` in any order; sorted here like Python sorts str keys.
