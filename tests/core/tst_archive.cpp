@@ -344,20 +344,35 @@ private slots:
         const QString out = tmp.filePath(QStringLiteral("full"));
         QVERIFY(makeTar(QString::fromStdString(fixtureDir(QStringLiteral("current"))), {QStringLiteral("metrics")},
                         compression, out));
-        std::string bytes = slurp(out.toStdString());
-        // Garble the second half (past the header of an uncompressed tar too).
-        for (std::size_t i = bytes.size() / 2; i < bytes.size() / 2 + 64 && i < bytes.size(); ++i)
-            bytes[i] = static_cast<char>(bytes[i] ^ 0x5a);
-        if (compression == QLatin1String("none")) {
-            // Break a member header: after the folder's header and the first
-            // 64 KiB member comes the second member's header.
-            bytes[512 + 512 + 65536 + 10] ^= 0x33;
+        const std::string good = slurp(out.toStdString());
+        // Garble 64 bytes at many places: wherever the damage lands, the load
+        // must report it (a damaged compressed block may decode into plausible
+        // member contents, so only the stream's checksum at its end tells).
+        int checked = 0;
+        for (int tenth = 2; tenth <= 8; ++tenth) {
+            std::string bytes = good;
+            const std::size_t at = bytes.size() * static_cast<std::size_t>(tenth) / 10;
+            for (std::size_t i = at; i < at + 64 && i < bytes.size(); ++i)
+                bytes[i] = static_cast<char>(bytes[i] ^ 0x5a);
+            if (compression == QLatin1String("none")) {
+                // An uncompressed tar has no checksum over member data; break a
+                // member header: after the folder's header and the first 64 KiB
+                // member comes the second member's header.
+                if (tenth != 5)
+                    continue;
+                bytes[512 + 512 + 65536 + 10] ^= 0x33;
+            }
+            const std::string path = tmp.filePath(QStringLiteral("bad")).toStdString();
+            spit(path, bytes);
+            const LoadResult r = loadPath(path); // must not crash or hang
+            const std::string all = "garbled at " + std::to_string(at) + ": " + r.error
+                                    + (r.problems.empty() ? std::string() : r.problems.back().message);
+            QVERIFY2(!r.ok || !r.allProblems().empty(), all.c_str());
+            if (r.ok)
+                QVERIFY2(!r.archive.complete, all.c_str());
+            ++checked;
         }
-        const std::string path = tmp.filePath(QStringLiteral("bad")).toStdString();
-        spit(path, bytes);
-        const LoadResult r = loadPath(path); // must not crash or hang
-        const std::string all = r.error + (r.problems.empty() ? std::string() : r.problems.back().message);
-        QVERIFY2(!r.ok || !r.allProblems().empty(), all.c_str());
+        QVERIFY(checked > 0);
     }
 
     void hostileNames()

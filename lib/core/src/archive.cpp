@@ -461,6 +461,7 @@ LoadResult loadArchive(const fs::path &archive, const LoadOptions &options)
     std::string limitError;
     bool cancelled = false;
     std::vector<char> chunk(64 * 1024);
+    bool checkingTail = false;  // every member is read; decompressing the rest
 
     try {
         tar::Member m;
@@ -476,6 +477,14 @@ LoadResult loadArchive(const fs::path &archive, const LoadOptions &options)
                     r.archive.complete = true;
                 }
                 inMember = false;
+                // Decompress to the end of the stream: gzip, xz and zstd check
+                // their checksum only there, and a damaged block can decode
+                // into plausible member contents (seen with gzip).
+                if (det.compression != Compression::None && r.archive.complete) {
+                    checkingTail = true;
+                    while (readFn(chunk.data(), chunk.size()) > 0) {
+                    }
+                }
                 break;
             }
             if (status == tar::Reader::Status::Error) {
@@ -618,6 +627,10 @@ LoadResult loadArchive(const fs::path &archive, const LoadOptions &options)
         bool truncated = false;
         breakWhy = describeFailure(det.compression, e, truncated);
         breakKind = truncated ? ProblemKind::Truncated : ProblemKind::Unreadable;
+        if (checkingTail) {
+            r.archive.complete = false;
+            breakWhy += " after the end-of-archive marker, so the members read may hold damaged values";
+        }
     } catch (...) {
         breakKind = ProblemKind::Unreadable;
         breakWhy = "the archive could not be decompressed";
