@@ -74,6 +74,9 @@ if(PROMDIR_BUILD_TESTS AND BUILD_TESTING)
   add_test(NAME package_deb
     COMMAND ${CMAKE_COMMAND} -DCPACK=${CMAKE_CPACK_COMMAND} -DBUILD_DIR=${PROJECT_BINARY_DIR}
       -DWORK=${PROJECT_BINARY_DIR}/installers/test-package -DVERSION=${PROJECT_VERSION}
-      -DGUI=${PROMDIR_BUILD_GUI} -P ${PROJECT_SOURCE_DIR}/installers/test-package.cmake)
+      -DGUI=${PROMDIR_BUILD_GUI} -DCXX=${CMAKE_CXX_COMPILER}
+      -DCONSUMER=${PROJECT_SOURCE_DIR}/tests/consumer/core
+      -DFIXTURE=${PROJECT_SOURCE_DIR}/tests/data/client_python/current
+      -P ${PROJECT_SOURCE_DIR}/installers/test-package.cmake)
   set_tests_properties(package_deb PROPERTIES LABELS package)
 endif()

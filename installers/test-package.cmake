@@ -1,8 +1,9 @@
 # Run by ctest (label `package`): builds the Debian packages of this build
 # with its CPackConfig.cmake and checks them with dpkg-deb: names, version,
 # Depends (computed by dpkg-shlibdeps for the programs), the files each one
-# must hold, and that the packaged promdir runs.
-#   -DCPACK= -DBUILD_DIR= -DWORK= -DVERSION= -DGUI=ON|OFF
+# must hold, that the packaged promdir runs, and that a project finds the
+# packaged CMake package and renders a fixture with it.
+#   -DCPACK= -DBUILD_DIR= -DWORK= -DVERSION= -DGUI=ON|OFF -DCXX= -DCONSUMER= -DFIXTURE=
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})
 # gzip instead of the packages' xz: the test build's archives carry debug
@@ -91,3 +92,32 @@ execute_process(COMMAND readelf -S ${WORK}/root/usr/bin/promdir OUTPUT_VARIABLE 
 if(sections MATCHES "\\.debug_info")
   message(FATAL_ERROR "the packaged promdir is not stripped")
 endif()
+
+# The unpacked promdir-dev as a prefix: the core consumer of tests/consumer
+# finds Promdir there (in the package's own lib directory) and renders the
+# fixture as the Python client does.
+execute_process(COMMAND dpkg-deb -x ${WORK}/promdir-dev_${VERSION}-1_${arch}.deb ${WORK}/root RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "dpkg-deb -x promdir-dev failed")
+endif()
+execute_process(COMMAND ${CMAKE_COMMAND} -S ${CONSUMER} -B ${WORK}/consumer -G Ninja
+                  -DCMAKE_PREFIX_PATH=${WORK}/root/usr -DCMAKE_CXX_COMPILER=${CXX}
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "a project does not find the packaged Promdir:\n${out}")
+endif()
+file(STRINGS ${WORK}/consumer/CMakeCache.txt found REGEX "^Promdir_DIR:")
+string(FIND "${found}" "${WORK}/root/usr/lib/" at)
+if(at EQUAL -1)
+  message(FATAL_ERROR "the project found another Promdir: ${found}")
+endif()
+execute_process(COMMAND ${CMAKE_COMMAND} --build ${WORK}/consumer RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "building against the packaged Promdir failed:\n${out}")
+endif()
+execute_process(COMMAND ${WORK}/consumer/consumer ${FIXTURE}/metrics OUTPUT_VARIABLE out RESULT_VARIABLE rc)
+file(READ ${FIXTURE}/expected-current.prom expected)
+if(NOT rc EQUAL 0 OR NOT out STREQUAL expected)
+  message(FATAL_ERROR "the consumer built against the packaged Promdir renders the fixture wrongly (exit ${rc})")
+endif()
+message(STATUS "a project built against the unpacked promdir-dev renders the fixture exactly")
