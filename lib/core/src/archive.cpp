@@ -437,6 +437,12 @@ LoadResult loadArchive(const fs::path &archive, const LoadOptions &options)
     };
     tar::Reader reader(readFn);
 
+    // Members share parsed keys (like the files of a directory).
+    KeyInterner interner;
+    ReadOptions read = options.read;
+    if (!read.interner)
+        read.interner = &interner;
+
     const bool pick = !options.subdir.empty();
     const std::string wanted = pick ? normaliseSubdir(options.subdir) : std::string();
     std::map<std::string, Folder> folders;      // folders that hold anything we kept
@@ -607,7 +613,7 @@ LoadResult loadArchive(const fs::path &archive, const LoadOptions &options)
                 }
             }
             bytes.resize(got);
-            ParsedFile pf = readBytes(memberPath, bytes, options.read);
+            ParsedFile pf = readBytes(memberPath, bytes, read);
             pf.name = mp.base;
             pf.fileName = fn;
             pf.size = m.size;

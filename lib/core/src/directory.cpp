@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 
@@ -74,7 +75,7 @@ Listing listDirectory(const fs::path &dir)
 // A *.db file whose name the reference would not understand is reported
 // and not merged; it is not parsed (it is often an SQLite file).
 namespace {
-std::shared_ptr<const ParsedFile> loadOne(const fs::path &p, const PreviousFile &previous, const LoadOptions &options)
+std::shared_ptr<const ParsedFile> loadOne(const fs::path &p, const PreviousFile &previous, const ReadOptions &read)
 {
     const FileName fn = parseFileName(p.filename().string());
     if (!fn.valid) {
@@ -98,11 +99,11 @@ std::shared_ptr<const ParsedFile> loadOne(const fs::path &p, const PreviousFile 
             return previous.file;
     }
     if (previous.frozen) {
-        ReadOptions quiet = options.read;
+        ReadOptions quiet = read;
         quiet.quiescent = true;
         return std::make_shared<const ParsedFile>(readFile(p, quiet));
     }
-    return rereadFile(p, previous.file, options.read);
+    return rereadFile(p, previous.file, read);
 }
 
 } // namespace
@@ -142,21 +143,27 @@ LoadResult loadDirectoryWith(const fs::path &dir, const LoadOptions &options,
     // name order, files of one kind stand together, and each file's keys
     // are checked against its neighbour's first).
     std::vector<std::shared_ptr<const ParsedFile>> loaded(n);
+    std::optional<KeyInterner> interner; // when the caller has none: keys shared by this load's files
+    if (!options.read.interner)
+        interner.emplace();
     std::atomic<std::size_t> nextChunk{0};
     constexpr std::size_t kChunk = 64;
     auto work = [&] {
         std::unordered_map<std::string, std::shared_ptr<const ParsedFile>> lastOfKind;
+        ReadOptions read = options.read;
+        if (interner)
+            read.interner = &*interner;
         for (;;) {
             const std::size_t begin = nextChunk.fetch_add(kChunk);
             if (begin >= n)
                 break;
             for (std::size_t i = begin; i < std::min(n, begin + kChunk); ++i) {
-                const std::string name = l.dbFiles[i].filename().string();
-                const std::string kind = name.substr(0, name.find_last_of('_'));
-                LoadOptions o = options;
+                const std::string &path = l.dbFiles[i].native();
+                const std::size_t slash = path.find_last_of('/') + 1; // 0 when none
+                const std::string kind = path.substr(slash, path.find_last_of('_') - slash);
                 auto &last = lastOfKind[kind];
-                o.read.similar = last ? last.get() : prevs[i].file.get();
-                loaded[i] = loadOne(l.dbFiles[i], prevs[i], o);
+                read.similar = last ? last.get() : prevs[i].file.get();
+                loaded[i] = loadOne(l.dbFiles[i], prevs[i], read);
                 if (loaded[i]->ok())
                     last = loaded[i];
             }

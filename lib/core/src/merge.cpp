@@ -62,6 +62,42 @@ struct RawRef
     const Key *key;
     const std::string *pid; // gauge files only
     std::uint32_t instr;
+    std::uint32_t keyNumber; // KeyNumbers::of(key)
+};
+
+constexpr std::uint32_t kNoSlot = UINT32_MAX;
+
+// Small dense numbers for the keys of a merge, so that tables indexed by key
+// are plain arrays: Key::id for keys of the store most files share (one
+// KeyInterner), numbers after those for keys of other stores.
+class KeyNumbers
+{
+public:
+    explicit KeyNumbers(std::span<const std::shared_ptr<const ParsedFile>> files)
+    {
+        for (const auto &f : files) {
+            if (!f || f->entries.empty())
+                continue;
+            if (!m_common)
+                m_common = f->keyStore.get();
+            if (f->keyStore.get() == m_common)
+                for (const Entry &e : f->entries)
+                    m_next = std::max(m_next, e.keyId + 1);
+        }
+    }
+    bool common(const ParsedFile &file) const { return file.keyStore.get() == m_common; }
+    std::uint32_t of(const ParsedFile &file, const Entry &e)
+    {
+        if (common(file))
+            return e.keyId;
+        return m_others.try_emplace(e.key, m_next + static_cast<std::uint32_t>(m_others.size())).first->second;
+    }
+    std::uint32_t count() const { return m_next + static_cast<std::uint32_t>(m_others.size()); }
+
+private:
+    const KeyStore *m_common = nullptr;
+    std::uint32_t m_next = 0;
+    std::unordered_map<const Key *, std::uint32_t> m_others;
 };
 
 struct FamilyBuild
@@ -69,8 +105,6 @@ struct FamilyBuild
     MetricFamily family;
     std::vector<RawRef> raw;
 };
-
-constexpr std::uint32_t kNoSlot = UINT32_MAX;
 
 struct GroupSample
 {
@@ -106,7 +140,9 @@ detail::Op opFor(const MetricFamily &fam)
 }
 
 // The reference's _accumulate_metrics for one family, on structure only.
-void compileFamily(FamilyBuild &fb, std::uint32_t familyIndex, detail::MergePlan &plan)
+// `memo`: per key number, the instruction of a key already compiled.
+void compileFamily(FamilyBuild &fb, std::uint32_t familyIndex, detail::MergePlan &plan,
+                   std::vector<detail::MergePlan::Instr> &memo)
 {
     MetricFamily &fam = fb.family;
     const detail::Op op = opFor(fam);
@@ -122,26 +158,17 @@ void compileFamily(FamilyBuild &fb, std::uint32_t familyIndex, detail::MergePlan
     // Histogram buckets per label set without le: bound -> raw slot.
     OrderedMap<std::pair<Labels, std::map<double, std::uint32_t>>> buckets;
 
-    // The same key (and, where it stays a label, the same pid) always lands
-    // in the same slot: a series written by a thousand processes is worked
-    // out once.
-    struct MemoHash
-    {
-        std::size_t operator()(const std::pair<const Key *, std::string_view> &k) const
-        {
-            return std::hash<const void *>{}(k.first) ^ (std::hash<std::string_view>{}(k.second) * 31);
-        }
-    };
-    std::unordered_map<std::pair<const Key *, std::string_view>, detail::MergePlan::Instr, MemoHash> memo;
-
     for (const RawRef &r : fb.raw) {
-        const std::string_view pidPart = r.pid && !dropPid ? std::string_view(*r.pid) : std::string_view();
-        auto [memoIt, fresh] = memo.try_emplace({r.key, pidPart}, detail::MergePlan::Instr{0, detail::Op::Skip});
-        if (!fresh) {
-            plan.instrs[r.instr] = memoIt->second;
+        // The same key always lands in the same slot, unless the pid stays a
+        // label (gauge all/liveall: one series per file anyway): a series
+        // written by a thousand processes is worked out once.
+        const bool keepsPid = r.pid && !dropPid;
+        if (!keepsPid && memo[r.keyNumber].slot != kNoSlot) {
+            plan.instrs[r.instr] = memo[r.keyNumber];
             continue;
         }
-        detail::MergePlan::Instr &instr = memoIt->second;
+        detail::MergePlan::Instr scratch{0, detail::Op::Skip};
+        detail::MergePlan::Instr &instr = keepsPid ? scratch : memo[r.keyNumber];
         Labels labels = r.key->labels;
         if (r.pid)
             labels.emplace_back("pid", *r.pid);
@@ -240,17 +267,36 @@ MergePlan compilePlan(std::span<const std::shared_ptr<const ParsedFile>> files, 
     MergePlan plan;
     plan.options = options;
     OrderedMap<FamilyBuild> families;
-    std::unordered_map<const Key *, FamilyBuild *> familyOf; // pointers into `families` stay valid below
+    KeyNumbers numbers(files);
+    std::vector<FamilyBuild *> familyOf(numbers.count(), nullptr); // by key number; grows for other stores
     std::uint32_t instr = 0;
+    // Outside gauge files the pid is never a label, so a key's every later
+    // entry takes the instruction of its first: only first sightings go to
+    // the families; the others are filled in from `memo` after.
+    std::vector<bool> seen(numbers.count(), false);
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> repeats; // instruction, key number
     for (const auto &file : files) {
         plan.fileFirstInstr.push_back(instr);
         if (!file || !file->fileName.valid)
             continue;
         const FileName &fn = file->fileName;
         const bool gauge = fn.type == MetricType::Gauge;
+        FamilyBuild *last = nullptr;
         for (const Entry &e : file->entries) {
+            const std::uint32_t number = numbers.of(*file, e);
+            if (number >= familyOf.size()) {
+                familyOf.resize(number + 1, nullptr);
+                seen.resize(number + 1, false);
+            }
+            if (!gauge) {
+                if (seen[number]) {
+                    repeats.emplace_back(instr++, number);
+                    continue;
+                }
+                seen[number] = true; // compiled without a pid: sets memo[number]
+            }
             const Key &key = *e.key;
-            FamilyBuild *&fb = familyOf[&key];
+            FamilyBuild *&fb = familyOf[number];
             if (!fb) {
                 auto [found, created] = families.findOrInsert(key.metric, {});
                 if (created) {
@@ -260,17 +306,21 @@ MergePlan compilePlan(std::span<const std::shared_ptr<const ParsedFile>> files, 
                 }
                 fb = found;
             }
-            if (gauge)
+            if (gauge && fb != last)
                 fb->family.mode = fn.mode;
-            fb->raw.push_back({&key, gauge ? &fn.pid : nullptr, instr++});
+            last = fb;
+            fb->raw.push_back({&key, gauge ? &fn.pid : nullptr, instr++, number});
         }
     }
     plan.instrs.assign(instr, {0, Op::Skip});
+    std::vector<MergePlan::Instr> memo(numbers.count(), {kNoSlot, Op::Skip});
     for (auto &[name, fb] : families) {
         const auto index = static_cast<std::uint32_t>(plan.families.size());
-        compileFamily(fb, index, plan);
+        compileFamily(fb, index, plan, memo);
         plan.families.push_back(std::move(fb.family));
     }
+    for (const auto &[i, number] : repeats)
+        plan.instrs[i] = memo[number];
 
     plan.instrFile.assign(instr, 0);
     for (std::size_t f = 0; f < files.size(); ++f) {

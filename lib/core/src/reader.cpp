@@ -2,10 +2,14 @@
 
 #include "promdir/json.h"
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <deque>
 #include <cstring>
 #include <fcntl.h>
 #include <mutex>
+#include <optional>
 #include <tuple>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -15,43 +19,126 @@ namespace promdir {
 
 // ---------------------------------------------------------------- interner
 
-struct KeyInterner::Impl
+namespace {
+
+inline std::uint64_t rotl(std::uint64_t x, int r)
 {
-    // Looked up by string_view without building a string.
-    // A word-at-a-time multiply-rotate hash: keys are short, many and
-    // looked up a million times on a cold read of a big directory.
-    struct Hash
+    return (x << r) | (x >> (64 - r));
+}
+
+inline std::uint64_t load64(const char *p)
+{
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    return w;
+}
+
+// A multiply-rotate hash over four independent lanes of 8-byte words: keys
+// are ~150 bytes, many, and hashed 600,000 times on a cold read of a big
+// directory, so the lanes' multiplications overlap instead of queueing.
+std::uint64_t hashBytes(std::string_view s)
+{
+    constexpr std::uint64_t k = 0x9E3779B97F4A7C15ull;
+    const char *p = s.data();
+    std::size_t n = s.size();
+    std::uint64_t a = n * k, b = ~n, c = n ^ 0x517CC1B727220A95ull, d = rotl(n * k, 32);
+    auto mix = [](std::uint64_t h, std::uint64_t w) { return (rotl(h, 5) ^ w) * 0x517CC1B727220A95ull; };
+    for (; n >= 32; p += 32, n -= 32) {
+        a = mix(a, load64(p));
+        b = mix(b, load64(p + 8));
+        c = mix(c, load64(p + 16));
+        d = mix(d, load64(p + 24));
+    }
+    for (; n >= 8; p += 8, n -= 8)
+        a = mix(a, load64(p));
+    std::uint64_t tail = 0;
+    std::memcpy(&tail, p, n);
+    b = mix(b, tail);
+    std::uint64_t h = (a ^ rotl(b, 17) ^ rotl(c, 31) ^ rotl(d, 47)) * k;
+    return h ^ (h >> 29);
+}
+
+} // namespace
+
+// Interned keys, split into shards by hash, each with its own lock: an
+// open-addressing table (hash, key) of power-of-two size, half full at most,
+// over a deque that keeps every key at a fixed address.
+class KeyStore
+{
+public:
+    struct Shard
     {
-        using is_transparent = void;
-        std::size_t operator()(std::string_view s) const
+        struct Slot
         {
-            std::uint64_t h = s.size() * 0x9E3779B97F4A7C15ull;
-            std::size_t i = 0;
-            for (; i + 8 <= s.size(); i += 8) {
-                std::uint64_t w;
-                std::memcpy(&w, s.data() + i, 8);
-                h = (((h << 5) | (h >> 59)) ^ w) * 0x517CC1B727220A95ull;
+            std::uint64_t hash = 0;
+            const Key *key = nullptr; // null: free
+        };
+        std::mutex mutex;
+        std::vector<Slot> table;
+        std::size_t filled = 0;
+        std::deque<Key> keys;
+
+        const Key *find(std::string_view raw, std::uint64_t hash) const
+        {
+            if (table.empty())
+                return nullptr;
+            const std::size_t mask = table.size() - 1;
+            for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+                const Slot &slot = table[i];
+                if (!slot.key)
+                    return nullptr;
+                if (slot.hash == hash && slot.key->raw == raw)
+                    return slot.key;
             }
-            std::uint64_t tail = 0;
-            std::memcpy(&tail, s.data() + i, s.size() - i);
-            h = (((h << 5) | (h >> 59)) ^ tail) * 0x517CC1B727220A95ull;
-            return static_cast<std::size_t>(h ^ (h >> 32));
+        }
+        void insert(const Key *key, std::uint64_t hash)
+        {
+            if ((filled + 1) * 2 > table.size()) {
+                std::vector<Slot> old(std::max<std::size_t>(16, table.size() * 2));
+                old.swap(table);
+                filled = 0;
+                for (const Slot &s : old)
+                    if (s.key)
+                        place(s);
+            }
+            place({hash, key});
+        }
+
+    private:
+        void place(const Slot &s)
+        {
+            const std::size_t mask = table.size() - 1;
+            std::size_t i = s.hash & mask;
+            while (table[i].key)
+                i = (i + 1) & mask;
+            table[i] = s;
+            ++filled;
         }
     };
-    mutable std::mutex mutex;
-    std::unordered_map<std::string, std::shared_ptr<const Key>, Hash, std::equal_to<>> keys;
+
+    explicit KeyStore(std::size_t shards) : m_count(std::max<std::size_t>(1, shards)), m_shards(new Shard[m_count]) {}
+
+    Shard &shardFor(std::uint64_t hash) { return m_shards[(hash >> 40) % m_count]; }
+    std::size_t size() const { return nextId.load(std::memory_order_relaxed); }
+
+    std::atomic<std::uint32_t> nextId{0};
+
+private:
+    std::size_t m_count;
+    std::unique_ptr<Shard[]> m_shards;
 };
 
-KeyInterner::KeyInterner() : m_d(std::make_unique<Impl>()) {}
+KeyInterner::KeyInterner(std::size_t shards) : m_store(std::make_shared<KeyStore>(shards)) {}
 KeyInterner::~KeyInterner() = default;
 
-std::shared_ptr<const Key> KeyInterner::intern(std::string_view raw, KeyParseResult *error)
+const Key *KeyInterner::intern(std::string_view raw, KeyParseResult *error)
 {
+    const std::uint64_t hash = hashBytes(raw);
+    KeyStore::Shard &shard = m_store->shardFor(hash);
     {
-        std::lock_guard lock(m_d->mutex);
-        auto it = m_d->keys.find(raw);
-        if (it != m_d->keys.end())
-            return it->second;
+        std::lock_guard lock(shard.mutex);
+        if (const Key *found = shard.find(raw, hash))
+            return found;
     }
     if (const std::size_t bad = json::findInvalidUtf8(raw); bad != std::string_view::npos) {
         if (error) {
@@ -67,15 +154,18 @@ std::shared_ptr<const Key> KeyInterner::intern(std::string_view raw, KeyParseRes
             *error = std::move(parsed);
         return nullptr;
     }
-    auto key = std::make_shared<const Key>(std::move(parsed.key));
-    std::lock_guard lock(m_d->mutex);
-    return m_d->keys.emplace(std::string(raw), std::move(key)).first->second;
+    std::lock_guard lock(shard.mutex);
+    if (const Key *found = shard.find(raw, hash))
+        return found; // another reader was quicker
+    Key &key = shard.keys.emplace_back(std::move(parsed.key));
+    key.id = m_store->nextId.fetch_add(1, std::memory_order_relaxed);
+    shard.insert(&key, hash);
+    return &key;
 }
 
 std::size_t KeyInterner::size() const
 {
-    std::lock_guard lock(m_d->mutex);
-    return m_d->keys.size();
+    return m_store->size();
 }
 
 // ---------------------------------------------------------------- parsing
@@ -157,40 +247,44 @@ Walk walk(std::string_view b, std::size_t limit, std::size_t stride, std::int64_
     return w;
 }
 
+// A key checked: the interned key, or why not (then `key` is null).
 struct KeyCheck
 {
-    std::shared_ptr<const Key> key;
-    Problem problem; // when !key
+    const Key *key = nullptr;
+    std::size_t problem = 0; // index into KeyChecks::problems when !key
 };
 
-KeyCheck checkKey(const std::string &path, std::string_view b, const Frame &f, KeyInterner *interner,
-                  const Entry *similar)
+struct KeyChecks
 {
-    KeyCheck c;
-    const std::string_view raw = b.substr(f.offset + 4, f.keyLen);
-    if (similar && similar->key->raw == raw) {
-        c.key = similar->key;
-        return c;
+    std::vector<KeyCheck> keys;
+    std::vector<Problem> problems;
+};
+
+// Interns the key of every frame. `similar` (same store) holds keys likely
+// at the same positions: compared first, they spare a hash lookup.
+KeyChecks checkKeys(const std::string &path, std::string_view b, const std::vector<Frame> &frames,
+                    KeyInterner &interner, const ParsedFile *similar)
+{
+    KeyChecks out;
+    out.keys.resize(frames.size());
+    if (similar && similar->keyStore != interner.store())
+        similar = nullptr;
+    for (std::size_t k = 0; k < frames.size(); ++k) {
+        const Frame &f = frames[k];
+        const std::string_view raw = b.substr(f.offset + 4, f.keyLen);
+        if (similar && k < similar->entries.size() && similar->entries[k].key->raw == raw) {
+            out.keys[k].key = similar->entries[k].key;
+            continue;
+        }
+        KeyParseResult err;
+        out.keys[k].key = interner.intern(raw, &err);
+        if (!out.keys[k].key) {
+            out.keys[k].problem = out.problems.size();
+            out.problems.push_back({path, f.offset + 4 + err.errorOffset, err.kind,
+                                    err.error + " (entry at offset " + std::to_string(f.offset) + ")"});
+        }
     }
-    KeyParseResult err;
-    if (interner) {
-        c.key = interner->intern(raw, &err);
-    } else if (const std::size_t bad = json::findInvalidUtf8(raw); bad != std::string_view::npos) {
-        err.kind = ProblemKind::BadUtf8;
-        err.errorOffset = bad;
-        err.error = "key is not valid UTF-8";
-    } else {
-        auto r = parseKey(raw);
-        if (r.ok)
-            c.key = std::make_shared<const Key>(std::move(r.key));
-        else
-            err = std::move(r);
-    }
-    if (!c.key) {
-        c.problem = {path, f.offset + 4 + err.errorOffset, err.kind,
-                     err.error + " (entry at offset " + std::to_string(f.offset) + ")"};
-    }
-    return c;
+    return out;
 }
 
 // Identity of the used bytes, to tell a re-read file that did not change.
@@ -235,36 +329,30 @@ void parseInto(ParsedFile &f, std::string_view b, const ReadOptions &options)
     if (limit == kHeader)
         return;
 
+    // Without an interner the file stores its own keys.
+    std::optional<KeyInterner> own;
+    KeyInterner *interner = options.interner;
+    if (!interner)
+        interner = &own.emplace(1);
+    f.keyStore = interner->store();
+
     // Which stride frames the file exactly, with keys that parse?
     Walk w16 = walk(b, limit, 16, used);
-    std::vector<KeyCheck> keys;
-    auto checkAll = [&](const Walk &w) {
-        std::vector<KeyCheck> out;
-        out.reserve(w.frames.size());
-        const ParsedFile *like = options.similar;
-        for (std::size_t k = 0; k < w.frames.size(); ++k)
-            out.push_back(checkKey(f.path, b, w.frames[k], options.interner,
-                                   like && k < like->entries.size() ? &like->entries[k] : nullptr));
-        return out;
-    };
-    auto allShape3 = [](const std::vector<KeyCheck> &ks) {
-        for (const auto &k : ks)
+    auto checkAll = [&](const Walk &w) { return checkKeys(f.path, b, w.frames, *interner, options.similar); };
+    auto allShape3 = [](const KeyChecks &ks) {
+        for (const auto &k : ks.keys)
             if (!k.key || k.key->shape != 3)
                 return false;
         return true;
     };
-    auto goodCount = [](const std::vector<KeyCheck> &ks) {
-        std::size_t n = 0;
-        for (const auto &k : ks)
-            n += k.key ? 1 : 0;
-        return n;
-    };
+    auto goodCount = [](const KeyChecks &ks) { return ks.keys.size() - ks.problems.size(); };
 
     // Stride 16 (generation 4) when it frames the file exactly with
     // current-shape keys; else whichever stride explains more of the file.
     const Walk *chosen = nullptr;
     std::size_t stride = 16;
-    std::vector<KeyCheck> keys16;
+    KeyChecks keys;
+    KeyChecks keys16;
     if (w16.complete) {
         keys16 = checkAll(w16);
         if (allShape3(keys16)) {
@@ -276,10 +364,10 @@ void parseInto(ParsedFile &f, std::string_view b, const ReadOptions &options)
         if (!w16.complete)
             keys16 = checkAll(w16);
         Walk w8 = walk(b, limit, 8, used);
-        std::vector<KeyCheck> keys8 = checkAll(w8);
-        auto score = [&](const Walk &w, const std::vector<KeyCheck> &ks) {
+        KeyChecks keys8 = checkAll(w8);
+        auto score = [&](const Walk &w, const KeyChecks &ks) {
             // Complete framing first, then keys that parse, then fewer bad ones.
-            return std::tuple(w.complete && goodCount(ks) == ks.size(), w.complete, goodCount(ks));
+            return std::tuple(w.complete && ks.problems.empty(), w.complete, goodCount(ks));
         };
         if (score(w8, keys8) > score(w16, keys16)) {
             w16 = std::move(w8);
@@ -295,18 +383,18 @@ void parseInto(ParsedFile &f, std::string_view b, const ReadOptions &options)
     f.entries.reserve(chosen->frames.size());
     for (std::size_t i = 0; i < chosen->frames.size(); ++i) {
         const Frame &fr = chosen->frames[i];
-        KeyCheck &kc = keys[i];
+        const KeyCheck &kc = keys.keys[i];
         if (!kc.key) {
-            f.problems.push_back(std::move(kc.problem));
+            f.problems.push_back(std::move(keys.problems[kc.problem]));
             continue;
         }
         ++shapes[kc.key->shape];
-        Entry e;
-        e.offset = fr.offset;
-        e.key = std::move(kc.key);
+        Entry &e = f.entries.emplace_back();
+        e.offset = static_cast<std::uint32_t>(fr.offset);
+        e.keyId = kc.key->id;
+        e.key = kc.key;
         e.value = readDouble(b, fr.valueOffset);
         e.timestamp = stride == 16 ? readDouble(b, fr.valueOffset + 8) : 0.0;
-        f.entries.push_back(std::move(e));
     }
     if (!chosen->complete)
         f.problems.push_back({f.path, chosen->errorOffset, chosen->errorKind, chosen->error});
@@ -394,9 +482,9 @@ struct RawRead
     bool stable = true;
 };
 
-RawRead readRaw(const std::filesystem::path &fsPath, const ReadOptions &options)
+// Reads into `r` (whose `data` may come with capacity to reuse).
+void readRaw(const std::filesystem::path &fsPath, const ReadOptions &options, RawRead &r)
 {
-    RawRead r;
     ParsedFile &f = r.f;
     f.path = fsPath.string();
     f.name = baseName(f.path);
@@ -409,7 +497,7 @@ RawRead readRaw(const std::filesystem::path &fsPath, const ReadOptions &options)
                               err == ENOENT ? "file vanished before it could be read"
                                             : std::string("cannot open: ") + std::strerror(err)});
         r.failed = true;
-        return r;
+        return;
     }
     struct stat st{};
     if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -418,7 +506,7 @@ RawRead readRaw(const std::filesystem::path &fsPath, const ReadOptions &options)
         f.problems.push_back({f.path, 0, dir ? ProblemKind::ForeignFile : ProblemKind::Unreadable,
                               dir ? "is a folder, not a file" : "not a regular file"});
         r.failed = true;
-        return r;
+        return;
     }
     f.stamp = stampFrom(st);
 
@@ -434,19 +522,20 @@ RawRead readRaw(const std::filesystem::path &fsPath, const ReadOptions &options)
         // rest that the header's `used` asks for. A writer appends beyond
         // `used` before raising it, so what we read is consistent.
         if (!haveData) {
-            struct stat now{};
-            ::fstat(fd, &now);
-            const auto fileSize = static_cast<std::size_t>(now.st_size);
+            auto fileSize = static_cast<std::size_t>(st.st_size);
+            if (attempt > 0) { // starting over: it shrank
+                struct stat now{};
+                if (::fstat(fd, &now) == 0)
+                    fileSize = static_cast<std::size_t>(now.st_size);
+            }
             if (!preadAll(fd, r.data, std::min<std::size_t>(fileSize, 16384), error))
                 break;
             const std::size_t want = bytesWanted(r.data, fileSize);
             if (want > r.data.size()) {
-                std::string rest;
                 const std::size_t have = r.data.size();
-                rest.resize(want - have);
-                const ssize_t n = ::pread(fd, rest.data(), rest.size(), static_cast<off_t>(have));
-                if (n > 0)
-                    r.data.append(rest.data(), static_cast<std::size_t>(n));
+                r.data.resize(want);
+                const ssize_t n = ::pread(fd, r.data.data() + have, want - have, static_cast<off_t>(have));
+                r.data.resize(have + static_cast<std::size_t>(std::max<ssize_t>(n, 0)));
             } else {
                 r.data.resize(want);
             }
@@ -505,7 +594,7 @@ RawRead readRaw(const std::filesystem::path &fsPath, const ReadOptions &options)
         f.problems.push_back({f.path, r.data.size(), ProblemKind::Unreadable, "read failed: " + error});
         r.failed = true;
     }
-    return r;
+    return;
 }
 
 void finish(RawRead &r, const ReadOptions &options)
@@ -528,9 +617,38 @@ std::optional<FileStamp> stampOf(const std::filesystem::path &path)
     return stampFrom(st);
 }
 
+namespace {
+
+// A read buffer per thread, kept between files: a big directory is read file
+// after file, and fresh buffers would cost an allocation and page faults each.
+struct BufferLease
+{
+    explicit BufferLease(RawRead &r) : m_r(r) { m_r.data.swap(spare()); }
+    ~BufferLease()
+    {
+        if (m_r.data.capacity() <= kKeep)
+            spare().swap(m_r.data);
+    }
+    BufferLease(const BufferLease &) = delete;
+    BufferLease &operator=(const BufferLease &) = delete;
+
+private:
+    static constexpr std::size_t kKeep = 1 << 20;
+    static std::string &spare()
+    {
+        thread_local std::string buffer;
+        return buffer;
+    }
+    RawRead &m_r;
+};
+
+} // namespace
+
 ParsedFile readFile(const std::filesystem::path &fsPath, const ReadOptions &options)
 {
-    RawRead r = readRaw(fsPath, options);
+    RawRead r;
+    BufferLease lease(r);
+    readRaw(fsPath, options, r);
     finish(r, options);
     return std::move(r.f);
 }
@@ -539,7 +657,9 @@ std::shared_ptr<const ParsedFile> rereadFile(const std::filesystem::path &path,
                                              const std::shared_ptr<const ParsedFile> &previous,
                                              const ReadOptions &options)
 {
-    RawRead r = readRaw(path, options);
+    RawRead r;
+    BufferLease lease(r);
+    readRaw(path, options, r);
     if (previous && !r.failed && r.stable && previous->size == r.f.size && previous->stamp.inode == r.f.stamp.inode
         && previous->used > 0 && r.data.size() >= kHeader && readInt32(r.data, 0) == previous->used
         && previous->contentHash == contentHash(std::string_view(r.data).substr(0, std::min<std::size_t>(r.data.size(), static_cast<std::size_t>(previous->used))))

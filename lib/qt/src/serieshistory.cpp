@@ -40,15 +40,16 @@ void SeriesHistory::clear()
     m_lastTimeMs = 0;
 }
 
-SeriesHistory::Track &SeriesHistory::track(const std::shared_ptr<const Key> &key, const std::string &pid)
+SeriesHistory::Track &SeriesHistory::track(const Key *key, const std::shared_ptr<const KeyStore> &store,
+                                           const std::string &pid)
 {
-    auto kit = m_byKey.find(key.get());
+    auto kit = m_byKey.find(key);
     if (kit == m_byKey.end()) {
         auto [it, inserted] = m_series.try_emplace(seriesKey(*key));
         if (inserted)
             it->second.id = SeriesId{key->metric, key->sample, key->labels};
-        it->second.keys.push_back(key.get());
-        kit = m_byKey.emplace(key.get(), KeyRef{key, &it->second}).first;
+        it->second.keys.push_back(key);
+        kit = m_byKey.emplace(key, KeyRef{store, &it->second}).first;
     }
     auto [tit, tnew] = kit->second.series->pids.try_emplace(pid);
     if (tnew)
@@ -98,7 +99,7 @@ void SeriesHistory::update(const MergeResult &result, std::int64_t timeMs)
         for (const auto &e : f->entries) {
             if (!e.key)
                 continue;
-            Track &t = track(e.key, f->fileName.pid);
+            Track &t = track(e.key, f->keyStore, f->fileName.pid);
             append(t, {timeMs, e.value, e.timestamp, true});
             ++t.refs;
             rec.tracks.push_back(&t);

@@ -12,10 +12,13 @@
 
 namespace promdir {
 
+class KeyStore;
+
 struct Entry
 {
-    std::uint64_t offset = 0;      // of the entry's length field
-    std::shared_ptr<const Key> key; // parsed key (shared between equal keys)
+    std::uint32_t offset = 0;      // of the entry's length field (files are < 2 GiB: `used` is 32-bit)
+    std::uint32_t keyId = 0;       // key->id, here so that merging need not follow the pointer
+    const Key *key = nullptr;      // parsed key, kept alive by its file's keyStore
     double value = 0.0;
     double timestamp = 0.0;        // 0.0 for generations 1-3
 
@@ -46,30 +49,36 @@ struct ParsedFile
     std::vector<Problem> problems;
     FileStamp stamp;         // zero for in-memory data
     std::uint64_t contentHash = 0; // hash of the used bytes
+    // Owns the entries' keys (shared by all files read with one KeyInterner).
+    std::shared_ptr<const KeyStore> keyStore;
 
     bool ok() const { return problems.empty(); }
 };
 
 // Shares parsed keys between files: a label set seen in a thousand files is
-// parsed once. Thread-safe.
+// parsed once, and stored once. Thread-safe (the store is split into shards
+// with a lock each, so parallel readers rarely wait for one another).
+// Interned keys stay in the store as long as it or any file read with it
+// lives; each gets a small number, Key::id, unique within the store.
 class KeyInterner
 {
 public:
-    KeyInterner();
+    explicit KeyInterner(std::size_t shards = 64);
     ~KeyInterner();
     // The parsed key for these exact bytes, parsing on first sight.
     // Returns null and fills `error` when the key does not parse.
-    std::shared_ptr<const Key> intern(std::string_view raw, KeyParseResult *error);
+    const Key *intern(std::string_view raw, KeyParseResult *error);
     std::size_t size() const;
+    // What files read with this interner hold on to.
+    const std::shared_ptr<KeyStore> &store() const { return m_store; }
 
 private:
-    struct Impl;
-    std::unique_ptr<Impl> m_d;
+    std::shared_ptr<KeyStore> m_store;
 };
 
 struct ReadOptions
 {
-    KeyInterner *interner = nullptr; // optional
+    KeyInterner *interner = nullptr; // optional: without one, each file stores its own keys
     // A file likely to hold the same keys in the same order (another
     // process's file of the same kind): its keys are reused where the bytes
     // match, which is cheaper than looking them up. Optional.

@@ -50,7 +50,7 @@ private:
     };
     struct KeyRef
     {
-        std::shared_ptr<const Key> hold; // keeps the pointer's identity valid
+        std::shared_ptr<const KeyStore> hold; // keeps the key (and the pointer's identity) valid
         Series *series = nullptr;
     };
     struct FileRecord
@@ -59,7 +59,7 @@ private:
         std::vector<Track *> tracks;
     };
 
-    Track &track(const std::shared_ptr<const Key> &key, const std::string &pid);
+    Track &track(const Key *key, const std::shared_ptr<const KeyStore> &store, const std::string &pid);
     void append(Track &t, const TimelinePoint &p);
     void trim(std::int64_t nowMs);
 
