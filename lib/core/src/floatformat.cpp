@@ -72,6 +72,14 @@ std::string floatToGoString(double d)
         return "NaN";
     if (std::isinf(d))
         return d > 0 ? "+Inf" : "-Inf";
+    // Most values are small counts: repr is the integer and ".0".
+    if (d == std::trunc(d) && std::fabs(d) < 1e6) {
+        if (d == 0)
+            return std::signbit(d) ? "-0.0" : "0.0";
+        char buf[16];
+        auto res = std::to_chars(buf, buf + sizeof buf, static_cast<long>(d));
+        return std::string(buf, res.ptr) + ".0";
+    }
     std::string s = pythonRepr(d);
     const auto dot = s.find('.');
     // Go switches to exponents sooner than Python: positive values whose repr

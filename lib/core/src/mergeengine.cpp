@@ -143,7 +143,7 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
     load.read.interner = &c.interner;
     std::error_code ec;
     const bool isDirectory = std::filesystem::is_directory(m_path, ec);
-    std::unordered_map<std::string, bool> gone; // pid -> process gone
+    std::unordered_map<std::string, bool> gone; // pid -> process gone, asked once per refresh (pids are reused)
     auto isGone = [&](const std::string &pid) {
         auto [g, inserted] = gone.try_emplace(pid, false);
         if (inserted)
@@ -208,7 +208,7 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
     for (std::size_t i = 0; i < files.size(); ++i) {
         const auto &f = files[i];
         bool same;
-        if (sameNames && c.planFiles[i]->path == f->path) {
+        if (sameNames && (c.planFiles[i] == f || c.planFiles[i]->path == f->path)) {
             same = c.planFiles[i] == f;
         } else {
             sameNames = false;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <cerrno>
 #include <deque>
 #include <cstring>
@@ -60,86 +61,106 @@ std::uint64_t hashBytes(std::string_view s)
 
 } // namespace
 
-// Interned keys, split into shards by hash, each with its own lock: an
-// open-addressing table (hash, key) of power-of-two size, half full at most,
-// over a deque that keeps every key at a fixed address.
+// Interned keys, split into shards by hash. A shard is an open-addressing
+// table of power-of-two size, half full at most, over a deque that keeps
+// every key at a fixed address. Lookups take no lock: a slot is published by
+// storing its key pointer last (release), and a table that grows is replaced
+// by a bigger copy while the old one stays readable until the store goes.
+// Only a miss takes the shard's lock, to look again and insert.
 class KeyStore
 {
 public:
+    struct Slot
+    {
+        std::atomic<const Key *> key{nullptr}; // null: free; set last
+        std::uint64_t hash = 0;
+        const char *raw = nullptr; // key->raw's bytes, spared a pointer chase
+        std::size_t size = 0;
+    };
+    struct Table
+    {
+        explicit Table(std::size_t n) : mask(n - 1), slots(new Slot[n]) {}
+        std::size_t mask;
+        std::unique_ptr<Slot[]> slots;
+    };
     struct Shard
     {
-        struct Slot
-        {
-            std::uint64_t hash = 0;
-            const Key *key = nullptr; // null: free
-        };
-        std::mutex mutex;
-        std::vector<Slot> table;
+        std::atomic<const Table *> table{nullptr};
+        std::mutex mutex; // for writers
+        std::vector<std::unique_ptr<Table>> tables; // the current one last
         std::size_t filled = 0;
         std::deque<Key> keys;
 
         const Key *find(std::string_view raw, std::uint64_t hash) const
         {
-            if (table.empty())
+            const Table *t = table.load(std::memory_order_acquire);
+            if (!t)
                 return nullptr;
-            const std::size_t mask = table.size() - 1;
-            for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
-                const Slot &slot = table[i];
-                if (!slot.key)
+            for (std::size_t i = hash & t->mask;; i = (i + 1) & t->mask) {
+                const Slot &slot = t->slots[i];
+                const Key *key = slot.key.load(std::memory_order_acquire);
+                if (!key)
                     return nullptr;
-                if (slot.hash == hash && slot.key->raw == raw)
-                    return slot.key;
+                if (slot.hash == hash && slot.size == raw.size() && std::memcmp(slot.raw, raw.data(), raw.size()) == 0)
+                    return key;
             }
         }
+        // Under `mutex`.
         void insert(const Key *key, std::uint64_t hash)
         {
-            if ((filled + 1) * 2 > table.size()) {
-                std::vector<Slot> old(std::max<std::size_t>(16, table.size() * 2));
-                old.swap(table);
-                filled = 0;
-                for (const Slot &s : old)
-                    if (s.key)
-                        place(s);
+            const Table *current = tables.empty() ? nullptr : tables.back().get();
+            if (!current || (filled + 1) * 2 > current->mask + 1) {
+                auto bigger = std::make_unique<Table>(current ? (current->mask + 1) * 2 : 16);
+                if (current)
+                    for (std::size_t i = 0; i <= current->mask; ++i)
+                        if (const Key *k = current->slots[i].key.load(std::memory_order_relaxed))
+                            place(*bigger, k, current->slots[i].hash);
+                tables.push_back(std::move(bigger));
+                current = tables.back().get();
+                table.store(current, std::memory_order_release);
             }
-            place({hash, key});
+            place(*tables.back(), key, hash);
+            ++filled;
         }
 
     private:
-        void place(const Slot &s)
+        static void place(Table &t, const Key *key, std::uint64_t hash)
         {
-            const std::size_t mask = table.size() - 1;
-            std::size_t i = s.hash & mask;
-            while (table[i].key)
-                i = (i + 1) & mask;
-            table[i] = s;
-            ++filled;
+            std::size_t i = hash & t.mask;
+            while (t.slots[i].key.load(std::memory_order_relaxed))
+                i = (i + 1) & t.mask;
+            Slot &slot = t.slots[i];
+            slot.hash = hash;
+            slot.raw = key->raw.data();
+            slot.size = key->raw.size();
+            slot.key.store(key, std::memory_order_release);
         }
     };
 
     explicit KeyStore(std::size_t shards) : m_count(std::max<std::size_t>(1, shards)), m_shards(new Shard[m_count]) {}
 
-    Shard &shardFor(std::uint64_t hash) { return m_shards[(hash >> 40) % m_count]; }
+    Shard &shardFor(std::uint64_t hash) { return m_shards[(hash >> 40) & (m_count - 1)]; }
     std::size_t size() const { return nextId.load(std::memory_order_relaxed); }
 
     std::atomic<std::uint32_t> nextId{0};
 
 private:
-    std::size_t m_count;
+    std::size_t m_count; // a power of two
     std::unique_ptr<Shard[]> m_shards;
 };
 
-KeyInterner::KeyInterner(std::size_t shards) : m_store(std::make_shared<KeyStore>(shards)) {}
+KeyInterner::KeyInterner(std::size_t shards)
+    : m_store(std::make_shared<KeyStore>(std::bit_ceil(std::max<std::size_t>(1, shards))))
+{
+}
 KeyInterner::~KeyInterner() = default;
 
 const Key *KeyInterner::intern(std::string_view raw, KeyParseResult *error)
 {
     const std::uint64_t hash = hashBytes(raw);
     KeyStore::Shard &shard = m_store->shardFor(hash);
-    {
-        std::lock_guard lock(shard.mutex);
-        if (const Key *found = shard.find(raw, hash))
-            return found;
-    }
+    if (const Key *found = shard.find(raw, hash))
+        return found;
     if (const std::size_t bad = json::findInvalidUtf8(raw); bad != std::string_view::npos) {
         if (error) {
             error->kind = ProblemKind::BadUtf8;
@@ -208,13 +229,18 @@ struct Walk
 Walk walk(std::string_view b, std::size_t limit, std::size_t stride, std::int64_t used)
 {
     Walk w;
+    w.frames.reserve(limit / 128 + 1); // entries are rarely shorter
     std::size_t pos = kHeader;
-    const std::string limitWord = limit < static_cast<std::uint64_t>(used) ? "the end of the data" : "used (" + std::to_string(used) + ")";
+    // Only errors name it.
+    auto limitWord = [&] {
+        return limit < static_cast<std::uint64_t>(used) ? std::string("the end of the data")
+                                                         : "used (" + std::to_string(used) + ")";
+    };
     while (pos < limit) {
         if (pos + 4 > limit) {
             w.errorOffset = pos;
             w.errorKind = ProblemKind::Truncated;
-            w.error = "entry header runs past " + limitWord;
+            w.error = "entry header runs past " + limitWord();
             return w;
         }
         const std::int32_t len = readInt32(b, pos);
@@ -228,7 +254,7 @@ Walk walk(std::string_view b, std::size_t limit, std::size_t stride, std::int64_
         if (pos + 4 + keyLen > limit) {
             w.errorOffset = pos;
             w.errorKind = ProblemKind::BadKeyLength;
-            w.error = "key length " + std::to_string(len) + " runs past " + limitWord
+            w.error = "key length " + std::to_string(len) + " runs past " + limitWord()
                       + " (read beyond file size; the file is corrupted or truncated)";
             return w;
         }
@@ -237,7 +263,7 @@ Walk walk(std::string_view b, std::size_t limit, std::size_t stride, std::int64_
         if (valueOffset + stride > limit) {
             w.errorOffset = pos;
             w.errorKind = ProblemKind::Truncated;
-            w.error = "value of the entry runs past " + limitWord;
+            w.error = "value of the entry runs past " + limitWord();
             return w;
         }
         w.frames.push_back({pos, keyLen, valueOffset});
@@ -260,6 +286,20 @@ struct KeyChecks
     std::vector<Problem> problems;
 };
 
+// Equal bytes; keys of one metric share long heads and tails (name, label
+// names, help), so the middle is looked at first to tell most apart at once.
+bool sameBytes(std::string_view a, std::string_view b)
+{
+    if (a.size() != b.size())
+        return false;
+    if (a.size() >= 16) {
+        const std::size_t mid = a.size() / 2 - 8;
+        if (std::memcmp(a.data() + mid, b.data() + mid, 16) != 0)
+            return false;
+    }
+    return a == b;
+}
+
 // Interns the key of every frame. `similar` (same store) holds keys likely
 // at the same positions: compared first, they spare a hash lookup.
 KeyChecks checkKeys(const std::string &path, std::string_view b, const std::vector<Frame> &frames,
@@ -272,7 +312,7 @@ KeyChecks checkKeys(const std::string &path, std::string_view b, const std::vect
     for (std::size_t k = 0; k < frames.size(); ++k) {
         const Frame &f = frames[k];
         const std::string_view raw = b.substr(f.offset + 4, f.keyLen);
-        if (similar && k < similar->entries.size() && similar->entries[k].key->raw == raw) {
+        if (similar && k < similar->entries.size() && sameBytes(similar->entries[k].key->raw, raw)) {
             out.keys[k].key = similar->entries[k].key;
             continue;
         }
@@ -516,11 +556,17 @@ void readRaw(const std::filesystem::path &fsPath, const ReadOptions &options, Ra
     r.stable = !verify;
     const int attempts = std::max(1, options.maxAttempts);
     bool haveData = false;
+    std::size_t firstRead = 16384;
+    if (options.similar && options.similar->used > 0)
+        firstRead = std::min<std::size_t>((static_cast<std::size_t>(options.similar->used) + 256 + 4095) & ~std::size_t(4095),
+                                          std::size_t(1) << 20);
     for (int attempt = 0; attempt < attempts && error.empty(); ++attempt) {
-        // The first 16 KiB in one read (header and, mostly, everything:
-        // files are 64 KiB and more, but little of that is used); then the
-        // rest that the header's `used` asks for. A writer appends beyond
-        // `used` before raising it, so what we read is consistent.
+        // A first read sized like a similar file (its `used`, rounded up to
+        // whole pages: files are 64 KiB and more, but often little of that is
+        // used, and copying unused zeros is most of the cost), 16 KiB without
+        // one; then the rest that the header's `used` asks for. A writer
+        // appends beyond `used` before raising it, so what we read is
+        // consistent.
         if (!haveData) {
             auto fileSize = static_cast<std::size_t>(st.st_size);
             if (attempt > 0) { // starting over: it shrank
@@ -528,7 +574,7 @@ void readRaw(const std::filesystem::path &fsPath, const ReadOptions &options, Ra
                 if (::fstat(fd, &now) == 0)
                     fileSize = static_cast<std::size_t>(now.st_size);
             }
-            if (!preadAll(fd, r.data, std::min<std::size_t>(fileSize, 16384), error))
+            if (!preadAll(fd, r.data, std::min<std::size_t>(fileSize, firstRead), error))
                 break;
             const std::size_t want = bytesWanted(r.data, fileSize);
             if (want > r.data.size()) {

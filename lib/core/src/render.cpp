@@ -42,6 +42,15 @@ bool allValid(std::string_view s, Valid valid)
 {
     if (s.empty())
         return false;
+    // Names are nearly always ASCII: one byte is one code point.
+    std::size_t ascii = 0;
+    while (ascii < s.size() && static_cast<unsigned char>(s[ascii]) < 0x80) {
+        if (!valid(static_cast<unsigned char>(s[ascii]), ascii))
+            return false;
+        ++ascii;
+    }
+    if (ascii == s.size())
+        return true;
     std::size_t i = 0, index = 0, len = 0;
     while (i < s.size())
         if (!valid(nextCodePoint(s, i, len), index++))
@@ -77,15 +86,14 @@ void appendName(std::string &out, std::string_view s, Valid valid)
 
 void appendEscaped(std::string &out, std::string_view s, bool quotes)
 {
-    for (char c : s) {
-        if (c == '\\')
-            out += "\\\\";
-        else if (c == '\n')
-            out += "\\n";
-        else if (quotes && c == '"')
-            out += "\\\"";
-        else
-            out += c;
+    const std::string_view specials = quotes ? std::string_view("\\\n\"") : std::string_view("\\\n");
+    for (;;) {
+        const std::size_t at = s.find_first_of(specials);
+        out.append(s.substr(0, at));
+        if (at == std::string_view::npos)
+            return;
+        out += s[at] == '\n' ? std::string_view("\\n") : s[at] == '"' ? std::string_view("\\\"") : std::string_view("\\\\");
+        s.remove_prefix(at + 1);
     }
 }
 
@@ -132,16 +140,20 @@ void renderTextFamily(std::string &out, const MetricFamily &fam, const std::vect
     appendHelpType(out, mname, fam.help, toString(fam.type), false);
     // OpenMetrics-only samples go into gauges of their own, after the family.
     std::vector<std::pair<std::string, std::string>> extra; // suffix, lines
+    const char *const suffixes[] = {"_created", "_gsum", "_gcount"};
+    const std::string specialNames[] = {fam.name + suffixes[0], fam.name + suffixes[1], fam.name + suffixes[2]};
+    std::string line;
     for (const Sample *s : samples) {
-        std::string line;
+        line.clear();
         appendName(line, s->name, isMetricRune);
         appendLabels(line, s->labels);
         line += ' ';
         line += floatToGoString(s->value);
         line += '\n';
         bool special = false;
-        for (const char *suffix : {"_created", "_gsum", "_gcount"}) {
-            if (s->name == fam.name + suffix) {
+        for (int k = 0; k < 3; ++k) {
+            const char *suffix = suffixes[k];
+            if (s->name == specialNames[k]) {
                 auto it = std::find_if(extra.begin(), extra.end(), [&](const auto &e) { return e.first == suffix; });
                 if (it == extra.end())
                     extra.emplace_back(suffix, line);
