@@ -1,0 +1,138 @@
+// The key interner and its store: one parsed key per distinct byte string,
+// dense ids, keys that live as long as a file read with them, and the same
+// answers when many threads intern at once (lookups take no lock).
+#include "promdir/directory.h"
+#include "promdir/merge.h"
+#include "promdir/reader.h"
+#include "promdir/render.h"
+
+#include "dbbuilder.h"
+
+#include <QtTest>
+
+#include <algorithm>
+#include <set>
+#include <thread>
+
+using namespace promdir;
+
+namespace {
+
+std::string keyBytes(int i)
+{
+    return encodeKey("m", "m_total", {{"n", std::to_string(i)}}, "help text shared by every key of this metric");
+}
+
+} // namespace
+
+class TestInterner : public QObject
+{
+    Q_OBJECT
+private slots:
+    void sameBytesSameKey()
+    {
+        KeyInterner interner;
+        KeyParseResult err;
+        const std::string a = keyBytes(1);
+        const Key *k1 = interner.intern(a, &err);
+        QVERIFY(k1);
+        QCOMPARE(k1->raw, a);
+        QCOMPARE(k1->metric, std::string("m"));
+        const std::string copy = a; // other memory, same bytes
+        QCOMPARE(interner.intern(copy, &err), k1);
+        const Key *k2 = interner.intern(keyBytes(2), &err);
+        QVERIFY(k2 && k2 != k1);
+        QVERIFY(k1->id != k2->id);
+        QCOMPARE(interner.size(), std::size_t(2));
+    }
+
+    void badKeysAreNotStored()
+    {
+        KeyInterner interner;
+        KeyParseResult err;
+        QVERIFY(!interner.intern("[\"m\", \"m_total\", {}", &err));
+        QVERIFY(err.kind == ProblemKind::BadJson);
+        QVERIFY(!interner.intern("[\"m\xff\", \"m_total\", {}, \"h\"]", &err));
+        QVERIFY(err.kind == ProblemKind::BadUtf8);
+        QCOMPARE(interner.size(), std::size_t(0));
+    }
+
+    // Many keys (the table grows many times) from several threads at once,
+    // each thread in its own order: every byte string gets exactly one key,
+    // and ids are 0..n-1.
+    void concurrentInterning()
+    {
+        constexpr int kKeys = 20000;
+        constexpr int kThreads = 4;
+        std::vector<std::string> bytes;
+        for (int i = 0; i < kKeys; ++i)
+            bytes.push_back(keyBytes(i));
+        KeyInterner interner(8);
+        std::vector<std::vector<const Key *>> seen(kThreads, std::vector<const Key *>(kKeys));
+        std::vector<std::thread> threads;
+        for (int t = 0; t < kThreads; ++t)
+            threads.emplace_back([&, t] {
+                for (int round = 0; round < 2; ++round)
+                    for (int j = 0; j < kKeys; ++j) {
+                        const int i = t % 2 ? kKeys - 1 - j : (j * 7919 + t) % kKeys; // different orders
+                        KeyParseResult err;
+                        const Key *k = interner.intern(bytes[static_cast<std::size_t>(i)], &err);
+                        if (round == 0)
+                            seen[static_cast<std::size_t>(t)][static_cast<std::size_t>(i)] = k;
+                        else if (seen[static_cast<std::size_t>(t)][static_cast<std::size_t>(i)] != k)
+                            seen[static_cast<std::size_t>(t)][static_cast<std::size_t>(i)] = nullptr;
+                    }
+            });
+        for (auto &th : threads)
+            th.join();
+        QCOMPARE(interner.size(), std::size_t(kKeys));
+        std::set<std::uint32_t> ids;
+        for (int i = 0; i < kKeys; ++i) {
+            const Key *k = seen[0][static_cast<std::size_t>(i)];
+            QVERIFY(k);
+            QCOMPARE(k->raw, bytes[static_cast<std::size_t>(i)]);
+            for (int t = 1; t < kThreads; ++t)
+                QCOMPARE(seen[static_cast<std::size_t>(t)][static_cast<std::size_t>(i)], k);
+            ids.insert(k->id);
+        }
+        QCOMPARE(ids.size(), std::size_t(kKeys));
+        QCOMPARE(*ids.rbegin(), std::uint32_t(kKeys - 1));
+    }
+
+    // A file's keys outlive the interner it was read with.
+    void keysLiveWithTheirFile()
+    {
+        const std::string key = keyBytes(7);
+        const std::string db = test::DbBuilder().add(key, 42.5).bytes();
+
+        ParsedFile f;
+        {
+            KeyInterner interner;
+            ReadOptions options;
+            options.interner = &interner;
+            f = readBytes("counter_1.db", db, options);
+        }
+        QVERIFY2(f.ok(), f.problems.empty() ? "" : f.problems.front().describe().c_str());
+        QCOMPARE(f.entries.size(), std::size_t(1));
+        QCOMPARE(f.entries[0].key->raw, key); // the store went with the file
+        QCOMPARE(f.entries[0].keyId, f.entries[0].key->id);
+        QCOMPARE(f.entries[0].value, 42.5);
+
+        // Without an interner the file stores its own keys.
+        const ParsedFile g = readBytes("counter_2.db", db);
+        QVERIFY(g.keyStore && g.keyStore != f.keyStore);
+        QCOMPARE(g.entries[0].key->raw, key);
+
+        // Files from two stores merge like files from one.
+        auto a = std::make_shared<const ParsedFile>(f);
+        auto b = std::make_shared<const ParsedFile>(g);
+        const std::vector<std::shared_ptr<const ParsedFile>> files{a, b};
+        const auto families = merge(files);
+        QCOMPARE(families.size(), std::size_t(1));
+        QCOMPARE(families[0].samples.size(), std::size_t(1));
+        QCOMPARE(families[0].samples[0].value, 85.0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestInterner)
+#include "tst_interner.moc"
