@@ -161,8 +161,13 @@ int runInspect(const Args &args)
                + std::to_string(result->families.size()) + " metric families, " + std::to_string(problems.size())
                + " problems\n";
         out += "generations:";
-        for (const auto &[g, n] : generations)
-            out += " " + (g ? std::to_string(g) : std::string("none")) + "=" + std::to_string(n);
+        for (const auto &[g, n] : generations) {
+            // Appended piece by piece: GCC 12 -O3 warns falsely (-Wrestrict) on " " + std::string.
+            out += ' ';
+            out += g ? std::to_string(g) : std::string("none");
+            out += '=';
+            out += std::to_string(n);
+        }
         out += "\n";
         out += processesText(processes);
         out += archiveText(result->load);
