@@ -53,7 +53,8 @@ std::uint64_t hashBytes(std::string_view s)
     for (; n >= 8; p += 8, n -= 8)
         a = mix(a, load64(p));
     std::uint64_t tail = 0;
-    std::memcpy(&tail, p, n);
+    if (n > 0)
+        std::memcpy(&tail, p, n);
     b = mix(b, tail);
     std::uint64_t h = (a ^ rotl(b, 17) ^ rotl(c, 31) ^ rotl(d, 47)) * k;
     return h ^ (h >> 29);

@@ -630,7 +630,8 @@ std::string makeHeader(std::string_view name, char type, std::uint64_t size, std
     }
     octal(136, 12, mtime > 0 ? static_cast<std::uint64_t>(mtime) : 0);
     b[156] = type;
-    std::memcpy(b.data() + 157, linkName.data(), std::min<std::size_t>(linkName.size(), 100));
+    if (!linkName.empty()) // an empty view's data() may be null, which memcpy must not get
+        std::memcpy(b.data() + 157, linkName.data(), std::min<std::size_t>(linkName.size(), 100));
     std::memcpy(b.data() + 257, "ustar\0" "00", 8);
     std::memset(b.data() + 148, ' ', 8);
     unsigned sum = 0;
