@@ -56,11 +56,15 @@ int tornReads()
             // Two separate stores, as a memcpy may do: in between, the
             // pair holds a value that was never written.
             auto *pair = reinterpret_cast<volatile double *>(base + valueAt);
+            // 2k-1 from before the first store (a full barrier) to after
+            // the second: a reader that sees the pair half written and
+            // then the sequence knows the writer was inside this pair.
+            sequence.fetch_add(1);
             pair[0] = k;
             for (int spin = 0; spin < kSpin; ++spin)
                 __asm__ __volatile__("" ::: "memory");
             pair[1] = k;
-            sequence.fetch_add(1, std::memory_order_release);
+            sequence.fetch_add(1);
             // A busy Python worker updates a value about once a microsecond.
             const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(1);
             while (std::chrono::steady_clock::now() < until) {
