@@ -6,6 +6,7 @@
 
 #include <QtCore/QByteArray>
 #include <QtCore/QElapsedTimer>
+#include <QtCore/QFile>
 #include <QtCore/QList>
 #include <QtCore/QPair>
 #include <QtCore/QString>
@@ -20,6 +21,10 @@
 #include <unistd.h>
 
 namespace testhttp {
+
+// Timeouts only end a wait for something that does not come: generous, so
+// that a loaded machine never turns a slow answer into a failure.
+constexpr int kWaitMs = 30000;
 
 struct Response
 {
@@ -49,7 +54,7 @@ struct Response
 };
 
 // Non-blocking connect; -1 on failure. `wait`: wait until connected.
-inline int connectTo(quint16 port, bool wait = true, int timeoutMs = 5000)
+inline int connectTo(quint16 port, bool wait = true, int timeoutMs = kWaitMs)
 {
     const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0)
@@ -75,7 +80,7 @@ inline int connectTo(quint16 port, bool wait = true, int timeoutMs = 5000)
 }
 
 // Sends all (or as much as the server takes within the timeout).
-inline bool sendAll(int fd, const QByteArray &data, int timeoutMs = 5000)
+inline bool sendAll(int fd, const QByteArray &data, int timeoutMs = kWaitMs)
 {
     QElapsedTimer t;
     t.start();
@@ -97,7 +102,7 @@ inline bool sendAll(int fd, const QByteArray &data, int timeoutMs = 5000)
 }
 
 // Reads one response (no body for HEAD). `pending`: bytes already read.
-inline Response readResponse(int fd, bool head = false, int timeoutMs = 10000, QByteArray pending = {})
+inline Response readResponse(int fd, bool head = false, int timeoutMs = kWaitMs, QByteArray pending = {})
 {
     Response r;
     QElapsedTimer t;
@@ -166,9 +171,46 @@ inline bool waitClosed(int fd, int timeoutMs)
     }
 }
 
+// True when the server sent something or closed the connection within
+// the timeout (0: has it already).
+inline bool readable(int fd, int timeoutMs = 0)
+{
+    pollfd p{fd, POLLIN, 0};
+    return ::poll(&p, 1, timeoutMs) == 1;
+}
+
+// The server's side of its established IPv4 connections on `port`, from
+// /proc/net/tcp: how many there are and how many bytes the server has not
+// read from them yet (0: everything sent to it reached the application).
+struct ServerSide
+{
+    int connections = 0;
+    qint64 unread = 0;
+};
+inline ServerSide serverSide(quint16 port)
+{
+    ServerSide r;
+    QFile f(QStringLiteral("/proc/net/tcp"));
+    if (!f.open(QIODevice::ReadOnly))
+        return {-1, -1};
+    // "sl local_address rem_address st tx_queue:rx_queue ..."
+    const QList<QByteArray> lines = f.readAll().split('\n');
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const QList<QByteArray> fields = lines[i].simplified().split(' ');
+        if (fields.size() < 5 || fields[3] != "01")
+            continue;
+        bool ok = false;
+        if (fields[1].mid(fields[1].indexOf(':') + 1).toUInt(&ok, 16) != port || !ok)
+            continue;
+        ++r.connections;
+        r.unread += fields[4].mid(fields[4].indexOf(':') + 1).toLongLong(nullptr, 16);
+    }
+    return r;
+}
+
 // One request on a fresh connection.
 inline Response request(quint16 port, const QByteArray &method, const QByteArray &target,
-                        const QList<QByteArray> &headers = {}, int timeoutMs = 10000)
+                        const QList<QByteArray> &headers = {}, int timeoutMs = kWaitMs)
 {
     QElapsedTimer t;
     t.start();

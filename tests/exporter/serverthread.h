@@ -24,9 +24,10 @@ public:
             configure(*m_exporter);
         QObject::connect(m_exporter, &promdir::Exporter::requestServed, m_exporter,
                          [this](int status, qint64 bytes, double) {
-                             ++served;
+                             // Counted last: a test that sees the count sees the rest.
                              lastStatus = status;
                              lastBytes = bytes;
+                             ++served;
                          }, Qt::DirectConnection);
         QObject::connect(m_exporter, &promdir::Exporter::requestLogged, m_exporter,
                          [this](const QString &line) {

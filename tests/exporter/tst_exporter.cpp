@@ -11,6 +11,7 @@
 #include <QtCore/QDir>
 #include <QtCore/QProcess>
 #include <QtCore/QTemporaryDir>
+#include <QtNetwork/QNetworkProxy>
 #include <QtNetwork/QSslSocket>
 #include <QtTest/QtTest>
 
@@ -69,11 +70,11 @@ int pythonSampleCount(const QByteArray &body, bool openMetrics)
                          "print(sum(len(f.samples) for f in p(sys.stdin.buffer.read().decode('utf-8'))))\n");
     QProcess py;
     py.start(QStringLiteral("/usr/bin/python3"), {QStringLiteral("-c"), script});
-    if (!py.waitForStarted(10000))
+    if (!py.waitForStarted(60000))
         return -1;
     py.write(body);
     py.closeWriteChannel();
-    if (!py.waitForFinished(30000) || py.exitCode() != 0) {
+    if (!py.waitForFinished(120000) || py.exitCode() != 0) {
         qWarning() << py.readAllStandardError();
         return -1;
     }
@@ -194,7 +195,7 @@ private Q_SLOTS:
         const auto head = testhttp::readResponse(fd, true);
         QCOMPARE(head.status, 200);
         QCOMPARE(head.header("Content-Type"), QByteArray("text/plain; version=0.0.4; charset=utf-8"));
-        const auto get = testhttp::readResponse(fd, false, 10000, head.rest);
+        const auto get = testhttp::readResponse(fd, false, testhttp::kWaitMs, head.rest);
         ::close(fd);
         QCOMPARE(get.status, 200);
         QCOMPARE(head.header("Content-Length").toLongLong(), get.body.size());
@@ -294,9 +295,9 @@ private Q_SLOTS:
                                       "OPTIONS /metrics HTTP/1.1\r\nHost: x\r\n\r\n"
                                       "GET /metrics?name[]=g_all HTTP/1.1\r\nHost: x\r\n\r\n"));
         const auto a = testhttp::readResponse(fd);
-        const auto b = testhttp::readResponse(fd, false, 10000, a.rest);
-        const auto c = testhttp::readResponse(fd, false, 10000, b.rest);
-        const auto d = testhttp::readResponse(fd, false, 10000, c.rest);
+        const auto b = testhttp::readResponse(fd, false, testhttp::kWaitMs, a.rest);
+        const auto c = testhttp::readResponse(fd, false, testhttp::kWaitMs, b.rest);
+        const auto d = testhttp::readResponse(fd, false, testhttp::kWaitMs, c.rest);
         ::close(fd);
         QCOMPARE(a.status, 200);
         QCOMPARE(a.body, rendered(kFixture + QStringLiteral("/metrics")));
@@ -315,7 +316,7 @@ private Q_SLOTS:
         const auto r = testhttp::readResponse(fd);
         QCOMPARE(r.status, 200);
         QCOMPARE(r.header("Connection"), QByteArray("close"));
-        QVERIFY(testhttp::waitClosed(fd, 3000));
+        QVERIFY(testhttp::waitClosed(fd, testhttp::kWaitMs));
         ::close(fd);
 
         // HTTP/1.0 closes unless asked to keep alive.
@@ -324,7 +325,7 @@ private Q_SLOTS:
         const auto r10 = testhttp::readResponse(fd10);
         QCOMPARE(r10.status, 200);
         QCOMPARE(r10.header("Connection"), QByteArray("close"));
-        QVERIFY(testhttp::waitClosed(fd10, 3000));
+        QVERIFY(testhttp::waitClosed(fd10, testhttp::kWaitMs));
         ::close(fd10);
         const int ka = testhttp::connectTo(s.port());
         QVERIFY(testhttp::sendAll(ka, "GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n"));
@@ -341,10 +342,14 @@ private Q_SLOTS:
     {
         const auto result = MergeEngine((kFixture + QStringLiteral("/metrics")).toStdString()).refresh();
         std::atomic<int> calls{0};
+        std::atomic<bool> release{false};
+        const auto unblock = qScopeGuard([&] { release = true; });
         ServerThread s([&](Exporter &e) {
             e.setProvider([&]() -> std::shared_ptr<const MergeResult> {
                 ++calls;
-                std::this_thread::sleep_for(std::chrono::milliseconds(400));
+                // The merge lasts until every scrape has arrived (at most a minute).
+                for (int i = 0; i < 6000 && !release; ++i)
+                    std::this_thread::sleep_for(std::chrono::milliseconds(10));
                 return result;
             });
         });
@@ -357,6 +362,14 @@ private Q_SLOTS:
                                                         : QByteArray("GET /metrics HTTP/1.1\r\nHost: x\r\n"
                                                                      "Accept: application/openmetrics-text\r\n\r\n")));
         }
+        // All eight requests read by the server (the kernel holds nothing
+        // unread for it: each was parsed in the read that took it), and the
+        // merge running; then the merge ends.
+        QTRY_VERIFY_WITH_TIMEOUT(s.connectionCount() == 8 && testhttp::serverSide(s.port()).connections == 8
+                                     && testhttp::serverSide(s.port()).unread == 0,
+                                 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(calls.load(), 1, 30000);
+        release = true;
         for (int i = 0; i < 8; ++i) {
             const auto r = testhttp::readResponse(fds[i]);
             ::close(fds[i]);
@@ -371,21 +384,25 @@ private Q_SLOTS:
 
     void slowMergeDoesNotBlockTheServer()
     {
-        std::atomic<bool> release{false};
+        std::atomic<bool> merging{false}, release{false};
+        const auto unblock = qScopeGuard([&] { release = true; });
         ServerThread s([&](Exporter &e) {
             e.setProvider([&]() -> std::shared_ptr<const MergeResult> {
-                for (int i = 0; i < 300 && !release; ++i)
+                merging = true;
+                // Lasts until the test has been answered (at most a minute).
+                for (int i = 0; i < 6000 && !release; ++i)
                     std::this_thread::sleep_for(std::chrono::milliseconds(10));
                 return MergeEngine((kFixture + QStringLiteral("/metrics")).toStdString()).refresh();
             });
         });
         const int fd = testhttp::connectTo(s.port());
         QVERIFY(testhttp::sendAll(fd, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"));
-        QTest::qWait(50);
-        // While the merge runs, the server answers other requests at once.
+        QTRY_VERIFY_WITH_TIMEOUT(merging.load(), 30000);
+        // While the merge runs, the server answers other requests: the
+        // merge ends only after this answer came.
         const auto index = testhttp::get(s.port(), "/");
         QCOMPARE(index.status, 200);
-        QVERIFY2(index.ms < 500, qPrintable(QString::number(index.ms)));
+        QVERIFY(!testhttp::readable(fd)); // the scrape is still waiting
         release = true;
         const auto r = testhttp::readResponse(fd);
         ::close(fd);
@@ -465,7 +482,7 @@ private Q_SLOTS:
         QCOMPARE(tail.count("promdir_file_errors{kind="), 2); // the foreign file and the short .db
         QCOMPARE(pythonSampleCount(r.body, false), sampleLines(r.body));
         // And in the log, once.
-        QTRY_COMPARE(s.warnings().filter(QStringLiteral("problem files")).size(), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(s.warnings().filter(QStringLiteral("problem files")).size(), 1, 30000);
         QCOMPARE(testhttp::get(s.port()).body, r.body);
         QCOMPARE(s.warnings().filter(QStringLiteral("problem files")).size(), 1);
         // Filtering by name keeps the problems out unless asked for.
@@ -574,14 +591,15 @@ private Q_SLOTS:
     {
         ServerThread s(servePath(kFixture + QStringLiteral("/metrics")));
         const auto r = testhttp::get(s.port());
-        QTRY_COMPARE(s.served.load(), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(s.served.load(), 1, 30000);
         QCOMPARE(s.lastStatus.load(), 200);
         QCOMPARE(s.lastBytes.load(), r.body.size());
         testhttp::get(s.port(), "/nope");
-        QTRY_COMPARE(s.served.load(), 2);
+        QTRY_COMPARE_WITH_TIMEOUT(s.served.load(), 2, 30000);
         QCOMPARE(s.lastStatus.load(), 404);
+        // The log line follows the signal, from the server's thread.
+        QTRY_COMPARE_WITH_TIMEOUT(s.log().size(), 2, 30000);
         const QStringList log = s.log();
-        QCOMPARE(log.size(), 2);
         QVERIFY2(log[0].startsWith(QStringLiteral("127.0.0.1 GET /metrics 200 %1 ").arg(r.body.size())),
                  qPrintable(log[0]));
         QVERIFY2(log[1].startsWith(QStringLiteral("127.0.0.1 GET /nope 404 ")), qPrintable(log[1]));
@@ -599,7 +617,7 @@ private Q_SLOTS:
                        QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-nodes"),
                        QStringLiteral("-keyout"), key, QStringLiteral("-out"), cert, QStringLiteral("-days"),
                        QStringLiteral("2"), QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1")});
-        if (!openssl.waitForFinished(30000) || openssl.exitCode() != 0)
+        if (!openssl.waitForFinished(120000) || openssl.exitCode() != 0)
             QSKIP("openssl could not make a test certificate");
         ServerThread s([&](Exporter &e) {
             e.setPath(kFixture + QStringLiteral("/metrics"));
@@ -612,12 +630,14 @@ private Q_SLOTS:
         QCOMPARE(url.scheme(), QStringLiteral("https"));
 
         QSslSocket client;
+        client.setProxy(QNetworkProxy::NoProxy); // straight to 127.0.0.1, whatever proxy settings say
         client.setPeerVerifyMode(QSslSocket::VerifyNone);
         client.connectToHostEncrypted(QStringLiteral("127.0.0.1"), s.port());
-        QVERIFY2(client.waitForEncrypted(10000), qPrintable(client.errorString()));
+        QVERIFY2(client.waitForEncrypted(testhttp::kWaitMs), qPrintable(client.errorString()));
         client.write("GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         QByteArray all;
-        while (client.waitForReadyRead(5000))
+        // Until the server closes (Connection: close), however slowly it comes.
+        while (client.waitForReadyRead(testhttp::kWaitMs))
             all += client.readAll();
         all += client.readAll();
         QVERIFY2(all.startsWith("HTTP/1.1 200 OK\r\n"), all.left(200).constData());
