@@ -1,6 +1,9 @@
 // Clients that misbehave: many idle connections, a byte a second, huge
-// headers, garbage, floods. Throughout, a normal scrape is answered at
-// once and the process's memory stays bounded. Each case takes seconds.
+// headers, garbage, floods. Throughout, a normal scrape is answered and
+// the process's memory stays bounded. Each case takes seconds. Nothing
+// here bounds how long an answer takes (a loaded machine is slow; speed is
+// the benchmarks' business): where "not held up" matters, the scrape must
+// be answered before the misbehaving connection is dealt with.
 #include "httpclient.h"
 #include "serverthread.h"
 
@@ -33,14 +36,13 @@ std::function<void(Exporter &)> serve(ExporterLimits limits = {})
     };
 }
 
-// A normal scrape: complete, correct and quick.
+// A normal scrape: complete and correct.
 #define VERIFY_SCRAPE(server)                                                                   \
     do {                                                                                        \
         const auto r_ = testhttp::get((server).port());                                         \
         QVERIFY2(r_.ok, qPrintable(r_.error));                                                  \
         QCOMPARE(r_.status, 200);                                                               \
         QCOMPARE(r_.body, expected());                                                          \
-        QVERIFY2(r_.ms < 1000, qPrintable(QStringLiteral("scrape took %1 ms").arg(r_.ms)));     \
     } while (false)
 
 std::vector<int> openIdle(quint16 port, int n)
@@ -92,14 +94,14 @@ private Q_SLOTS:
         const qint64 rss0 = rssKiB();
         std::vector<int> fds = openIdle(s.port(), 1000);
         QCOMPARE(int(fds.size()), 1000);
-        QTRY_VERIFY2_WITH_TIMEOUT(s.connectionCount() >= 1000, qPrintable(QString::number(s.connectionCount())), 15000);
+        QTRY_VERIFY2_WITH_TIMEOUT(s.connectionCount() >= 1000, qPrintable(QString::number(s.connectionCount())), 60000);
         for (int i = 0; i < 5; ++i)
             VERIFY_SCRAPE(s);
         const qint64 grown = rssKiB() - rss0;
         qInfo("1,000 idle connections: RSS grew by %lld KiB", grown);
         QVERIFY2(grown < 32 * 1024, qPrintable(QString::number(grown)));
         closeAll(fds);
-        QTRY_COMPARE_WITH_TIMEOUT(s.connectionCount(), 0, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(s.connectionCount(), 0, 60000);
     }
 
     void beyondMaxConnectionsTheIdlestGo()
@@ -123,30 +125,51 @@ private Q_SLOTS:
         // A keep-alive connection that served a request, then nothing.
         QVERIFY(testhttp::sendAll(fd, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"));
         QCOMPARE(testhttp::readResponse(fd).status, 200);
-        QVERIFY(testhttp::waitClosed(fd, 3000));
+        QVERIFY(testhttp::waitClosed(fd, testhttp::kWaitMs));
         ::close(fd);
     }
 
     void oneBytePerSecond()
     {
+        const QByteArray request = "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"; // 35 s at a byte a second
+        {
+            // Others are not held up: a scrape is answered while a slow
+            // request is still being waited for (for a minute here).
+            ExporterLimits patient;
+            patient.requestTimeout = std::chrono::seconds(60);
+            ServerThread s(serve(patient));
+            const int slow = testhttp::connectTo(s.port());
+            QVERIFY(slow >= 0);
+            QVERIFY(testhttp::sendAll(slow, request.left(1)));
+            QVERIFY(testhttp::sendAll(slow, request.mid(1, 1)));
+            VERIFY_SCRAPE(s);
+            QVERIFY2(!testhttp::readable(slow), "the scrape was answered only after the slow request was cut off");
+            ::close(slow);
+        }
         ExporterLimits limits;
-        limits.requestTimeout = std::chrono::milliseconds(2500);
+        limits.requestTimeout = std::chrono::milliseconds(3000);
         ServerThread s(serve(limits));
         const int slow = testhttp::connectTo(s.port());
-        const QByteArray request = "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
+        QVERIFY(slow >= 0);
         QElapsedTimer t;
         t.start();
-        for (int i = 0; i < 3; ++i) {
-            testhttp::sendAll(slow, request.mid(i, 1));
-            VERIFY_SCRAPE(s); // others are not held up
-            QTest::qWait(1000 - int(t.elapsed() % 1000));
+        QVERIFY(testhttp::sendAll(slow, request.left(1)));
+        // A byte a second keeps coming; the request is cut off with 408 all
+        // the same, its time counted from its first byte (a timer that each
+        // byte restarted would never end it). Scrapes meanwhile are served.
+        qsizetype sent = 1;
+        while (!testhttp::readable(slow, 1000 - int(t.elapsed() % 1000)) && sent < request.size() - 1) {
+            testhttp::sendAll(slow, request.mid(sent, 1)); // may race with the 408: the answer tells
+            ++sent;
+            if (sent <= 3)
+                VERIFY_SCRAPE(s);
         }
-        // The slow request is cut off with 408 once its time is up.
-        const auto r = testhttp::readResponse(slow, false, 3000);
+        const auto r = testhttp::readResponse(slow);
         QCOMPARE(r.status, 408);
-        QVERIFY(testhttp::waitClosed(slow, 3000));
+        QVERIFY(t.elapsed() >= 3000);
+        QVERIFY2(sent < request.size() - 1, "not cut off while bytes kept coming");
+        QVERIFY(testhttp::waitClosed(slow, testhttp::kWaitMs));
         ::close(slow);
-        QVERIFY(t.elapsed() < 6000);
         VERIFY_SCRAPE(s);
     }
 
@@ -159,9 +182,9 @@ private Q_SLOTS:
         // Beyond maxRequestBytes (64 KiB): 431 and closed.
         const int fd = testhttp::connectTo(s.port());
         testhttp::sendAll(fd, "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Big: " + QByteArray(200 * 1024, 'a') + "\r\n\r\n", 3000);
-        const auto r = testhttp::readResponse(fd, false, 3000);
+        const auto r = testhttp::readResponse(fd);
         QVERIFY2(r.status == 431 || r.closed, qPrintable(r.error));
-        QVERIFY(r.closed || testhttp::waitClosed(fd, 3000));
+        QVERIFY(r.closed || testhttp::waitClosed(fd, testhttp::kWaitMs));
         ::close(fd);
         // Many header lines add up the same way.
         QByteArray many = "GET /metrics HTTP/1.1\r\nHost: x\r\n";
@@ -169,7 +192,7 @@ private Q_SLOTS:
             many += "X-H" + QByteArray::number(i) + ": v\r\n";
         const int fd2 = testhttp::connectTo(s.port());
         testhttp::sendAll(fd2, many + "\r\n", 3000);
-        const auto r2 = testhttp::readResponse(fd2, false, 3000);
+        const auto r2 = testhttp::readResponse(fd2);
         QVERIFY(r2.status == 431 || r2.closed);
         ::close(fd2);
         VERIFY_SCRAPE(s);
@@ -200,7 +223,7 @@ private Q_SLOTS:
         VERIFY_SCRAPE(s);
         // Whatever it was, that connection ends (at the latest when the
         // request times out) and the server is fine.
-        QVERIFY(testhttp::waitClosed(fd, 4000));
+        QVERIFY(testhttp::waitClosed(fd, testhttp::kWaitMs));
         ::close(fd);
         VERIFY_SCRAPE(s);
     }
@@ -213,7 +236,7 @@ private Q_SLOTS:
         for (int i = 0; i < 2000; ++i)
             flood += "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
         testhttp::sendAll(fd, flood, 3000); // and never read
-        QVERIFY(testhttp::waitClosed(fd, 5000));
+        QVERIFY(testhttp::waitClosed(fd, testhttp::kWaitMs));
         ::close(fd);
         VERIFY_SCRAPE(s);
     }
@@ -245,7 +268,7 @@ private Q_SLOTS:
             QProcess demo;
             demo.start(QStringLiteral(PROMDIR_CLI), {QStringLiteral("demo"), m_big->path(), QStringLiteral("--processes"),
                                                      QStringLiteral("150"), QStringLiteral("--seconds"), QStringLiteral("0")});
-            QVERIFY(demo.waitForFinished(60000));
+            QVERIFY(demo.waitForFinished(300000));
             QCOMPARE(demo.exitCode(), 0);
         }
         QTemporaryDir &dir = *m_big;
@@ -279,10 +302,9 @@ private Q_SLOTS:
         QTest::qWait(300);
         const auto other = testhttp::get(s.port());
         QCOMPARE(other.status, 200); // not held up by the stuck one
-        QVERIFY(other.ms < 1000);
         // Dropped (unread bytes beyond maxWriteBuffer, or no progress for
         // writeTimeout), and what it asked for did not pile up here.
-        QTRY_COMPARE_WITH_TIMEOUT(s.connectionCount(), 0, 6000);
+        QTRY_COMPARE_WITH_TIMEOUT(s.connectionCount(), 0, 60000);
         if (writeTimeoutMs < 60000)
             QVERIFY(t.elapsed() >= writeTimeoutMs); // it was the timeout
         const qint64 grown = rssKiB() - rss0;
@@ -305,7 +327,7 @@ private Q_SLOTS:
             testhttp::sendAll(fd, chunk, 500);
         VERIFY_SCRAPE(s);
         for (int fd : fds)
-            QVERIFY(testhttp::waitClosed(fd, 3000));
+            QVERIFY(testhttp::waitClosed(fd, testhttp::kWaitMs));
         closeAll(fds);
         const qint64 grown = rssKiB() - rss0;
         qInfo("160 MiB of endless headers: RSS grew by %lld KiB", grown);
