@@ -29,12 +29,12 @@ struct Served
     bool start(const QStringList &args)
     {
         process.start(QStringLiteral(PROMDIR_CLI), QStringList{QStringLiteral("serve")} + args);
-        if (!process.waitForStarted(5000))
+        if (!process.waitForStarted(testhttp::kWaitMs))
             return false;
         static const QRegularExpression re(QStringLiteral("serving .* at https?://127\\.0\\.0\\.1:(\\d+)/metrics"));
         QElapsedTimer t;
         t.start();
-        while (t.elapsed() < 10000) {
+        while (t.elapsed() < 60000) {
             process.waitForReadyRead(200);
             stderrText += process.readAllStandardError();
             const auto m = re.match(QString::fromUtf8(stderrText));
@@ -57,7 +57,7 @@ struct Served
     {
         if (process.state() == QProcess::Running) {
             process.kill();
-            process.waitForFinished(5000);
+            process.waitForFinished(testhttp::kWaitMs);
         }
     }
 };
@@ -79,7 +79,8 @@ private Q_SLOTS:
         QCOMPARE(r.body, readFile(kFixture + QStringLiteral("/expected.prom")));
         QCOMPARE(testhttp::get(s.port, "/nope").status, 404);
         // "TIME PEER METHOD PATH STATUS BYTES MS"
-        QTRY_VERIFY(QString::fromUtf8(s.drainStderr()).contains(QStringLiteral(" 127.0.0.1 GET /nope 404 ")));
+        QTRY_VERIFY_WITH_TIMEOUT(QString::fromUtf8(s.drainStderr()).contains(QStringLiteral(" 127.0.0.1 GET /nope 404 ")),
+                                 testhttp::kWaitMs);
         const QRegularExpression line(QStringLiteral("^\\d{4}-\\d\\d-\\d\\dT\\S+ 127\\.0\\.0\\.1 GET /metrics 200 %1 \\d+\\.\\d\\d$")
                                           .arg(r.body.size()),
                                       QRegularExpression::MultilineOption);
@@ -101,12 +102,12 @@ private Q_SLOTS:
         const int idle = testhttp::connectTo(s.port);
         QCOMPARE(testhttp::get(s.port).status, 200);
         ::kill(pid_t(s.process.processId()), signal);
-        QVERIFY(s.process.waitForFinished(5000));
+        QVERIFY(s.process.waitForFinished(testhttp::kWaitMs));
         QCOMPARE(s.process.exitStatus(), QProcess::NormalExit);
         QCOMPARE(s.process.exitCode(), 0);
         QVERIFY(s.drainStderr().contains("promdir serve: stopping"));
         QVERIFY(!s.stderrText.contains(" GET /metrics 200 ")); // --quiet
-        QVERIFY(testhttp::waitClosed(idle, 2000));
+        QVERIFY(testhttp::waitClosed(idle, testhttp::kWaitMs));
         ::close(idle);
     }
 
@@ -147,7 +148,7 @@ private Q_SLOTS:
         QFETCH(QStringList, args);
         QProcess p;
         p.start(QStringLiteral(PROMDIR_CLI), QStringList{QStringLiteral("serve")} + args);
-        QVERIFY(p.waitForFinished(10000));
+        QVERIFY(p.waitForFinished(60000));
         QCOMPARE(p.exitCode(), 2);
         QVERIFY(p.readAllStandardError().startsWith("promdir serve: "));
     }
@@ -159,7 +160,7 @@ private Q_SLOTS:
         QProcess b;
         b.start(QStringLiteral(PROMDIR_CLI), {QStringLiteral("serve"), QStringLiteral("--listen"),
                                               QStringLiteral("127.0.0.1:%1").arg(a.port), kFixture});
-        QVERIFY(b.waitForFinished(10000));
+        QVERIFY(b.waitForFinished(60000));
         QCOMPARE(b.exitCode(), 2);
         QVERIFY(b.readAllStandardError().contains("cannot listen on 127.0.0.1:"));
     }
