@@ -51,4 +51,15 @@ inline bool writeDb(const QString &path, const std::vector<DbEntry> &entries)
     return f.write(dbBytes(entries)) > 0;
 }
 
+// Rewrites an existing file's bytes in place (no truncation, one write), as
+// a live writer's mmap stores do: a reader never sees the file empty.
+inline bool overwriteDb(const QString &path, const std::vector<DbEntry> &entries)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadWrite | QIODevice::Unbuffered))
+        return false;
+    const QByteArray bytes = dbBytes(entries);
+    return f.size() == bytes.size() && f.write(bytes) == bytes.size();
+}
+
 } // namespace promdir::test
