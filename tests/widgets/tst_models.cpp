@@ -323,7 +323,7 @@ private Q_SLOTS:
         DirectoryWatcher watcher;
         QSignalSpy spy(&watcher, &DirectoryWatcher::snapshotReady);
         watcher.open(dir.path());
-        QVERIFY(spy.wait(10000));
+        QVERIFY(spy.wait(30000));
         ProcessModel processes;
         QSortFilterProxyModel proxy;
         proxy.setSourceModel(&processes);
