@@ -7,6 +7,7 @@
 
 #include <QCoreApplication>
 #include <QNetworkAccessManager>
+#include <QNetworkProxy>
 #include <QNetworkReply>
 #include <QTimer>
 
@@ -31,6 +32,7 @@ int main(int argc, char **argv)
         return 1;
 
     QNetworkAccessManager network;
+    network.setProxy(QNetworkProxy::NoProxy); // a proxy from the environment must not see 127.0.0.1
     QNetworkReply *reply = network.get(QNetworkRequest(exporter.boundUrl()));
     int rc = 1;
     QObject::connect(reply, &QNetworkReply::finished, &app, [&] {
