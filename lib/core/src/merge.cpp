@@ -85,10 +85,9 @@ public:
                     m_next = std::max(m_next, e.keyId + 1);
         }
     }
-    bool common(const ParsedFile &file) const { return file.keyStore.get() == m_common; }
     std::uint32_t of(const ParsedFile &file, const Entry &e)
     {
-        if (common(file))
+        if (file.keyStore.get() == m_common)
             return e.keyId;
         return m_others.try_emplace(e.key, m_next + static_cast<std::uint32_t>(m_others.size())).first->second;
     }
@@ -281,7 +280,6 @@ MergePlan compilePlan(std::span<const std::shared_ptr<const ParsedFile>> files, 
             continue;
         const FileName &fn = file->fileName;
         const bool gauge = fn.type == MetricType::Gauge;
-        FamilyBuild *last = nullptr;
         for (const Entry &e : file->entries) {
             const std::uint32_t number = numbers.of(*file, e);
             if (number >= familyOf.size()) {
@@ -306,9 +304,8 @@ MergePlan compilePlan(std::span<const std::shared_ptr<const ParsedFile>> files, 
                 }
                 fb = found;
             }
-            if (gauge && fb != last)
+            if (gauge)
                 fb->family.mode = fn.mode;
-            last = fb;
             fb->raw.push_back({&key, gauge ? &fn.pid : nullptr, instr++, number});
         }
     }

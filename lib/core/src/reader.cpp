@@ -138,7 +138,10 @@ public:
         }
     };
 
-    explicit KeyStore(std::size_t shards) : m_count(std::max<std::size_t>(1, shards)), m_shards(new Shard[m_count]) {}
+    explicit KeyStore(std::size_t shards)
+        : m_count(std::bit_ceil(std::max<std::size_t>(1, shards))), m_shards(new Shard[m_count])
+    {
+    }
 
     Shard &shardFor(std::uint64_t hash) { return m_shards[(hash >> 40) & (m_count - 1)]; }
     std::size_t size() const { return nextId.load(std::memory_order_relaxed); }
@@ -150,10 +153,7 @@ private:
     std::unique_ptr<Shard[]> m_shards;
 };
 
-KeyInterner::KeyInterner(std::size_t shards)
-    : m_store(std::make_shared<KeyStore>(std::bit_ceil(std::max<std::size_t>(1, shards))))
-{
-}
+KeyInterner::KeyInterner(std::size_t shards) : m_store(std::make_shared<KeyStore>(shards)) {}
 KeyInterner::~KeyInterner() = default;
 
 const Key *KeyInterner::intern(std::string_view raw, KeyParseResult *error)
@@ -641,7 +641,6 @@ void readRaw(const std::filesystem::path &fsPath, const ReadOptions &options, Ra
         f.problems.push_back({f.path, r.data.size(), ProblemKind::Unreadable, "read failed: " + error});
         r.failed = true;
     }
-    return;
 }
 
 void finish(RawRead &r, const ReadOptions &options)

@@ -56,8 +56,8 @@ struct ParsedFile
 };
 
 // Shares parsed keys between files: a label set seen in a thousand files is
-// parsed once, and stored once. Thread-safe (the store is split into shards
-// with a lock each, so parallel readers rarely wait for one another).
+// parsed once, and stored once. Thread-safe: lookups take no lock, and only
+// a key seen for the first time locks one of the store's shards.
 // Interned keys stay in the store as long as it or any file read with it
 // lives; each gets a small number, Key::id, unique within the store.
 class KeyInterner
