@@ -311,22 +311,17 @@ private Q_SLOTS:
     void connectionCloseIsHonoured()
     {
         ServerThread s(servePath(kFixture + QStringLiteral("/metrics")));
-        const int fd = testhttp::connectTo(s.port());
-        QVERIFY(testhttp::sendAll(fd, "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
-        const auto r = testhttp::readResponse(fd);
-        QCOMPARE(r.status, 200);
-        QCOMPARE(r.header("Connection"), QByteArray("close"));
-        QVERIFY(testhttp::waitClosed(fd, testhttp::kWaitMs));
-        ::close(fd);
-
-        // HTTP/1.0 closes unless asked to keep alive.
-        const int fd10 = testhttp::connectTo(s.port());
-        QVERIFY(testhttp::sendAll(fd10, "GET /metrics HTTP/1.0\r\n\r\n"));
-        const auto r10 = testhttp::readResponse(fd10);
-        QCOMPARE(r10.status, 200);
-        QCOMPARE(r10.header("Connection"), QByteArray("close"));
-        QVERIFY(testhttp::waitClosed(fd10, testhttp::kWaitMs));
-        ::close(fd10);
+        // Asked to close, and HTTP/1.0, which closes unless asked to keep alive.
+        for (const char *request : {"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                                    "GET /metrics HTTP/1.0\r\n\r\n"}) {
+            const int fd = testhttp::connectTo(s.port());
+            QVERIFY(testhttp::sendAll(fd, request));
+            const auto r = testhttp::readResponse(fd);
+            QCOMPARE(r.status, 200);
+            QCOMPARE(r.header("Connection"), QByteArray("close"));
+            QVERIFY(testhttp::waitClosed(fd, testhttp::kWaitMs));
+            ::close(fd);
+        }
         const int ka = testhttp::connectTo(s.port());
         QVERIFY(testhttp::sendAll(ka, "GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n"));
         const auto k1 = testhttp::readResponse(ka);

@@ -5,6 +5,7 @@
 #include "promdir/processcontrol.h"
 #include "promdir/render.h"
 #include "testdb.h"
+#include "testpids.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -25,25 +26,6 @@ SnapshotPtr nextSnapshot(DirectoryWatcher &w, int timeoutMs = 10000)
     if (!spy.wait(timeoutMs))
         return nullptr;
     return spy.takeFirst().at(0).value<SnapshotPtr>();
-}
-
-// A process that runs until the test ends.
-qint64 startSleeper(QProcess &p)
-{
-    p.start(QStringLiteral("sleep"), {QStringLiteral("120")});
-    return p.waitForStarted() ? p.processId() : 0;
-}
-
-// A pid that surely belonged to a process that has ended.
-qint64 deadPid()
-{
-    QProcess p;
-    p.start(QStringLiteral("true"), {});
-    if (!p.waitForStarted())
-        return 0;
-    const qint64 pid = p.processId();
-    p.waitForFinished();
-    return pid;
 }
 
 DbEntry g(double v) { return DbEntry{"g", "g", {}, v, 0.0}; }

@@ -7,6 +7,7 @@
 #include "promdir/expositionview.h"
 #include "promdir/processview.h"
 #include "../qt/testdb.h"
+#include "../qt/testpids.h"
 
 #include <QImage>
 #include <QNetworkAccessManager>
@@ -109,14 +110,9 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         QProcess sleeper;
-        sleeper.start(QStringLiteral("sleep"), {QStringLiteral("60")});
-        QVERIFY(sleeper.waitForStarted());
-        QProcess gone;
-        gone.start(QStringLiteral("true"), {});
-        QVERIFY(gone.waitForStarted());
-        const QString dead = QString::number(gone.processId());
-        QVERIFY(gone.waitForFinished());
-        const QString live = QString::number(sleeper.processId());
+        const QString live = QString::number(test::startSleeper(sleeper));
+        const QString dead = QString::number(test::deadPid());
+        QVERIFY(live != QLatin1String("0") && dead != QLatin1String("0"));
         const test::DbEntry g{"g", "g", {}, 1.0, 0.0};
         auto file = [&](const QString &name) { return dir.filePath(name); };
         QVERIFY(test::writeDb(file(QStringLiteral("gauge_livesum_") + live + QStringLiteral(".db")), {g}));

@@ -9,6 +9,7 @@
 #include "promdir/directorywatcher.h"
 #include "modeltestutils.h"
 #include "../qt/testdb.h"
+#include "../qt/testpids.h"
 
 #include <QAbstractItemModelTester>
 #include <QDir>
@@ -306,14 +307,9 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         QProcess sleeper;
-        sleeper.start(QStringLiteral("sleep"), {QStringLiteral("60")});
-        QVERIFY(sleeper.waitForStarted());
-        QProcess done;
-        done.start(QStringLiteral("true"), {});
-        QVERIFY(done.waitForStarted());
-        const QString dead = QString::number(done.processId());
-        QVERIFY(done.waitForFinished());
-        const QString live = QString::number(sleeper.processId());
+        const QString live = QString::number(test::startSleeper(sleeper));
+        const QString dead = QString::number(test::deadPid());
+        QVERIFY(live != QLatin1String("0") && dead != QLatin1String("0"));
         const DbEntry g{"g", "g", {}, 1.0, 0.0};
         QVERIFY(writeDb(dir.filePath(QStringLiteral("gauge_livesum_") + live + QStringLiteral(".db")), {g}));
         QVERIFY(writeDb(dir.filePath(QStringLiteral("gauge_livesum_") + dead + QStringLiteral(".db")), {g}));
