@@ -132,6 +132,81 @@ private slots:
         QCOMPARE(families[0].samples.size(), std::size_t(1));
         QCOMPARE(families[0].samples[0].value, 85.0);
     }
+
+    // The reader guesses each key from the one before it in earlier files.
+    // A guess must never stand in for a key that only looks alike: here the
+    // keys have one length and differ in one byte, first in the middle
+    // (where the comparison looks first), then at the very end.
+    void predictedKeysAreChecked()
+    {
+        auto bucketKey = [](const std::string &path, const std::string &le) {
+            return encodeKey("h", "h_bucket", {{"le", le}, {"path", path}}, "help");
+        };
+        const std::vector<std::string> les{"0.1", "0.2", "0.3", "0.4"};
+        KeyInterner interner;
+        ReadOptions options;
+        options.interner = &interner;
+        auto read = [&](const std::string &name, const std::vector<std::string> &keys) {
+            test::DbBuilder b;
+            for (std::size_t i = 0; i < keys.size(); ++i)
+                b.add(keys[i], static_cast<double>(i + 1));
+            ParsedFile f = readBytes(name, b.bytes(4096), options);
+            QVERIFY2(f.ok(), f.problems.empty() ? "" : f.problems.front().describe().c_str());
+            QCOMPARE(f.entries.size(), keys.size());
+            for (std::size_t i = 0; i < keys.size(); ++i) {
+                QCOMPARE(f.entries[i].key->raw, keys[i]);
+                QCOMPARE(f.entries[i].keyId, f.entries[i].key->id);
+                QCOMPARE(f.entries[i].value, static_cast<double>(i + 1));
+            }
+        };
+        std::vector<std::string> first, middle, last;
+        for (const auto &le : les) {
+            first.push_back(bucketKey("/aaaa", le));
+            middle.push_back(bucketKey("/abaa", le)); // same length, differs mid-key
+            last.push_back(bucketKey("/aaab", le));   // differs near the end
+        }
+        read("histogram_1.db", first);
+        read("histogram_2.db", middle); // every guess from file 1 is wrong
+        read("histogram_3.db", last);
+        // Another order: runs as before, series swapped, one bucket missing.
+        std::vector<std::string> mixed{last[0], last[1], first[0], first[1], first[3], middle[2], middle[3]};
+        read("histogram_4.db", mixed);
+        read("histogram_5.db", first);
+        QCOMPARE(interner.size(), std::size_t(12));
+    }
+
+    // What the reader learned about one store is not used for another:
+    // reading the same bytes with two interners in turn gives each file
+    // keys of its own store, also once the first store is gone and a new
+    // one may sit at its address.
+    void predictionsStayWithTheirStore()
+    {
+        const std::string k1 = keyBytes(1), k2 = keyBytes(2);
+        const std::string db = test::DbBuilder().add(k1, 1).add(k2, 2).bytes();
+        auto check = [&](KeyInterner &interner, std::size_t size) {
+            ReadOptions options;
+            options.interner = &interner;
+            const ParsedFile f = readBytes("counter_1.db", db, options);
+            QVERIFY(f.ok());
+            QCOMPARE(f.entries.size(), std::size_t(2));
+            QCOMPARE(f.keyStore, interner.store());
+            KeyParseResult err;
+            QCOMPARE(f.entries[0].key, interner.intern(k1, &err));
+            QCOMPARE(f.entries[1].key, interner.intern(k2, &err));
+            QCOMPARE(interner.size(), size);
+            QVERIFY(f.entries[1].keyId < keyIdLimit(*interner.store()));
+        };
+        KeyInterner a;
+        for (int round = 0; round < 3; ++round) {
+            KeyInterner b;
+            KeyParseResult err;
+            for (int i = 0; i < round; ++i) // other keys first: other places
+                QVERIFY(b.intern(keyBytes(100 + i), &err));
+            check(a, 2);
+            check(b, std::size_t(2 + round));
+            check(a, 2);
+        }
+    }
 };
 
 QTEST_GUILESS_MAIN(TestInterner)

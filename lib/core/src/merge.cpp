@@ -76,19 +76,17 @@ public:
     explicit KeyNumbers(std::span<const std::shared_ptr<const ParsedFile>> files)
     {
         for (const auto &f : files) {
-            if (!f || f->entries.empty())
-                continue;
-            if (!m_common)
+            if (f && !f->entries.empty()) {
                 m_common = f->keyStore.get();
-            if (f->keyStore.get() == m_common)
-                for (const Entry &e : f->entries)
-                    m_next = std::max(m_next, e.keyId + 1);
+                m_next = keyIdLimit(*m_common);
+                break;
+            }
         }
     }
-    std::uint32_t of(const ParsedFile &file, const Entry &e)
+    bool common(const ParsedFile &file) const { return file.keyStore.get() == m_common; }
+    // For a file not common().
+    std::uint32_t other(const Entry &e)
     {
-        if (file.keyStore.get() == m_common)
-            return e.keyId;
         return m_others.try_emplace(e.key, m_next + static_cast<std::uint32_t>(m_others.size())).first->second;
     }
     std::uint32_t count() const { return m_next + static_cast<std::uint32_t>(m_others.size()); }
@@ -268,27 +266,34 @@ MergePlan compilePlan(std::span<const std::shared_ptr<const ParsedFile>> files, 
     OrderedMap<FamilyBuild> families;
     KeyNumbers numbers(files);
     std::vector<FamilyBuild *> familyOf(numbers.count(), nullptr); // by key number; grows for other stores
+    std::size_t total = 0;
+    for (const auto &file : files)
+        if (file && file->fileName.valid)
+            total += file->entries.size();
+    plan.instrs.assign(total, {0, Op::Skip});
+    plan.fileFirstInstr.reserve(files.size());
     std::uint32_t instr = 0;
     // Outside gauge files the pid is never a label, so a key's every later
     // entry takes the instruction of its first: only first sightings go to
-    // the families; the others are filled in from `memo` after.
+    // the families; the others are marked Repeat (slot: key number) and
+    // filled in from `memo` after.
     std::vector<bool> seen(numbers.count(), false);
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> repeats; // instruction, key number
     for (const auto &file : files) {
         plan.fileFirstInstr.push_back(instr);
         if (!file || !file->fileName.valid)
             continue;
         const FileName &fn = file->fileName;
         const bool gauge = fn.type == MetricType::Gauge;
+        const bool common = numbers.common(*file);
         for (const Entry &e : file->entries) {
-            const std::uint32_t number = numbers.of(*file, e);
+            const std::uint32_t number = common ? e.keyId : numbers.other(e);
             if (number >= familyOf.size()) {
                 familyOf.resize(number + 1, nullptr);
                 seen.resize(number + 1, false);
             }
             if (!gauge) {
                 if (seen[number]) {
-                    repeats.emplace_back(instr++, number);
+                    plan.instrs[instr++] = {number, Op::Repeat};
                     continue;
                 }
                 seen[number] = true; // compiled without a pid: sets memo[number]
@@ -309,22 +314,28 @@ MergePlan compilePlan(std::span<const std::shared_ptr<const ParsedFile>> files, 
             fb->raw.push_back({&key, gauge ? &fn.pid : nullptr, instr++, number});
         }
     }
-    plan.instrs.assign(instr, {0, Op::Skip});
     std::vector<MergePlan::Instr> memo(numbers.count(), {kNoSlot, Op::Skip});
     for (auto &[name, fb] : families) {
         const auto index = static_cast<std::uint32_t>(plan.families.size());
         compileFamily(fb, index, plan, memo);
         plan.families.push_back(std::move(fb.family));
     }
-    for (const auto &[i, number] : repeats)
-        plan.instrs[i] = memo[number];
+    for (auto &in : plan.instrs)
+        if (in.op == Op::Repeat)
+            in = memo[in.slot];
+    return plan;
+}
 
-    plan.instrFile.assign(instr, 0);
-    for (std::size_t f = 0; f < files.size(); ++f) {
-        if (!files[f] || !files[f]->fileName.valid)
-            continue;
-        for (std::size_t j = 0; j < files[f]->entries.size(); ++j)
-            plan.instrFile[plan.fileFirstInstr[f] + j] = static_cast<std::uint32_t>(f);
+void indexSlots(MergePlan &plan)
+{
+    if (!plan.slotStart.empty())
+        return;
+    const auto instrCount = static_cast<std::uint32_t>(plan.instrs.size());
+    plan.instrFile.assign(instrCount, 0);
+    for (std::size_t f = 0; f < plan.fileFirstInstr.size(); ++f) {
+        const std::uint32_t end = f + 1 < plan.fileFirstInstr.size() ? plan.fileFirstInstr[f + 1] : instrCount;
+        std::fill(plan.instrFile.begin() + plan.fileFirstInstr[f], plan.instrFile.begin() + end,
+                  static_cast<std::uint32_t>(f));
     }
     plan.slotStart.assign(plan.slots.size() + 1, 0);
     for (const auto &in : plan.instrs)
@@ -334,10 +345,9 @@ MergePlan compilePlan(std::span<const std::shared_ptr<const ParsedFile>> files, 
         plan.slotStart[s + 1] += plan.slotStart[s];
     plan.slotInstrs.assign(plan.slotStart.back(), 0);
     std::vector<std::uint32_t> fill(plan.slotStart.begin(), plan.slotStart.end() - 1);
-    for (std::uint32_t i = 0; i < instr; ++i)
+    for (std::uint32_t i = 0; i < instrCount; ++i)
         if (plan.instrs[i].op != Op::Skip)
             plan.slotInstrs[fill[plan.instrs[i].slot]++] = i;
-    return plan;
 }
 
 namespace {
@@ -346,6 +356,7 @@ inline void apply(Op op, std::uint32_t s, double value, double timestamp, std::u
 {
     switch (op) {
     case Op::Skip:
+    case Op::Repeat: // never left in a compiled plan
         break;
     case Op::Sum:
         state.value[s] += value;

@@ -20,6 +20,7 @@ enum class Op : std::uint8_t {
     Max,
     Set,        // gauge all/liveall: the last value wins
     MostRecent, // the value with the greatest timestamp (> 0)
+    Repeat,     // while compiling only: same as the first entry of key number `slot`
 };
 
 struct MergePlan
@@ -35,6 +36,7 @@ struct MergePlan
     };
     std::vector<Instr> instrs;
     std::vector<std::uint32_t> fileFirstInstr; // per input file
+    // Made by indexSlots(), only for folding (a cold merge does not need it):
     std::vector<std::uint32_t> instrFile;      // per instruction: its file
     // Per slot, its instructions in order: slotInstrs[slotStart[s], slotStart[s+1]).
     std::vector<std::uint32_t> slotStart;
@@ -98,6 +100,9 @@ struct FoldedBase
     std::vector<std::pair<std::uint32_t, std::uint32_t>> seqPatch;
 };
 
+// Fills the plan's per-slot index (instrFile, slotStart, slotInstrs) once.
+void indexSlots(MergePlan &plan);
+// `plan` must be indexed.
 FoldedBase foldFrozen(const MergePlan &plan, std::span<const std::shared_ptr<const ParsedFile>> files,
                       const std::vector<bool> &frozenFile);
 MergeState runLive(const MergePlan &plan, FoldedBase &base,

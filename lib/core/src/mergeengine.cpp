@@ -116,7 +116,7 @@ struct MergeEngine::Cache
 
     // The compiled merge and the files it was made from; the merge of what
     // cannot change (the pre-merged base) and the files it was made from.
-    std::shared_ptr<const detail::MergePlan> plan;
+    std::shared_ptr<detail::MergePlan> plan;
     FileList planFiles;
     detail::FoldedBase fold;
     FileList foldFiles;
@@ -237,7 +237,7 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
     // The structure: reuse the plan while every file has the same keys.
     const bool planReused = c.plan && detail::sameStructure(c.planFiles, files);
     if (!planReused)
-        c.plan = std::make_shared<const detail::MergePlan>(detail::compilePlan(files, m_options.merge));
+        c.plan = std::make_shared<detail::MergePlan>(detail::compilePlan(files, m_options.merge));
     c.planFiles = files;
 
     if (!planReused) {
@@ -254,6 +254,7 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
         for (std::size_t i = 0; foldValid && i < files.size(); ++i)
             foldValid = !frozen[i] || files[i] == c.foldFiles[i];
         if (!foldValid) {
+            detail::indexSlots(*c.plan);
             c.fold = detail::foldFrozen(*c.plan, files, frozen);
             c.foldFrozen = frozen;
             c.foldFiles = files;

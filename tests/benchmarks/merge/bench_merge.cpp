@@ -182,8 +182,9 @@ int main(int argc, char **argv)
         children.push_back(child);
         for (const auto &p : it->second) {
             std::string name = p.filename().string();
-            const std::string old = "_" + std::to_string(it->first) + ".db";
-            name = name.substr(0, name.size() - old.size()) + "_" + std::to_string(child) + ".db";
+            const std::size_t oldSuffix = std::to_string(it->first).size() + 4; // "_<pid>.db"
+            name.resize(name.size() - oldSuffix);
+            name.append("_").append(std::to_string(child)).append(".db");
             fs::rename(p, p.parent_path() / name);
             liveFiles.push_back((p.parent_path() / name).string());
         }

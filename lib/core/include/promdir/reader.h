@@ -76,6 +76,9 @@ private:
     std::shared_ptr<KeyStore> m_store;
 };
 
+// Every key interned in `store` so far has an id below this.
+std::uint32_t keyIdLimit(const KeyStore &store);
+
 struct ReadOptions
 {
     KeyInterner *interner = nullptr; // optional: without one, each file stores its own keys
