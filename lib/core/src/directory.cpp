@@ -1,9 +1,14 @@
 #include "promdir/directory.h"
 #include "directory_p.h"
+#include "reader_p.h"
 
 #include "promdir/archive.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <dirent.h>
+#include <sys/stat.h>
 #include <atomic>
 #include <optional>
 #include <thread>
@@ -27,47 +32,71 @@ namespace {
 
 struct Listing
 {
-    std::vector<fs::path> dbFiles; // sorted by name
+    std::vector<std::string> dbFiles; // paths, sorted by name
     std::vector<Problem> problems;
     std::string error;
 };
 
+// `dir`/`name`, spelled like std::filesystem's operator/ would.
+std::string joinPath(const std::string &dir, std::string_view name)
+{
+    std::string p;
+    p.reserve(dir.size() + 1 + name.size());
+    p += dir;
+    if (!p.empty() && p.back() != '/')
+        p += '/';
+    p += name;
+    return p;
+}
+
 // What the reference's glob("*.db") would see, plus what it would not.
-Listing listDirectory(const fs::path &dir)
+// Plain readdir and strings: a listing of thousands of files is on the path
+// of every cold scrape.
+Listing listDirectory(const fs::path &dirPath)
 {
     Listing l;
-    std::error_code ec;
-    fs::directory_iterator it(dir, ec);
-    if (ec) {
-        l.error = dir.string() + ": " + ec.message();
+    const std::string dir = dirPath.string();
+    DIR *d = ::opendir(dir.c_str());
+    if (!d) {
+        l.error = dir + ": " + std::strerror(errno);
         return l;
     }
-    for (; it != fs::directory_iterator(); it.increment(ec)) {
-        if (ec) {
-            l.problems.push_back({dir.string(), 0, ProblemKind::Unreadable, "listing failed: " + ec.message()});
+    std::vector<std::string> names;
+    for (;;) {
+        errno = 0;
+        const struct dirent *e = ::readdir(d);
+        if (!e) {
+            if (errno != 0)
+                l.problems.push_back({dir, 0, ProblemKind::Unreadable, std::string("listing failed: ") + std::strerror(errno)});
             break;
         }
-        const fs::path &p = it->path();
-        const std::string name = p.filename().string();
-        std::error_code sec;
-        const bool isDir = it->is_directory(sec);
+        const std::string_view name = e->d_name;
+        if (name == "." || name == "..")
+            continue;
         if (!name.ends_with(".db") || name.starts_with(".")) {
-            l.problems.push_back({p.string(), 0, ProblemKind::ForeignFile,
+            bool isDir = e->d_type == DT_DIR;
+            struct stat st{};
+            if (e->d_type == DT_UNKNOWN && ::fstatat(::dirfd(d), e->d_name, &st, 0) == 0)
+                isDir = S_ISDIR(st.st_mode);
+            l.problems.push_back({joinPath(dir, name), 0, ProblemKind::ForeignFile,
                                   isDir ? "sub-folder ignored (the directory is not read recursively)"
                                         : "not a metrics file (*.db); ignored"});
             continue;
         }
-        l.dbFiles.push_back(p);
+        names.emplace_back(name);
     }
-    // Byte-wise by name, each name built once.
-    std::vector<std::pair<std::string, fs::path>> named;
-    named.reserve(l.dbFiles.size());
-    for (auto &p : l.dbFiles)
-        named.emplace_back(p.filename().string(), std::move(p));
-    std::sort(named.begin(), named.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
-    for (std::size_t i = 0; i < named.size(); ++i)
-        l.dbFiles[i] = std::move(named[i].second);
+    ::closedir(d);
+    std::sort(names.begin(), names.end()); // byte-wise by name
+    l.dbFiles.reserve(names.size());
+    for (const auto &name : names)
+        l.dbFiles.push_back(joinPath(dir, name));
     return l;
+}
+
+std::string_view baseName(const std::string &path)
+{
+    const auto slash = path.find_last_of('/');
+    return slash == std::string::npos ? std::string_view(path) : std::string_view(path).substr(slash + 1);
 }
 
 } // namespace
@@ -75,17 +104,18 @@ Listing listDirectory(const fs::path &dir)
 // A *.db file whose name the reference would not understand is reported
 // and not merged; it is not parsed (it is often an SQLite file).
 namespace {
-std::shared_ptr<const ParsedFile> loadOne(const fs::path &p, const PreviousFile &previous, const ReadOptions &read)
+std::shared_ptr<const ParsedFile> loadOne(const std::string &path, const PreviousFile &previous,
+                                          const ReadOptions &read)
 {
-    const FileName fn = parseFileName(p.filename().string());
+    const FileName fn = parseFileName(std::string(baseName(path)));
     if (!fn.valid) {
         auto f = std::make_shared<ParsedFile>();
-        f->path = p.string();
-        f->name = p.filename().string();
+        f->path = path;
+        f->name = baseName(path);
         f->fileName = fn;
         std::error_code ec;
-        f->size = fs::is_regular_file(p, ec) ? fs::file_size(p, ec) : 0;
-        const bool dir = fs::is_directory(p, ec);
+        f->size = fs::is_regular_file(path, ec) ? fs::file_size(path, ec) : 0;
+        const bool dir = fs::is_directory(path, ec);
         f->problems.push_back({f->path, 0, ProblemKind::ForeignFile,
                                dir ? "is a folder, not a metrics file"
                                    : "not a metrics file name (" + fn.reason + "); not merged"});
@@ -94,22 +124,22 @@ std::shared_ptr<const ParsedFile> loadOne(const fs::path &p, const PreviousFile 
     if (previous.file && previous.frozen && previous.untouched)
         return previous.file;
     if (previous.file && previous.frozen && previous.file->stamp.inode != 0) {
-        const auto stamp = stampOf(p);
+        const auto stamp = stampAt(path.c_str());
         if (stamp && *stamp == previous.file->stamp)
             return previous.file;
     }
     if (previous.frozen) {
         ReadOptions quiet = read;
         quiet.quiescent = true;
-        return std::make_shared<const ParsedFile>(readFile(p, quiet));
+        return std::make_shared<const ParsedFile>(readFileAt(path, quiet));
     }
-    return rereadFile(p, previous.file, read);
+    return rereadFileAt(path, previous.file, read);
 }
 
 } // namespace
 
 LoadResult loadDirectoryWith(const fs::path &dir, const LoadOptions &options,
-                             const std::function<PreviousFile(const fs::path &)> &previous, const KnownListing *known)
+                             const std::function<PreviousFile(const std::string &)> &previous, const KnownListing *known)
 {
     LoadResult r;
     std::error_code ec;
@@ -158,7 +188,7 @@ LoadResult loadDirectoryWith(const fs::path &dir, const LoadOptions &options,
             if (begin >= n)
                 break;
             for (std::size_t i = begin; i < std::min(n, begin + kChunk); ++i) {
-                const std::string &path = l.dbFiles[i].native();
+                const std::string &path = l.dbFiles[i];
                 const std::size_t slash = path.find_last_of('/') + 1; // 0 when none
                 const std::string kind = path.substr(slash, path.find_last_of('_') - slash);
                 auto &last = lastOfKind[kind];

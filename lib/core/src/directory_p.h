@@ -24,12 +24,12 @@ struct PreviousFile
 // directory (when inotify says no file came or went).
 struct KnownListing
 {
-    std::vector<std::filesystem::path> dbFiles; // sorted by name
+    std::vector<std::string> dbFiles; // paths, sorted by name
     std::vector<Problem> problems;
 };
 
 LoadResult loadDirectoryWith(const std::filesystem::path &dir, const LoadOptions &options,
-                             const std::function<PreviousFile(const std::filesystem::path &)> &previous,
+                             const std::function<PreviousFile(const std::string &path)> &previous,
                              const KnownListing *known = nullptr);
 
 } // namespace promdir

@@ -3,6 +3,7 @@
 #include "promdir/liveness.h"
 
 #include "directory_p.h"
+#include "reader_p.h"
 #include "merge_p.h"
 
 #include <cerrno>
@@ -164,18 +165,18 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
                 if (!f->fileName.valid)
                     continue;
                 if (!isGone(f->fileName.pid) || (!touched.empty() && touched.contains(f->name)))
-                    f = rereadFile(f->path, f, load.read);
+                    f = rereadFileAt(f->path, f, load.read);
             }
         } else
         result->load = loadDirectoryWith(
             m_path, load,
-            [&](const std::filesystem::path &p) {
+            [&](const std::string &path) {
                 // Liveness before reading: a file of a process already gone
                 // is complete, and is read once, plainly.
                 PreviousFile prev;
-                const FileName fn = parseFileName(p.filename().string());
+                const FileName fn = parseFileName(path.substr(path.find_last_of('/') + 1));
                 prev.frozen = fn.valid && isGone(fn.pid);
-                auto it = c.files.find(p.string());
+                auto it = c.files.find(path);
                 if (it == c.files.end())
                     return prev;
                 prev.file = it->second;

@@ -1,4 +1,5 @@
 #include "promdir/reader.h"
+#include "reader_p.h"
 
 #include "promdir/json.h"
 
@@ -626,10 +627,10 @@ struct RawRead
 };
 
 // Reads into `r` (whose `data` may come with capacity to reuse).
-void readRaw(const std::filesystem::path &fsPath, const ReadOptions &options, RawRead &r)
+void readRaw(const std::string &path, const ReadOptions &options, RawRead &r)
 {
     ParsedFile &f = r.f;
-    f.path = fsPath.string();
+    f.path = path;
     f.name = baseName(f.path);
     f.fileName = parseFileName(f.name);
 
@@ -759,8 +760,13 @@ void finish(RawRead &r, const ReadOptions &options)
 
 std::optional<FileStamp> stampOf(const std::filesystem::path &path)
 {
+    return stampAt(path.c_str());
+}
+
+std::optional<FileStamp> stampAt(const char *path)
+{
     struct stat st{};
-    if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+    if (::stat(path, &st) != 0 || !S_ISREG(st.st_mode))
         return std::nullopt;
     return stampFrom(st);
 }
@@ -792,18 +798,30 @@ private:
 
 } // namespace
 
-ParsedFile readFile(const std::filesystem::path &fsPath, const ReadOptions &options)
+ParsedFile readFile(const std::filesystem::path &path, const ReadOptions &options)
 {
-    RawRead r;
-    BufferLease lease(r);
-    readRaw(fsPath, options, r);
-    finish(r, options);
-    return std::move(r.f);
+    return readFileAt(path.string(), options);
 }
 
 std::shared_ptr<const ParsedFile> rereadFile(const std::filesystem::path &path,
                                              const std::shared_ptr<const ParsedFile> &previous,
                                              const ReadOptions &options)
+{
+    return rereadFileAt(path.string(), previous, options);
+}
+
+ParsedFile readFileAt(const std::string &path, const ReadOptions &options)
+{
+    RawRead r;
+    BufferLease lease(r);
+    readRaw(path, options, r);
+    finish(r, options);
+    return std::move(r.f);
+}
+
+std::shared_ptr<const ParsedFile> rereadFileAt(const std::string &path,
+                                               const std::shared_ptr<const ParsedFile> &previous,
+                                               const ReadOptions &options)
 {
     RawRead r;
     BufferLease lease(r);

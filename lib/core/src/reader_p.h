@@ -1,0 +1,16 @@
+#pragma once
+// Internal: the reader's entry points for paths already held as strings.
+// A std::filesystem::path splits itself into components when made, which a
+// directory of thousands of files would pay for on every load.
+
+#include "promdir/reader.h"
+
+namespace promdir {
+
+ParsedFile readFileAt(const std::string &path, const ReadOptions &options);
+std::shared_ptr<const ParsedFile> rereadFileAt(const std::string &path,
+                                               const std::shared_ptr<const ParsedFile> &previous,
+                                               const ReadOptions &options);
+std::optional<FileStamp> stampAt(const char *path);
+
+} // namespace promdir
