@@ -280,6 +280,21 @@ private slots:
             files.insert(std::filesystem::path(p.file).filename().string());
         QCOMPARE(files, (std::set<std::string>{"counter_0.db", "counter_zz.db", "histogram_7.db", "app.sqlite.db",
                                                "notes.txt", "sub"}));
+        // What the listing says of the foreign entries, with their full paths.
+        QCOMPARE(r.problems.size(), std::size_t(2));
+        for (const auto &p : r.problems) {
+            QVERIFY(p.kind == ProblemKind::ForeignFile);
+            if (p.file == dir + "/sub")
+                QCOMPARE(p.message, std::string("sub-folder ignored (the directory is not read recursively)"));
+            else
+                QCOMPARE(p.file, dir + "/notes.txt");
+        }
+        // Files in byte order of their names, with full paths.
+        for (std::size_t i = 0; i < r.files.size(); ++i) {
+            QCOMPARE(r.files[i]->path, dir + "/" + r.files[i]->name);
+            if (i > 0)
+                QVERIFY(r.files[i - 1]->name < r.files[i]->name);
+        }
     }
 
     void missingDirectory()
