@@ -99,6 +99,93 @@ std::string_view baseName(const std::string &path)
     return slash == std::string::npos ? std::string_view(path) : std::string_view(path).substr(slash + 1);
 }
 
+// Where each key was first seen outside gauge files, noted by the loading
+// threads as files come in: per key id, the smallest (place in the listing,
+// entry) so far, lowered with compare-and-swap. Files mostly come in
+// listing order, so after the first few a note is one read that changes
+// nothing. Cells are made in chunks as ids grow.
+class SightingTable
+{
+public:
+    explicit SightingTable(const KeyStore *store) : m_store(store), m_chunks(new std::atomic<Cell *>[kChunks]()) {}
+    ~SightingTable()
+    {
+        for (std::size_t c = 0; c < kChunks; ++c)
+            delete[] m_chunks[c].load(std::memory_order_relaxed);
+    }
+    SightingTable(const SightingTable &) = delete;
+    SightingTable &operator=(const SightingTable &) = delete;
+
+    void note(std::uint32_t place, const ParsedFile &f)
+    {
+        if (!f.fileName.valid || f.fileName.type == MetricType::Gauge || f.entries.empty())
+            return;
+        if (f.keyStore.get() != m_store) {
+            m_failed.store(true, std::memory_order_relaxed);
+            return;
+        }
+        for (std::size_t j = 0; j < f.entries.size(); ++j) {
+            Cell *cell = cellFor(f.entries[j].keyId);
+            if (!cell) {
+                m_failed.store(true, std::memory_order_relaxed);
+                return;
+            }
+            const std::uint64_t at = (std::uint64_t(place) << 32) | j;
+            std::uint64_t seen = cell->load(std::memory_order_relaxed);
+            while (at < seen && !cell->compare_exchange_weak(seen, at, std::memory_order_relaxed)) {
+            }
+        }
+    }
+
+    // In merge order; empty when something could not be noted. After the
+    // loading threads are joined; `loaded` by place in the listing.
+    std::vector<detail::FirstSighting> sorted(const std::vector<std::shared_ptr<const ParsedFile>> &loaded) const
+    {
+        if (m_failed.load())
+            return {};
+        std::vector<std::uint64_t> ats;
+        for (std::size_t c = 0; c < kChunks; ++c)
+            if (const Cell *cells = m_chunks[c].load())
+                for (std::size_t i = 0; i < kChunkSize; ++i)
+                    if (const std::uint64_t at = cells[i].load(); at != kNever)
+                        ats.push_back(at);
+        std::sort(ats.begin(), ats.end());
+        std::vector<detail::FirstSighting> out;
+        out.reserve(ats.size());
+        for (const std::uint64_t at : ats)
+            out.push_back({loaded[at >> 32].get(), static_cast<std::uint32_t>(at)});
+        return out;
+    }
+
+private:
+    using Cell = std::atomic<std::uint64_t>;
+    static constexpr std::size_t kChunkSize = 4096;
+    static constexpr std::size_t kChunks = 1024; // up to 4M keys; beyond, no sightings
+    static constexpr std::uint64_t kNever = ~std::uint64_t(0);
+
+    Cell *cellFor(std::uint32_t id)
+    {
+        const std::size_t c = id / kChunkSize;
+        if (c >= kChunks)
+            return nullptr;
+        Cell *cells = m_chunks[c].load(std::memory_order_acquire);
+        if (!cells) {
+            auto *fresh = new Cell[kChunkSize];
+            for (std::size_t i = 0; i < kChunkSize; ++i)
+                fresh[i].store(kNever, std::memory_order_relaxed);
+            if (m_chunks[c].compare_exchange_strong(cells, fresh, std::memory_order_acq_rel))
+                cells = fresh;
+            else
+                delete[] fresh; // another thread was first; `cells` is its chunk
+        }
+        return cells + id % kChunkSize;
+    }
+
+    const KeyStore *m_store;
+    std::unique_ptr<std::atomic<Cell *>[]> m_chunks;
+    std::atomic<bool> m_failed{false};
+};
+
 } // namespace
 
 // A *.db file whose name the reference would not understand is reported
@@ -139,7 +226,8 @@ std::shared_ptr<const ParsedFile> loadOne(const std::string &path, const Previou
 } // namespace
 
 LoadResult loadDirectoryWith(const fs::path &dir, const LoadOptions &options,
-                             const std::function<PreviousFile(const std::string &)> &previous, const KnownListing *known)
+                             const std::function<PreviousFile(const std::string &)> &previous, const KnownListing *known,
+                             std::vector<detail::FirstSighting> *firsts)
 {
     LoadResult r;
     std::error_code ec;
@@ -176,6 +264,9 @@ LoadResult loadDirectoryWith(const fs::path &dir, const LoadOptions &options,
     std::optional<KeyInterner> interner; // when the caller has none: keys shared by this load's files
     if (!options.read.interner)
         interner.emplace();
+    std::optional<SightingTable> sightings;
+    if (firsts)
+        sightings.emplace((interner ? interner->store() : options.read.interner->store()).get());
     std::atomic<std::size_t> nextChunk{0};
     constexpr std::size_t kChunk = 64;
     auto work = [&] {
@@ -194,6 +285,8 @@ LoadResult loadDirectoryWith(const fs::path &dir, const LoadOptions &options,
                 auto &last = lastOfKind[kind];
                 read.similar = last ? last.get() : prevs[i].file.get();
                 loaded[i] = loadOne(l.dbFiles[i], prevs[i], read);
+                if (sightings)
+                    sightings->note(static_cast<std::uint32_t>(i), *loaded[i]);
                 if (loaded[i]->ok())
                     last = loaded[i];
             }
@@ -206,6 +299,8 @@ LoadResult loadDirectoryWith(const fs::path &dir, const LoadOptions &options,
     work();
     for (auto &t : pool)
         t.join();
+    if (sightings)
+        *firsts = sightings->sorted(loaded);
 
     r.files.reserve(n);
     for (auto &f : loaded) {

@@ -3,6 +3,7 @@
 // merge engine's cache).
 
 #include "promdir/directory.h"
+#include "merge_p.h"
 
 #include <functional>
 
@@ -28,8 +29,12 @@ struct KnownListing
     std::vector<Problem> problems;
 };
 
+// `firsts`, when given, gets where each key of the load's interner was
+// first seen outside gauge files, in merge order (for compilePlan); it is
+// left empty when that could not be worked out.
 LoadResult loadDirectoryWith(const std::filesystem::path &dir, const LoadOptions &options,
                              const std::function<PreviousFile(const std::string &path)> &previous,
-                             const KnownListing *known = nullptr);
+                             const KnownListing *known = nullptr,
+                             std::vector<detail::FirstSighting> *firsts = nullptr);
 
 } // namespace promdir

@@ -259,7 +259,8 @@ void compileFamily(FamilyBuild &fb, std::uint32_t familyIndex, detail::MergePlan
 
 namespace detail {
 
-MergePlan compilePlan(std::span<const std::shared_ptr<const ParsedFile>> files, const MergeOptions &options)
+MergePlan compilePlan(std::span<const std::shared_ptr<const ParsedFile>> files, const MergeOptions &options,
+                      const std::vector<FirstSighting> *firsts)
 {
     MergePlan plan;
     plan.options = options;
@@ -267,23 +268,63 @@ MergePlan compilePlan(std::span<const std::shared_ptr<const ParsedFile>> files, 
     KeyNumbers numbers(files);
     std::vector<FamilyBuild *> familyOf(numbers.count(), nullptr); // by key number; grows for other stores
     std::size_t total = 0;
-    for (const auto &file : files)
-        if (file && file->fileName.valid)
+    bool oneStore = true;
+    for (const auto &file : files) {
+        if (file && file->fileName.valid) {
             total += file->entries.size();
+            oneStore = oneStore && (file->entries.empty() || numbers.common(*file));
+        }
+    }
+    if (!oneStore)
+        firsts = nullptr;
     plan.instrs.assign(total, {0, Op::Skip});
     plan.fileFirstInstr.reserve(files.size());
+    plan.byKey.assign(files.size(), false);
     std::uint32_t instr = 0;
     // Outside gauge files the pid is never a label, so a key's every later
     // entry takes the instruction of its first: only first sightings go to
-    // the families; the others are marked Repeat (slot: key number) and
-    // filled in from `memo` after.
+    // the families. With `firsts` the other entries are not even looked at
+    // (the file is byKey); else they are marked Repeat (slot: key number)
+    // and filled in from `memo` after.
     std::vector<bool> seen(numbers.count(), false);
-    for (const auto &file : files) {
+    std::size_t nextFirst = 0;
+    auto sighted = [&](const ParsedFile &file, const Entry &e, std::uint32_t number, std::uint32_t at) {
+        const Key &key = *e.key;
+        const FileName &fn = file.fileName;
+        const bool gauge = fn.type == MetricType::Gauge;
+        FamilyBuild *&fb = familyOf[number];
+        if (!fb) {
+            auto [found, created] = families.findOrInsert(key.metric, {});
+            if (created) {
+                found->family.name = key.metric;
+                found->family.type = fn.type;
+                found->family.help = key.hasHelp ? key.help : std::string("Multiprocess metric");
+            }
+            fb = found;
+        }
+        if (gauge)
+            fb->family.mode = fn.mode;
+        fb->raw.push_back({&key, gauge ? &fn.pid : nullptr, at, number});
+    };
+    for (std::size_t fi = 0; fi < files.size(); ++fi) {
+        const auto &file = files[fi];
         plan.fileFirstInstr.push_back(instr);
         if (!file || !file->fileName.valid)
             continue;
-        const FileName &fn = file->fileName;
-        const bool gauge = fn.type == MetricType::Gauge;
+        const bool gauge = file->fileName.type == MetricType::Gauge;
+        if (firsts && !gauge) {
+            plan.byKey[fi] = true;
+            for (; nextFirst < firsts->size() && (*firsts)[nextFirst].file == file.get(); ++nextFirst) {
+                const std::uint32_t j = (*firsts)[nextFirst].entry;
+                const Entry &e = file->entries[j];
+                if (e.keyId >= familyOf.size() || seen[e.keyId])
+                    return compilePlan(files, options, nullptr); // not what these files hold
+                seen[e.keyId] = true;
+                sighted(*file, e, e.keyId, instr + j);
+            }
+            instr += static_cast<std::uint32_t>(file->entries.size());
+            continue;
+        }
         const bool common = numbers.common(*file);
         for (const Entry &e : file->entries) {
             const std::uint32_t number = common ? e.keyId : numbers.other(e);
@@ -298,38 +339,38 @@ MergePlan compilePlan(std::span<const std::shared_ptr<const ParsedFile>> files, 
                 }
                 seen[number] = true; // compiled without a pid: sets memo[number]
             }
-            const Key &key = *e.key;
-            FamilyBuild *&fb = familyOf[number];
-            if (!fb) {
-                auto [found, created] = families.findOrInsert(key.metric, {});
-                if (created) {
-                    found->family.name = key.metric;
-                    found->family.type = fn.type;
-                    found->family.help = key.hasHelp ? key.help : std::string("Multiprocess metric");
-                }
-                fb = found;
-            }
-            if (gauge)
-                fb->family.mode = fn.mode;
-            fb->raw.push_back({&key, gauge ? &fn.pid : nullptr, instr++, number});
+            sighted(*file, e, number, instr++);
         }
     }
+    if (firsts && nextFirst != firsts->size())
+        return compilePlan(files, options, nullptr); // sightings of files not merged
     std::vector<MergePlan::Instr> memo(numbers.count(), {kNoSlot, Op::Skip});
     for (auto &[name, fb] : families) {
         const auto index = static_cast<std::uint32_t>(plan.families.size());
         compileFamily(fb, index, plan, memo);
         plan.families.push_back(std::move(fb.family));
     }
-    for (auto &in : plan.instrs)
-        if (in.op == Op::Repeat)
-            in = memo[in.slot];
+    if (!firsts)
+        for (auto &in : plan.instrs)
+            if (in.op == Op::Repeat)
+                in = memo[in.slot];
+    plan.keyInstr = std::move(memo);
     return plan;
 }
 
-void indexSlots(MergePlan &plan)
+void indexSlots(MergePlan &plan, std::span<const std::shared_ptr<const ParsedFile>> files)
 {
     if (!plan.slotStart.empty())
         return;
+    for (std::size_t f = 0; f < plan.byKey.size() && f < files.size(); ++f) {
+        if (!plan.byKey[f])
+            continue;
+        const std::uint32_t first = plan.fileFirstInstr[f];
+        const auto &entries = files[f]->entries;
+        for (std::size_t j = 0; j < entries.size(); ++j)
+            plan.instrs[first + j] = plan.keyInstr[entries[j].keyId];
+    }
+    plan.byKey.assign(plan.byKey.size(), false);
     const auto instrCount = static_cast<std::uint32_t>(plan.instrs.size());
     plan.instrFile.assign(instrCount, 0);
     for (std::size_t f = 0; f < plan.fileFirstInstr.size(); ++f) {
@@ -525,8 +566,9 @@ void execute(const MergePlan &plan, std::span<const std::shared_ptr<const Parsed
         if (!file.fileName.valid)
             continue;
         const std::uint32_t first = plan.fileFirstInstr[f];
+        const bool byKey = f < plan.byKey.size() && plan.byKey[f];
         for (std::size_t j = 0; j < file.entries.size(); ++j) {
-            const MergePlan::Instr in = plan.instrs[first + j];
+            const MergePlan::Instr in = byKey ? plan.keyInstr[file.entries[j].keyId] : plan.instrs[first + j];
             apply(in.op, in.slot, file.entries[j].value, file.entries[j].timestamp, first + static_cast<std::uint32_t>(j),
                   state);
         }

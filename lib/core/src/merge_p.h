@@ -23,6 +23,15 @@ enum class Op : std::uint8_t {
     Repeat,     // while compiling only: same as the first entry of key number `slot`
 };
 
+// Where a key was first seen outside gauge files (there, every entry of a
+// key gets the same instruction). Noted while loading (directory.cpp), so
+// that compiling need not look at every entry of every file.
+struct FirstSighting
+{
+    const ParsedFile *file;
+    std::uint32_t entry;
+};
+
 struct MergePlan
 {
     MergeOptions options;
@@ -36,6 +45,12 @@ struct MergePlan
     };
     std::vector<Instr> instrs;
     std::vector<std::uint32_t> fileFirstInstr; // per input file
+    // Per key id, the instruction of its entries outside gauge files. Files
+    // marked in byKey (compiled from first sightings) take their
+    // instructions from here; their part of `instrs` is filled by
+    // indexSlots().
+    std::vector<Instr> keyInstr;
+    std::vector<bool> byKey; // per input file
     // Made by indexSlots(), only for folding (a cold merge does not need it):
     std::vector<std::uint32_t> instrFile;      // per instruction: its file
     // Per slot, its instructions in order: slotInstrs[slotStart[s], slotStart[s+1]).
@@ -100,15 +115,20 @@ struct FoldedBase
     std::vector<std::pair<std::uint32_t, std::uint32_t>> seqPatch;
 };
 
-// Fills the plan's per-slot index (instrFile, slotStart, slotInstrs) once.
-void indexSlots(MergePlan &plan);
+// Fills the plan's per-slot index (instrFile, slotStart, slotInstrs) and
+// every instruction of byKey files, once. `files` as compiled.
+void indexSlots(MergePlan &plan, std::span<const std::shared_ptr<const ParsedFile>> files);
 // `plan` must be indexed.
 FoldedBase foldFrozen(const MergePlan &plan, std::span<const std::shared_ptr<const ParsedFile>> files,
                       const std::vector<bool> &frozenFile);
 MergeState runLive(const MergePlan &plan, FoldedBase &base,
                    std::span<const std::shared_ptr<const ParsedFile>> files);
 
-MergePlan compilePlan(std::span<const std::shared_ptr<const ParsedFile>> files, const MergeOptions &options);
+// `firsts`, when given: every key's first sighting outside gauge files, in
+// merge order (files of one key store only). Without it, or when it does
+// not fit the files, every entry is looked at.
+MergePlan compilePlan(std::span<const std::shared_ptr<const ParsedFile>> files, const MergeOptions &options,
+                      const std::vector<FirstSighting> *firsts = nullptr);
 MergeState initialState(const MergePlan &plan);
 // Runs the instructions of files [fromFile, toFile).
 void execute(const MergePlan &plan, std::span<const std::shared_ptr<const ParsedFile>> files, std::size_t fromFile,

@@ -151,6 +151,7 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
             g->second = m_options.trustDeadProcesses && processGone(pid);
         return g->second;
     };
+    std::vector<detail::FirstSighting> firsts; // from a full load
     if (isDirectory) {
         // Events first, then the listing: anything that happens in between
         // shows up as an event next time.
@@ -183,7 +184,7 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
                 prev.untouched = listingValid && !touched.contains(prev.file->name);
                 return prev;
             },
-            listingValid ? &c.listing : nullptr);
+            listingValid ? &c.listing : nullptr, &firsts);
         c.listingValid = watching && result->load.ok;
         if (c.listingValid && !listingValid) {
             c.listing.dbFiles.clear();
@@ -238,7 +239,8 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
     // The structure: reuse the plan while every file has the same keys.
     const bool planReused = c.plan && detail::sameStructure(c.planFiles, files);
     if (!planReused)
-        c.plan = std::make_shared<detail::MergePlan>(detail::compilePlan(files, m_options.merge));
+        c.plan = std::make_shared<detail::MergePlan>(
+            detail::compilePlan(files, m_options.merge, firsts.empty() ? nullptr : &firsts));
     c.planFiles = files;
 
     if (!planReused) {
@@ -255,7 +257,7 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
         for (std::size_t i = 0; foldValid && i < files.size(); ++i)
             foldValid = !frozen[i] || files[i] == c.foldFiles[i];
         if (!foldValid) {
-            detail::indexSlots(*c.plan);
+            detail::indexSlots(*c.plan, files);
             c.fold = detail::foldFrozen(*c.plan, files, frozen);
             c.foldFrozen = frozen;
             c.foldFiles = files;
