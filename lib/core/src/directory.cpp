@@ -208,8 +208,6 @@ std::shared_ptr<const ParsedFile> loadOne(const std::string &path, const Previou
                                    : "not a metrics file name (" + fn.reason + "); not merged"});
         return f;
     }
-    if (previous.file && previous.frozen && previous.untouched)
-        return previous.file;
     if (previous.file && previous.frozen && previous.file->stamp.inode != 0) {
         const auto stamp = stampAt(path.c_str());
         if (stamp && *stamp == previous.file->stamp)
@@ -226,7 +224,7 @@ std::shared_ptr<const ParsedFile> loadOne(const std::string &path, const Previou
 } // namespace
 
 LoadResult loadDirectoryWith(const fs::path &dir, const LoadOptions &options,
-                             const std::function<PreviousFile(const std::string &)> &previous, const KnownListing *known,
+                             const std::function<PreviousFile(const std::string &)> &previous,
                              std::vector<detail::FirstSighting> *firsts)
 {
     LoadResult r;
@@ -239,23 +237,13 @@ LoadResult loadDirectoryWith(const fs::path &dir, const LoadOptions &options,
         r.error = dir.string() + ": not a directory";
         return r;
     }
-    Listing l;
-    if (known) {
-        l.dbFiles = known->dbFiles;
-        l.problems = known->problems;
-    } else {
-        l = listDirectory(dir);
-    }
+    Listing l = listDirectory(dir);
     if (!l.error.empty()) {
         r.error = l.error;
         return r;
     }
     r.problems = std::move(l.problems);
     const std::size_t n = l.dbFiles.size();
-    std::vector<PreviousFile> prevs(n);
-    if (previous)
-        for (std::size_t i = 0; i < n; ++i)
-            prevs[i] = previous(l.dbFiles[i]);
 
     // Read and parse on a few threads, in chunks of neighbouring names (in
     // name order, files of one kind stand together, and each file's keys
@@ -283,8 +271,9 @@ LoadResult loadDirectoryWith(const fs::path &dir, const LoadOptions &options,
                 const std::size_t slash = path.find_last_of('/') + 1; // 0 when none
                 const std::string kind = path.substr(slash, path.find_last_of('_') - slash);
                 auto &last = lastOfKind[kind];
-                read.similar = last ? last.get() : prevs[i].file.get();
-                loaded[i] = loadOne(l.dbFiles[i], prevs[i], read);
+                const PreviousFile prev = previous ? previous(path) : PreviousFile{};
+                read.similar = last ? last.get() : prev.file.get();
+                loaded[i] = loadOne(path, prev, read);
                 if (sightings)
                     sightings->note(static_cast<std::uint32_t>(i), *loaded[i]);
                 if (loaded[i]->ok())
@@ -317,7 +306,7 @@ LoadResult loadDirectoryWith(const fs::path &dir, const LoadOptions &options,
 
 LoadResult loadDirectory(const fs::path &dir, const LoadOptions &options)
 {
-    return loadDirectoryWith(dir, options, {});
+    return loadDirectoryWith(dir, options, {}, nullptr);
 }
 
 LoadResult loadPath(const fs::path &path, const LoadOptions &options)

@@ -61,7 +61,8 @@ struct RawRef
 {
     const Key *key;
     const std::string *pid; // gauge files only
-    std::uint32_t instr;
+    std::uint32_t instr;     // its number in merge order
+    std::uint32_t at;        // where its instruction goes in plan.instrs; kNoSlot: nowhere (byKey file)
     std::uint32_t keyNumber; // KeyNumbers::of(key)
 };
 
@@ -160,8 +161,12 @@ void compileFamily(FamilyBuild &fb, std::uint32_t familyIndex, detail::MergePlan
         // label (gauge all/liveall: one series per file anyway): a series
         // written by a thousand processes is worked out once.
         const bool keepsPid = r.pid && !dropPid;
+        auto put = [&](detail::MergePlan::Instr in) {
+            if (r.at != kNoSlot)
+                plan.instrs[r.at] = in;
+        };
         if (!keepsPid && memo[r.keyNumber].slot != kNoSlot) {
-            plan.instrs[r.instr] = memo[r.keyNumber];
+            put(memo[r.keyNumber]);
             continue;
         }
         detail::MergePlan::Instr scratch{0, detail::Op::Skip};
@@ -177,7 +182,7 @@ void compileFamily(FamilyBuild &fb, std::uint32_t familyIndex, detail::MergePlan
             if (le != labels.end()) {
                 const auto bound = pythonFloat(le->second);
                 if (!bound || std::isnan(*bound)) {
-                    plan.instrs[r.instr] = instr = {0, detail::Op::Skip}; // the reference cannot order it either
+                    put(instr = {0, detail::Op::Skip}); // the reference cannot order it either
                     continue;
                 }
                 Labels without;
@@ -189,7 +194,7 @@ void compileFamily(FamilyBuild &fb, std::uint32_t familyIndex, detail::MergePlan
                 auto [it, inserted] = b->second.try_emplace(*bound, kNoSlot);
                 if (inserted)
                     it->second = newSlot();
-                plan.instrs[r.instr] = instr = {it->second, detail::Op::Sum};
+                put(instr = {it->second, detail::Op::Sum});
                 continue;
             }
         }
@@ -200,7 +205,7 @@ void compileFamily(FamilyBuild &fb, std::uint32_t familyIndex, detail::MergePlan
         auto [gs, inserted] = g->findOrInsert(name + '\0', {name, std::move(labels), kNoSlot});
         if (gs->slot == kNoSlot)
             gs->slot = newSlot();
-        plan.instrs[r.instr] = instr = {gs->slot, op};
+        put(instr = {gs->slot, op});
     }
 
     std::vector<PendingHistogram> pending;
@@ -267,20 +272,27 @@ MergePlan compilePlan(std::span<const std::shared_ptr<const ParsedFile>> files, 
     OrderedMap<FamilyBuild> families;
     KeyNumbers numbers(files);
     std::vector<FamilyBuild *> familyOf(numbers.count(), nullptr); // by key number; grows for other stores
-    std::size_t total = 0;
+    std::size_t total = 0;      // entries of all files merged
+    std::size_t gaugeTotal = 0; // of gauge files
     bool oneStore = true;
     for (const auto &file : files) {
         if (file && file->fileName.valid) {
             total += file->entries.size();
+            if (file->fileName.type == MetricType::Gauge)
+                gaugeTotal += file->entries.size();
             oneStore = oneStore && (file->entries.empty() || numbers.common(*file));
         }
     }
     if (!oneStore)
         firsts = nullptr;
-    plan.instrs.assign(total, {0, Op::Skip});
+    // With `firsts`, files outside gauges are byKey and hold no place in
+    // `instrs`: a cold merge neither fills nor even allocates that part.
+    plan.instrs.assign(firsts ? gaugeTotal : total, {0, Op::Skip});
     plan.fileFirstInstr.reserve(files.size());
+    plan.fileInstrAt.reserve(files.size());
     plan.byKey.assign(files.size(), false);
-    std::uint32_t instr = 0;
+    std::uint32_t instr = 0; // in merge order
+    std::uint32_t at = 0;    // in plan.instrs
     // Outside gauge files the pid is never a label, so a key's every later
     // entry takes the instruction of its first: only first sightings go to
     // the families. With `firsts` the other entries are not even looked at
@@ -288,7 +300,8 @@ MergePlan compilePlan(std::span<const std::shared_ptr<const ParsedFile>> files, 
     // and filled in from `memo` after.
     std::vector<bool> seen(numbers.count(), false);
     std::size_t nextFirst = 0;
-    auto sighted = [&](const ParsedFile &file, const Entry &e, std::uint32_t number, std::uint32_t at) {
+    auto sighted = [&](const ParsedFile &file, const Entry &e, std::uint32_t number, std::uint32_t index,
+                       std::uint32_t place) {
         const Key &key = *e.key;
         const FileName &fn = file.fileName;
         const bool gauge = fn.type == MetricType::Gauge;
@@ -304,11 +317,12 @@ MergePlan compilePlan(std::span<const std::shared_ptr<const ParsedFile>> files, 
         }
         if (gauge)
             fb->family.mode = fn.mode;
-        fb->raw.push_back({&key, gauge ? &fn.pid : nullptr, at, number});
+        fb->raw.push_back({&key, gauge ? &fn.pid : nullptr, index, place, number});
     };
     for (std::size_t fi = 0; fi < files.size(); ++fi) {
         const auto &file = files[fi];
         plan.fileFirstInstr.push_back(instr);
+        plan.fileInstrAt.push_back(at);
         if (!file || !file->fileName.valid)
             continue;
         const bool gauge = file->fileName.type == MetricType::Gauge;
@@ -320,7 +334,7 @@ MergePlan compilePlan(std::span<const std::shared_ptr<const ParsedFile>> files, 
                 if (e.keyId >= familyOf.size() || seen[e.keyId])
                     return compilePlan(files, options, nullptr); // not what these files hold
                 seen[e.keyId] = true;
-                sighted(*file, e, e.keyId, instr + j);
+                sighted(*file, e, e.keyId, instr + j, kNoSlot);
             }
             instr += static_cast<std::uint32_t>(file->entries.size());
             continue;
@@ -334,14 +348,16 @@ MergePlan compilePlan(std::span<const std::shared_ptr<const ParsedFile>> files, 
             }
             if (!gauge) {
                 if (seen[number]) {
-                    plan.instrs[instr++] = {number, Op::Repeat};
+                    plan.instrs[at++] = {number, Op::Repeat};
+                    ++instr;
                     continue;
                 }
                 seen[number] = true; // compiled without a pid: sets memo[number]
             }
-            sighted(*file, e, number, instr++);
+            sighted(*file, e, number, instr++, at++);
         }
     }
+    plan.instrCount = instr;
     if (firsts && nextFirst != firsts->size())
         return compilePlan(files, options, nullptr); // sightings of files not merged
     std::vector<MergePlan::Instr> memo(numbers.count(), {kNoSlot, Op::Skip});
@@ -362,15 +378,20 @@ void indexSlots(MergePlan &plan, std::span<const std::shared_ptr<const ParsedFil
 {
     if (!plan.slotStart.empty())
         return;
-    for (std::size_t f = 0; f < plan.byKey.size() && f < files.size(); ++f) {
-        if (!plan.byKey[f])
-            continue;
-        const std::uint32_t first = plan.fileFirstInstr[f];
-        const auto &entries = files[f]->entries;
-        for (std::size_t j = 0; j < entries.size(); ++j)
-            plan.instrs[first + j] = plan.keyInstr[entries[j].keyId];
+    // Every instruction in merge order: byKey files' from their keys.
+    if (plan.instrs.size() != plan.instrCount) {
+        std::vector<MergePlan::Instr> all(plan.instrCount, {0, Op::Skip});
+        for (std::size_t f = 0; f < plan.fileFirstInstr.size() && f < files.size(); ++f) {
+            const std::uint32_t first = plan.fileFirstInstr[f];
+            const std::uint32_t end = f + 1 < plan.fileFirstInstr.size() ? plan.fileFirstInstr[f + 1] : plan.instrCount;
+            for (std::uint32_t j = 0; j < end - first; ++j)
+                all[first + j] = plan.byKey[f] ? plan.keyInstr[files[f]->entries[j].keyId]
+                                               : plan.instrs[plan.fileInstrAt[f] + j];
+        }
+        plan.instrs = std::move(all);
+        plan.fileInstrAt = plan.fileFirstInstr;
+        plan.byKey.assign(plan.byKey.size(), false);
     }
-    plan.byKey.assign(plan.byKey.size(), false);
     const auto instrCount = static_cast<std::uint32_t>(plan.instrs.size());
     plan.instrFile.assign(instrCount, 0);
     for (std::size_t f = 0; f < plan.fileFirstInstr.size(); ++f) {
@@ -566,9 +587,10 @@ void execute(const MergePlan &plan, std::span<const std::shared_ptr<const Parsed
         if (!file.fileName.valid)
             continue;
         const std::uint32_t first = plan.fileFirstInstr[f];
-        const bool byKey = f < plan.byKey.size() && plan.byKey[f];
+        const std::uint32_t at = plan.fileInstrAt[f];
+        const bool byKey = plan.byKey[f];
         for (std::size_t j = 0; j < file.entries.size(); ++j) {
-            const MergePlan::Instr in = byKey ? plan.keyInstr[file.entries[j].keyId] : plan.instrs[first + j];
+            const MergePlan::Instr in = byKey ? plan.keyInstr[file.entries[j].keyId] : plan.instrs[at + j];
             apply(in.op, in.slot, file.entries[j].value, file.entries[j].timestamp, first + static_cast<std::uint32_t>(j),
                   state);
         }

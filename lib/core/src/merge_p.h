@@ -37,18 +37,20 @@ struct MergePlan
     MergeOptions options;
     // Families with their samples in first-seen order (values unset).
     std::vector<MetricFamily> families;
-    // One instruction per entry of every merged file, in merge order.
+    // One instruction per entry of every merged file, in merge order (the
+    // entry's number there: fileFirstInstr + its place in the file). Files
+    // marked in byKey (compiled from first sightings) have none here until
+    // indexSlots(): theirs come from keyInstr.
     struct Instr
     {
         std::uint32_t slot;
         Op op;
     };
     std::vector<Instr> instrs;
-    std::vector<std::uint32_t> fileFirstInstr; // per input file
-    // Per key id, the instruction of its entries outside gauge files. Files
-    // marked in byKey (compiled from first sightings) take their
-    // instructions from here; their part of `instrs` is filled by
-    // indexSlots().
+    std::uint32_t instrCount = 0;              // entries merged, all files
+    std::vector<std::uint32_t> fileFirstInstr; // per input file: number of its first entry
+    std::vector<std::uint32_t> fileInstrAt;    // per input file: where its instructions start in instrs
+    // Per key id, the instruction of its entries outside gauge files.
     std::vector<Instr> keyInstr;
     std::vector<bool> byKey; // per input file
     // Made by indexSlots(), only for folding (a cold merge does not need it):

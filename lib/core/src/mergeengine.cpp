@@ -110,10 +110,11 @@ private:
 struct MergeEngine::Cache
 {
     KeyInterner interner;
-    std::unordered_map<std::string, std::shared_ptr<const ParsedFile>> files; // by path
+    // By path; the key is the file's own path (ParsedFile::path), kept alive
+    // by the value: replace an entry by erasing it first.
+    std::unordered_map<std::string_view, std::shared_ptr<const ParsedFile>> files;
     DirectoryEvents events;
     bool listingValid = false;
-    KnownListing listing;
 
     // The compiled merge and the files it was made from; the merge of what
     // cannot change (the pre-merged base) and the files it was made from.
@@ -144,12 +145,19 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
     load.read.interner = &c.interner;
     std::error_code ec;
     const bool isDirectory = std::filesystem::is_directory(m_path, ec);
-    std::unordered_map<std::string, bool> gone; // pid -> process gone, asked once per refresh (pids are reused)
+    // pid -> process gone, asked once per refresh (pids are reused); from
+    // the loading threads too.
+    std::unordered_map<std::string, bool> gone;
+    std::mutex goneMutex;
     auto isGone = [&](const std::string &pid) {
-        auto [g, inserted] = gone.try_emplace(pid, false);
-        if (inserted)
-            g->second = m_options.trustDeadProcesses && processGone(pid);
-        return g->second;
+        {
+            std::lock_guard lock(goneMutex);
+            if (auto g = gone.find(pid); g != gone.end())
+                return g->second;
+        }
+        const bool answer = m_options.trustDeadProcesses && processGone(pid);
+        std::lock_guard lock(goneMutex);
+        return gone.try_emplace(pid, answer).first->second;
     };
     std::vector<detail::FirstSighting> firsts; // from a full load
     if (isDirectory) {
@@ -181,17 +189,10 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
                 if (it == c.files.end())
                     return prev;
                 prev.file = it->second;
-                prev.untouched = listingValid && !touched.contains(prev.file->name);
                 return prev;
             },
-            listingValid ? &c.listing : nullptr, &firsts);
+            &firsts);
         c.listingValid = watching && result->load.ok;
-        if (c.listingValid && !listingValid) {
-            c.listing.dbFiles.clear();
-            for (const auto &f : result->load.files)
-                c.listing.dbFiles.emplace_back(f->path);
-            c.listing.problems = result->load.problems;
-        }
     } else if (m_last && m_last->load.ok) {
         // Archives do not change under us: load once.
         result->load = m_last->load;
@@ -226,11 +227,14 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
             lastGone = isGone(lastPid);
         }
         frozen[i] = !isDirectory || (f->fileName.valid && lastGone);
-        if (sameNames && !same)
-            c.files.insert_or_assign(f->path, f);
+        if (sameNames && !same) {
+            c.files.erase(f->path);
+            c.files.emplace(f->path, f);
+        }
     }
     if (!sameNames) {
         c.files.clear();
+        c.files.reserve(files.size());
         for (const auto &f : files)
             c.files.emplace(f->path, f);
     }
