@@ -6,6 +6,7 @@
 #include "reader_p.h"
 #include "merge_p.h"
 
+#include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <set>
@@ -21,13 +22,54 @@ namespace promdir {
 
 namespace {
 
-// A process whose files can no longer change: a local pid that no longer
-// exists. Anything we cannot tell counts as running.
-bool processGone(const std::string &pid)
+// Which processes are gone, asked once per pid and refresh (pids are
+// reused, so no answer outlives the refresh): a process whose files can no
+// longer change is a local pid that no longer exists; anything we cannot
+// tell (a pid that is not a number) counts as running. Asked for every
+// file, also from the loading threads, so answers sit in a small
+// open-addressing table read without a lock; past its capacity, kill()
+// is simply asked again.
+class GoneProcesses
 {
-    const auto n = numericPid(pid);
-    return n && ::kill(static_cast<pid_t>(*n), 0) != 0 && errno == ESRCH;
-}
+public:
+    explicit GoneProcesses(bool trust) : m_trust(trust) {}
+
+    bool operator()(std::string_view pidText)
+    {
+        const auto pid = m_trust ? numericPid(pidText) : std::nullopt;
+        if (!pid)
+            return false;
+        const auto key = static_cast<std::int64_t>(*pid);
+        std::size_t i = static_cast<std::size_t>(key * 0x9E3779B97F4A7C15ull >> 52) & (kSlots - 1);
+        for (std::size_t probe = 0; probe < kSlots; ++probe, i = (i + 1) & (kSlots - 1)) {
+            Slot &slot = m_slots[i];
+            std::int64_t seen = slot.pid.load(std::memory_order_acquire);
+            if (seen == kEmpty && slot.pid.compare_exchange_strong(seen, key, std::memory_order_acq_rel)) {
+                const bool gone = ask(key);
+                slot.verdict.store(gone ? 1 : 0, std::memory_order_release);
+                return gone;
+            }
+            if (seen == key) {
+                const std::int8_t v = slot.verdict.load(std::memory_order_acquire);
+                return v >= 0 ? v == 1 : ask(key); // another thread is asking right now
+            }
+        }
+        return ask(key);
+    }
+
+private:
+    static bool ask(std::int64_t pid) { return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH; }
+
+    static constexpr std::size_t kSlots = 4096; // a power of two
+    static constexpr std::int64_t kEmpty = -1;
+    struct Slot
+    {
+        std::atomic<std::int64_t> pid{kEmpty};
+        std::atomic<std::int8_t> verdict{-1};
+    };
+    bool m_trust;
+    std::unique_ptr<Slot[]> m_slots{new Slot[kSlots]};
+};
 
 // What happened in the directory since we last looked (Linux inotify).
 // Writes through mmap raise no event; that is fine, only running processes
@@ -145,20 +187,7 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
     load.read.interner = &c.interner;
     std::error_code ec;
     const bool isDirectory = std::filesystem::is_directory(m_path, ec);
-    // pid -> process gone, asked once per refresh (pids are reused); from
-    // the loading threads too.
-    std::unordered_map<std::string, bool> gone;
-    std::mutex goneMutex;
-    auto isGone = [&](const std::string &pid) {
-        {
-            std::lock_guard lock(goneMutex);
-            if (auto g = gone.find(pid); g != gone.end())
-                return g->second;
-        }
-        const bool answer = m_options.trustDeadProcesses && processGone(pid);
-        std::lock_guard lock(goneMutex);
-        return gone.try_emplace(pid, answer).first->second;
-    };
+    GoneProcesses isGone(m_options.trustDeadProcesses);
     std::vector<detail::FirstSighting> firsts; // from a full load
     if (isDirectory) {
         // Events first, then the listing: anything that happens in between
@@ -205,8 +234,6 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
     std::vector<bool> frozen(files.size(), false);
     std::size_t reused = 0;
     const bool sameOrder = c.planFiles.size() == files.size();
-    std::string lastPid;
-    bool lastGone = false;
     bool sameNames = sameOrder;
     for (std::size_t i = 0; i < files.size(); ++i) {
         const auto &f = files[i];
@@ -219,14 +246,10 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
             same = it != c.files.end() && it->second == f;
         }
         reused += same;
-        // Liveness was looked at before the file was read: a file of a
-        // process gone by then is complete. (Files of one pid stand apart in
-        // name order, so remember the last answer.)
-        if (f->fileName.valid && f->fileName.pid != lastPid) {
-            lastPid = f->fileName.pid;
-            lastGone = isGone(lastPid);
-        }
-        frozen[i] = !isDirectory || (f->fileName.valid && lastGone);
+        // Liveness was looked at before the file was read (the same answer
+        // all through this refresh): a file of a process gone by then is
+        // complete.
+        frozen[i] = !isDirectory || (f->fileName.valid && isGone(f->fileName.pid));
         if (sameNames && !same) {
             c.files.erase(f->path);
             c.files.emplace(f->path, f);
