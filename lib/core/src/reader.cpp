@@ -76,7 +76,7 @@ public:
     {
         std::atomic<const Key *> key{nullptr}; // null: free; set last
         std::uint64_t hash = 0;
-        const char *raw = nullptr; // key->raw's bytes, spared a pointer chase
+        const char *raw = nullptr; // a copy of key->raw's bytes (KeyStore::keep)
         std::size_t size = 0;
     };
     struct Table
@@ -93,7 +93,7 @@ public:
         std::size_t filled = 0;
         std::deque<Key> keys;
 
-        const Key *find(std::string_view raw, std::uint64_t hash) const
+        const Slot *find(std::string_view raw, std::uint64_t hash) const
         {
             const Table *t = table.load(std::memory_order_acquire);
             if (!t)
@@ -104,11 +104,11 @@ public:
                 if (!key)
                     return nullptr;
                 if (slot.hash == hash && slot.size == raw.size() && std::memcmp(slot.raw, raw.data(), raw.size()) == 0)
-                    return key;
+                    return &slot;
             }
         }
-        // Under `mutex`.
-        void insert(const Key *key, std::uint64_t hash)
+        // Under `mutex`; `raw`: the key's bytes as the store keeps them.
+        const Slot *insert(const Key *key, std::uint64_t hash, const char *raw)
         {
             const Table *current = tables.empty() ? nullptr : tables.back().get();
             if (!current || (filled + 1) * 2 > current->mask + 1) {
@@ -116,26 +116,27 @@ public:
                 if (current)
                     for (std::size_t i = 0; i <= current->mask; ++i)
                         if (const Key *k = current->slots[i].key.load(std::memory_order_relaxed))
-                            place(*bigger, k, current->slots[i].hash);
+                            place(*bigger, k, current->slots[i].hash, current->slots[i].raw);
                 tables.push_back(std::move(bigger));
                 current = tables.back().get();
                 table.store(current, std::memory_order_release);
             }
-            place(*tables.back(), key, hash);
             ++filled;
+            return place(*tables.back(), key, hash, raw);
         }
 
     private:
-        static void place(Table &t, const Key *key, std::uint64_t hash)
+        static const Slot *place(Table &t, const Key *key, std::uint64_t hash, const char *raw)
         {
             std::size_t i = hash & t.mask;
             while (t.slots[i].key.load(std::memory_order_relaxed))
                 i = (i + 1) & t.mask;
             Slot &slot = t.slots[i];
             slot.hash = hash;
-            slot.raw = key->raw.data();
+            slot.raw = raw;
             slot.size = key->raw.size();
             slot.key.store(key, std::memory_order_release);
+            return &slot;
         }
     };
 
@@ -146,6 +147,7 @@ public:
     }
 
     Shard &shardFor(std::uint64_t hash) { return m_shards[(hash >> 40) & (m_count - 1)]; }
+    const Slot *intern(std::string_view raw, KeyParseResult *error);
     std::size_t size() const { return nextId.load(std::memory_order_relaxed); }
 
     std::atomic<std::uint32_t> nextId{0};
@@ -154,6 +156,14 @@ public:
     const std::uint64_t serial;
 
 private:
+    // A copy of a new key's bytes, next to the others': a cold read compares
+    // ~600,000 keys, and bytes spread over the heap among each Key's other
+    // strings cost a cache miss per comparison.
+    const char *keep(const std::string &raw);
+    std::mutex m_bytesMutex;
+    std::vector<std::unique_ptr<char[]>> m_blocks;
+    std::size_t m_blockUsed = 0, m_blockSize = 0;
+
     static std::atomic<std::uint64_t> &nextSerial()
     {
         static std::atomic<std::uint64_t> n{0};
@@ -166,11 +176,13 @@ private:
 KeyInterner::KeyInterner(std::size_t shards) : m_store(std::make_shared<KeyStore>(shards)) {}
 KeyInterner::~KeyInterner() = default;
 
-const Key *KeyInterner::intern(std::string_view raw, KeyParseResult *error)
+// The slot of these exact bytes, parsing on first sight; null when the key
+// does not parse (then `error` says why).
+const KeyStore::Slot *KeyStore::intern(std::string_view raw, KeyParseResult *error)
 {
     const std::uint64_t hash = hashBytes(raw);
-    KeyStore::Shard &shard = m_store->shardFor(hash);
-    if (const Key *found = shard.find(raw, hash))
+    Shard &shard = shardFor(hash);
+    if (const Slot *found = shard.find(raw, hash))
         return found;
     if (const std::size_t bad = json::findInvalidUtf8(raw); bad != std::string_view::npos) {
         if (error) {
@@ -187,12 +199,31 @@ const Key *KeyInterner::intern(std::string_view raw, KeyParseResult *error)
         return nullptr;
     }
     std::lock_guard lock(shard.mutex);
-    if (const Key *found = shard.find(raw, hash))
+    if (const Slot *found = shard.find(raw, hash))
         return found; // another reader was quicker
     Key &key = shard.keys.emplace_back(std::move(parsed.key));
-    key.id = m_store->nextId.fetch_add(1, std::memory_order_relaxed);
-    shard.insert(&key, hash);
-    return &key;
+    key.id = nextId.fetch_add(1, std::memory_order_relaxed);
+    return shard.insert(&key, hash, keep(key.raw));
+}
+
+const char *KeyStore::keep(const std::string &raw)
+{
+    std::lock_guard lock(m_bytesMutex);
+    if (m_blockUsed + raw.size() > m_blockSize) {
+        m_blockSize = std::max<std::size_t>(65536, raw.size());
+        m_blocks.emplace_back(new char[m_blockSize]);
+        m_blockUsed = 0;
+    }
+    char *at = m_blocks.back().get() + m_blockUsed;
+    std::memcpy(at, raw.data(), raw.size());
+    m_blockUsed += raw.size();
+    return at;
+}
+
+const Key *KeyInterner::intern(std::string_view raw, KeyParseResult *error)
+{
+    const KeyStore::Slot *slot = m_store->intern(raw, error);
+    return slot ? slot->key.load(std::memory_order_relaxed) : nullptr;
 }
 
 std::size_t KeyInterner::size() const
@@ -325,6 +356,17 @@ bool sameBytes(std::string_view a, std::string_view b)
 class KeyPredictor
 {
 public:
+    // What is known of a key without touching it: its bytes (the store's
+    // copy), number and shape.
+    struct Guess
+    {
+        const Key *key = nullptr;
+        const char *raw = nullptr;
+        std::uint32_t size = 0;
+        std::uint32_t id = 0;
+        int shape = 0;
+    };
+
     // This thread's predictor for `store`: tables of another store are
     // dropped (the serial, unlike an address, is never reused).
     static KeyPredictor &forStore(const KeyStore &store)
@@ -336,56 +378,65 @@ public:
         }
         return p;
     }
-    const Key *after(const Key *prev) const
+    // The key after `prev` (null: a file's first), or one with no key.
+    const Guess &after(const Guess *prev) const
     {
+        static const Guess none;
         const std::size_t i = prev ? prev->id + 1 : 0;
-        return i < m_next.size() ? m_next[i] : nullptr;
+        return i < m_next.size() ? m_next[i] : none;
     }
-    void learn(const Key *prev, const Key *key)
+    void learn(const Guess *prev, const Guess &next)
     {
         const std::size_t i = prev ? prev->id + 1 : 0;
         if (i >= m_next.size())
-            m_next.resize(std::max<std::size_t>(i + 1, 2 * m_next.size()), nullptr);
-        m_next[i] = key;
+            m_next.resize(std::max<std::size_t>(i + 1, 2 * m_next.size()));
+        m_next[i] = next;
     }
 
 private:
     std::uint64_t m_serial = 0;
-    std::vector<const Key *> m_next;
+    std::vector<Guess> m_next;
 };
 
 // The key stored as `raw`, where `prev` was the one before it (null for a
-// file's first) and `similar` (same store, or null) holds the key likely at
-// position `k`: predicted, else as in the similar file, else interned.
-const Key *findKey(std::string_view raw, const Key *prev, std::size_t k, KeyPredictor &predict,
-                   KeyInterner &interner, const ParsedFile *similar, KeyParseResult *error)
+// file's first): the predicted one when the bytes match, else interned.
+// Fills `out`; false (and `error`) when the key does not parse.
+bool findKey(std::string_view raw, const KeyPredictor::Guess *prev, KeyPredictor &predict, KeyStore &store,
+             KeyPredictor::Guess &out, KeyParseResult *error)
 {
-    const Key *key = predict.after(prev);
-    if (key && sameBytes(key->raw, raw))
-        return key;
-    if (similar && k < similar->entries.size() && sameBytes(similar->entries[k].key->raw, raw))
-        key = similar->entries[k].key;
-    else if (!(key = interner.intern(raw, error)))
-        return nullptr;
-    predict.learn(prev, key);
-    return key;
+    const KeyPredictor::Guess &guess = predict.after(prev);
+    if (guess.key && sameBytes(std::string_view(guess.raw, guess.size), raw)) {
+        out = guess;
+        return true;
+    }
+    const KeyStore::Slot *slot = store.intern(raw, error);
+    if (!slot)
+        return false;
+    const Key *key = slot->key.load(std::memory_order_relaxed);
+    out = {key, slot->raw, static_cast<std::uint32_t>(slot->size), key->id, key->shape};
+    predict.learn(prev, out);
+    return true;
 }
 
 // Interns the key of every frame.
 KeyChecks checkKeys(const std::string &path, std::string_view b, const std::vector<Frame> &frames,
-                    KeyInterner &interner, const ParsedFile *similar)
+                    KeyInterner &interner)
 {
     KeyChecks out;
     out.keys.resize(frames.size());
-    if (similar && similar->keyStore != interner.store())
-        similar = nullptr;
-    KeyPredictor &predict = KeyPredictor::forStore(*interner.store());
-    const Key *prev = nullptr;
+    KeyStore &store = *interner.store();
+    KeyPredictor &predict = KeyPredictor::forStore(store);
+    KeyPredictor::Guess guesses[2];
+    const KeyPredictor::Guess *prev = nullptr;
     for (std::size_t k = 0; k < frames.size(); ++k) {
         const Frame &f = frames[k];
         KeyParseResult err;
-        prev = out.keys[k].key = findKey(b.substr(f.offset + 4, f.keyLen), prev, k, predict, interner, similar, &err);
-        if (!prev) {
+        KeyPredictor::Guess &g = guesses[k % 2];
+        if (findKey(b.substr(f.offset + 4, f.keyLen), prev, predict, store, g, &err)) {
+            out.keys[k].key = g.key;
+            prev = &g;
+        } else {
+            prev = nullptr;
             out.keys[k].problem = out.problems.size();
             out.problems.push_back({path, f.offset + 4 + err.errorOffset, err.kind,
                                     err.error + " (entry at offset " + std::to_string(f.offset) + ")"});
@@ -399,26 +450,25 @@ KeyChecks checkKeys(const std::string &path, std::string_view b, const std::vect
 // Anything else returns false with no entries, and the general path below
 // works out the stride and names the problems.
 bool parseCurrent(ParsedFile &f, std::string_view b, std::size_t limit, KeyInterner &interner,
-                  const ParsedFile *similar)
+                  std::size_t expectedEntries)
 {
-    if (similar && similar->keyStore != interner.store())
-        similar = nullptr;
-    KeyPredictor &predict = KeyPredictor::forStore(*interner.store());
-    f.entries.reserve(similar ? similar->entries.size() + 8 : limit / 128 + 1);
-    const Key *prev = nullptr;
+    KeyStore &store = *interner.store();
+    KeyPredictor &predict = KeyPredictor::forStore(store);
+    f.entries.reserve(expectedEntries ? expectedEntries + 8 : limit / 128 + 1);
+    KeyPredictor::Guess guesses[2];
+    const KeyPredictor::Guess *prev = nullptr;
     for (std::size_t pos = kHeader; pos < limit;) {
         const std::int32_t len = pos + 4 <= limit ? readInt32(b, pos) : -1;
         const std::size_t keyLen = static_cast<std::size_t>(std::max(len, 0));
         const std::size_t valueOffset = pos + 4 + keyLen + (8 - (keyLen + 4) % 8);
         if (len < 0 || valueOffset + 16 > limit)
             break;
-        const Key *key = findKey(b.substr(pos + 4, keyLen), prev, f.entries.size(), predict, interner, similar,
-                                 nullptr);
-        if (!key || key->shape != 3)
+        KeyPredictor::Guess &g = guesses[f.entries.size() % 2];
+        if (!findKey(b.substr(pos + 4, keyLen), prev, predict, store, g, nullptr) || g.shape != 3)
             break;
-        f.entries.push_back({static_cast<std::uint32_t>(pos), key->id, key, readDouble(b, valueOffset),
+        f.entries.push_back({static_cast<std::uint32_t>(pos), g.id, g.key, readDouble(b, valueOffset),
                              readDouble(b, valueOffset + 8)});
-        prev = key;
+        prev = &g;
         pos = valueOffset + 16;
         if (pos == limit)
             return true;
@@ -475,14 +525,16 @@ void parseInto(ParsedFile &f, std::string_view b, const ReadOptions &options)
     if (!interner)
         interner = &own.emplace(1);
     f.keyStore = interner->store();
-    if (parseCurrent(f, b, limit, *interner, options.similar)) {
+    const std::size_t expected = options.similar && options.similar->keyStore == interner->store()
+                                     ? options.similar->entries.size() : 0;
+    if (parseCurrent(f, b, limit, *interner, expected)) {
         f.generation = 4;
         return;
     }
 
     // Which stride frames the file exactly, with keys that parse?
     Walk w16 = walk(b, limit, 16, used);
-    auto checkAll = [&](const Walk &w) { return checkKeys(f.path, b, w.frames, *interner, options.similar); };
+    auto checkAll = [&](const Walk &w) { return checkKeys(f.path, b, w.frames, *interner); };
     auto allShape3 = [](const KeyChecks &ks) {
         for (const auto &k : ks.keys)
             if (!k.key || k.key->shape != 3)

@@ -82,9 +82,9 @@ std::uint32_t keyIdLimit(const KeyStore &store);
 struct ReadOptions
 {
     KeyInterner *interner = nullptr; // optional: without one, each file stores its own keys
-    // A file likely to hold the same keys in the same order (another
-    // process's file of the same kind): its keys are reused where the bytes
-    // match, which is cheaper than looking them up. Optional.
+    // A file likely to be much like this one (another process's file of
+    // the same kind): its size guides the first read, its entry count the
+    // entries' allocation. Optional.
     const ParsedFile *similar = nullptr;
 
     // Re-read until two reads agree, so a concurrent writer cannot tear
