@@ -109,15 +109,49 @@ struct GroupSample
     std::string name;
     Labels labels;
     std::uint32_t slot = kNoSlot; // kNoSlot: set by the histogram pass
+    std::uint32_t index = 0;      // in the family's samples, once numbered
 };
 
-using Group = OrderedMap<GroupSample>;
+// The samples of one label set in first-seen order, by sample id. Most
+// groups hold a few samples (a histogram series some twenty): looked up by
+// scanning, with a hash index only for big ones.
+class Group
+{
+public:
+    // Position of `sid`'s sample, inserting `init` at the end if absent.
+    std::uint32_t findOrInsert(const std::string &sid, GroupSample &&init)
+    {
+        if (m_index.empty()) {
+            for (std::size_t i = 0; i < m_items.size(); ++i)
+                if (m_items[i].first == sid)
+                    return static_cast<std::uint32_t>(i);
+        } else if (auto it = m_index.find(sid); it != m_index.end()) {
+            return it->second;
+        }
+        const auto pos = static_cast<std::uint32_t>(m_items.size());
+        m_items.emplace_back(sid, std::move(init));
+        if (!m_index.empty())
+            m_index.emplace(sid, pos);
+        else if (m_items.size() > kScan)
+            for (std::size_t i = 0; i < m_items.size(); ++i)
+                m_index.emplace(m_items[i].first, static_cast<std::uint32_t>(i));
+        return pos;
+    }
+    GroupSample &at(std::uint32_t pos) { return m_items[pos].second; }
+    auto begin() { return m_items.begin(); }
+    auto end() { return m_items.end(); }
+
+private:
+    static constexpr std::size_t kScan = 16;
+    std::vector<std::pair<std::string, GroupSample>> m_items;
+    std::unordered_map<std::string, std::uint32_t> m_index;
+};
 
 struct PendingHistogram
 {
-    std::string groupId;
-    std::vector<std::pair<std::uint32_t, std::string>> buckets; // raw slot, sample id
-    std::string countId;                                          // empty: none
+    Group *group;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> buckets; // raw slot, sample's position in group
+    std::int64_t countPos = -1;                                   // -1: none
 };
 
 detail::Op opFor(const MetricFamily &fam)
@@ -190,7 +224,9 @@ void compileFamily(FamilyBuild &fb, std::uint32_t familyIndex, detail::MergePlan
                     if (l.first != "le")
                         without.push_back(l);
                 const std::string id = tupleId(without);
-                auto [b, _] = buckets.findOrInsert(id, {without, {}});
+                auto *b = buckets.find(id);
+                if (!b)
+                    b = buckets.findOrInsert(id, {std::move(without), {}}).first;
                 auto [it, inserted] = b->second.try_emplace(*bound, kNoSlot);
                 if (inserted)
                     it->second = newSlot();
@@ -202,30 +238,26 @@ void compileFamily(FamilyBuild &fb, std::uint32_t familyIndex, detail::MergePlan
         const std::string gid = tupleId(labels);
         auto [g, _] = groups.findOrInsert(gid, {});
         const std::string &name = r.key->sample;
-        auto [gs, inserted] = g->findOrInsert(name + '\0', {name, std::move(labels), kNoSlot});
-        if (gs->slot == kNoSlot)
-            gs->slot = newSlot();
-        put(instr = {gs->slot, op});
+        GroupSample &gs = g->at(g->findOrInsert(name + '\0', {name, std::move(labels), kNoSlot}));
+        if (gs.slot == kNoSlot)
+            gs.slot = newSlot();
+        put(instr = {gs.slot, op});
     }
 
     std::vector<PendingHistogram> pending;
     for (auto &[id, entry] : buckets) {
         auto &[without, bounds] = entry;
         auto [g, _] = groups.findOrInsert(id, {});
-        PendingHistogram ph;
-        ph.groupId = id;
+        PendingHistogram ph{g, {}, -1};
         for (const auto &[bound, slot] : bounds) {
             const std::string le = floatToGoString(bound);
             Labels withLe = without;
             withLe.emplace_back("le", le);
-            const std::string sid = bucketName + '\0' + le;
-            g->findOrInsert(sid, {bucketName, std::move(withLe), kNoSlot});
-            ph.buckets.emplace_back(slot, sid);
+            ph.buckets.emplace_back(slot, g->findOrInsert(bucketName + '\0' + le, {bucketName, std::move(withLe), kNoSlot}));
         }
         if (plan.options.accumulate) {
             const std::string countName = fam.name + "_count";
-            ph.countId = countName + '\0';
-            g->findOrInsert(ph.countId, {countName, without, kNoSlot});
+            ph.countPos = g->findOrInsert(countName + '\0', {countName, without, kNoSlot});
         }
         pending.push_back(std::move(ph));
     }
@@ -233,15 +265,12 @@ void compileFamily(FamilyBuild &fb, std::uint32_t familyIndex, detail::MergePlan
     // Number the samples in output order.
     const bool dynamic = op == detail::Op::MostRecent;
     std::vector<std::uint32_t> sampleGroup;
-    std::unordered_map<std::string, std::uint32_t> indexOf; // group id + sample id
     std::uint32_t groupIndex = 0;
     for (auto &[gid, group] : groups) {
         for (auto &[sid, gs] : group) {
-            const auto index = static_cast<std::uint32_t>(fam.samples.size());
+            gs.index = static_cast<std::uint32_t>(fam.samples.size());
             if (gs.slot != kNoSlot)
-                plan.slots[gs.slot].sample = static_cast<std::int32_t>(index);
-            if (!pending.empty())
-                indexOf.emplace(gid + '\2' + sid, index);
+                plan.slots[gs.slot].sample = static_cast<std::int32_t>(gs.index);
             fam.samples.push_back({std::move(gs.name), normaliseLabels(std::move(gs.labels)), 0.0});
             sampleGroup.push_back(groupIndex);
         }
@@ -249,10 +278,10 @@ void compileFamily(FamilyBuild &fb, std::uint32_t familyIndex, detail::MergePlan
     }
     for (const auto &ph : pending) {
         detail::MergePlan::HistogramGroup hg{familyIndex, {}, -1};
-        for (const auto &[slot, sid] : ph.buckets)
-            hg.buckets.emplace_back(slot, indexOf.at(ph.groupId + '\2' + sid));
-        if (!ph.countId.empty())
-            hg.countSample = static_cast<std::int32_t>(indexOf.at(ph.groupId + '\2' + ph.countId));
+        for (const auto &[slot, pos] : ph.buckets)
+            hg.buckets.emplace_back(slot, ph.group->at(pos).index);
+        if (ph.countPos >= 0)
+            hg.countSample = static_cast<std::int32_t>(ph.group->at(static_cast<std::uint32_t>(ph.countPos)).index);
         plan.histograms.push_back(std::move(hg));
     }
     if (dynamic)
