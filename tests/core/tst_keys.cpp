@@ -1,5 +1,6 @@
 // Keys, JSON and numbers: the rules as a table (bulk comparisons against
 // Python live in tests/interop).
+#include "promdir/filename.h"
 #include "promdir/floatformat.h"
 #include "promdir/json.h"
 #include "promdir/key.h"
@@ -15,6 +16,34 @@ class TestKeys : public QObject
 {
     Q_OBJECT
 private slots:
+    // File names as the reference splits them: type, [mode,] pid.
+    void fileNames()
+    {
+        FileName f = parseFileName("counter_123.db");
+        QVERIFY(f.valid);
+        QVERIFY(f.type == MetricType::Counter);
+        QCOMPARE(f.pid, std::string("123"));
+        f = parseFileName("gauge_livesum_a1b2c3d4e5f6a7b8c9.db"); // a pid longer than a short string
+        QVERIFY(f.valid);
+        QVERIFY(f.type == MetricType::Gauge && f.mode == GaugeMode::LiveSum);
+        QCOMPARE(f.pid, std::string("a1b2c3d4e5f6a7b8c9"));
+        const std::pair<const char *, const char *> bad[] = {
+            {"counter_1.txt", "not a .db file"},
+            {"app.sqlite.db", "name does not start with counter_, gauge_, histogram_ or summary_"},
+            {"counter_1_2.db", "expected counter_<pid>.db"},
+            {"histogram.db", "expected histogram_<pid>.db"},
+            {"gauge_1.db", "expected gauge_<mode>_<pid>.db"},
+            {"gauge_max_1_2_3_4.db", "expected gauge_<mode>_<pid>.db"},
+            {"gauge_median_1.db", "unknown gauge mode 'median'"},
+            {"summary_.db", "empty process id"},
+        };
+        for (const auto &[name, reason] : bad) {
+            f = parseFileName(name);
+            QVERIFY2(!f.valid, name);
+            QCOMPARE(f.reason, std::string(reason));
+        }
+    }
+
     void encodeKey_data()
     {
         QTest::addColumn<QString>("metric");

@@ -194,7 +194,7 @@ namespace {
 std::shared_ptr<const ParsedFile> loadOne(const std::string &path, const PreviousFile &previous,
                                           const ReadOptions &read)
 {
-    const FileName fn = parseFileName(std::string(baseName(path)));
+    const FileName fn = parseFileName(baseName(path));
     if (!fn.valid) {
         auto f = std::make_shared<ParsedFile>();
         f->path = path;

@@ -11,11 +11,15 @@ FileName parseFileName(std::string_view base)
         return f;
     }
     std::string_view stem = base.substr(0, base.size() - 3);
-    std::vector<std::string_view> parts;
-    std::size_t start = 0;
-    for (;;) {
-        std::size_t us = stem.find('_', start);
-        parts.push_back(stem.substr(start, us == std::string_view::npos ? std::string_view::npos : us - start));
+    // At most three parts matter (type, mode, pid); count the rest.
+    std::string_view parts[3];
+    std::size_t count = 0;
+    for (std::size_t start = 0;;) {
+        const std::size_t us = stem.find('_', start);
+        const std::string_view part = stem.substr(start, us == std::string_view::npos ? std::string_view::npos : us - start);
+        if (count < 3)
+            parts[count] = part;
+        ++count;
         if (us == std::string_view::npos)
             break;
         start = us + 1;
@@ -27,7 +31,7 @@ FileName parseFileName(std::string_view base)
     }
     f.type = *type;
     const std::size_t expected = *type == MetricType::Gauge ? 3 : 2;
-    if (parts.size() != expected) {
+    if (count != expected) {
         f.reason = *type == MetricType::Gauge ? "expected gauge_<mode>_<pid>.db"
                                               : "expected " + std::string(parts[0]) + "_<pid>.db";
         return f;
@@ -40,7 +44,7 @@ FileName parseFileName(std::string_view base)
         }
         f.mode = *mode;
     }
-    f.pid = std::string(parts.back());
+    f.pid = std::string(parts[count - 1]);
     if (f.pid.empty()) {
         f.reason = "empty process id";
         return f;

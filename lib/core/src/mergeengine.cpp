@@ -212,7 +212,7 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
                 // Liveness before reading: a file of a process already gone
                 // is complete, and is read once, plainly.
                 PreviousFile prev;
-                const FileName fn = parseFileName(path.substr(path.find_last_of('/') + 1));
+                const FileName fn = parseFileName(std::string_view(path).substr(path.find_last_of('/') + 1));
                 prev.frozen = fn.valid && isGone(fn.pid);
                 auto it = c.files.find(path);
                 if (it == c.files.end())
