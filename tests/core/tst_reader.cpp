@@ -270,21 +270,22 @@ private slots:
         writeFile(dir + "/app.sqlite.db", "SQLite format 3");
         writeFile(dir + "/notes.txt", "hello");
         std::filesystem::create_directory(dir + "/sub");
+        std::filesystem::create_directory_symlink(dir + "/sub", dir + "/linked"); // a folder too
         const LoadResult r = loadDirectory(dir);
         QVERIFY(r.ok);
         QCOMPARE(render(merge(r.files)), before);
         const auto problems = r.allProblems();
-        QCOMPARE(problems.size(), std::size_t(6));
+        QCOMPARE(problems.size(), std::size_t(7));
         std::set<std::string> files;
         for (const auto &p : problems)
             files.insert(std::filesystem::path(p.file).filename().string());
         QCOMPARE(files, (std::set<std::string>{"counter_0.db", "counter_zz.db", "histogram_7.db", "app.sqlite.db",
-                                               "notes.txt", "sub"}));
+                                               "notes.txt", "sub", "linked"}));
         // What the listing says of the foreign entries, with their full paths.
-        QCOMPARE(r.problems.size(), std::size_t(2));
+        QCOMPARE(r.problems.size(), std::size_t(3));
         for (const auto &p : r.problems) {
             QVERIFY(p.kind == ProblemKind::ForeignFile);
-            if (p.file == dir + "/sub")
+            if (p.file == dir + "/sub" || p.file == dir + "/linked")
                 QCOMPARE(p.message, std::string("sub-folder ignored (the directory is not read recursively)"));
             else
                 QCOMPARE(p.file, dir + "/notes.txt");

@@ -5,13 +5,14 @@
 #include "promdir/archive.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
-#include <dirent.h>
-#include <sys/stat.h>
-#include <atomic>
 #include <optional>
 #include <thread>
+
+#include <dirent.h>
+#include <sys/stat.h>
 #include <unordered_map>
 
 #include <system_error>
@@ -76,8 +77,8 @@ Listing listDirectory(const fs::path &dirPath)
         if (!name.ends_with(".db") || name.starts_with(".")) {
             bool isDir = e->d_type == DT_DIR;
             struct stat st{};
-            if (e->d_type == DT_UNKNOWN && ::fstatat(::dirfd(d), e->d_name, &st, 0) == 0)
-                isDir = S_ISDIR(st.st_mode);
+            if ((e->d_type == DT_UNKNOWN || e->d_type == DT_LNK) && ::fstatat(::dirfd(d), e->d_name, &st, 0) == 0)
+                isDir = S_ISDIR(st.st_mode); // a link to a folder counts as one
             l.problems.push_back({joinPath(dir, name), 0, ProblemKind::ForeignFile,
                                   isDir ? "sub-folder ignored (the directory is not read recursively)"
                                         : "not a metrics file (*.db); ignored"});
