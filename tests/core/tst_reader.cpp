@@ -15,6 +15,7 @@
 #include <chrono>
 #include <thread>
 #include <unistd.h>
+#include <sys/wait.h>
 
 using namespace promdir;
 using promdir::test::DbBuilder;
@@ -296,6 +297,38 @@ private slots:
             if (i > 0)
                 QVERIFY(r.files[i - 1]->name < r.files[i]->name);
         }
+    }
+
+    // Loading threads are kept between loads: two loads at once (one of
+    // them makes its own threads) and a load in a forked child (which has
+    // none of its parent's threads) must both work, and give the same.
+    void loadsAtOnceAndAfterFork()
+    {
+        QTemporaryDir tmp;
+        const std::string dir = tmp.path().toStdString();
+        for (int p = 0; p < 150; ++p) // enough files for several threads
+            writeFile(dir + "/counter_" + std::to_string(p) + ".db",
+                      DbBuilder().add(kKeyA, 1.0).add(kKeyB, double(p)).bytes(4096));
+        const std::string expected = render(merge(loadDirectory(dir).files));
+        QVERIFY(expected.find("c_total{a=\"2\"} 11175.0") != std::string::npos); // 0 + 1 + ... + 149
+        std::string a, b;
+        std::thread other([&] {
+            for (int i = 0; i < 20; ++i)
+                a = render(merge(loadDirectory(dir).files));
+        });
+        for (int i = 0; i < 20; ++i)
+            b = render(merge(loadDirectory(dir).files));
+        other.join();
+        QCOMPARE(a, expected);
+        QCOMPARE(b, expected);
+
+        const pid_t child = ::fork();
+        if (child == 0)
+            ::_exit(render(merge(loadDirectory(dir).files)) == expected ? 0 : 1);
+        int status = 0;
+        QCOMPARE(::waitpid(child, &status, 0), child);
+        QVERIFY(WIFEXITED(status));
+        QCOMPARE(WEXITSTATUS(status), 0);
     }
 
     void missingDirectory()
