@@ -326,8 +326,8 @@ LoadResult loadDirectoryWith(const fs::path &dir, const LoadOptions &options,
     const std::size_t n = l.dbFiles.size();
 
     // Read and parse on a few threads, in chunks of neighbouring names (in
-    // name order, files of one kind stand together, and each file's keys
-    // are checked against its neighbour's first).
+    // name order, files of one kind stand together, and the thread's last
+    // file of the same kind sizes each file's first read and entries).
     std::vector<std::shared_ptr<const ParsedFile>> loaded(n);
     std::optional<KeyInterner> interner; // when the caller has none: keys shared by this load's files
     if (!options.read.interner)

@@ -407,13 +407,16 @@ void indexSlots(MergePlan &plan, std::span<const std::shared_ptr<const ParsedFil
 {
     if (!plan.slotStart.empty())
         return;
+    // One past the number of file f's last entry.
+    auto endOf = [&](std::size_t f) {
+        return f + 1 < plan.fileFirstInstr.size() ? plan.fileFirstInstr[f + 1] : plan.instrCount;
+    };
     // Every instruction in merge order: byKey files' from their keys.
     if (plan.instrs.size() != plan.instrCount) {
         std::vector<MergePlan::Instr> all(plan.instrCount, {0, Op::Skip});
         for (std::size_t f = 0; f < plan.fileFirstInstr.size() && f < files.size(); ++f) {
             const std::uint32_t first = plan.fileFirstInstr[f];
-            const std::uint32_t end = f + 1 < plan.fileFirstInstr.size() ? plan.fileFirstInstr[f + 1] : plan.instrCount;
-            for (std::uint32_t j = 0; j < end - first; ++j)
+            for (std::uint32_t j = 0; j < endOf(f) - first; ++j)
                 all[first + j] = plan.byKey[f] ? plan.keyInstr[files[f]->entries[j].keyId]
                                                : plan.instrs[plan.fileInstrAt[f] + j];
         }
@@ -421,13 +424,11 @@ void indexSlots(MergePlan &plan, std::span<const std::shared_ptr<const ParsedFil
         plan.fileInstrAt = plan.fileFirstInstr;
         plan.byKey.assign(plan.byKey.size(), false);
     }
-    const auto instrCount = static_cast<std::uint32_t>(plan.instrs.size());
+    const std::uint32_t instrCount = plan.instrCount;
     plan.instrFile.assign(instrCount, 0);
-    for (std::size_t f = 0; f < plan.fileFirstInstr.size(); ++f) {
-        const std::uint32_t end = f + 1 < plan.fileFirstInstr.size() ? plan.fileFirstInstr[f + 1] : instrCount;
-        std::fill(plan.instrFile.begin() + plan.fileFirstInstr[f], plan.instrFile.begin() + end,
+    for (std::size_t f = 0; f < plan.fileFirstInstr.size(); ++f)
+        std::fill(plan.instrFile.begin() + plan.fileFirstInstr[f], plan.instrFile.begin() + endOf(f),
                   static_cast<std::uint32_t>(f));
-    }
     plan.slotStart.assign(plan.slots.size() + 1, 0);
     for (const auto &in : plan.instrs)
         if (in.op != Op::Skip)

@@ -256,6 +256,13 @@ double readDouble(std::string_view b, std::size_t pos)
     return v;
 }
 
+// Where the value of the entry at `pos` with a key of `keyLen` bytes
+// starts: after the length field and the key, padded to 8 bytes.
+std::size_t valueOffsetOf(std::size_t pos, std::size_t keyLen)
+{
+    return pos + 4 + keyLen + (8 - (keyLen + 4) % 8);
+}
+
 struct Frame
 {
     std::size_t offset;   // entry start
@@ -305,8 +312,7 @@ Walk walk(std::string_view b, std::size_t limit, std::size_t stride, std::int64_
                       + " (read beyond file size; the file is corrupted or truncated)";
             return w;
         }
-        const std::size_t padded = keyLen + (8 - (keyLen + 4) % 8);
-        const std::size_t valueOffset = pos + 4 + padded;
+        const std::size_t valueOffset = valueOffsetOf(pos, keyLen);
         if (valueOffset + stride > limit) {
             w.errorOffset = pos;
             w.errorKind = ProblemKind::Truncated;
@@ -460,7 +466,7 @@ bool parseCurrent(ParsedFile &f, std::string_view b, std::size_t limit, KeyInter
     for (std::size_t pos = kHeader; pos < limit;) {
         const std::int32_t len = pos + 4 <= limit ? readInt32(b, pos) : -1;
         const std::size_t keyLen = static_cast<std::size_t>(std::max(len, 0));
-        const std::size_t valueOffset = pos + 4 + keyLen + (8 - (keyLen + 4) % 8);
+        const std::size_t valueOffset = valueOffsetOf(pos, keyLen);
         if (len < 0 || valueOffset + 16 > limit)
             break;
         KeyPredictor::Guess &g = guesses[f.entries.size() % 2];
