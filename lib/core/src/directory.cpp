@@ -271,10 +271,9 @@ private:
 // A *.db file whose name the reference would not understand is reported
 // and not merged; it is not parsed (it is often an SQLite file).
 namespace {
-std::shared_ptr<const ParsedFile> loadOne(const std::string &path, const PreviousFile &previous,
-                                          const ReadOptions &read)
+std::shared_ptr<const ParsedFile> loadOne(const std::string &path, const FileName &fn,
+                                          const PreviousFile &previous, const ReadOptions &read)
 {
-    const FileName fn = parseFileName(baseName(path));
     if (!fn.valid) {
         auto f = std::make_shared<ParsedFile>();
         f->path = path;
@@ -304,7 +303,7 @@ std::shared_ptr<const ParsedFile> loadOne(const std::string &path, const Previou
 } // namespace
 
 LoadResult loadDirectoryWith(const fs::path &dir, const LoadOptions &options,
-                             const std::function<PreviousFile(const std::string &)> &previous,
+                             const PreviousLookup &previous,
                              std::vector<detail::FirstSighting> *firsts)
 {
     LoadResult r;
@@ -351,9 +350,10 @@ LoadResult loadDirectoryWith(const fs::path &dir, const LoadOptions &options,
                 const std::size_t slash = path.find_last_of('/') + 1; // 0 when none
                 const std::string kind = path.substr(slash, path.find_last_of('_') - slash);
                 auto &last = lastOfKind[kind];
-                const PreviousFile prev = previous ? previous(path) : PreviousFile{};
+                const FileName fn = parseFileName(baseName(path));
+                const PreviousFile prev = previous ? previous(path, fn) : PreviousFile{};
                 read.similar = last ? last.get() : prev.file.get();
-                loaded[i] = loadOne(path, prev, read);
+                loaded[i] = loadOne(path, fn, prev, read);
                 if (sightings)
                     sightings->note(static_cast<std::uint32_t>(i), *loaded[i]);
                 if (loaded[i]->ok())

@@ -18,12 +18,15 @@ struct PreviousFile
     bool frozen = false;
 };
 
-// `previous` is asked about each file from the loading threads, at once.
+using PreviousLookup = std::function<PreviousFile(const std::string &path, const FileName &name)>;
+
+// `previous` is asked about each file (its path, and what its name says)
+// from the loading threads, at once.
 // `firsts`, when given, gets where each key of the load's interner was
 // first seen outside gauge files, in merge order (for compilePlan); it is
 // left empty when that could not be worked out.
 LoadResult loadDirectoryWith(const std::filesystem::path &dir, const LoadOptions &options,
-                             const std::function<PreviousFile(const std::string &path)> &previous,
+                             const PreviousLookup &previous,
                              std::vector<detail::FirstSighting> *firsts = nullptr);
 
 } // namespace promdir

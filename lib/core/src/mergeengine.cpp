@@ -208,11 +208,10 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
         } else
         result->load = loadDirectoryWith(
             m_path, load,
-            [&](const std::string &path) {
+            [&](const std::string &path, const FileName &fn) {
                 // Liveness before reading: a file of a process already gone
                 // is complete, and is read once, plainly.
                 PreviousFile prev;
-                const FileName fn = parseFileName(std::string_view(path).substr(path.find_last_of('/') + 1));
                 prev.frozen = fn.valid && isGone(fn.pid);
                 auto it = c.files.find(path);
                 if (it == c.files.end())
