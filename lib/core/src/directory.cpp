@@ -1,5 +1,6 @@
 #include "promdir/directory.h"
 #include "directory_p.h"
+#include "keptthreads_p.h"
 #include "reader_p.h"
 
 #include "promdir/archive.h"
@@ -191,81 +192,6 @@ private:
     std::atomic<bool> m_failed{false};
 };
 
-// Loading threads kept from one load to the next. A thread made for each
-// load starts on its maker's core and is moved to an idle one only after a
-// few milliseconds, which is most of a small directory's load (a 700-file
-// load took 16 ms as often as 11); kept threads wait where they last ran.
-// One load at a time: another one meanwhile makes its own threads. Never
-// destroyed (the threads are detached and end with the process), and not
-// used in a process forked from the one that made it.
-class LoadPool
-{
-public:
-    static LoadPool &instance()
-    {
-        static LoadPool *pool = new LoadPool; // never destroyed: see above
-        return *pool;
-    }
-
-    // Runs `work` on this thread and on `extra` kept threads at once;
-    // returns when all are done. False (nothing run) when the pool is busy.
-    bool run(unsigned extra, const std::function<void()> &work)
-    {
-        std::unique_lock busy(m_busy, std::try_to_lock);
-        if (!busy || ::getpid() != m_pid)
-            return false;
-        {
-            std::lock_guard lock(m_mutex);
-            for (; m_threads < extra; ++m_threads)
-                std::thread([this] { serve(); }).detach();
-            m_work = &work;
-            m_wanted = extra;
-            m_taken = 0;
-            m_running = extra;
-            ++m_generation;
-        }
-        m_wake.notify_all();
-        std::exception_ptr failed;
-        try {
-            work();
-        } catch (...) {
-            failed = std::current_exception(); // the others still use the caller's state: wait first
-        }
-        std::unique_lock lock(m_mutex);
-        m_done.wait(lock, [&] { return m_running == 0; });
-        m_work = nullptr;
-        if (failed)
-            std::rethrow_exception(failed);
-        return true;
-    }
-
-private:
-    void serve()
-    {
-        std::unique_lock lock(m_mutex);
-        std::uint64_t served = 0;
-        for (;;) {
-            m_wake.wait(lock, [&] { return m_generation != served && m_taken < m_wanted; });
-            served = m_generation;
-            ++m_taken;
-            const std::function<void()> *work = m_work;
-            lock.unlock();
-            (*work)();
-            lock.lock();
-            if (--m_running == 0)
-                m_done.notify_all();
-        }
-    }
-
-    const pid_t m_pid = ::getpid();
-    std::mutex m_busy; // held for a whole load
-    std::mutex m_mutex;
-    std::condition_variable m_wake, m_done;
-    const std::function<void()> *m_work = nullptr;
-    unsigned m_threads = 0, m_wanted = 0, m_taken = 0, m_running = 0;
-    std::uint64_t m_generation = 0;
-};
-
 } // namespace
 
 // A *.db file whose name the reference would not understand is reported
@@ -364,7 +290,7 @@ LoadResult loadDirectoryWith(const fs::path &dir, const LoadOptions &options,
     const unsigned threads = n < 2 * kChunk ? 1 : std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
     if (threads == 1) {
         work();
-    } else if (!LoadPool::instance().run(threads - 1, work)) {
+    } else if (!detail::runOnKeptThreads(threads - 1, work)) {
         std::vector<std::thread> pool;
         for (unsigned t = 1; t < threads; ++t)
             pool.emplace_back(work);

@@ -627,6 +627,73 @@ void execute(const MergePlan &plan, std::span<const std::shared_ptr<const Parsed
     }
 }
 
+KeySums sumByKey(std::span<const std::shared_ptr<const ParsedFile>> files)
+{
+    KeySums sums;
+    sums.summedFile.assign(files.size(), false);
+    for (std::size_t f = 0; f < files.size(); ++f) {
+        const ParsedFile *file = files[f].get();
+        if (!file || !file->fileName.valid || file->fileName.type == MetricType::Gauge)
+            continue;
+        sums.summedFile[f] = true;
+        for (const Entry &e : file->entries) {
+            if (e.keyId >= sums.sum.size()) {
+                const std::size_t n = std::max<std::size_t>(e.keyId + 1, 2 * sums.sum.size());
+                sums.sum.resize(n, 0.0);
+                sums.seen.resize(n, 0);
+            }
+            sums.sum[e.keyId] += e.value;
+            sums.seen[e.keyId] = 1;
+        }
+    }
+    return sums;
+}
+
+bool executeWithKeySums(const MergePlan &plan, std::span<const std::shared_ptr<const ParsedFile>> files,
+                        const KeySums &sums, MergeState &state)
+{
+    if (plan.byKey.size() != files.size() || sums.summedFile.size() != files.size())
+        return false;
+    for (std::size_t f = 0; f < files.size(); ++f)
+        if (plan.byKey[f] != sums.summedFile[f])
+            return false;
+    // Slots reached from other files (their instructions are in `instrs`),
+    // then by keys: a slot reached twice needs the entries in merge order.
+    std::vector<std::uint8_t> reached(plan.slots.size(), 0);
+    for (std::size_t f = 0; f < files.size(); ++f) {
+        if (plan.byKey[f] || !files[f] || !files[f]->fileName.valid)
+            continue;
+        const std::uint32_t at = plan.fileInstrAt[f];
+        for (std::size_t j = 0; j < files[f]->entries.size(); ++j)
+            if (const MergePlan::Instr in = plan.instrs[at + j]; in.op != Op::Skip)
+                reached[in.slot] = 1;
+    }
+    for (std::size_t id = 0; id < sums.seen.size(); ++id) {
+        if (!sums.seen[id])
+            continue;
+        if (id >= plan.keyInstr.size())
+            return false;
+        const MergePlan::Instr in = plan.keyInstr[id];
+        if (in.op == Op::Skip)
+            continue;
+        if (in.op != Op::Sum || in.slot >= reached.size() || reached[in.slot])
+            return false;
+        reached[in.slot] = 1;
+    }
+
+    for (std::size_t id = 0; id < sums.seen.size(); ++id) {
+        if (!sums.seen[id] || plan.keyInstr[id].op == Op::Skip)
+            continue;
+        const std::uint32_t s = plan.keyInstr[id].slot;
+        state.value[s] = sums.sum[id];
+        state.taken[s] = 1;
+    }
+    for (std::size_t f = 0; f < files.size(); ++f)
+        if (!plan.byKey[f])
+            execute(plan, files, f, f + 1, state);
+    return true;
+}
+
 std::vector<MetricFamily> build(const MergePlan &plan, const MergeState &state)
 {
     std::vector<MetricFamily> families = plan.families;

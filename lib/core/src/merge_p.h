@@ -135,6 +135,22 @@ MergeState initialState(const MergePlan &plan);
 // Runs the instructions of files [fromFile, toFile).
 void execute(const MergePlan &plan, std::span<const std::shared_ptr<const ParsedFile>> files, std::size_t fromFile,
              std::size_t toFile, MergeState &state);
+// A cold merge's sums outside gauge files, by key instead of by slot: they
+// need no plan, so they are made beside compilePlan. Per key, its entries
+// are added in merge order, as execute() adds them per slot.
+struct KeySums
+{
+    std::vector<double> sum;        // per key id
+    std::vector<std::uint8_t> seen; // per key id: it has entries in summed files
+    std::vector<bool> summedFile;   // per file: valid and not a gauge file
+};
+KeySums sumByKey(std::span<const std::shared_ptr<const ParsedFile>> files);
+// execute() over all files, taking the byKey files' part from `sums`. True
+// when that is the same: the summed files are the plan's byKey files, and
+// each slot they reach is a Sum reached by one key alone and by nothing
+// else; otherwise false, and `state` is untouched.
+bool executeWithKeySums(const MergePlan &plan, std::span<const std::shared_ptr<const ParsedFile>> files,
+                        const KeySums &sums, MergeState &state);
 // The merged families for a final state.
 std::vector<MetricFamily> build(const MergePlan &plan, const MergeState &state);
 

@@ -3,6 +3,7 @@
 #include "promdir/liveness.h"
 
 #include "directory_p.h"
+#include "keptthreads_p.h"
 #include "reader_p.h"
 #include "merge_p.h"
 
@@ -21,6 +22,10 @@
 namespace promdir {
 
 namespace {
+
+// From how many files a cold merge sums beside the plan compiler: below,
+// waking a second thread costs about what it saves.
+constexpr std::size_t kSumBesideFiles = 128;
 
 // Which processes are gone, asked once per pid and refresh (pids are
 // reused, so no answer outlives the refresh): a process whose files can no
@@ -264,16 +269,29 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
 
     // The structure: reuse the plan while every file has the same keys.
     const bool planReused = c.plan && detail::sameStructure(c.planFiles, files);
-    if (!planReused)
-        c.plan = std::make_shared<detail::MergePlan>(
-            detail::compilePlan(files, m_options.merge, firsts.empty() ? nullptr : &firsts));
+    // A cold merge of many files sums outside gauge files by key on another
+    // core while this one compiles the plan (which that sum does not need).
+    const bool sumBeside = !planReused && !firsts.empty() && files.size() >= kSumBesideFiles;
+    detail::KeySums sums;
+    if (!planReused) {
+        auto compile = [&] {
+            c.plan = std::make_shared<detail::MergePlan>(
+                detail::compilePlan(files, m_options.merge, firsts.empty() ? nullptr : &firsts));
+        };
+        if (sumBeside)
+            detail::runBeside(compile, [&] { sums = detail::sumByKey(files); });
+        else
+            compile();
+    }
     c.planFiles = files;
 
     if (!planReused) {
         // A new structure: merge straight through; the base is built on the
         // next refresh, when it is known which files stay as they are.
         detail::MergeState state = detail::initialState(*c.plan);
-        detail::execute(*c.plan, files, 0, files.size(), state);
+        result->stats.summedByKey = sumBeside && detail::executeWithKeySums(*c.plan, files, sums, state);
+        if (!result->stats.summedByKey)
+            detail::execute(*c.plan, files, 0, files.size(), state);
         result->families = detail::build(*c.plan, state);
         c.foldFiles.clear();
         c.foldFrozen.clear();

@@ -18,6 +18,7 @@ struct MergeStats
     std::size_t filesFrozen = 0;  // of a dead process and unchanged: not even read
     std::size_t filesFolded = 0;  // merged once into the pre-merged base
     bool planReused = false;      // the merge's structure was unchanged
+    bool summedByKey = false;     // cold: sums outside gauge files made beside the plan compiler
     std::chrono::microseconds loadTime{0};
     std::chrono::microseconds mergeTime{0};
 };
