@@ -252,6 +252,59 @@ private slots:
         }
     }
 
+    // Files are read while the directory is still being listed, in the
+    // listing's order; each must still land in its place in name order, with
+    // its keys' first sightings there. Compared with the files read one by
+    // one in name order and merged without sightings.
+    void readWhileListingKeepsNameOrder()
+    {
+        const std::string dir = m_tmp.path().toStdString() + "/arriving";
+        fs::create_directory(dir);
+        std::mt19937 rng(99);
+        auto key = [](const std::string &metric, const std::string &sample, int path, const std::string &extra = "") {
+            return "[\"" + metric + "\", \"" + sample + "\", {\"path\": \"/p" + std::to_string(path) + "\"" + extra
+                   + "}, \"Help.\"]";
+        };
+        for (int p = 0; p < 300; ++p) {
+            std::vector<int> paths(40);
+            std::iota(paths.begin(), paths.end(), 0);
+            std::shuffle(paths.begin(), paths.end(), rng);
+            paths.resize(3 + rng() % 10); // a random few series, in random order
+            DbBuilder counter, histogram, gauge;
+            for (int path : paths) {
+                counter.add(key("req", "req_total", path), double(rng() % 1000) / 10.0);
+                histogram.add(key("lat", "lat_sum", path), double(rng() % 1000) / 7.0);
+                histogram.add(key("lat", "lat_bucket", path, ", \"le\": \"+Inf\""), double(rng() % 3));
+                gauge.add(key("inflight", "inflight", path), double(rng() % 9));
+            }
+            const std::string pid = std::to_string(4170000 + p * 7919 % 10007); // names not in pid order
+            std::ofstream(dir + "/counter_" + pid + ".db", std::ios::binary) << counter.bytes(65536);
+            std::ofstream(dir + "/histogram_" + pid + ".db", std::ios::binary) << histogram.bytes(65536);
+            std::ofstream(dir + "/gauge_all_" + pid + ".db", std::ios::binary) << gauge.bytes(65536);
+        }
+        std::vector<std::string> names;
+        for (const auto &e : fs::directory_iterator(dir))
+            names.push_back(e.path().filename().string());
+        std::sort(names.begin(), names.end());
+        FileList oneByOne;
+        for (const auto &name : names)
+            oneByOne.push_back(std::make_shared<const ParsedFile>(readFile(dir + "/" + name)));
+        const std::string expected = render(merge(oneByOne));
+
+        const LoadResult loaded = loadDirectory(dir);
+        QCOMPARE(loaded.files.size(), names.size());
+        for (std::size_t i = 0; i < names.size(); ++i) {
+            QCOMPARE(loaded.files[i]->name, names[i]);
+            QCOMPARE(loaded.files[i]->entries.size(), oneByOne[i]->entries.size());
+        }
+        for (int round = 0; round < 3; ++round) {
+            MergeEngine engine(dir);
+            const auto cold = engine.refresh();
+            QVERIFY(cold->stats.summedByKey);
+            QCOMPARE(render(cold->families), expected);
+        }
+    }
+
     // Random changes of every kind, compared with a fresh merge each time.
     void randomChanges()
     {
