@@ -138,9 +138,14 @@ private slots:
         QVERIFY(!r->stats.planReused);
         QCOMPARE(render(r->families), fullRender(m_dir));
         QCOMPARE(render(r->families, {Format::OpenMetrics, {}}), fullRender(m_dir, Format::OpenMetrics));
+        // The files known by path from the refresh before are kept.
+        QCOMPARE(r->stats.filesRead, std::size_t(2));
+        QCOMPARE(r->stats.filesReused, std::size_t(42));
         fs::remove(m_dir + "/gauge_liveall_103.db"); // mark_process_dead
         r = engine.refresh();
         QCOMPARE(render(r->families), fullRender(m_dir));
+        QCOMPARE(r->stats.filesRead, std::size_t(0));
+        QCOMPARE(r->stats.filesReused, std::size_t(43));
     }
 
     // A cold refresh compiles from where each key was first seen while

@@ -157,9 +157,23 @@ private:
 struct MergeEngine::Cache
 {
     KeyInterner interner;
-    // By path; the key is the file's own path (ParsedFile::path), kept alive
-    // by the value: replace an entry by erasing it first.
+    // planFiles by path; the key is the file's own path (ParsedFile::path),
+    // kept alive by the value: replace an entry by erasing it first. Made
+    // again only when asked for after the names changed (a cold refresh
+    // does not need it).
     std::unordered_map<std::string_view, std::shared_ptr<const ParsedFile>> files;
+    bool filesStale = false;
+    const std::unordered_map<std::string_view, std::shared_ptr<const ParsedFile>> &filesByPath()
+    {
+        if (filesStale) {
+            files.clear();
+            files.reserve(planFiles.size());
+            for (const auto &f : planFiles)
+                files.emplace(f->path, f);
+            filesStale = false;
+        }
+        return files;
+    }
     DirectoryEvents events;
     bool listingValid = false;
 
@@ -210,21 +224,23 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
                 if (!isGone(f->fileName.pid) || (!touched.empty() && touched.contains(f->name)))
                     f = rereadFileAt(f->path, f, load.read);
             }
-        } else
-        result->load = loadDirectoryWith(
-            m_path, load,
-            [&](const std::string &path, const FileName &fn) {
-                // Liveness before reading: a file of a process already gone
-                // is complete, and is read once, plainly.
-                PreviousFile prev;
-                prev.frozen = fn.valid && isGone(fn.pid);
-                auto it = c.files.find(path);
-                if (it == c.files.end())
+        } else {
+            const auto &byPath = c.filesByPath();
+            result->load = loadDirectoryWith(
+                m_path, load,
+                [&](const std::string &path, const FileName &fn) {
+                    // Liveness before reading: a file of a process already gone
+                    // is complete, and is read once, plainly.
+                    PreviousFile prev;
+                    prev.frozen = fn.valid && isGone(fn.pid);
+                    auto it = byPath.find(path);
+                    if (it == byPath.end())
+                        return prev;
+                    prev.file = it->second;
                     return prev;
-                prev.file = it->second;
-                return prev;
-            },
-            &firsts);
+                },
+                &firsts);
+        }
         c.listingValid = watching && result->load.ok;
     } else if (m_last && m_last->load.ok) {
         // Archives do not change under us: load once.
@@ -246,25 +262,22 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
             same = c.planFiles[i] == f;
         } else {
             sameNames = false;
-            auto it = c.files.find(f->path);
-            same = it != c.files.end() && it->second == f;
+            const auto &byPath = c.filesByPath();
+            auto it = byPath.find(f->path);
+            same = it != byPath.end() && it->second == f;
         }
         reused += same;
         // Liveness was looked at before the file was read (the same answer
         // all through this refresh): a file of a process gone by then is
         // complete.
         frozen[i] = !isDirectory || (f->fileName.valid && isGone(f->fileName.pid));
-        if (sameNames && !same) {
+        if (sameNames && !same && !c.filesStale) {
             c.files.erase(f->path);
             c.files.emplace(f->path, f);
         }
     }
-    if (!sameNames) {
-        c.files.clear();
-        c.files.reserve(files.size());
-        for (const auto &f : files)
-            c.files.emplace(f->path, f);
-    }
+    if (!sameNames)
+        c.filesStale = true; // planFiles becomes `files` below
     const auto t1 = Clock::now();
 
     // The structure: reuse the plan while every file has the same keys.
