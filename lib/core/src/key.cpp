@@ -8,6 +8,10 @@ namespace promdir {
 
 Labels normaliseLabels(Labels labels)
 {
+    // Usually already so (keys are written sorted): nothing to do.
+    if (std::adjacent_find(labels.begin(), labels.end(),
+                           [](const auto &a, const auto &b) { return !(a.first < b.first); }) == labels.end())
+        return labels;
     std::stable_sort(labels.begin(), labels.end(),
                      [](const auto &a, const auto &b) { return a.first < b.first; });
     Labels out;
