@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cmath>
 #include <deque>
-#include <map>
 #include <unordered_map>
 
 namespace promdir {
@@ -156,9 +155,40 @@ public:
     auto end() { return m_items.end(); }
 
 private:
-    static constexpr std::size_t kScan = 16;
+    static constexpr std::size_t kScan = 32;
     std::vector<std::pair<std::string, GroupSample>> m_items;
     std::unordered_map<std::string, std::uint32_t> m_index;
+};
+
+// A histogram's few bucket bounds, parsed from and spelled back to `le`
+// once per family instead of once per series.
+class BucketBounds
+{
+public:
+    std::optional<double> parse(const std::string &le)
+    {
+        for (const auto &[text, value] : m_parsed)
+            if (text == le)
+                return value;
+        const auto value = pythonFloat(le);
+        if (m_parsed.size() < kKept)
+            m_parsed.emplace_back(le, value);
+        return value;
+    }
+    const std::string &spell(double bound)
+    {
+        for (const auto &[value, text] : m_spelled)
+            if (value == bound && std::signbit(value) == std::signbit(bound))
+                return text;
+        if (m_spelled.size() == kKept)
+            m_spelled.pop_back();
+        return m_spelled.emplace_back(bound, floatToGoString(bound)).second;
+    }
+
+private:
+    static constexpr std::size_t kKept = 64;
+    std::vector<std::pair<std::string, std::optional<double>>> m_parsed;
+    std::vector<std::pair<double, std::string>> m_spelled;
 };
 
 struct PendingHistogram
@@ -201,8 +231,10 @@ void compileFamily(FamilyBuild &fb, std::uint32_t familyIndex, detail::MergePlan
     };
 
     OrderedMap<Group> groups;
-    // Histogram buckets per label set without le: bound -> raw slot.
-    OrderedMap<std::pair<Labels, std::map<double, std::uint32_t>>> buckets;
+    BucketBounds leBounds;
+    // Histogram buckets per label set without le: (bound, raw slot), the
+    // first of each bound; sorted by bound below. A series has a few dozen.
+    OrderedMap<std::pair<Labels, std::vector<std::pair<double, std::uint32_t>>>> buckets;
 
     for (const RawRef &r : fb.raw) {
         // The same key always lands in the same slot, unless the pid stays a
@@ -219,31 +251,31 @@ void compileFamily(FamilyBuild &fb, std::uint32_t familyIndex, detail::MergePlan
         }
         detail::MergePlan::Instr scratch{0, detail::Op::Skip};
         detail::MergePlan::Instr &instr = keepsPid ? scratch : memo[r.keyNumber];
-        Labels labels = r.key->labels;
-        if (r.pid)
+        Labels labels;
+        labels.reserve(r.key->labels.size() + 1);
+        for (const auto &l : r.key->labels)
+            if (!(dropPid && l.first == "pid"))
+                labels.push_back(l);
+        if (r.pid && !dropPid)
             labels.emplace_back("pid", *r.pid);
-        if (dropPid)
-            std::erase_if(labels, [](const auto &l) { return l.first == "pid"; });
 
         if (fam.type == MetricType::Histogram) {
             auto le = std::find_if(labels.begin(), labels.end(), [](const auto &l) { return l.first == "le"; });
             if (le != labels.end()) {
-                const auto bound = pythonFloat(le->second);
+                const auto bound = leBounds.parse(le->second);
                 if (!bound || std::isnan(*bound)) {
                     put(instr = {0, detail::Op::Skip}); // the reference cannot order it either
                     continue;
                 }
-                Labels without;
-                for (const auto &l : labels)
-                    if (l.first != "le")
-                        without.push_back(l);
-                const std::string id = tupleId(without);
+                std::erase_if(labels, [](const auto &l) { return l.first == "le"; });
+                const std::string id = tupleId(labels);
                 auto *b = buckets.find(id);
                 if (!b)
-                    b = buckets.findOrInsert(id, {std::move(without), {}}).first;
-                auto [it, inserted] = b->second.try_emplace(*bound, kNoSlot);
-                if (inserted)
-                    it->second = newSlot();
+                    b = buckets.findOrInsert(id, {std::move(labels), {}}).first;
+                auto &bounds = b->second;
+                auto it = std::find_if(bounds.begin(), bounds.end(), [&](const auto &e) { return e.first == *bound; });
+                if (it == bounds.end())
+                    it = bounds.insert(bounds.end(), {*bound, newSlot()});
                 put(instr = {it->second, detail::Op::Sum});
                 continue;
             }
@@ -261,10 +293,11 @@ void compileFamily(FamilyBuild &fb, std::uint32_t familyIndex, detail::MergePlan
     std::vector<PendingHistogram> pending;
     for (auto &[id, entry] : buckets) {
         auto &[without, bounds] = entry;
+        std::sort(bounds.begin(), bounds.end()); // distinct bounds: by bound alone
         auto [g, _] = groups.findOrInsert(id, {});
         PendingHistogram ph{g, {}, -1};
         for (const auto &[bound, slot] : bounds) {
-            const std::string le = floatToGoString(bound);
+            const std::string &le = leBounds.spell(bound);
             Labels withLe = without;
             withLe.emplace_back("le", le);
             ph.buckets.emplace_back(slot, g->findOrInsert(bucketName + '\0' + le, {bucketName, std::move(withLe), kNoSlot}));
