@@ -157,7 +157,10 @@ public:
     SightingTable(const SightingTable &) = delete;
     SightingTable &operator=(const SightingTable &) = delete;
 
-    void note(std::uint32_t place, const ParsedFile &f)
+    // `noted`: the calling thread's own, by key id: the keys it noted
+    // already. A thread notes places in increasing order (chunks are taken
+    // in order), so its later sightings of those keys cannot be first.
+    void note(std::uint32_t place, const ParsedFile &f, std::vector<std::uint8_t> &noted)
     {
         if (!f.fileName.valid || f.fileName.type == MetricType::Gauge || f.entries.empty())
             return;
@@ -166,7 +169,13 @@ public:
             return;
         }
         for (std::size_t j = 0; j < f.entries.size(); ++j) {
-            Cell *cell = cellFor(f.entries[j].keyId);
+            const std::uint32_t id = f.entries[j].keyId;
+            if (id >= noted.size())
+                noted.resize(std::max<std::size_t>(id + 1, 2 * noted.size()), 0);
+            if (noted[id])
+                continue;
+            noted[id] = 1;
+            Cell *cell = cellFor(id);
             if (!cell) {
                 m_failed.store(true, std::memory_order_relaxed);
                 return;
@@ -361,6 +370,7 @@ LoadResult loadDirectoryWith(const fs::path &dir, const LoadOptions &options,
     constexpr std::size_t kChunk = 64;
     auto work = [&] {
         Reader rd = newReader();
+        std::vector<std::uint8_t> noted; // for `sightings`
         for (;;) {
             const std::size_t begin = nextChunk.fetch_add(kChunk);
             if (begin >= n)
@@ -368,8 +378,8 @@ LoadResult loadDirectoryWith(const fs::path &dir, const LoadOptions &options,
             for (std::size_t i = begin; i < std::min(n, begin + kChunk); ++i) {
                 if (!loaded[i])
                     loaded[i] = loadWith(rd, l.dbFiles[i]);
-                if (sightings)
-                    sightings->note(static_cast<std::uint32_t>(i), *loaded[i]);
+                if (sightings) // in increasing places: see note()
+                    sightings->note(static_cast<std::uint32_t>(i), *loaded[i], noted);
             }
         }
     };
