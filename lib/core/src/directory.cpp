@@ -55,7 +55,7 @@ std::string joinPath(const std::string &dir, std::string_view name)
     return p;
 }
 
-// Names of *.db files as the listing finds them, for a thread that reads
+// Paths of *.db files as the listing finds them, for a thread that reads
 // those files meanwhile: listing 7,000 files takes ~5 ms, a tenth of their
 // load, with the other core idle. A fixed number of places, so that nothing
 // moves under the reader; later names are only in the listing's own list.
@@ -67,16 +67,16 @@ public:
     ArrivingNames() : m_names(kPlaces) {}
 
     // The lister's side.
-    void add(std::string_view name)
+    void add(std::string_view path)
     {
         if (m_count == m_names.size())
             return;
-        m_names[m_count].assign(name);
+        m_names[m_count].assign(path);
         m_published.store(++m_count, std::memory_order_release);
     }
     void finish() { m_done.store(true, std::memory_order_release); }
 
-    // The reader's side: names [0, published()) are there to read.
+    // The reader's side: paths [0, published()) are there to read.
     std::size_t published() const { return m_published.load(std::memory_order_acquire); }
     bool done() const { return m_done.load(std::memory_order_acquire); }
     const std::string &operator[](std::size_t i) const { return m_names[i]; }
@@ -100,7 +100,6 @@ Listing listDirectory(const fs::path &dirPath, ArrivingNames *arriving = nullptr
         l.error = dir + ": " + std::strerror(errno);
         return l;
     }
-    std::vector<std::string> names;
     for (;;) {
         errno = 0;
         const struct dirent *e = ::readdir(d);
@@ -122,15 +121,12 @@ Listing listDirectory(const fs::path &dirPath, ArrivingNames *arriving = nullptr
                                         : "not a metrics file (*.db); ignored"});
             continue;
         }
-        names.emplace_back(name);
+        l.dbFiles.push_back(joinPath(dir, name));
         if (arriving)
-            arriving->add(name);
+            arriving->add(l.dbFiles.back());
     }
     ::closedir(d);
-    std::sort(names.begin(), names.end()); // byte-wise by name
-    l.dbFiles.reserve(names.size());
-    for (const auto &name : names)
-        l.dbFiles.push_back(joinPath(dir, name));
+    std::sort(l.dbFiles.begin(), l.dbFiles.end()); // byte-wise by name: all have the same folder
     return l;
 }
 
@@ -241,7 +237,7 @@ private:
 // A *.db file whose name the reference would not understand is reported
 // and not merged; it is not parsed (it is often an SQLite file).
 namespace {
-std::shared_ptr<const ParsedFile> loadOne(const std::string &path, const FileName &fn,
+std::shared_ptr<const ParsedFile> loadOne(std::string path, const FileName &fn,
                                           const PreviousFile &previous, const ReadOptions &read)
 {
     if (!fn.valid) {
@@ -265,9 +261,9 @@ std::shared_ptr<const ParsedFile> loadOne(const std::string &path, const FileNam
     if (previous.frozen) {
         ReadOptions quiet = read;
         quiet.quiescent = true;
-        return std::make_shared<const ParsedFile>(readFileAt(path, quiet));
+        return std::make_shared<const ParsedFile>(readFileAt(std::move(path), quiet));
     }
-    return rereadFileAt(path, previous.file, read);
+    return rereadFileAt(std::move(path), previous.file, read);
 }
 
 } // namespace
@@ -307,13 +303,13 @@ LoadResult loadDirectoryWith(const fs::path &dir, const LoadOptions &options,
             rd.read.interner = &*interner;
         return rd;
     };
-    auto loadWith = [&](Reader &rd, const std::string &path) {
+    auto loadWith = [&](Reader &rd, std::string path) {
         const std::size_t slash = path.find_last_of('/') + 1; // 0 when none
         auto &last = rd.lastOfKind[path.substr(slash, path.find_last_of('_') - slash)];
         const FileName fn = parseFileName(baseName(path));
         const PreviousFile prev = previous ? previous(path, fn) : PreviousFile{};
         rd.read.similar = last ? last.get() : prev.file.get();
-        auto f = loadOne(path, fn, prev, rd.read);
+        auto f = loadOne(std::move(path), fn, prev, rd.read);
         if (f->ok())
             last = f;
         return f;
@@ -334,7 +330,6 @@ LoadResult loadDirectoryWith(const fs::path &dir, const LoadOptions &options,
         l = listDirectory(dir, cores > 1 ? &arriving : nullptr);
     };
     if (cores > 1) {
-        const std::string dirName = dir.string();
         detail::runBeside(list, [&] {
             Reader rd = newReader();
             while (!arriving.done()) {
@@ -342,7 +337,7 @@ LoadResult loadDirectoryWith(const fs::path &dir, const LoadOptions &options,
                     std::this_thread::yield();
                     continue;
                 }
-                early.push_back(loadWith(rd, joinPath(dirName, arriving[early.size()])));
+                early.push_back(loadWith(rd, arriving[early.size()]));
             }
         });
     } else {
@@ -376,8 +371,8 @@ LoadResult loadDirectoryWith(const fs::path &dir, const LoadOptions &options,
             if (begin >= n)
                 break;
             for (std::size_t i = begin; i < std::min(n, begin + kChunk); ++i) {
-                if (!loaded[i])
-                    loaded[i] = loadWith(rd, l.dbFiles[i]);
+                if (!loaded[i]) // the path moves into the file: nothing later reads it here
+                    loaded[i] = loadWith(rd, std::move(l.dbFiles[i]));
                 if (sightings) // in increasing places: see note()
                     sightings->note(static_cast<std::uint32_t>(i), *loaded[i], noted);
             }

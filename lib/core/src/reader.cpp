@@ -686,10 +686,10 @@ struct RawRead
 };
 
 // Reads into `r` (whose `data` may come with capacity to reuse).
-void readRaw(const std::string &path, const ReadOptions &options, RawRead &r)
+void readRaw(std::string path, const ReadOptions &options, RawRead &r)
 {
     ParsedFile &f = r.f;
-    f.path = path;
+    f.path = std::move(path);
     f.name = baseName(f.path);
     f.fileName = parseFileName(f.name);
 
@@ -869,22 +869,22 @@ std::shared_ptr<const ParsedFile> rereadFile(const std::filesystem::path &path,
     return rereadFileAt(path.string(), previous, options);
 }
 
-ParsedFile readFileAt(const std::string &path, const ReadOptions &options)
+ParsedFile readFileAt(std::string path, const ReadOptions &options)
 {
     RawRead r;
     BufferLease lease(r);
-    readRaw(path, options, r);
+    readRaw(std::move(path), options, r);
     finish(r, options);
     return std::move(r.f);
 }
 
-std::shared_ptr<const ParsedFile> rereadFileAt(const std::string &path,
+std::shared_ptr<const ParsedFile> rereadFileAt(std::string path,
                                                const std::shared_ptr<const ParsedFile> &previous,
                                                const ReadOptions &options)
 {
     RawRead r;
     BufferLease lease(r);
-    readRaw(path, options, r);
+    readRaw(std::move(path), options, r);
     if (previous && !r.failed && r.stable && previous->size == r.f.size && previous->stamp.inode == r.f.stamp.inode
         && previous->used > 0 && r.data.size() >= kHeader && readInt32(r.data, 0) == previous->used
         && previous->contentHash == contentHash(std::string_view(r.data).substr(0, std::min<std::size_t>(r.data.size(), static_cast<std::size_t>(previous->used))))

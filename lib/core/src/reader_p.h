@@ -7,8 +7,8 @@
 
 namespace promdir {
 
-ParsedFile readFileAt(const std::string &path, const ReadOptions &options);
-std::shared_ptr<const ParsedFile> rereadFileAt(const std::string &path,
+ParsedFile readFileAt(std::string path, const ReadOptions &options);
+std::shared_ptr<const ParsedFile> rereadFileAt(std::string path,
                                                const std::shared_ptr<const ParsedFile> &previous,
                                                const ReadOptions &options);
 std::optional<FileStamp> stampAt(const char *path);
