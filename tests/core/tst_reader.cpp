@@ -254,6 +254,33 @@ private slots:
     }
 
     // Problem files never change what the other files contribute.
+    // Files come in byte order of their names, whatever their lengths and
+    // however long a head they share (the listing compares the first 24
+    // bytes as numbers, then whole names).
+    void filesInNameOrder()
+    {
+        QTemporaryDir tmp;
+        const std::string dir = tmp.path().toStdString();
+        std::vector<std::string> names{
+            "counter_1.db", "counter_10.db", "counter_9.db", "counter_100000000000000001.db",
+            "counter_100000000000000000.db", "gauge_mostrecent_123456789012345.db",
+            "gauge_mostrecent_12345678901234.db", "gauge_mostrecent_123456789012346.db",
+            "gauge_mostrecent_1234567.db", "gauge_mostrecent_1234567a.db", "histogram_\xc3\xa9.db",
+            "histogram_z.db", "histogram_Z.db", "a.db", "gauge_mostrecent_123456.db"};
+        for (int i = 0; i < 200; ++i) // enough to read while listing
+            names.push_back("summary_" + std::to_string(i * 7919 % 100003) + ".db");
+        const std::string bytes = DbBuilder().add(R"(["x", "x_total", {}, "X."])", 1.0).bytes(4096);
+        for (const auto &n : names)
+            std::ofstream(dir + "/" + n, std::ios::binary) << bytes;
+        std::sort(names.begin(), names.end());
+        const LoadResult r = loadDirectory(dir);
+        QCOMPARE(r.files.size(), names.size());
+        for (std::size_t i = 0; i < names.size(); ++i) {
+            QCOMPARE(r.files[i]->name, names[i]);
+            QCOMPARE(r.files[i]->path, dir + "/" + names[i]);
+        }
+    }
+
     void otherFilesStillMerged()
     {
         QTemporaryDir tmp;

@@ -88,6 +88,42 @@ private:
     std::atomic<bool> m_done{false};
 };
 
+// Sorts `paths` byte-wise; all share their first `skip` bytes (the folder).
+// As std::sort would, but comparing the next 24 bytes as three numbers
+// first: names of one kind share a long head, and comparing thousands of
+// strings took 1.4 ms of a 7,000-file listing.
+void sortByBytes(std::vector<std::string> &paths, std::size_t skip)
+{
+    struct Item
+    {
+        std::uint64_t head[3]; // big-endian, zero after the end: a prefix sorts first
+        std::uint32_t index;
+    };
+    std::vector<Item> items(paths.size());
+    for (std::size_t i = 0; i < paths.size(); ++i) {
+        char bytes[24] = {};
+        const std::string_view rest = std::string_view(paths[i]).substr(std::min(skip, paths[i].size()));
+        std::memcpy(bytes, rest.data(), std::min<std::size_t>(rest.size(), sizeof bytes));
+        for (int w = 0; w < 3; ++w) {
+            std::uint64_t v;
+            std::memcpy(&v, bytes + 8 * w, 8);
+            items[i].head[w] = __builtin_bswap64(v);
+        }
+        items[i].index = static_cast<std::uint32_t>(i);
+    }
+    std::sort(items.begin(), items.end(), [&](const Item &a, const Item &b) {
+        for (int w = 0; w < 3; ++w)
+            if (a.head[w] != b.head[w])
+                return a.head[w] < b.head[w];
+        return paths[a.index] < paths[b.index]; // the same first 24 bytes
+    });
+    std::vector<std::string> sorted;
+    sorted.reserve(paths.size());
+    for (const Item &it : items)
+        sorted.push_back(std::move(paths[it.index]));
+    paths = std::move(sorted);
+}
+
 // What the reference's glob("*.db") would see, plus what it would not.
 // Plain readdir and strings: a listing of thousands of files is on the path
 // of every cold scrape. Each *.db name also goes to `arriving`, when given.
@@ -126,7 +162,7 @@ Listing listDirectory(const fs::path &dirPath, ArrivingNames *arriving = nullptr
             arriving->add(l.dbFiles.back());
     }
     ::closedir(d);
-    std::sort(l.dbFiles.begin(), l.dbFiles.end()); // byte-wise by name: all have the same folder
+    sortByBytes(l.dbFiles, joinPath(dir, "").size());
     return l;
 }
 
