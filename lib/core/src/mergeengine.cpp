@@ -250,50 +250,58 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
     }
     const FileList &files = result->load.files;
 
+    const auto t1 = Clock::now();
+
     // Which files are as before, and which of those cannot change.
     std::vector<bool> frozen(files.size(), false);
     std::size_t reused = 0;
-    const bool sameOrder = c.planFiles.size() == files.size();
-    bool sameNames = sameOrder;
-    for (std::size_t i = 0; i < files.size(); ++i) {
-        const auto &f = files[i];
-        bool same;
-        if (sameNames && (c.planFiles[i] == f || c.planFiles[i]->path == f->path)) {
-            same = c.planFiles[i] == f;
-        } else {
-            sameNames = false;
-            const auto &byPath = c.filesByPath();
-            auto it = byPath.find(f->path);
-            same = it != byPath.end() && it->second == f;
+    auto compareFiles = [&] {
+        const bool sameOrder = c.planFiles.size() == files.size();
+        bool sameNames = sameOrder;
+        for (std::size_t i = 0; i < files.size(); ++i) {
+            const auto &f = files[i];
+            bool same;
+            if (sameNames && (c.planFiles[i] == f || c.planFiles[i]->path == f->path)) {
+                same = c.planFiles[i] == f;
+            } else {
+                sameNames = false;
+                const auto &byPath = c.filesByPath();
+                auto it = byPath.find(f->path);
+                same = it != byPath.end() && it->second == f;
+            }
+            reused += same;
+            // Liveness was looked at before the file was read (the same answer
+            // all through this refresh): a file of a process gone by then is
+            // complete.
+            frozen[i] = !isDirectory || (f->fileName.valid && isGone(f->fileName.pid));
+            if (sameNames && !same && !c.filesStale) {
+                c.files.erase(f->path);
+                c.files.emplace(f->path, f);
+            }
         }
-        reused += same;
-        // Liveness was looked at before the file was read (the same answer
-        // all through this refresh): a file of a process gone by then is
-        // complete.
-        frozen[i] = !isDirectory || (f->fileName.valid && isGone(f->fileName.pid));
-        if (sameNames && !same && !c.filesStale) {
-            c.files.erase(f->path);
-            c.files.emplace(f->path, f);
-        }
-    }
-    if (!sameNames)
-        c.filesStale = true; // planFiles becomes `files` below
-    const auto t1 = Clock::now();
+        if (!sameNames)
+            c.filesStale = true; // planFiles becomes `files` below
+    };
 
     // The structure: reuse the plan while every file has the same keys.
     const bool planReused = c.plan && detail::sameStructure(c.planFiles, files);
-    // A cold merge of many files sums outside gauge files by key on another
-    // core while this one compiles the plan (which that sum does not need).
+    // A cold merge of many files sums outside gauge files by key, and
+    // compares the files with the last ones, on another core while this one
+    // compiles the plan (which neither needs, nor changes what they read).
     const bool sumBeside = !planReused && !firsts.empty() && files.size() >= kSumBesideFiles;
     detail::KeySums sums;
-    if (!planReused) {
-        auto compile = [&] {
-            c.plan = std::make_shared<detail::MergePlan>(
-                detail::compilePlan(files, m_options.merge, firsts.empty() ? nullptr : &firsts));
-        };
-        if (sumBeside)
-            detail::runBeside(compile, [&] { sums = detail::sumByKey(files); });
-        else
+    auto compile = [&] {
+        c.plan = std::make_shared<detail::MergePlan>(
+            detail::compilePlan(files, m_options.merge, firsts.empty() ? nullptr : &firsts));
+    };
+    if (sumBeside) {
+        detail::runBeside(compile, [&] {
+            sums = detail::sumByKey(files);
+            compareFiles();
+        });
+    } else {
+        compareFiles();
+        if (!planReused)
             compile();
     }
     c.planFiles = files;
