@@ -119,4 +119,26 @@ void runBeside(const std::function<void()> &a, const std::function<void()> &b)
             std::rethrow_exception(e);
 }
 
+void runBesideIfIdle(const std::function<void()> &a, const std::function<void()> &b)
+{
+    std::atomic<int> turn{0};
+    std::exception_ptr failed[2];
+    const std::function<void()> either = [&] {
+        const int mine = turn.fetch_add(1);
+        try {
+            (mine == 0 ? a : b)();
+        } catch (...) {
+            failed[mine] = std::current_exception();
+        }
+    };
+    if (!runOnKeptThreads(1, either)) {
+        a();
+        b();
+        return;
+    }
+    for (const auto &e : failed)
+        if (e)
+            std::rethrow_exception(e);
+}
+
 } // namespace promdir::detail

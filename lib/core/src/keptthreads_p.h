@@ -15,4 +15,8 @@ bool runOnKeptThreads(unsigned extra, const std::function<void()> &work);
 // when the kept ones are busy); returns when both are done.
 void runBeside(const std::function<void()> &a, const std::function<void()> &b);
 
+// As runBeside, but when the kept threads are busy, runs `a` then `b` here:
+// for work that is worth a second core only when one is idle.
+void runBesideIfIdle(const std::function<void()> &a, const std::function<void()> &b);
+
 } // namespace promdir::detail

@@ -1,6 +1,7 @@
 #include "promdir/render.h"
 
 #include "promdir/floatformat.h"
+#include "keptthreads_p.h"
 #include "unicodeprintable_p.h"
 
 #include <algorithm>
@@ -231,11 +232,10 @@ void appendPyRepr(std::string &out, std::string_view s)
     out += quote;
 }
 
-} // namespace
-
-std::string render(std::span<const MetricFamily> families, const RenderOptions &options)
+// The exposition of `families` (without the OpenMetrics end), appended to
+// `out`.
+void renderFamilies(std::string &out, std::span<const MetricFamily> families, const RenderOptions &options)
 {
-    std::string out;
     std::vector<const Sample *> samples;
     for (const MetricFamily &fam : families) {
         samples.clear();
@@ -248,6 +248,39 @@ std::string render(std::span<const MetricFamily> families, const RenderOptions &
             renderOpenMetricsFamily(out, fam, samples);
         else
             renderTextFamily(out, fam, samples);
+    }
+}
+
+// From how many samples an exposition is rendered in two halves at once.
+constexpr std::size_t kRenderInTwo = 1000;
+
+} // namespace
+
+std::string render(std::span<const MetricFamily> families, const RenderOptions &options)
+{
+    // A big exposition is rendered in two halves at once when a second core
+    // is idle (a scrape of 1,000 processes' files: 0.7 ms on one).
+    std::size_t total = 0;
+    for (const MetricFamily &fam : families)
+        total += fam.samples.size();
+    std::string out;
+    if (total >= kRenderInTwo && families.size() > 1) {
+        // Where the two halves are the most even.
+        std::size_t split = 1, before = 0, best = total;
+        for (std::size_t i = 0; i + 1 < families.size(); ++i) {
+            before += families[i].samples.size();
+            const std::size_t uneven = before > total - before ? 2 * before - total : total - 2 * before;
+            if (uneven < best) {
+                best = uneven;
+                split = i + 1;
+            }
+        }
+        std::string second;
+        detail::runBesideIfIdle([&] { renderFamilies(out, families.first(split), options); },
+                                [&] { renderFamilies(second, families.subspan(split), options); });
+        out += second;
+    } else {
+        renderFamilies(out, families, options);
     }
     if (options.format == Format::OpenMetrics)
         out += "# EOF\n";
