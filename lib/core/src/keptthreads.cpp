@@ -95,10 +95,15 @@ bool runOnKeptThreads(unsigned extra, const std::function<void()> &work)
     return KeptThreads::instance().run(extra, work);
 }
 
-void runBeside(const std::function<void()> &a, const std::function<void()> &b)
+namespace {
+
+// `a` and `b` at once, on this thread and a kept one, or else as `busy`
+// says (when the kept threads are busy): on a new thread, or one after the
+// other here. Whichever thread starts first takes `a`; an exception of
+// either is passed on after both are done.
+enum class WhenBusy { NewThread, Inline };
+void runPair(const std::function<void()> &a, const std::function<void()> &b, WhenBusy busy)
 {
-    // Whichever thread starts first takes `a`; an exception of either is
-    // passed on after both are done.
     std::atomic<int> turn{0};
     std::exception_ptr failed[2];
     const std::function<void()> either = [&] {
@@ -110,35 +115,30 @@ void runBeside(const std::function<void()> &a, const std::function<void()> &b)
         }
     };
     if (!runOnKeptThreads(1, either)) {
-        std::thread helper(either);
-        either();
-        helper.join();
+        if (busy == WhenBusy::Inline) {
+            either();
+            either();
+        } else {
+            std::thread helper(either);
+            either();
+            helper.join();
+        }
     }
     for (const auto &e : failed)
         if (e)
             std::rethrow_exception(e);
 }
 
+} // namespace
+
+void runBeside(const std::function<void()> &a, const std::function<void()> &b)
+{
+    runPair(a, b, WhenBusy::NewThread);
+}
+
 void runBesideIfIdle(const std::function<void()> &a, const std::function<void()> &b)
 {
-    std::atomic<int> turn{0};
-    std::exception_ptr failed[2];
-    const std::function<void()> either = [&] {
-        const int mine = turn.fetch_add(1);
-        try {
-            (mine == 0 ? a : b)();
-        } catch (...) {
-            failed[mine] = std::current_exception();
-        }
-    };
-    if (!runOnKeptThreads(1, either)) {
-        a();
-        b();
-        return;
-    }
-    for (const auto &e : failed)
-        if (e)
-            std::rethrow_exception(e);
+    runPair(a, b, WhenBusy::Inline);
 }
 
 } // namespace promdir::detail
