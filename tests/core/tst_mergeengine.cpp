@@ -11,6 +11,7 @@
 #include <fstream>
 #include <numeric>
 #include <random>
+#include <thread>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -119,6 +120,33 @@ private slots:
         // Only that file was parsed again; the live ones were read, found unchanged.
         QCOMPARE(r->stats.filesRead, std::size_t(1));
         QCOMPARE(r->stats.filesReused, std::size_t(41));
+    }
+
+    // A cold refresh watches only names coming and going; the next one adds
+    // the files' own events and compares each dead process's file's stamp
+    // once, for writes in between. Here the write goes through a second
+    // name in another folder, which raises no event in this one at all.
+    void deadFileWrittenBeforeContentsWatched()
+    {
+        const std::string dir = m_tmp.path().toStdString() + "/stamps";
+        const std::string elsewhere = m_tmp.path().toStdString() + "/elsewhere";
+        fs::create_directory(dir);
+        fs::create_directory(elsewhere);
+        const std::string key = R"(["jobs", "jobs_total", {"queue": "a"}, "Jobs."])";
+        std::ofstream(dir + "/counter_4150001.db", std::ios::binary) << DbBuilder().add(key, 1.0).bytes(65536);
+        std::ofstream(dir + "/counter_4150002.db", std::ios::binary) << DbBuilder().add(key, 2.0).bytes(65536);
+        std::ofstream(dir + "/counter_" + m_live + ".db", std::ios::binary) << DbBuilder().add(key, 4.0).bytes(65536);
+        MergeEngine engine(dir);
+        QVERIFY(render(engine.refresh()->families).find("jobs_total{queue=\"a\"} 7.0") != std::string::npos);
+        std::this_thread::sleep_for(std::chrono::milliseconds(50)); // file times are coarse
+        QCOMPARE(::link((dir + "/counter_4150002.db").c_str(), (elsewhere + "/other.db").c_str()), 0);
+        const auto f = readFile(dir + "/counter_4150002.db");
+        const auto &e = f.entries.front();
+        pokeDouble(elsewhere + "/other.db", e.offset + 4 + e.rawKey().size() + (8 - (e.rawKey().size() + 4) % 8), 20.0);
+        const auto r = engine.refresh();
+        QCOMPARE(render(r->families), fullRender(dir));
+        QVERIFY(render(r->families).find("jobs_total{queue=\"a\"} 25.0") != std::string::npos);
+        QCOMPARE(r->stats.filesRead, std::size_t(1));
     }
 
     // New series, new files, removed files: the structure is rebuilt.
