@@ -149,6 +149,31 @@ private slots:
         QCOMPARE(r->stats.filesRead, std::size_t(1));
     }
 
+    // The directory is removed and made again: the watch on the old one
+    // ends, so the listing read then is not trusted later; a file that
+    // comes after it is seen.
+    void directoryMadeAgain()
+    {
+        const std::string dir = m_tmp.path().toStdString() + "/again";
+        fs::create_directory(dir);
+        const std::string key = R"(["jobs", "jobs_total", {"queue": "a"}, "Jobs."])";
+        auto write = [&](const std::string &name, double v) {
+            std::ofstream(dir + "/" + name, std::ios::binary) << DbBuilder().add(key, v).bytes(65536);
+        };
+        write("counter_4140001.db", 1.0);
+        MergeEngine engine(dir);
+        engine.refresh();
+        engine.refresh();
+        fs::remove_all(dir);
+        fs::create_directory(dir);
+        write("counter_4140002.db", 2.0);
+        QCOMPARE(render(engine.refresh()->families), fullRender(dir));
+        write("counter_4140003.db", 4.0);
+        const auto r = engine.refresh();
+        QCOMPARE(r->stats.filesListed, std::size_t(2));
+        QCOMPARE(render(r->families), fullRender(dir));
+    }
+
     // New series, new files, removed files: the structure is rebuilt.
     void structureChanges()
     {

@@ -256,7 +256,7 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
         const bool wasWatching = c.events.watching();
         const bool watching = m_options.trustDeadProcesses && c.events.watch(m_path);
         const bool checkStamps = watching && wasWatching && c.events.watchContents(m_path);
-        const bool listingValid = watching && c.listingValid && c.events.drain(touched);
+        const bool listingValid = c.events.watching() && c.listingValid && c.events.drain(touched);
         if (listingValid && m_last) {
             // Nothing came or went: start from the last files and read again
             // only those of running processes and those events named (or,
@@ -290,7 +290,9 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
                 },
                 &firsts);
         }
-        c.listingValid = watching && result->load.ok;
+        // Only a listing read under a watch that still stands (drain() or
+        // watchContents() may have ended it) can be trusted later.
+        c.listingValid = watching && c.events.watching() && result->load.ok;
     } else if (m_last && m_last->load.ok) {
         // Archives do not change under us: load once.
         result->load = m_last->load;
