@@ -9,15 +9,11 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
-#include <exception>
 #include <optional>
-#include <condition_variable>
-#include <mutex>
 #include <thread>
 
 #include <dirent.h>
 #include <sys/stat.h>
-#include <unistd.h>
 #include <unordered_map>
 
 #include <system_error>
@@ -297,9 +293,9 @@ std::shared_ptr<const ParsedFile> loadOne(std::string path, const FileName &fn,
     if (previous.frozen) {
         ReadOptions quiet = read;
         quiet.quiescent = true;
-        return std::make_shared<const ParsedFile>(readFileAt(std::move(path), quiet));
+        return std::make_shared<const ParsedFile>(readFileAt(std::move(path), fn, quiet));
     }
-    return rereadFileAt(std::move(path), previous.file, read);
+    return rereadFileAt(std::move(path), fn, previous.file, read);
 }
 
 } // namespace

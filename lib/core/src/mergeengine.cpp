@@ -271,7 +271,7 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
                     again = !stamp || *stamp != f->stamp;
                 }
                 if (again)
-                    f = rereadFileAt(f->path, f, load.read);
+                    f = rereadFileAt(f->path, f->fileName, f, load.read);
             }
         } else {
             const auto &byPath = c.filesByPath();

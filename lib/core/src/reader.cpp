@@ -686,12 +686,12 @@ struct RawRead
 };
 
 // Reads into `r` (whose `data` may come with capacity to reuse).
-void readRaw(std::string path, const ReadOptions &options, RawRead &r)
+void readRaw(std::string path, FileName fileName, const ReadOptions &options, RawRead &r)
 {
     ParsedFile &f = r.f;
     f.path = std::move(path);
     f.name = baseName(f.path);
-    f.fileName = parseFileName(f.name);
+    f.fileName = std::move(fileName);
 
     const int fd = ::open(f.path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
@@ -860,32 +860,36 @@ private:
 
 ParsedFile readFile(const std::filesystem::path &path, const ReadOptions &options)
 {
-    return readFileAt(path.string(), options);
+    std::string p = path.string();
+    FileName name = parseFileName(baseName(p));
+    return readFileAt(std::move(p), std::move(name), options);
 }
 
 std::shared_ptr<const ParsedFile> rereadFile(const std::filesystem::path &path,
                                              const std::shared_ptr<const ParsedFile> &previous,
                                              const ReadOptions &options)
 {
-    return rereadFileAt(path.string(), previous, options);
+    std::string p = path.string();
+    FileName name = parseFileName(baseName(p));
+    return rereadFileAt(std::move(p), std::move(name), previous, options);
 }
 
-ParsedFile readFileAt(std::string path, const ReadOptions &options)
+ParsedFile readFileAt(std::string path, FileName name, const ReadOptions &options)
 {
     RawRead r;
     BufferLease lease(r);
-    readRaw(std::move(path), options, r);
+    readRaw(std::move(path), std::move(name), options, r);
     finish(r, options);
     return std::move(r.f);
 }
 
-std::shared_ptr<const ParsedFile> rereadFileAt(std::string path,
+std::shared_ptr<const ParsedFile> rereadFileAt(std::string path, FileName name,
                                                const std::shared_ptr<const ParsedFile> &previous,
                                                const ReadOptions &options)
 {
     RawRead r;
     BufferLease lease(r);
-    readRaw(std::move(path), options, r);
+    readRaw(std::move(path), std::move(name), options, r);
     if (previous && !r.failed && r.stable && previous->size == r.f.size && previous->stamp.inode == r.f.stamp.inode
         && previous->used > 0 && r.data.size() >= kHeader && readInt32(r.data, 0) == previous->used
         && previous->contentHash == contentHash(std::string_view(r.data).substr(0, std::min<std::size_t>(r.data.size(), static_cast<std::size_t>(previous->used))))

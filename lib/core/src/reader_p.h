@@ -7,8 +7,10 @@
 
 namespace promdir {
 
-ParsedFile readFileAt(std::string path, const ReadOptions &options);
-std::shared_ptr<const ParsedFile> rereadFileAt(std::string path,
+// `name`: what the path's base name says (parseFileName), which the caller
+// has already worked out.
+ParsedFile readFileAt(std::string path, FileName name, const ReadOptions &options);
+std::shared_ptr<const ParsedFile> rereadFileAt(std::string path, FileName name,
                                                const std::shared_ptr<const ParsedFile> &previous,
                                                const ReadOptions &options);
 std::optional<FileStamp> stampAt(const char *path);
