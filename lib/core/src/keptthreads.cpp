@@ -16,10 +16,10 @@ namespace {
 // starts on its maker's core and is moved to an idle one only after a
 // few milliseconds, which is most of a small directory's load (a 700-file
 // load took 16 ms as often as 11); kept threads wait where they last ran.
-// One user at a time (a load, or a merge beside the plan compiler): another
-// one meanwhile makes its own threads. Never
-// destroyed (the threads are detached and end with the process), and not
-// used in a process forked from the one that made it.
+// One user at a time (a load, the sums beside the plan compiler, a render
+// in two halves): another one meanwhile makes its own threads or does
+// without. Never destroyed (the threads are detached and end with the
+// process), and not used in a process forked from the one that made it.
 class KeptThreads
 {
 public:
