@@ -16,6 +16,13 @@
 #include <thread>
 #include <unistd.h>
 #include <sys/wait.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <cstring>
+#include <future>
+#include <map>
 
 using namespace promdir;
 using promdir::test::DbBuilder;
@@ -356,6 +363,95 @@ private slots:
         QCOMPARE(::waitpid(child, &status, 0), child);
         QVERIFY(WIFEXITED(status));
         QCOMPARE(WEXITSTATUS(status), 0);
+    }
+
+    // Names ending in .db that are not regular files (a FIFO, a socket, a
+    // device behind a link, a link to a FIFO) are reported and never opened
+    // in a way that blocks: a FIFO opened for reading waits for a writer
+    // forever, and with it every scrape of `serve`.
+    void nonRegularFilesNeverBlock()
+    {
+        QTemporaryDir tmp;
+        const std::string dir = tmp.path().toStdString();
+        writeFile(dir + "/counter_1.db", DbBuilder().add(kKeyA, 4.0).bytes(4096));
+        QCOMPARE(::mkfifo((dir + "/counter_2.db").c_str(), 0600), 0);
+        std::filesystem::create_symlink("/dev/zero", dir + "/counter_3.db");
+        std::filesystem::create_symlink(dir + "/counter_2.db", dir + "/counter_4.db");
+        const int sock = ::socket(AF_UNIX, SOCK_STREAM, 0);
+        QVERIFY(sock >= 0);
+        sockaddr_un addr{};
+        addr.sun_family = AF_UNIX;
+        const std::string sockPath = dir + "/counter_5.db";
+        QVERIFY(sockPath.size() < sizeof addr.sun_path);
+        std::memcpy(addr.sun_path, sockPath.c_str(), sockPath.size() + 1);
+        QCOMPARE(::bind(sock, reinterpret_cast<sockaddr *>(&addr), sizeof addr), 0);
+
+        auto loading = std::async(std::launch::async, [&] { return loadDirectory(dir); });
+        if (loading.wait_for(std::chrono::seconds(20)) != std::future_status::ready) {
+            // Unblock the reader so that the test can end, then fail.
+            const int w = ::open((dir + "/counter_2.db").c_str(), O_WRONLY | O_NONBLOCK);
+            (void)w;
+            QFAIL("loading a directory with a FIFO named counter_2.db did not return");
+        }
+        const LoadResult r = loading.get();
+        ::close(sock);
+        QVERIFY(r.ok);
+        QVERIFY(render(merge(r.files)).find("c_total{a=\"1\"} 4.0") != std::string::npos);
+        std::map<std::string, std::string> messages;
+        for (const auto &p : r.allProblems()) {
+            QVERIFY(p.kind == ProblemKind::Unreadable);
+            messages[std::filesystem::path(p.file).filename().string()] = p.message;
+        }
+        QCOMPARE(messages.size(), std::size_t(4));
+        QCOMPARE(messages["counter_2.db"], std::string("not a regular file (a FIFO); not opened"));
+        QCOMPARE(messages["counter_3.db"], std::string("not a regular file (a character device); not opened"));
+        QCOMPARE(messages["counter_4.db"], std::string("not a regular file (a FIFO); not opened"));
+        QCOMPARE(messages["counter_5.db"], std::string("not a regular file (a socket); not opened"));
+    }
+
+    // 64 MiB of zeros behind a valid `used`: millions of entries with an
+    // empty key. Problems are capped per file with a count of the rest, and
+    // memory stays a small multiple of the bytes read (it took 1.7-2 GB).
+    void zerosFileStaysBounded()
+    {
+        QTemporaryDir tmp;
+        const std::string path = tmp.path().toStdString() + "/counter_9.db";
+        const std::size_t size = std::size_t(64) << 20;
+        {
+            std::string bytes(size, '\0');
+            DbBuilder::setInt(bytes, 0, static_cast<std::int32_t>(size));
+            writeFile(path, bytes);
+        }
+        auto check = [&] {
+            const ParsedFile f = readFile(path);
+            if (f.entries.size() != 0 || f.problems.size() != kMaxProblemsPerFile + 1)
+                return false;
+            const Problem &last = f.problems.back();
+            return last.message.find("more problems in this file not listed") != std::string::npos;
+        };
+#if defined(__SANITIZE_ADDRESS__)
+        QVERIFY(check());
+#else
+        // In a child with its address space limited to 512 MiB: a blow-up
+        // ends it instead of the machine.
+        const pid_t child = ::fork();
+        if (child == 0) {
+            rlimit limit{std::size_t(512) << 20, std::size_t(512) << 20};
+            ::setrlimit(RLIMIT_AS, &limit);
+            try {
+                ::_exit(check() ? 0 : 1);
+            } catch (...) {
+                ::_exit(2);
+            }
+        }
+        int status = 0;
+        QCOMPARE(::waitpid(child, &status, 0), child);
+        QVERIFY2(WIFEXITED(status), "the reader was killed (out of memory?)");
+        QCOMPARE(WEXITSTATUS(status), 0);
+#endif
+        const ParsedFile f = readFile(path);
+        QCOMPARE(f.problems.front().offset, std::uint64_t(12)); // the first key, after its length
+        QVERIFY(f.problems.back().message.find("more problems") != std::string::npos);
     }
 
     void missingDirectory()

@@ -263,11 +263,13 @@ std::size_t valueOffsetOf(std::size_t pos, std::size_t keyLen)
     return pos + 4 + keyLen + (8 - (keyLen + 4) % 8);
 }
 
+// An entry's place (8 bytes: a file of zeros frames millions of them;
+// `used` is an int32, so both fit).
 struct Frame
 {
-    std::size_t offset;   // entry start
-    std::size_t keyLen;
-    std::size_t valueOffset;
+    std::uint32_t offset; // entry start
+    std::uint32_t keyLen;
+    std::size_t valueOffset() const { return valueOffsetOf(offset, keyLen); }
 };
 
 struct Walk
@@ -319,7 +321,7 @@ Walk walk(std::string_view b, std::size_t limit, std::size_t stride, std::int64_
             w.error = "value of the entry runs past " + limitWord();
             return w;
         }
-        w.frames.push_back({pos, keyLen, valueOffset});
+        w.frames.push_back({static_cast<std::uint32_t>(pos), static_cast<std::uint32_t>(keyLen)});
         pos = valueOffset + stride;
     }
     w.complete = true;
@@ -327,16 +329,14 @@ Walk walk(std::string_view b, std::size_t limit, std::size_t stride, std::int64_
 }
 
 // A key checked: the interned key, or why not (then `key` is null).
-struct KeyCheck
-{
-    const Key *key = nullptr;
-    std::size_t problem = 0; // index into KeyChecks::problems when !key
-};
-
+// Each frame's interned key (null: it did not parse); the problems of the
+// first kMaxProblemsPerFile that did not, and how many did not in all.
 struct KeyChecks
 {
-    std::vector<KeyCheck> keys;
+    std::vector<const Key *> keys;
     std::vector<Problem> problems;
+    std::size_t bad = 0;
+    std::uint64_t firstUnlisted = 0; // offset of the first bad key not in `problems`
 };
 
 // Equal bytes; keys of one metric share long heads and tails (name, label
@@ -439,13 +439,15 @@ KeyChecks checkKeys(const std::string &path, std::string_view b, const std::vect
         KeyParseResult err;
         KeyPredictor::Guess &g = guesses[k % 2];
         if (findKey(b.substr(f.offset + 4, f.keyLen), prev, predict, store, g, &err)) {
-            out.keys[k].key = g.key;
+            out.keys[k] = g.key;
             prev = &g;
         } else {
             prev = nullptr;
-            out.keys[k].problem = out.problems.size();
-            out.problems.push_back({path, f.offset + 4 + err.errorOffset, err.kind,
-                                    err.error + " (entry at offset " + std::to_string(f.offset) + ")"});
+            if (out.bad++ < kMaxProblemsPerFile)
+                out.problems.push_back({path, f.offset + 4 + err.errorOffset, err.kind,
+                                        err.error + " (entry at offset " + std::to_string(f.offset) + ")"});
+            else if (out.bad == kMaxProblemsPerFile + 1)
+                out.firstUnlisted = f.offset;
         }
     }
     return out;
@@ -488,6 +490,23 @@ bool parseCurrent(ParsedFile &f, std::string_view b, std::size_t limit, KeyInter
 std::uint64_t contentHash(std::string_view b)
 {
     return std::hash<std::string_view>{}(b);
+}
+
+// Keeps the first kMaxProblemsPerFile problems and counts the rest (and
+// `unlisted` more, the first of them at `firstUnlisted`) in one more.
+void capProblems(ParsedFile &f, std::size_t unlisted, std::uint64_t firstUnlisted)
+{
+    if (f.problems.size() + unlisted <= kMaxProblemsPerFile)
+        return;
+    if (f.problems.size() > kMaxProblemsPerFile) {
+        const std::uint64_t dropped = f.problems[kMaxProblemsPerFile].offset;
+        firstUnlisted = unlisted > 0 ? std::min(firstUnlisted, dropped) : dropped;
+        unlisted += f.problems.size() - kMaxProblemsPerFile;
+        f.problems.resize(kMaxProblemsPerFile);
+    }
+    const ProblemKind kind = f.problems.back().kind;
+    f.problems.push_back({f.path, firstUnlisted, kind,
+                          std::to_string(unlisted) + " more problems in this file not listed (from this offset on)"});
 }
 
 // Parses the bytes of one file into `f` (path, name, size already set).
@@ -539,68 +558,64 @@ void parseInto(ParsedFile &f, std::string_view b, const ReadOptions &options)
         return;
     }
 
-    // Which stride frames the file exactly, with keys that parse?
-    Walk w16 = walk(b, limit, 16, used);
+    // Which stride frames the file exactly, with keys that parse? Only one
+    // walk and its keys are kept at a time: a file of zeros frames millions
+    // of entries each way.
     auto checkAll = [&](const Walk &w) { return checkKeys(f.path, b, w.frames, *interner); };
     auto allShape3 = [](const KeyChecks &ks) {
-        for (const auto &k : ks.keys)
-            if (!k.key || k.key->shape != 3)
+        for (const Key *k : ks.keys)
+            if (!k || k->shape != 3)
                 return false;
         return true;
     };
-    auto goodCount = [](const KeyChecks &ks) { return ks.keys.size() - ks.problems.size(); };
+    // Complete framing first, then keys that parse, then fewer bad ones.
+    auto score = [](const Walk &w, const KeyChecks &ks) {
+        return std::tuple(w.complete && ks.bad == 0, w.complete, ks.keys.size() - ks.bad);
+    };
 
     // Stride 16 (generation 4) when it frames the file exactly with
     // current-shape keys; else whichever stride explains more of the file.
-    const Walk *chosen = nullptr;
     std::size_t stride = 16;
-    KeyChecks keys;
-    KeyChecks keys16;
-    if (w16.complete) {
-        keys16 = checkAll(w16);
-        if (allShape3(keys16)) {
-            chosen = &w16;
-            keys = std::move(keys16);
-        }
-    }
-    if (!chosen) {
-        if (!w16.complete)
-            keys16 = checkAll(w16);
+    Walk chosen = walk(b, limit, 16, used);
+    KeyChecks keys = checkAll(chosen);
+    if (!chosen.complete || !allShape3(keys)) {
+        const auto score16 = score(chosen, keys);
+        chosen = {};
+        keys = {};
         Walk w8 = walk(b, limit, 8, used);
         KeyChecks keys8 = checkAll(w8);
-        auto score = [&](const Walk &w, const KeyChecks &ks) {
-            // Complete framing first, then keys that parse, then fewer bad ones.
-            return std::tuple(w.complete && ks.problems.empty(), w.complete, goodCount(ks));
-        };
-        if (score(w8, keys8) > score(w16, keys16)) {
-            w16 = std::move(w8);
-            stride = 8;
+        if (score(w8, keys8) > score16) {
+            chosen = std::move(w8);
             keys = std::move(keys8);
+            stride = 8;
         } else {
-            keys = std::move(keys16);
+            w8 = {};
+            keys8 = {};
+            chosen = walk(b, limit, 16, used);
+            keys = checkAll(chosen);
         }
-        chosen = &w16;
     }
 
     int shapes[4] = {0, 0, 0, 0};
-    f.entries.reserve(chosen->frames.size());
-    for (std::size_t i = 0; i < chosen->frames.size(); ++i) {
-        const Frame &fr = chosen->frames[i];
-        const KeyCheck &kc = keys.keys[i];
-        if (!kc.key) {
-            f.problems.push_back(std::move(keys.problems[kc.problem]));
+    f.entries.reserve(chosen.frames.size() - keys.bad);
+    for (auto &p : keys.problems)
+        f.problems.push_back(std::move(p));
+    for (std::size_t i = 0; i < chosen.frames.size(); ++i) {
+        const Frame &fr = chosen.frames[i];
+        const Key *key = keys.keys[i];
+        if (!key)
             continue;
-        }
-        ++shapes[kc.key->shape];
+        ++shapes[key->shape];
         Entry &e = f.entries.emplace_back();
-        e.offset = static_cast<std::uint32_t>(fr.offset);
-        e.keyId = kc.key->id;
-        e.key = kc.key;
-        e.value = readDouble(b, fr.valueOffset);
-        e.timestamp = stride == 16 ? readDouble(b, fr.valueOffset + 8) : 0.0;
+        e.offset = fr.offset;
+        e.keyId = key->id;
+        e.key = key;
+        e.value = readDouble(b, fr.valueOffset());
+        e.timestamp = stride == 16 ? readDouble(b, fr.valueOffset() + 8) : 0.0;
     }
-    if (!chosen->complete)
-        f.problems.push_back({f.path, chosen->errorOffset, chosen->errorKind, chosen->error});
+    if (!chosen.complete)
+        f.problems.push_back({f.path, chosen.errorOffset, chosen.errorKind, chosen.error});
+    capProblems(f, keys.bad - keys.problems.size(), keys.firstUnlisted);
 
     if (stride == 16) {
         f.generation = 4;
@@ -685,6 +700,41 @@ struct RawRead
     bool stable = true;
 };
 
+// Whether the file's first data.size() bytes are still `data`.
+bool sameAsFile(int fd, const std::string &data)
+{
+    constexpr std::size_t kPiece = 64 * 1024;
+    thread_local std::string piece;
+    piece.resize(std::min(kPiece, data.size()));
+    for (std::size_t at = 0; at < data.size();) {
+        const std::size_t want = std::min(kPiece, data.size() - at);
+        const ssize_t n = ::pread(fd, piece.data(), want, static_cast<off_t>(at));
+        if (n <= 0) {
+            if (n < 0 && errno == EINTR)
+                continue;
+            return false;
+        }
+        if (std::memcmp(piece.data(), data.data() + at, static_cast<std::size_t>(n)) != 0)
+            return false;
+        at += static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
+void notRegular(ParsedFile &f, const struct stat &st)
+{
+    if (S_ISDIR(st.st_mode)) {
+        f.problems.push_back({f.path, 0, ProblemKind::ForeignFile, "is a folder, not a file"});
+        return;
+    }
+    const char *what = S_ISFIFO(st.st_mode)  ? "a FIFO"
+                       : S_ISSOCK(st.st_mode) ? "a socket"
+                       : S_ISCHR(st.st_mode)  ? "a character device"
+                       : S_ISBLK(st.st_mode)  ? "a block device"
+                                              : "of an unknown type";
+    f.problems.push_back({f.path, 0, ProblemKind::Unreadable, std::string("not a regular file (") + what + "); not opened"});
+}
+
 // Reads into `r` (whose `data` may come with capacity to reuse).
 void readRaw(std::string path, FileName fileName, const ReadOptions &options, RawRead &r)
 {
@@ -693,7 +743,17 @@ void readRaw(std::string path, FileName fileName, const ReadOptions &options, Ra
     f.name = baseName(f.path);
     f.fileName = std::move(fileName);
 
-    const int fd = ::open(f.path.c_str(), O_RDONLY | O_CLOEXEC);
+    // Only regular files are opened: a FIFO would block until a writer
+    // comes, and opening a device can do anything. stat() first (through a
+    // link, as the reference does), then a non-blocking open and fstat() for
+    // what was swapped in between.
+    struct stat st{};
+    if (::stat(f.path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+        notRegular(f, st);
+        r.failed = true;
+        return;
+    }
+    const int fd = ::open(f.path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0) {
         const int err = errno;
         f.problems.push_back({f.path, 0, err == ENOENT ? ProblemKind::Vanished : ProblemKind::Unreadable,
@@ -702,12 +762,9 @@ void readRaw(std::string path, FileName fileName, const ReadOptions &options, Ra
         r.failed = true;
         return;
     }
-    struct stat st{};
     if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        const bool dir = S_ISDIR(st.st_mode);
         ::close(fd);
-        f.problems.push_back({f.path, 0, dir ? ProblemKind::ForeignFile : ProblemKind::Unreadable,
-                              dir ? "is a folder, not a file" : "not a regular file"});
+        notRegular(f, st);
         r.failed = true;
         return;
     }
@@ -753,6 +810,12 @@ void readRaw(std::string path, FileName fileName, const ReadOptions &options, Ra
             haveData = true;
             if (!verify)
                 break;
+        }
+        // Usually nothing changed: compare piecewise, without a second copy
+        // of a big file.
+        if (sameAsFile(fd, r.data)) {
+            r.stable = true;
+            break;
         }
         if (!preadAll(fd, again, r.data.size(), error))
             break;

@@ -79,6 +79,11 @@ private:
 // Every key interned in `store` so far has an id below this.
 std::uint32_t keyIdLimit(const KeyStore &store);
 
+// At most this many problems are listed per file; the rest are counted in
+// one more problem ("N more problems in this file not listed"), so a file
+// of millions of bad entries costs memory for its bytes, not its problems.
+inline constexpr std::size_t kMaxProblemsPerFile = 16;
+
 struct ReadOptions
 {
     KeyInterner *interner = nullptr; // optional: without one, each file stores its own keys
