@@ -30,6 +30,7 @@ std::string help()
          "  --stale-after DURATION files older than this are stale (default 24h; s, m, h, d)\n"
          "  --max-files N          more files than this is a problem (default 1000)\n";
     h += kLoadOptionsHelp;
+    h += kLivenessOptionsHelp;
     h += "\nExit status: 0 healthy, 1 problems found, 2 bad usage or PATH unusable.\n";
     return h;
 }
@@ -64,11 +65,17 @@ int runDoctor(const Args &args)
     bool asJson = false, progress = true;
     DoctorOptions options;
     LoadOptions load;
+    MergeEngineOptions engineOptions;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string &a = args[i];
         if (a == "--help" || a == "-h") {
             std::fputs(help().c_str(), stdout);
             return 0;
+        }
+        if (const int r = parseLivenessOption("doctor", args, i, engineOptions)) {
+            if (r < 0)
+                return 2;
+            continue;
         }
         if (const int r = parseLoadOption("doctor", args, i, load, progress)) {
             if (r < 0)
@@ -118,6 +125,8 @@ int runDoctor(const Args &args)
     load.progress = bar.callback();
     const LoadResult result = loadPath(path, load);
     bar.finish();
+    if (engineOptions.pidNamespace == PidNamespace::Separate && !result.archive.isArchive)
+        options.processes.pidsNotVisible = "pids here are not visible from this pid namespace (set to separate)";
     const DoctorReport report = runDoctor(path, result, options);
 
     std::string out;

@@ -49,9 +49,15 @@ int runInspect(const Args &args)
                 return 2;
             continue;
         }
+        if (const int r = parseLivenessOption("inspect", args, i, engineOptions)) {
+            if (r < 0)
+                return 2;
+            continue;
+        }
         if (a == "--help" || a == "-h") {
             std::fputs(kHelp, stdout);
             std::fputs(kLoadOptionsHelp, stdout);
+            std::fputs(kLivenessOptionsHelp, stdout);
             return 0;
         } else if (a == "--stale-after") {
             const auto d = i + 1 < args.size() ? parseDuration(args[i + 1]) : std::nullopt;
@@ -101,6 +107,7 @@ int runInspect(const Args &args)
         bytes += f->size;
     }
     const auto problems = result->load.allProblems();
+    processOptions.pidsNotVisible = result->pids.reason;
     const auto processes = summarizeProcesses(result->load, processOptions);
 
     std::string out;

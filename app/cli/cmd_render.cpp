@@ -38,6 +38,11 @@ int runRender(const Args &args)
     bool progress = true;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string &a = args[i];
+        if (const int r = parseLivenessOption("render", args, i, engineOptions)) {
+            if (r < 0)
+                return 2;
+            continue;
+        }
         if (const int r = parseLoadOption("render", args, i, engineOptions.load, progress)) {
             if (r < 0)
                 return 2;
@@ -53,6 +58,7 @@ int runRender(const Args &args)
         if (a == "--help" || a == "-h") {
             std::fputs(kHelp, stdout);
             std::fputs(kLoadOptionsHelp, stdout);
+            std::fputs(kLivenessOptionsHelp, stdout);
             return 0;
         } else if (a == "--format") {
             const std::string *v = value("--format");

@@ -1,5 +1,6 @@
 // promdir serve: the exporter, headless. One log line per scrape.
 #include "commands.h"
+#include "loadoptions.h"
 
 #include "promdir/exporter.h"
 
@@ -37,7 +38,18 @@ const char kHelp[] =
     "  --no-accumulate        raw histogram bucket counts (merge with accumulate=False)\n"
     "  --max-connections N    open connections at most (default 256); beyond, the\n"
     "                         longest idle one is closed\n"
-    "  --quiet                no per-request log lines\n\n"
+    "  --quiet                no per-request log lines\n"
+    "  --pid-namespace MODE   auto (default), shared or separate: whether the\n"
+    "                         writers' pids are this pid namespace's (see below)\n"
+    "  --recheck DURATION     every file is read again at least this often, even\n"
+    "                         one of a process that is gone (default 5s)\n\n"
+    "Liveness: files of processes that are gone are not read on every scrape. A\n"
+    "worker in another container (pid namespace) looks gone from here; its files\n"
+    "are still read again within --recheck, and once one is seen changing, liveness\n"
+    "is no longer trusted for the directory (logged once). --pid-namespace separate\n"
+    "says so from the start.\n"
+    "If PATH goes away, becomes unreadable or is replaced by a file, /metrics\n"
+    "answers 503 with the reason until it is back.\n\n"
     "Files with problems are skipped and counted in promdir_file_errors{kind=...}.\n"
     "Exit status: 0 stopped by a signal, 2 bad usage, PATH or address.\n";
 
@@ -147,6 +159,9 @@ int runServe(const Args &args)
                 printError("serve", "--max-connections needs a positive number");
                 return 2;
             }
+        } else if (const int r = parseLivenessOption("serve", args, i, engineOptions)) {
+            if (r < 0)
+                return 2;
         } else if (a == "--no-accumulate") {
             engineOptions.merge.accumulate = false;
         } else if (a == "--quiet" || a == "-q") {

@@ -101,6 +101,57 @@ int parseLoadOption(const std::string &command, const Args &args, std::size_t &i
     return 1;
 }
 
+const char kLivenessOptionsHelp[] =
+    "Liveness (directories):\n"
+    "  --pid-namespace MODE   do the writers' pids belong to this pid namespace?\n"
+    "                         auto (default): yes, until a file of a process that\n"
+    "                         is gone here changes (a worker in another container);\n"
+    "                         shared: yes; separate: no, liveness is not checked\n"
+    "                         and every file is read on every refresh\n"
+    "  --recheck DURATION     files of processes gone are still read again in turn,\n"
+    "                         each at least this often (default 5s; like 500ms, 2s)\n";
+
+int parseLivenessOption(const std::string &command, const Args &args, std::size_t &i, MergeEngineOptions &options)
+{
+    const std::string &a = args[i];
+    std::string name = a, value;
+    if (const auto eq = a.find('='); a.starts_with("--") && eq != std::string::npos) {
+        name = a.substr(0, eq);
+        value = a.substr(eq + 1);
+    } else if (name == "--pid-namespace" || name == "--recheck") {
+        if (i + 1 >= args.size()) {
+            printError(command, name + " needs a value");
+            return -1;
+        }
+        value = args[++i];
+    }
+    if (name == "--pid-namespace") {
+        const auto ns = pidNamespaceFromString(value);
+        if (!ns) {
+            printError(command, "--pid-namespace: '" + value + "' is not auto, shared or separate");
+            return -1;
+        }
+        options.pidNamespace = *ns;
+        return 1;
+    }
+    if (name == "--recheck") {
+        std::int64_t ms = -1;
+        if (value.ends_with("ms")) {
+            if (const auto n = parseSize(value.substr(0, value.size() - 2)))
+                ms = static_cast<std::int64_t>(*n);
+        } else if (const auto s = parseDuration(value)) {
+            ms = *s * 1000;
+        }
+        if (ms <= 0) {
+            printError(command, "--recheck: '" + value + "' is not a duration (like 500ms, 5s, 1m)");
+            return -1;
+        }
+        options.recheckEvery = std::chrono::milliseconds(ms);
+        return 1;
+    }
+    return 0;
+}
+
 void printLoadError(const std::string &command, const LoadResult &load)
 {
     printError(command, load.error);

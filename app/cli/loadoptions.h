@@ -4,6 +4,7 @@
 
 #include "commands.h"
 
+#include "promdir/mergeengine.h"
 #include "promdir/processes.h"
 
 #include <optional>
@@ -17,6 +18,11 @@ extern const char kLoadOptionsHelp[];
 // Returns 1 when consumed, 0 when not ours, -1 on a bad value (printed).
 int parseLoadOption(const std::string &command, const Args &args, std::size_t &i, LoadOptions &options,
                     bool &progress);
+
+// --pid-namespace and --recheck (for commands with a merge engine).
+extern const char kLivenessOptionsHelp[];
+// Consumes args[i] (and its value) when it is one of those; as parseLoadOption.
+int parseLivenessOption(const std::string &command, const Args &args, std::size_t &i, MergeEngineOptions &options);
 
 // "8G", "512MiB", "100k", "1048576": bytes. Nullopt when malformed.
 std::optional<std::uint64_t> parseSize(std::string_view text);

@@ -12,10 +12,14 @@
 #include <numeric>
 #include <random>
 #include <thread>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <cstring>
 #include <unistd.h>
 
 using namespace promdir;
+Q_DECLARE_METATYPE(promdir::PidNamespace)
 using promdir::test::DbBuilder;
 namespace fs = std::filesystem;
 
@@ -38,6 +42,43 @@ void pokeDouble(const std::string &path, std::size_t offset, double v)
     ::close(fd);
     const struct timespec times[2] = {st.st_atim, st.st_mtim};
     ::utimensat(AT_FDCWD, path.c_str(), times, 0);
+}
+
+// A file mapped and written once before the engine looks, as a worker
+// does: later stores through the mapping raise no inotify event and leave
+// the file's times as they are (the page is already dirty).
+class MappedFile
+{
+public:
+    MappedFile(const std::string &path, std::size_t valueAt) : m_valueAt(valueAt)
+    {
+        const int fd = ::open(path.c_str(), O_RDWR);
+        struct stat st{};
+        ::fstat(fd, &st);
+        m_size = static_cast<std::size_t>(st.st_size);
+        m_base = static_cast<char *>(::mmap(nullptr, m_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0));
+        ::close(fd);
+        double v;
+        std::memcpy(&v, m_base + m_valueAt, 8);
+        set(v);
+    }
+    ~MappedFile() { ::munmap(m_base, m_size); }
+    void set(double v) { std::memcpy(m_base + m_valueAt, &v, 8); }
+
+private:
+    char *m_base = nullptr;
+    std::size_t m_size = 0;
+    std::size_t m_valueAt = 0;
+};
+
+// A pid that surely ran and is gone: a child waited for.
+std::string goneChildPid()
+{
+    const pid_t child = ::fork();
+    if (child == 0)
+        ::_exit(0);
+    ::waitpid(child, nullptr, 0);
+    return std::to_string(child);
 }
 
 } // namespace
@@ -147,6 +188,142 @@ private slots:
         QCOMPARE(render(r->families), fullRender(dir));
         QVERIFY(render(r->families).find("jobs_total{queue=\"a\"} 25.0") != std::string::npos);
         QCOMPARE(r->stats.filesRead, std::size_t(1));
+    }
+
+    // A file of a pid this machine does not run (a worker in another pid
+    // namespace) written through mmap: no inotify event, no new times. It
+    // is read again within recheckEvery whatever liveness says; with Auto,
+    // liveness is no longer trusted for the directory after that.
+    void silentWriteOfGoneProcessIsSeen_data()
+    {
+        QTest::addColumn<PidNamespace>("ns");
+        QTest::newRow("auto") << PidNamespace::Auto;
+        QTest::newRow("shared") << PidNamespace::Shared;
+        QTest::newRow("separate") << PidNamespace::Separate;
+    }
+    void silentWriteOfGoneProcessIsSeen()
+    {
+        QFETCH(PidNamespace, ns);
+        const std::string dir = m_tmp.path().toStdString() + "/silent" + std::to_string(int(ns));
+        fs::create_directory(dir);
+        const std::string key = R"(["jobs", "jobs_total", {"queue": "a"}, "Jobs."])";
+        const std::string gone = goneChildPid();
+        const std::string path = dir + "/counter_" + gone + ".db";
+        std::ofstream(path, std::ios::binary) << DbBuilder().add(key, 0.0).bytes(65536);
+        std::ofstream(dir + "/counter_" + m_live + ".db", std::ios::binary) << DbBuilder().add(key, 1.0).bytes(65536);
+        const auto e = readFile(path).entries.front();
+        MappedFile worker(path, e.offset + 4 + e.rawKey().size() + (8 - (e.rawKey().size() + 4) % 8));
+
+        MergeEngineOptions options;
+        options.pidNamespace = ns;
+        options.recheckEvery = std::chrono::milliseconds(300);
+        MergeEngine engine(dir, options);
+        QCOMPARE(engine.refresh()->pids.visible, ns != PidNamespace::Separate);
+        const auto second = engine.refresh();
+        QCOMPARE(second->stats.filesFrozen, std::size_t(ns == PidNamespace::Separate ? 0 : 1));
+        for (int write = 1; write <= 3; ++write) {
+            worker.set(10.0 * write);
+            const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(300);
+            std::shared_ptr<const MergeResult> r;
+            do {
+                std::this_thread::sleep_for(std::chrono::milliseconds(40));
+                r = engine.refresh();
+            } while (render(r->families).find("jobs_total{queue=\"a\"} " + std::to_string(10 * write + 1) + ".0")
+                         == std::string::npos
+                     && std::chrono::steady_clock::now() < deadline);
+            QCOMPARE(render(r->families), fullRender(dir));
+        }
+        const auto after = engine.refresh();
+        switch (ns) {
+        case PidNamespace::Auto:
+            QVERIFY(!after->pids.visible);
+            QCOMPARE(after->pids.reason, "pids here are not visible from this pid namespace: counter_" + gone
+                                             + ".db changed after process " + gone + " was gone");
+            QCOMPARE(after->stats.filesFrozen, std::size_t(0));
+            break;
+        case PidNamespace::Shared:
+            QVERIFY(after->pids.visible);
+            QCOMPARE(after->stats.filesFrozen, std::size_t(1));
+            break;
+        case PidNamespace::Separate:
+            QVERIFY(!after->pids.visible);
+            QCOMPARE(after->stats.filesFrozen, std::size_t(0));
+            break;
+        }
+    }
+
+    // The files kept unread are read again in turn: a share on each
+    // refresh, all of them once recheckEvery has passed.
+    void keptFilesRecheckedInTurn()
+    {
+        const std::string dir = m_tmp.path().toStdString() + "/turns";
+        fs::create_directory(dir);
+        const std::string key = R"(["jobs", "jobs_total", {"queue": "a"}, "Jobs."])";
+        for (int i = 0; i < 40; ++i)
+            std::ofstream(dir + "/counter_" + std::to_string(4150000 + i) + ".db", std::ios::binary)
+                << DbBuilder().add(key, 1.0).bytes(4096);
+        MergeEngineOptions options;
+        options.pidNamespace = PidNamespace::Shared;
+        options.recheckEvery = std::chrono::milliseconds(2000);
+        MergeEngine engine(dir, options);
+        engine.refresh();
+        std::size_t rechecked = 0;
+        const auto start = std::chrono::steady_clock::now();
+        int refreshes = 0;
+        while (std::chrono::steady_clock::now() - start < std::chrono::milliseconds(500)) {
+            const auto r = engine.refresh();
+            QCOMPARE(r->stats.filesFrozen, std::size_t(40));
+            QVERIFY(r->stats.filesRechecked < 40);
+            rechecked += r->stats.filesRechecked;
+            ++refreshes;
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        // About a quarter of the files in a quarter of the bound.
+        QVERIFY2(rechecked >= 5 && rechecked <= 20, qPrintable(QString::number(rechecked)));
+        QVERIFY(refreshes > 10);
+        std::this_thread::sleep_for(std::chrono::milliseconds(2000));
+        QCOMPARE(engine.refresh()->stats.filesRechecked, std::size_t(40));
+    }
+
+    // Every file removed (a restart that wipes the directory), then
+    // refreshed twice: the second found the plan for no files unchanged
+    // and ran the base folded for the old files (a crash).
+    void directoryEmptied()
+    {
+        MergeEngine engine(m_dir);
+        engine.refresh();
+        engine.refresh();
+        for (const auto &e : fs::directory_iterator(m_dir))
+            fs::remove(e.path());
+        QVERIFY(engine.refresh()->families.empty());
+        QVERIFY(engine.refresh()->families.empty());
+        const auto r = engine.refresh();
+        QVERIFY(r->load.ok);
+        QCOMPARE(render(r->families), std::string());
+    }
+
+    // The directory removed, or replaced by a file: the result says so,
+    // never the last good merge.
+    void directoryGoneIsNotServed()
+    {
+        MergeEngine engine(m_dir);
+        QVERIFY(engine.refresh()->load.ok);
+        QVERIFY(engine.refresh()->load.ok);
+        fs::remove_all(m_dir);
+        auto r = engine.refresh();
+        QVERIFY(!r->load.ok);
+        QVERIFY(r->families.empty());
+        QVERIFY(!engine.refresh()->load.ok);
+        std::ofstream(m_dir) << "not a folder";
+        r = engine.refresh();
+        QVERIFY(!r->load.ok);
+        QVERIFY(!r->load.error.empty());
+        fs::remove(m_dir);
+        const std::string path = m_dir;
+        makeDirectory();
+        fs::rename(m_dir, path);
+        m_dir = path;
+        QCOMPARE(render(engine.refresh()->families), fullRender(m_dir));
     }
 
     // The directory is removed and made again: the watch on the old one

@@ -8,6 +8,8 @@
 #include <QtTest/QtTest>
 
 #include <csignal>
+#include <cstring>
+#include <sys/stat.h>
 
 namespace {
 
@@ -85,6 +87,68 @@ private Q_SLOTS:
                                           .arg(r.body.size()),
                                       QRegularExpression::MultilineOption);
         QVERIFY2(line.match(QString::fromUtf8(s.stderrText)).hasMatch(), s.stderrText.constData());
+    }
+
+    // The trust cases of `serve`: a FIFO named *.db hung every scrape; after
+    // the directory was removed it answered 200 with the last merge forever;
+    // a worker in another pid namespace writing through mmap was frozen at
+    // its first value.
+    void neverServesWhatStoppedBeingTrue()
+    {
+        QTemporaryDir tmp;
+        const QString dir = tmp.path() + QStringLiteral("/metrics");
+        QVERIFY(QDir().mkpath(dir));
+        // A pid this machine does not run, written as an mmap writer does.
+        const QString worker = dir + QStringLiteral("/counter_3999999.db");
+        QVERIFY(QFile::copy(kFixture + QStringLiteral("/metrics/counter_102.db"), worker));
+        QFile::setPermissions(worker, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        QVERIFY(::mkfifo(QFile::encodeName(dir + QStringLiteral("/counter_2.db")).constData(), 0600) == 0);
+
+        Served s;
+        QVERIFY2(s.start({QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--recheck"),
+                          QStringLiteral("300ms"), dir}),
+                 s.stderrText.constData());
+        auto r = testhttp::get(s.port);
+        QCOMPARE(r.status, 200);
+        QVERIFY(r.body.contains("promdir_file_errors"));
+        const QByteArray before = r.body;
+        testhttp::get(s.port); // now the engine keeps the file unread
+
+        QFile f(worker);
+        QVERIFY(f.open(QIODevice::ReadWrite));
+        uchar *map = f.map(0, f.size());
+        QVERIFY(map);
+        // The first entry's value: after the header, the key's length and
+        // the key, padded to 8.
+        qint32 keyLen;
+        std::memcpy(&keyLen, map + 8, 4);
+        const std::size_t valueAt = 8 + 4 + std::size_t(keyLen) + (8 - (std::size_t(keyLen) + 4) % 8);
+        double v;
+        std::memcpy(&v, map + valueAt, 8);
+        v += 1000.0;
+        std::memcpy(map + valueAt, &v, 8);
+        QTest::qWait(700);
+        r = testhttp::get(s.port);
+        QCOMPARE(r.status, 200);
+        QVERIFY(r.body != before);
+        QVERIFY2(s.drainStderr().contains("pids here are not visible from this pid namespace"), s.stderrText.constData());
+        f.unmap(map);
+        f.close();
+
+        QVERIFY(QDir(dir).removeRecursively());
+        r = testhttp::get(s.port);
+        QCOMPARE(r.status, 503);
+        QVERIFY2(r.body.startsWith("promdir: no metrics to serve: "), r.body.constData());
+        QVERIFY(QDir().mkpath(dir));
+        QVERIFY(QFile::copy(kFixture + QStringLiteral("/metrics/counter_102.db"), dir + QStringLiteral("/counter_102.db")));
+        r = testhttp::get(s.port);
+        QCOMPARE(r.status, 200);
+        QVERIFY(QDir(dir).removeRecursively());
+        QFile file(dir);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("a file now");
+        file.close();
+        QCOMPARE(testhttp::get(s.port).status, 503);
     }
 
     void stopsCleanlyOnSignals_data()

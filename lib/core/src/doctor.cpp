@@ -285,6 +285,11 @@ DoctorReport runDoctor(const std::string &path, const LoadResult &load, const Do
         const bool knows = std::any_of(rows.begin(), rows.end(), [](const ProcessSummary &r) {
             return r.info.state != Liveness::Unknown;
         });
+        if (!options.processes.pidsNotVisible.empty())
+            add("pid-namespace", Severity::Info, options.processes.pidsNotVisible, {},
+                "Liveness is not checked: dead processes, stale gauges and pid reuse cannot be told here, and every "
+                "file is read on every scrape. Run promdir in the writers' pid namespace (for Kubernetes, "
+                "shareProcessNamespace: true) to have them.");
         std::string cmds;
         for (std::size_t i = 0; i < liveLeft.size() && i < 5; ++i)
             cmds += "\n  promdir mark-dead " + liveLeft[i] + " --dir " + path;

@@ -33,6 +33,27 @@ std::optional<Liveness> livenessFromString(std::string_view s)
     return std::nullopt;
 }
 
+std::string_view toString(PidNamespace ns)
+{
+    switch (ns) {
+    case PidNamespace::Shared: return "shared";
+    case PidNamespace::Separate: return "separate";
+    case PidNamespace::Auto: break;
+    }
+    return "auto";
+}
+
+std::optional<PidNamespace> pidNamespaceFromString(std::string_view s)
+{
+    if (s == "auto")
+        return PidNamespace::Auto;
+    if (s == "shared")
+        return PidNamespace::Shared;
+    if (s == "separate")
+        return PidNamespace::Separate;
+    return std::nullopt;
+}
+
 std::optional<long> numericPid(std::string_view pid)
 {
     if (pid.empty() || pid.size() > 10 || pid.front() == '0')

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <set>
 #include <unistd.h>
 #include <unordered_map>
@@ -190,6 +191,23 @@ private:
     bool m_contents = false;
 };
 
+// The same entries with the same values, bit for bit: a file kept without
+// its content hash (read once when its process was already gone) read
+// again.
+bool sameContents(const ParsedFile &a, const ParsedFile &b)
+{
+    if (a.used != b.used || a.entries.size() != b.entries.size() || a.problems.size() != b.problems.size())
+        return false;
+    for (std::size_t i = 0; i < a.entries.size(); ++i) {
+        const Entry &x = a.entries[i];
+        const Entry &y = b.entries[i];
+        if (x.offset != y.offset || x.key != y.key || std::memcmp(&x.value, &y.value, sizeof x.value) != 0
+            || std::memcmp(&x.timestamp, &y.timestamp, sizeof x.timestamp) != 0)
+            return false;
+    }
+    return true;
+}
+
 } // namespace
 
 struct MergeEngine::Cache
@@ -215,6 +233,20 @@ struct MergeEngine::Cache
     DirectoryEvents events;
     bool listingValid = false;
 
+    // Files kept without reading are read again in turn (see
+    // MergeEngineOptions::recheckEvery): where the last refresh stopped,
+    // when it ran, and the share of a file not yet read (so that tiny
+    // refresh intervals still add up to every file within the bound).
+    std::size_t recheckAt = 0;
+    double recheckCarry = 0;
+    std::optional<std::chrono::steady_clock::time_point> lastRefresh;
+    // Set when a file of a process believed gone changed (Auto).
+    std::string pidsHidden;
+
+    // The archive the last load came from, and its stamp: read again only
+    // when it was replaced.
+    std::optional<FileStamp> archiveStamp;
+
     // The compiled merge and the files it was made from; the merge of what
     // cannot change (the pre-merged base) and the files it was made from.
     std::shared_ptr<detail::MergePlan> plan;
@@ -222,6 +254,7 @@ struct MergeEngine::Cache
     detail::FoldedBase fold;
     FileList foldFiles;
     std::vector<bool> foldFrozen;
+    bool foldMade = false;
 };
 
 MergeEngine::MergeEngine(std::filesystem::path path, MergeEngineOptions options)
@@ -244,7 +277,16 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
     load.read.interner = &c.interner;
     std::error_code ec;
     const bool isDirectory = std::filesystem::is_directory(m_path, ec);
-    GoneProcesses isGone(m_options.trustDeadProcesses);
+    const PidNamespace ns = m_options.pidNamespace;
+    if (ns == PidNamespace::Separate)
+        result->pids = {false, "pids here are not visible from this pid namespace (set to separate)"};
+    else if (ns == PidNamespace::Auto && !c.pidsHidden.empty())
+        result->pids = {false, c.pidsHidden};
+    const bool trustDead = result->pids.visible;
+    GoneProcesses isGone(trustDead);
+    const auto now = Clock::now();
+    const double sinceLast = c.lastRefresh ? std::chrono::duration<double>(now - *c.lastRefresh).count() : 0.0;
+    c.lastRefresh = now;
     std::vector<detail::FirstSighting> firsts; // from a full load
     if (isDirectory) {
         // Events first, then the listing: anything that happens in between
@@ -254,7 +296,7 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
         // happened before.
         std::unordered_set<std::string> touched;
         const bool wasWatching = c.events.watching();
-        const bool watching = m_options.trustDeadProcesses && c.events.watch(m_path);
+        const bool watching = trustDead && c.events.watch(m_path);
         const bool checkStamps = watching && wasWatching && c.events.watchContents(m_path);
         const bool listingValid = c.events.watching() && c.listingValid && c.events.drain(touched);
         if (listingValid && m_last) {
@@ -262,7 +304,18 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
             // only those of running processes and those events named (or,
             // once, those whose stamp changed).
             result->load = m_last->load;
-            for (auto &f : result->load.files) {
+            auto &files = result->load.files;
+            // Files kept unread at positions [recheckAt, recheckAt + share)
+            // are read again now, a share proportional to the time since
+            // the last refresh, so each is read within recheckEvery.
+            const double bound = std::max(0.001, std::chrono::duration<double>(m_options.recheckEvery).count());
+            const double due = static_cast<double>(files.size()) * std::min(1.0, sinceLast / bound) + c.recheckCarry;
+            const std::size_t recheck = std::min(files.size(), static_cast<std::size_t>(due));
+            c.recheckCarry = recheck == files.size() ? 0.0 : due - static_cast<double>(recheck);
+            const std::size_t recheckFrom = files.empty() ? 0 : c.recheckAt % files.size();
+            c.recheckAt = files.empty() ? 0 : (recheckFrom + recheck) % files.size();
+            for (std::size_t i = 0; i < files.size(); ++i) {
+                auto &f = files[i];
                 if (!f->fileName.valid)
                     continue;
                 bool again = !isGone(f->fileName.pid) || (!touched.empty() && touched.contains(f->name));
@@ -270,8 +323,21 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
                     const auto stamp = stampAt(f->path.c_str());
                     again = !stamp || *stamp != f->stamp;
                 }
-                if (again)
+                if (again) {
                     f = rereadFileAt(f->path, f->fileName, f, load.read);
+                    continue;
+                }
+                const std::size_t turn = (i + files.size() - recheckFrom) % files.size();
+                if (turn >= recheck)
+                    continue;
+                ++result->stats.filesRechecked;
+                auto now = rereadFileAt(f->path, f->fileName, f, load.read);
+                if (now == f || sameContents(*now, *f))
+                    continue;
+                if (ns == PidNamespace::Auto && c.pidsHidden.empty())
+                    c.pidsHidden = "pids here are not visible from this pid namespace: " + f->name
+                                   + " changed after process " + f->fileName.pid + " was gone";
+                f = std::move(now);
             }
         } else {
             const auto &byPath = c.filesByPath();
@@ -293,13 +359,20 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
         // Only a listing read under a watch that still stands (drain() or
         // watchContents() may have ended it) can be trusted later.
         c.listingValid = watching && c.events.watching() && result->load.ok;
-    } else if (m_last && m_last->load.ok) {
-        // Archives do not change under us: load once.
+    } else if (const auto stamp = stampAt(m_path.c_str());
+               m_last && m_last->load.ok && m_last->load.archive.isArchive && stamp && stamp == c.archiveStamp) {
+        // An archive does not change under us: loaded again only when the
+        // file was replaced. A directory that became something else (or
+        // went) is loaded again, and says so: never the last good load.
         result->load = m_last->load;
     } else {
         result->load = loadPath(m_path, load);
+        c.archiveStamp = result->load.ok && result->load.archive.isArchive ? stamp : std::nullopt;
+        c.listingValid = false;
     }
     const FileList &files = result->load.files;
+    if (!c.pidsHidden.empty() && ns == PidNamespace::Auto)
+        result->pids = {false, c.pidsHidden};
 
     const auto t1 = Clock::now();
 
@@ -367,9 +440,13 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
         result->families = detail::build(*c.plan, state);
         c.foldFiles.clear();
         c.foldFrozen.clear();
+        c.fold = {};
+        c.foldMade = false;
     } else {
         // The base stays valid while the same files are frozen and unchanged.
-        bool foldValid = c.foldFrozen == frozen;
+        // (After a new structure there is no base yet: the last one was made
+        // for other files, maybe for as many of them, or none.)
+        bool foldValid = c.foldMade && c.foldFrozen == frozen;
         for (std::size_t i = 0; foldValid && i < files.size(); ++i)
             foldValid = !frozen[i] || files[i] == c.foldFiles[i];
         if (!foldValid) {
@@ -377,6 +454,7 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
             c.fold = detail::foldFrozen(*c.plan, files, frozen);
             c.foldFrozen = frozen;
             c.foldFiles = files;
+            c.foldMade = true;
         }
         const detail::MergeState state = detail::runLive(*c.plan, c.fold, files);
         result->families = detail::build(*c.plan, state);

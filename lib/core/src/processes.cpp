@@ -91,6 +91,10 @@ std::vector<ProcessSummary> summarizeProcesses(const LoadResult &load, const Pro
                 row.info.note = load.manifest ? "not in the archive's manifest" : "archive without a manifest";
                 row.livenessSource = "none";
             }
+        } else if (!options.pidsNotVisible.empty()) {
+            row.info.pid = pid;
+            row.info.note = options.pidsNotVisible;
+            row.livenessSource = "none";
         } else if (options.probeLocal) {
             row.info = probeLocalProcess(pid);
             row.livenessSource = row.info.state == Liveness::Unknown ? "none" : "local";

@@ -181,6 +181,15 @@ void MetricsService::mergeFinished(Source::Fetched fetched)
     } else {
         m_current = fetched.result; // same content, newer stats
     }
+    if (m_current && m_current->pids.reason != m_lastPidsReason) {
+        m_lastPidsReason = m_current->pids.reason;
+        if (!m_lastPidsReason.empty()) {
+            const QString line = QString::fromStdString(m_lastPidsReason)
+                                 + QStringLiteral("; every file is now read on every scrape");
+            qCWarning(lcPromdirExporter).noquote() << line;
+            Q_EMIT logMessage(line);
+        }
+    }
     std::vector<Waiter> waiting;
     waiting.swap(m_waiting);
     for (auto &w : waiting)

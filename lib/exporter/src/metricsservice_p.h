@@ -108,6 +108,7 @@ private:
     std::map<std::string, RenderedPtr> m_cache; // of m_generation
     std::map<std::string, std::vector<Done>> m_rendering; // "gen|variant"
     std::string m_lastProblems;             // logged when it changes
+    std::string m_lastPidsReason;           // logged when liveness stops being trusted
 };
 
 } // namespace promdir

@@ -13,6 +13,15 @@ namespace promdir {
 
 enum class Liveness { Unknown, Alive, Dead };
 
+// Whether the processes writing a directory share this pid namespace, so
+// that kill(pid, 0) tells whether they still run. Auto: trust it until a
+// file of a process believed gone is seen changing (a worker in another
+// container or pid namespace), then stop trusting it for that directory.
+enum class PidNamespace { Auto, Shared, Separate };
+
+std::string_view toString(PidNamespace ns); // "auto", "shared", "separate"
+std::optional<PidNamespace> pidNamespaceFromString(std::string_view s);
+
 std::string_view toString(Liveness state); // "unknown", "alive", "dead"
 std::optional<Liveness> livenessFromString(std::string_view s);
 

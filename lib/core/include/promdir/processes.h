@@ -38,6 +38,9 @@ struct ProcessOptions
     std::optional<double> now;
     // Probe local processes for a directory (kill(pid, 0), /proc).
     bool probeLocal = true;
+    // When set, the directory's pids are not this pid namespace's (see
+    // PidVisibility): they are not probed, and each row says this instead.
+    std::string pidsNotVisible;
 };
 
 // Rows sorted by pid (numerically when both are numbers). Files whose names
