@@ -53,8 +53,20 @@ int main(int argc, char **argv)
     const QCommandLineOption langOption(QStringLiteral("lang"),
                                         QCoreApplication::translate("main", "Language of the interface (e.g. de)."),
                                         QStringLiteral("LANG"));
-    parser.addOptions({screenshot, view, wait, langOption});
+    const QCommandLineOption pidNamespace(
+        QStringLiteral("pid-namespace"),
+        QCoreApplication::translate("main", "Whether the writers' pids are this pid namespace's: auto, shared or "
+                                            "separate (containers: liveness is not checked)."),
+        QStringLiteral("MODE"), QStringLiteral("auto"));
+    parser.addOptions({screenshot, view, wait, langOption, pidNamespace});
     parser.process(app);
+    const auto ns = promdir::pidNamespaceFromString(parser.value(pidNamespace).toStdString());
+    if (!ns) {
+        QTextStream(stderr) << QCoreApplication::translate("main", "promdir-inspector: --pid-namespace is auto, "
+                                                                   "shared or separate")
+                            << Qt::endl;
+        return 2;
+    }
 
     QString path = parser.positionalArguments().value(0);
     if (path.isEmpty()) {
@@ -64,6 +76,7 @@ int main(int argc, char **argv)
     }
 
     promdir::MainWindow window;
+    window.setPidNamespace(*ns);
     if (parser.isSet(screenshot)) {
         QTextStream err(stderr);
         if (path.isEmpty()) {

@@ -12,6 +12,7 @@
 #include "promdir/serieschartview.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDialog>
@@ -247,6 +248,25 @@ void MainWindow::createMenus()
         connect(a, &QAction::triggered, this, [this, i] { m_tabs->setCurrentIndex(i); });
     }
     view->addSeparator();
+    QMenu *pids = view->addMenu(tr("&Pid Namespace"));
+    pids->setToolTipsVisible(true);
+    auto *group = new QActionGroup(this);
+    const std::pair<PidNamespace, QString> modes[] = {
+        {PidNamespace::Auto, tr("&Automatic")}, {PidNamespace::Shared, tr("&Shared With the Writers")},
+        {PidNamespace::Separate, tr("S&eparate (Containers)")}};
+    for (const auto &[mode, text] : modes) {
+        QAction *a = pids->addAction(text);
+        a->setCheckable(true);
+        a->setChecked(mode == m_watcher->pidNamespace());
+        a->setData(int(mode));
+        group->addAction(a);
+        m_pidNamespaceActions.append(a);
+        connect(a, &QAction::triggered, this, [this, mode] { setPidNamespace(mode); });
+    }
+    m_pidNamespaceActions[0]->setToolTip(tr("Trust process liveness until a file of a process that is gone "
+                                            "changes (a worker in another container)"));
+    m_pidNamespaceActions[2]->setToolTip(tr("Do not check liveness: read every file on every refresh"));
+    view->addSeparator();
     view->addAction(m_prefs);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
@@ -337,6 +357,7 @@ void MainWindow::openPath(const QString &path)
     const QString abs = info.absoluteFilePath();
     m_firstSnapshot = true;
     m_lastProblemCount = 0;
+    m_pidsNoticeShown = false;
     m_banner->hide();
     m_watcher->open(abs);
     addRecent(abs);
@@ -449,10 +470,30 @@ void MainWindow::onSnapshot(const SnapshotPtr &snapshot)
             m_banner->hide();
         m_lastProblemCount = problems;
     }
+    // Said once per source, after the problems (which matter more).
+    if (snapshot->local && !snapshot->result->pids.visible && !m_pidsNoticeShown
+        && (m_banner->isHidden() || problems == 0)) {
+        m_pidsNoticeShown = true;
+        m_banner->showMessage(Banner::Info,
+                              tr("%1. Liveness is not checked (processes show as unknown) and every file is read "
+                                 "on every refresh.")
+                                  .arg(QString::fromStdString(snapshot->result->pids.reason)));
+    }
     if (m_firstSnapshot) {
         m_firstSnapshot = false;
         selectDefaults();
     }
+}
+
+void MainWindow::setPidNamespace(PidNamespace ns)
+{
+    for (QAction *a : std::as_const(m_pidNamespaceActions))
+        a->setChecked(a->data().toInt() == int(ns));
+    if (m_watcher->pidNamespace() == ns)
+        return;
+    m_watcher->setPidNamespace(ns);
+    if (m_watcher->isOpen() && QFileInfo(m_watcher->path()).isDir())
+        openPath(m_watcher->path());
 }
 
 void MainWindow::applySnapshot(QWidget *view, const SnapshotPtr &snapshot)

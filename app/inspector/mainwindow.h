@@ -57,6 +57,9 @@ public:
     bool showView(const QString &name);
 
     DirectoryWatcher *watcher() const { return m_watcher; }
+    // Whether the pids of a directory are this pid namespace's (View menu,
+    // --pid-namespace); a source already open is opened again with it.
+    void setPidNamespace(PidNamespace ns);
     ExpositionView *expositionView() const { return m_exposition; }
     ExporterControl *exporterControl() const { return m_exporter; }
     ProcessView *processView() const { return m_processes; }
@@ -135,6 +138,8 @@ private:
     QStringList m_recent;
     bool m_firstSnapshot = true;
     std::size_t m_lastProblemCount = 0;
+    bool m_pidsNoticeShown = false; // "pids here are not visible" said for this source
+    QList<QAction *> m_pidNamespaceActions;
     bool m_bannerForLoad = false;
 };
 

@@ -148,6 +148,32 @@ private Q_SLOTS:
         sleeper.waitForFinished();
     }
 
+    // Pids of another pid namespace: with Separate, no process is called
+    // alive or dead from here, and each says why.
+    void separatePidNamespaceIsNotProbed()
+    {
+        QTemporaryDir dir;
+        QProcess sleeper;
+        const qint64 live = startSleeper(sleeper);
+        const qint64 dead = deadPid();
+        QVERIFY(live > 0 && dead > 0);
+        QVERIFY(writeDb(dir.filePath(u"counter_"_qs + QString::number(live) + u".db"_qs), {c(1)}));
+        QVERIFY(writeDb(dir.filePath(u"gauge_livesum_"_qs + QString::number(dead) + u".db"_qs), {g(2)}));
+        DirectoryWatcher w;
+        QVERIFY(w.pidNamespace() == PidNamespace::Auto);
+        w.setPidNamespace(PidNamespace::Separate);
+        w.open(dir.path());
+        const auto s = nextSnapshot(w);
+        QVERIFY(s);
+        QVERIFY(!s->result->pids.visible);
+        QCOMPARE(s->processes.size(), std::size_t(2));
+        for (const auto &p : s->processes) {
+            QVERIFY(p.liveness == Liveness::Unknown);
+            QCOMPARE(p.note, std::string("pids here are not visible from this pid namespace (set to separate)"));
+        }
+        QCOMPARE(s->deadCount(), std::size_t(0));
+    }
+
     void historyFollowsInPlaceWrites()
     {
         QTemporaryDir dir;

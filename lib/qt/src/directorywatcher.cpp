@@ -109,6 +109,7 @@ void DirectoryWatcher::open(const QString &path)
     m_cancel = std::make_shared<std::atomic<bool>>(false);
     MergeEngineOptions options;
     options.load.cancel = m_cancel.get();
+    options.pidNamespace = m_pidNamespace;
     DirectoryWatcher *self = this;
     options.load.progress = [self, gen, last = std::make_shared<int>(-1)](std::uint64_t done, std::uint64_t total) {
         // Whole percents only: the GUI needs no more.

@@ -121,6 +121,11 @@ void describeProcesses(Snapshot &s, std::chrono::milliseconds staleAfter)
             }
             continue;
         }
+        if (!s.result->pids.visible) {
+            p.liveness = Liveness::Unknown;
+            p.note = s.result->pids.reason;
+            continue;
+        }
         const ProcessInfo st = probeLocalProcess(pid);
         p.liveness = st.state;
         p.startTimeMs = st.startTime ? std::int64_t(*st.startTime * 1000) : 0;

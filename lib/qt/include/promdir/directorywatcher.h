@@ -44,6 +44,10 @@ public:
     std::chrono::milliseconds historyWindow() const { return m_window; }
     void setStaleThreshold(std::chrono::milliseconds threshold);
     std::chrono::milliseconds staleThreshold() const { return m_staleAfter; }
+    // Whether the directory's pids are this pid namespace's (see
+    // MergeEngineOptions); takes effect at the next open().
+    void setPidNamespace(PidNamespace ns) { m_pidNamespace = ns; }
+    PidNamespace pidNamespace() const { return m_pidNamespace; }
 
     // The series whose history each snapshot carries; timelineReady follows
     // at once with its history so far.
@@ -86,6 +90,7 @@ private:
     std::chrono::milliseconds m_interval{1000};
     std::chrono::milliseconds m_window{std::chrono::minutes(10)};
     std::chrono::milliseconds m_staleAfter{std::chrono::hours(1)};
+    PidNamespace m_pidNamespace = PidNamespace::Auto;
     SeriesId m_focus;
     MetricType m_focusType = MetricType::Counter;
     GaugeMode m_focusMode = GaugeMode::None;
