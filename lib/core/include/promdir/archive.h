@@ -33,6 +33,8 @@ std::string escapeMemberName(std::string_view raw);
 // (unreadable, not an archive, several candidate folders and no subdir,
 // a limit exceeded). A truncated or corrupt archive keeps every file read
 // before the break and adds a Truncated problem saying where it broke.
+// options.limits count a sparse member by its expanded size, holes
+// included.
 LoadResult loadArchive(const std::filesystem::path &archive, const LoadOptions &options = {});
 
 // ---- Writing (promdir pack) ----
