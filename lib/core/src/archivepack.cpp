@@ -1,13 +1,8 @@
 // promdir pack: the support tarball (the .db files and a manifest).
 #include "promdir/archive.h"
 
-#include "tar_p.h"
-
-#include <boost/iostreams/filter/bzip2.hpp>
-#include <boost/iostreams/filter/gzip.hpp>
-#include <boost/iostreams/filter/lzma.hpp>
-#include <boost/iostreams/filter/zstd.hpp>
-#include <boost/iostreams/filtering_stream.hpp>
+#include <archive.h>
+#include <archive_entry.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -21,7 +16,6 @@
 namespace promdir {
 
 namespace fs = std::filesystem;
-namespace io = boost::iostreams;
 
 std::optional<Compression> compressionForName(std::string_view name)
 {
@@ -71,6 +65,82 @@ bool readWhole(const fs::path &p, std::string &out, std::int64_t &mtime, std::st
     }
     error = "kept changing size while it was read";
     return false;
+}
+
+struct WriterFree
+{
+    void operator()(struct archive *a) const { archive_write_free(a); }
+};
+using Writer = std::unique_ptr<struct archive, WriterFree>;
+
+std::string writerError(struct archive *a)
+{
+    const char *e = archive_error_string(a);
+    return e ? e : "unknown error";
+}
+
+// A tar writer compressing as asked, in-process (a libarchive without the
+// library for a compression would run an external program instead: refused).
+Writer newWriter(Compression compression, std::string &error)
+{
+    Writer w(archive_write_new());
+    if (!w) {
+        error = "out of memory";
+        return w;
+    }
+    // ustar headers, and pax records only for what ustar cannot hold.
+    int rc = archive_write_set_format_pax_restricted(w.get());
+    switch (compression) {
+    case Compression::Gzip: rc = std::min(rc, archive_write_add_filter_gzip(w.get())); break;
+    case Compression::Bzip2: rc = std::min(rc, archive_write_add_filter_bzip2(w.get())); break;
+    case Compression::Xz: rc = std::min(rc, archive_write_add_filter_xz(w.get())); break;
+    case Compression::Zstd: rc = std::min(rc, archive_write_add_filter_zstd(w.get())); break;
+    case Compression::None: break;
+    }
+    // A compressed stream is not padded to whole tar blocks: readers of a
+    // gzip file would take the padding for a damaged next member.
+    if (rc == ARCHIVE_OK && compression != Compression::None)
+        rc = archive_write_set_bytes_in_last_block(w.get(), 1);
+    if (rc != ARCHIVE_OK) {
+        error = "cannot write " + std::string(toString(compression)) + " here: " + writerError(w.get());
+        w.reset();
+    }
+    return w;
+}
+
+// One member; a folder when `data` is null.
+bool addMember(struct archive *a, const std::string &name, const std::string *data, std::int64_t mtime,
+               std::string &error)
+{
+    std::unique_ptr<struct archive_entry, void (*)(struct archive_entry *)> e(archive_entry_new(),
+                                                                              archive_entry_free);
+    if (!e) {
+        error = "out of memory";
+        return false;
+    }
+    archive_entry_copy_pathname(e.get(), name.c_str());
+    archive_entry_set_filetype(e.get(), data ? AE_IFREG : AE_IFDIR);
+    archive_entry_set_perm(e.get(), data ? 0644 : 0755);
+    archive_entry_set_size(e.get(), data ? static_cast<la_int64_t>(data->size()) : 0);
+    archive_entry_set_mtime(e.get(), mtime > 0 ? mtime : 0, 0);
+    // A warning is a name stored as raw bytes (not valid in the locale): kept as it is.
+    if (archive_write_header(a, e.get()) < ARCHIVE_WARN) {
+        error = writerError(a);
+        return false;
+    }
+    if (data && !data->empty()
+        && archive_write_data(a, data->data(), data->size()) != static_cast<la_ssize_t>(data->size())) {
+        error = writerError(a);
+        return false;
+    }
+    return true;
+}
+
+la_ssize_t writeToStream(struct archive *, void *data, const void *buf, std::size_t n)
+{
+    auto *out = static_cast<std::ofstream *>(data);
+    out->write(static_cast<const char *>(buf), static_cast<std::streamsize>(n));
+    return *out ? static_cast<la_ssize_t>(n) : -1;
 }
 
 bool inside(const fs::path &child, const fs::path &parent)
@@ -145,40 +215,38 @@ PackResult packDirectory(const fs::path &dir, const fs::path &output, const Pack
         r.error = tmp.string() + ": " + std::strerror(errno);
         return r;
     }
-    try {
-        io::filtering_ostream out;
-        switch (options.compression) {
-        case Compression::Gzip: out.push(io::gzip_compressor()); break;
-        case Compression::Bzip2: out.push(io::bzip2_compressor()); break;
-        case Compression::Xz: out.push(io::lzma_compressor()); break;
-        case Compression::Zstd: out.push(io::zstd_compressor()); break;
-        case Compression::None: break;
+    std::string error;
+    Writer writer = newWriter(options.compression, error);
+    bool written = writer && archive_write_open(writer.get(), &file, nullptr, writeToStream, nullptr) == ARCHIVE_OK;
+    if (writer && !written)
+        error = writerError(writer.get());
+    const auto now = static_cast<std::int64_t>(r.manifest.time);
+    written = written && addMember(writer.get(), folder, nullptr, now, error);
+    for (const auto &p : files) {
+        if (!written)
+            break;
+        std::string bytes, why;
+        std::int64_t mtime = 0;
+        if (!readWhole(p, bytes, mtime, why)) {
+            // A live gauge file removed by mark_process_dead meanwhile is fine.
+            r.notes.push_back(p.filename().string() + ": " + why + "; not packed");
+            continue;
         }
-        out.push(file);
-        tar::Writer writer([&](const char *p, std::size_t n) { out.write(p, static_cast<std::streamsize>(n)); });
-        const auto now = static_cast<std::int64_t>(r.manifest.time);
-        writer.addDirectory(folder, now);
-        for (const auto &p : files) {
-            std::string bytes, error;
-            std::int64_t mtime = 0;
-            if (!readWhole(p, bytes, mtime, error)) {
-                // A live gauge file removed by mark_process_dead meanwhile is fine.
-                r.notes.push_back(p.filename().string() + ": " + error + "; not packed");
-                continue;
-            }
-            writer.addFile(folder + "/" + p.filename().string(), bytes, mtime);
-            ++r.files;
-            r.bytes += bytes.size();
-        }
-        const std::string manifest = toJson(r.manifest);
-        writer.addFile(std::string(kManifestName), manifest, now);
-        writer.finish();
-        out.flush();
-        out.reset(); // flushes the compressor's end of stream
-    } catch (const std::exception &e) {
+        written = addMember(writer.get(), folder + "/" + p.filename().string(), &bytes, mtime, error);
+        ++r.files;
+        r.bytes += bytes.size();
+    }
+    const std::string manifest = toJson(r.manifest);
+    written = written && addMember(writer.get(), std::string(kManifestName), &manifest, now, error);
+    // Closing writes the end-of-archive marker and the compressor's end.
+    if (written && archive_write_close(writer.get()) != ARCHIVE_OK) {
+        written = false;
+        error = writerError(writer.get());
+    }
+    if (!written) {
         file.close();
         fs::remove(tmp, ec);
-        r.error = output.string() + ": writing failed: " + e.what();
+        r.error = output.string() + ": writing failed: " + error;
         return r;
     }
     file.close();
