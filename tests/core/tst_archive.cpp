@@ -818,6 +818,119 @@ private slots:
         QCOMPARE(r.files.size(), std::size_t(1));
         QVERIFY(r.archive.complete);
     }
+
+    // pack reads each member without following it: a symbolic link (to
+    // /etc/passwd) and a FIFO are notes, not members, and the FIFO does not
+    // block. Notes come in name order.
+    void packSkipsLinksAndSpecialFiles()
+    {
+        QTemporaryDir tmp;
+        const std::string dir = tmp.filePath(QStringLiteral("prom")).toStdString();
+        fs::create_directories(dir);
+        fs::copy_file(fixtureDir(QStringLiteral("current")) + "/metrics/counter_101.db", dir + "/counter_101.db");
+        fs::create_symlink("/etc/passwd", dir + "/counter_5.db");
+        QCOMPARE(::mkfifo((dir + "/gauge_all_6.db").c_str(), 0644), 0);
+        fs::create_directories(dir + "/histogram_7.db");
+        const std::string out = tmp.filePath(QStringLiteral("s.tar")).toStdString();
+        PackOptions po;
+        po.compression = Compression::None;
+        PackResult pr;
+        const int rc = runLimited(
+            [&] {
+                pr = packDirectory(dir, out, po);
+                return pr.ok ? 0 : 1;
+            },
+            256 << 20, 10);
+        QCOMPARE(rc, 0); // neither blocked nor failed (the child's notes are checked below)
+        fs::remove(out);
+        pr = packDirectory(dir, out, po);
+        QVERIFY2(pr.ok, pr.error.c_str());
+        QCOMPARE(pr.files, std::size_t(1));
+        QStringList notes;
+        for (const auto &n : pr.notes)
+            notes << QString::fromStdString(n);
+        QCOMPARE(notes, (QStringList{
+                            QStringLiteral("counter_5.db: symbolic link; not packed (links are not followed)"),
+                            QStringLiteral("gauge_all_6.db: FIFO; not packed"),
+                            QStringLiteral("histogram_7.db: folder; not packed"),
+                        }));
+        const LoadResult a = loadPath(out);
+        QVERIFY2(a.ok, a.error.c_str());
+        QCOMPARE(a.files.size(), std::size_t(1));
+        QCOMPARE(a.files[0]->name, std::string("counter_101.db"));
+        QVERIFY(slurp(out).find("root:") == std::string::npos);
+    }
+
+    // The archive is written under a fresh private name: a symbolic link
+    // planted at the old predictable name (FILE.promdir-tmp-PID) is neither
+    // followed nor moved, and nothing is left beside FILE. FILE gets the
+    // mode of a new file (0644 less the umask).
+    void packTemporaryNeverFollowed()
+    {
+        QTemporaryDir tmp;
+        const std::string dir = tmp.filePath(QStringLiteral("prom")).toStdString();
+        fs::create_directories(dir);
+        fs::copy_file(fixtureDir(QStringLiteral("current")) + "/metrics/counter_101.db", dir + "/counter_101.db");
+        const std::string victim = tmp.filePath(QStringLiteral("victim")).toStdString();
+        spit(victim, "precious\n");
+        const std::string out = tmp.filePath(QStringLiteral("s.tar.gz")).toStdString();
+        const std::string planted = out + ".promdir-tmp-" + std::to_string(QCoreApplication::applicationPid());
+        fs::create_symlink(victim, planted);
+
+        const PackResult pr = packDirectory(dir, out);
+        QVERIFY2(pr.ok, pr.error.c_str());
+        QCOMPARE(slurp(victim), std::string("precious\n"));
+        QVERIFY(fs::is_symlink(planted));
+        QCOMPARE(fs::read_symlink(planted).string(), victim);
+        QVERIFY(!fs::is_symlink(out));
+        QVERIFY(loadPath(out).ok);
+        std::set<std::string> names;
+        for (const auto &e : fs::directory_iterator(tmp.path().toStdString()))
+            names.insert(e.path().filename().string());
+        QCOMPARE(names, (std::set<std::string>{"prom", "victim", "s.tar.gz", fs::path(planted).filename().string()}));
+        const mode_t mask = ::umask(022);
+        ::umask(mask);
+        struct stat st{};
+        QCOMPARE(::stat(out.c_str(), &st), 0);
+        QCOMPARE(st.st_mode & 07777, 0644u & ~mask);
+    }
+
+    // FILE itself a symbolic link (to a file, or dangling): refused without
+    // overwrite; with it, the link is replaced and its target left alone.
+    void packOutputLink()
+    {
+        QTemporaryDir tmp;
+        const std::string dir = tmp.filePath(QStringLiteral("prom")).toStdString();
+        fs::create_directories(dir);
+        fs::copy_file(fixtureDir(QStringLiteral("current")) + "/metrics/counter_101.db", dir + "/counter_101.db");
+        const std::string victim = tmp.filePath(QStringLiteral("victim")).toStdString();
+        spit(victim, "precious\n");
+        const std::string out = tmp.filePath(QStringLiteral("s.tar")).toStdString();
+        PackOptions po;
+        po.compression = Compression::None;
+
+        fs::create_symlink(tmp.filePath(QStringLiteral("nowhere")).toStdString(), out);
+        PackResult pr = packDirectory(dir, out, po);
+        QVERIFY(!pr.ok);
+        QVERIFY2(pr.error.find("exists") != std::string::npos, pr.error.c_str());
+        QVERIFY(fs::is_symlink(out));
+        QVERIFY(!fs::exists(tmp.filePath(QStringLiteral("nowhere")).toStdString()));
+
+        fs::remove(out);
+        fs::create_symlink(victim, out);
+        pr = packDirectory(dir, out, po);
+        QVERIFY(!pr.ok);
+        QVERIFY(fs::is_symlink(out));
+
+        po.overwrite = true;
+        pr = packDirectory(dir, out, po);
+        QVERIFY2(pr.ok, pr.error.c_str());
+        QVERIFY(!fs::is_symlink(out));
+        QCOMPARE(slurp(victim), std::string("precious\n"));
+        const LoadResult a = loadPath(out);
+        QVERIFY2(a.ok, a.error.c_str());
+        QCOMPARE(a.files.size(), std::size_t(1));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestArchive)
