@@ -819,6 +819,40 @@ private slots:
         QVERIFY(r.archive.complete);
     }
 
+    // Header records past libarchive's bounds: a long name of 2 MiB (one
+    // record is at most 1 MiB) and 100 pax headers in a row before one
+    // member (at most 32): loading stops there with a problem saying where,
+    // and keeps what was read before.
+    void oversizedHeaderRecords()
+    {
+        QTemporaryDir tmp;
+        const std::string c = slurp(fixtureDir(QStringLiteral("current")) + "/metrics/counter_101.db");
+        const std::string longName = "m/" + std::string(2 << 20, 'a') + ".db";
+        const std::string path = tmp.filePath(QStringLiteral("long.tar")).toStdString();
+        spit(path, tarMember("m/counter_101.db", c) + tarMember("././@LongLink", longName, 'L')
+                       + tarMember("m/counter_1.db", c) + tarEnd());
+        LoadResult r = loadPath(path);
+        QVERIFY2(r.ok, r.error.c_str());
+        QCOMPARE(r.files.size(), std::size_t(1));
+        QVERIFY(!r.archive.complete);
+        QVERIFY(!r.problems.empty());
+        QVERIFY2(r.problems.back().message.find("in a member header") != std::string::npos,
+                 r.problems.back().message.c_str());
+        QVERIFY(r.problems.back().message.find("after 1 members") != std::string::npos);
+
+        std::string chain;
+        for (int i = 0; i < 100; ++i)
+            chain += paxHeader(paxRecord("path", "m/x" + std::to_string(i) + ".db"));
+        spit(path, tarMember("m/counter_101.db", c) + chain + tarMember("m/counter_1.db", c) + tarEnd());
+        r = loadPath(path);
+        QVERIFY2(r.ok, r.error.c_str());
+        QVERIFY(!r.archive.complete);
+        QVERIFY(r.files.size() >= 1);
+        QVERIFY(!r.problems.empty());
+        QVERIFY2(r.problems.back().message.find("the files read before are kept") != std::string::npos,
+                 r.problems.back().message.c_str());
+    }
+
     // pack reads each member without following it: a symbolic link (to
     // /etc/passwd) and a FIFO are notes, not members, and the FIFO does not
     // block. Notes come in name order.

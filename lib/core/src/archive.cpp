@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <map>
 #include <set>
@@ -295,8 +296,9 @@ struct TarFeed
     // False when this makes the archive too big (stop is then Limit).
     bool charge(std::uint64_t holeBytes)
     {
-        holes += holeBytes;
-        if (bytes + holes > limit && stop == Stop::None)
+        // Saturating: a member may claim nearly 2^63 bytes of holes.
+        holes = holeBytes > UINT64_MAX - holes ? UINT64_MAX : holes + holeBytes;
+        if ((holes > UINT64_MAX - bytes || bytes + holes > limit) && stop == Stop::None)
             stop = Stop::Limit;
         return stop == Stop::None;
     }
