@@ -719,152 +719,161 @@ LoadResult loadArchive(const fs::path &archive, const LoadOptions &options)
             brokeOff("its first header");
         }
     } else {
-        for (;;) {
-            if (inMember && archive_read_data_skip(a) != ARCHIVE_OK) {
-                brokeOff("a member's data");
-                break;
-            }
-            const std::uint64_t before = tarPosition();
-            struct archive_entry *e = nullptr;
-            const int rc = archive_read_next_header(a, &e);
-            if (rc == ARCHIVE_EOF) {
-                inMember = false;
-                if (tarPosition() == before) {
-                    // The data ended at a member boundary, no marker read.
-                    if (r.archive.members == 0 && feed.bytes == 0)
-                        breakWhy = "the archive is empty";
-                    else
-                        breakWhy = "the archive ends without its end-of-archive marker (cut at a member boundary?)";
+        // Nothing of ours may leave the library as an exception (an
+        // allocation failing on a huge member, say): it ends the reading.
+        try {
+            for (;;) {
+                if (inMember && archive_read_data_skip(a) != ARCHIVE_OK) {
+                    brokeOff("a member's data");
                     break;
                 }
-                r.archive.complete = true;
-                // Decompress to the end of the stream: gzip, xz and zstd check
-                // their checksum only there.
-                if (det.compression != Compression::None)
-                    while (feed.pull(feed.buffer.data(), feed.buffer.size()) > 0) {
-                    }
-                if (feed.stop == TarFeed::Stop::Failed) {
-                    r.archive.complete = false;
-                    breakWhy = feed.failure + " after the end-of-archive marker, so the members read may hold damaged values";
-                    breakKind = feed.failureIsTruncation ? ProblemKind::Truncated : ProblemKind::Unreadable;
-                }
-                break;
-            }
-            if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
-                brokeOff("a member header");
-                break;
-            }
-            if (++r.archive.members > limits.maxMembers) {
-                tooManyMembers = true;
-                break;
-            }
-            const char *rawName = archive_entry_pathname(e);
-            const std::string_view name = rawName ? rawName : "";
-            const bool isDir = !archive_entry_hardlink(e) && archive_entry_filetype(e) == AE_IFDIR;
-            const la_int64_t declared = archive_entry_size_is_set(e) ? archive_entry_size(e) : 0;
-            const std::uint64_t size = declared > 0 ? static_cast<std::uint64_t>(declared) : 0;
-            const std::string display = escapeMemberName(name);
-            currentMember = display;
-            currentSize = size;
-            inMember = true;
-            const std::string why = isDir ? std::string() : notReadReason(e);
-            // Holes are charged when the member is met, read or not.
-            const std::uint64_t holes = why.empty() && !isDir ? holeBytes(e, size) : 0;
-            const bool sparse = holes > 0;
-            if (sparse && !feed.charge(holes))
-                break;
-            const MemberPath mp = splitMemberPath(name, isDir);
-            if (!mp.safe) {
-                skipMember(display, mp.reason);
-                continue;
-            }
-            existing.add(mp.folder);
-            if (isDir)
-                continue;
-            const std::string memberPath = shown + ":" + display;
-            if (!why.empty()) {
-                skipMember(display, why);
-                if (wantFolder(mp.folder) && isDbName(mp.base))
-                    folders[mp.folder].problems.push_back(
-                        {memberPath, 0, ProblemKind::Unreadable, "is a " + why + ", so its metrics were not read"});
-                continue;
-            }
-            if (mp.base == kManifestName) {
-                if (size <= kMaxManifestBytes) {
-                    MemberData data(a, feed, sparse);
-                    if (!data.readTo(size)) {
-                        brokeOff("a member's data");
+                const std::uint64_t before = tarPosition();
+                struct archive_entry *e = nullptr;
+                const int rc = archive_read_next_header(a, &e);
+                if (rc == ARCHIVE_EOF) {
+                    inMember = false;
+                    if (tarPosition() == before) {
+                        // The data ended at a member boundary, no marker read.
+                        if (r.archive.members == 0 && feed.bytes == 0)
+                            breakWhy = "the archive is empty";
+                        else
+                            breakWhy = "the archive ends without its end-of-archive marker (cut at a member boundary?)";
                         break;
                     }
-                    if (data.bytes().size() == size) {
-                        folders[mp.folder].manifest = std::move(data.bytes());
-                        folders[mp.folder].manifestMember = memberPath;
+                    r.archive.complete = true;
+                    // Decompress to the end of the stream: gzip, xz and zstd check
+                    // their checksum only there.
+                    if (det.compression != Compression::None)
+                        while (feed.pull(feed.buffer.data(), feed.buffer.size()) > 0) {
+                        }
+                    if (feed.stop == TarFeed::Stop::Failed) {
+                        r.archive.complete = false;
+                        breakWhy = feed.failure
+                                   + " after the end-of-archive marker, so the members read may hold damaged values";
+                        breakKind = feed.failureIsTruncation ? ProblemKind::Truncated : ProblemKind::Unreadable;
                     }
+                    break;
                 }
-                continue;
+                if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
+                    brokeOff("a member header");
+                    break;
+                }
+                if (++r.archive.members > limits.maxMembers) {
+                    tooManyMembers = true;
+                    break;
+                }
+                const char *rawName = archive_entry_pathname(e);
+                const std::string_view name = rawName ? rawName : "";
+                const bool isDir = !archive_entry_hardlink(e) && archive_entry_filetype(e) == AE_IFDIR;
+                const la_int64_t declared = archive_entry_size_is_set(e) ? archive_entry_size(e) : 0;
+                const std::uint64_t size = declared > 0 ? static_cast<std::uint64_t>(declared) : 0;
+                const std::string display = escapeMemberName(name);
+                currentMember = display;
+                currentSize = size;
+                inMember = true;
+                const std::string why = isDir ? std::string() : notReadReason(e);
+                // Holes are charged when the member is met, read or not.
+                const std::uint64_t holes = why.empty() && !isDir ? holeBytes(e, size) : 0;
+                const bool sparse = holes > 0;
+                if (sparse && !feed.charge(holes))
+                    break;
+                const MemberPath mp = splitMemberPath(name, isDir);
+                if (!mp.safe) {
+                    skipMember(display, mp.reason);
+                    continue;
+                }
+                existing.add(mp.folder);
+                if (isDir)
+                    continue;
+                const std::string memberPath = shown + ":" + display;
+                if (!why.empty()) {
+                    skipMember(display, why);
+                    if (wantFolder(mp.folder) && isDbName(mp.base))
+                        folders[mp.folder].problems.push_back(
+                            {memberPath, 0, ProblemKind::Unreadable, "is a " + why + ", so its metrics were not read"});
+                    continue;
+                }
+                if (mp.base == kManifestName) {
+                    if (size <= kMaxManifestBytes) {
+                        MemberData data(a, feed, sparse);
+                        if (!data.readTo(size)) {
+                            brokeOff("a member's data");
+                            break;
+                        }
+                        if (data.bytes().size() == size) {
+                            folders[mp.folder].manifest = std::move(data.bytes());
+                            folders[mp.folder].manifestMember = memberPath;
+                        }
+                    }
+                    continue;
+                }
+                if (!wantFolder(mp.folder))
+                    continue;
+                if (!isDbName(mp.base)) {
+                    Folder &f = folders[mp.folder];
+                    if (f.foreignListed++ < kMaxForeignListed)
+                        f.problems.push_back(
+                            {memberPath, 0, ProblemKind::ForeignFile, "not a metrics file (*.db); ignored"});
+                    else
+                        ++f.foreignOmitted;
+                    continue;
+                }
+                Folder &folder = folders[mp.folder];
+                const FileName fn = parseFileName(mp.base);
+                const std::int64_t mtimeNs = archive_entry_mtime_is_set(e) && archive_entry_mtime(e) >= 0
+                                                 ? std::int64_t(archive_entry_mtime(e)) * 1'000'000'000
+                                                       + archive_entry_mtime_nsec(e)
+                                                 : 0;
+                // A member listed with one problem and not read.
+                auto notRead = [&](ProblemKind kind, std::string message) {
+                    auto f = std::make_shared<ParsedFile>();
+                    f->path = memberPath;
+                    f->name = mp.base;
+                    f->fileName = fn;
+                    f->size = size;
+                    f->stamp.size = size;
+                    f->stamp.mtimeNs = mtimeNs;
+                    f->problems.push_back({memberPath, 0, kind, std::move(message)});
+                    folder.add(std::move(f));
+                };
+                if (!fn.valid) {
+                    notRead(ProblemKind::ForeignFile, "not a metrics file name (" + fn.reason + "); not merged");
+                    continue;
+                }
+                if (!folder.byName.count(mp.base))
+                    ++folder.metricsFiles;
+                if (size > limits.maxMemberBytes) {
+                    notRead(ProblemKind::Unreadable, "member is " + std::to_string(size)
+                                                         + " bytes, more than the limit of "
+                                                         + humanBytes(limits.maxMemberBytes)
+                                                         + " for one file; not read (raise it with --max-member-size)");
+                    continue;
+                }
+                // Only the `used` bytes matter; the zero tail is skipped unbuffered.
+                MemberData data(a, feed, sparse);
+                bool whole = data.readTo(std::min<std::uint64_t>(size, 8));
+                std::uint64_t want = size;
+                if (whole && data.bytes().size() == 8) {
+                    std::int32_t used;
+                    std::memcpy(&used, data.bytes().data(), 4);
+                    want = used <= 0 ? 8 : std::min<std::uint64_t>(size, static_cast<std::uint64_t>(used));
+                }
+                whole = whole && data.readTo(want);
+                ParsedFile pf = readBytes(memberPath, data.bytes(), read);
+                pf.name = mp.base;
+                pf.fileName = fn;
+                pf.size = size;
+                pf.stamp.size = size;
+                pf.stamp.mtimeNs = mtimeNs;
+                folder.add(std::make_shared<ParsedFile>(std::move(pf)));
+                if (!whole) {
+                    brokeOff("a member's data");
+                    break;
+                }
             }
-            if (!wantFolder(mp.folder))
-                continue;
-            if (!isDbName(mp.base)) {
-                Folder &f = folders[mp.folder];
-                if (f.foreignListed++ < kMaxForeignListed)
-                    f.problems.push_back({memberPath, 0, ProblemKind::ForeignFile, "not a metrics file (*.db); ignored"});
-                else
-                    ++f.foreignOmitted;
-                continue;
-            }
-            Folder &folder = folders[mp.folder];
-            const FileName fn = parseFileName(mp.base);
-            const std::int64_t mtimeNs = archive_entry_mtime_is_set(e) && archive_entry_mtime(e) >= 0
-                                             ? std::int64_t(archive_entry_mtime(e)) * 1'000'000'000
-                                                   + archive_entry_mtime_nsec(e)
-                                             : 0;
-            // A member listed with one problem and not read.
-            auto notRead = [&](ProblemKind kind, std::string message) {
-                auto f = std::make_shared<ParsedFile>();
-                f->path = memberPath;
-                f->name = mp.base;
-                f->fileName = fn;
-                f->size = size;
-                f->stamp.size = size;
-                f->stamp.mtimeNs = mtimeNs;
-                f->problems.push_back({memberPath, 0, kind, std::move(message)});
-                folder.add(std::move(f));
-            };
-            if (!fn.valid) {
-                notRead(ProblemKind::ForeignFile, "not a metrics file name (" + fn.reason + "); not merged");
-                continue;
-            }
-            if (!folder.byName.count(mp.base))
-                ++folder.metricsFiles;
-            if (size > limits.maxMemberBytes) {
-                notRead(ProblemKind::Unreadable, "member is " + std::to_string(size)
-                                                     + " bytes, more than the limit of "
-                                                     + humanBytes(limits.maxMemberBytes)
-                                                     + " for one file; not read (raise it with --max-member-size)");
-                continue;
-            }
-            // Only the `used` bytes matter; the zero tail is skipped unbuffered.
-            MemberData data(a, feed, sparse);
-            bool whole = data.readTo(std::min<std::uint64_t>(size, 8));
-            std::uint64_t want = size;
-            if (whole && data.bytes().size() == 8) {
-                std::int32_t used;
-                std::memcpy(&used, data.bytes().data(), 4);
-                want = used <= 0 ? 8 : std::min<std::uint64_t>(size, static_cast<std::uint64_t>(used));
-            }
-            whole = whole && data.readTo(want);
-            ParsedFile pf = readBytes(memberPath, data.bytes(), read);
-            pf.name = mp.base;
-            pf.fileName = fn;
-            pf.size = size;
-            pf.stamp.size = size;
-            pf.stamp.mtimeNs = mtimeNs;
-            folder.add(std::make_shared<ParsedFile>(std::move(pf)));
-            if (!whole) {
-                brokeOff("a member's data");
-                break;
-            }
+        } catch (const std::exception &e) {
+            breakKind = ProblemKind::Unreadable;
+            breakWhy = std::string("reading stopped: ") + e.what();
         }
     }
 
