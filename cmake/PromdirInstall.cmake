@@ -11,6 +11,10 @@
 include_guard(GLOBAL)
 include(GNUInstallDirs)
 
+# The oldest libarchive the core is built with, asked for by the installed
+# package and the promdir-dev package alike (3.3: zstd, GNU sparse 1.0).
+set(PROMDIR_LIBARCHIVE_MIN_VERSION 3.3)
+
 set(PROMDIR_INSTALL_CMAKEDIR ${CMAKE_INSTALL_LIBDIR}/cmake/Promdir
     CACHE STRING "Where the Promdir CMake package files are installed (relative to the prefix)")
 

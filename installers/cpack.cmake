@@ -46,7 +46,8 @@ set(CPACK_DEBIAN_PACKAGE_RELEASE 1)
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${CPACK_PACKAGE_CONTACT}")
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "${CPACK_PACKAGE_HOMEPAGE_URL}")
 set(CPACK_DEBIAN_COMPRESSION_TYPE xz)
-# Depends of the programs: what dpkg-shlibdeps finds they link (Qt, Boost, libc).
+# Depends of the programs: what dpkg-shlibdeps finds they link (Qt, Boost,
+# libarchive, libc).
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME promdir)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SECTION utils)
@@ -59,7 +60,7 @@ endif()
 # users need the -dev packages of what the headers and libraries use.
 set(CPACK_DEBIAN_DEV_PACKAGE_NAME promdir-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
-set(promdir_dev_depends "libboost-iostreams-dev (>= 1.74)")
+set(promdir_dev_depends "libboost-iostreams-dev (>= 1.74), libarchive-dev (>= ${PROMDIR_LIBARCHIVE_MIN_VERSION})")
 if(PROMDIR_BUILD_GUI)
   string(APPEND promdir_dev_depends
     ", qt6-base-dev (>= 6.4), qt6-httpserver-dev (>= 6.4), qt6-websockets-dev (>= 6.4), qt6-charts-dev (>= 6.4)")

@@ -15,10 +15,13 @@ const char kHelp[] =
     "archive FILE, with promdir-manifest.json: the host name, the time, promdir's\n"
     "version, and for every pid whether it was alive, its start time and command\n"
     "line. When promdir reads the archive later (render, inspect, doctor, the GUI),\n"
-    "liveness comes from this manifest. The directory itself is not changed.\n\n"
+    "liveness comes from this manifest. The directory itself is not changed.\n"
+    "Only regular files are packed: symbolic links (never followed), FIFOs,\n"
+    "devices and folders named *.db are listed on stderr and left out.\n\n"
     "  -o, --output FILE  the archive; its name picks the compression:\n"
     "                     .tar.gz/.tgz, .tar.bz2, .tar.xz, .tar.zst or .tar\n"
-    "  --force            replace FILE if it exists\n"
+    "  --force            replace FILE if it exists (a link FILE is replaced itself,\n"
+    "                     its target is left alone)\n"
     "  --folder NAME      folder of the files inside the archive (default: DIR's name)\n\n"
     "Exit status: 0 written, 2 bad usage, DIR unusable or FILE not written.\n";
 

@@ -6,11 +6,19 @@
 #include <QString>
 #include <QStringList>
 
+#include <cerrno>
+#include <csignal>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <string>
+
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace promdir::test {
 
@@ -48,6 +56,22 @@ inline std::string tarMember(const std::string &name, const std::string &data, c
     std::string s = tarHeader(name, type, data.size(), link) + data;
     s.append((512 - data.size() % 512) % 512, '\0');
     return s;
+}
+
+// One pax record, "len key=value\n", its length counting itself.
+inline std::string paxRecord(const std::string &key, const std::string &value)
+{
+    const std::string body = " " + key + "=" + value + "\n";
+    std::size_t len = body.size() + 1;
+    while (std::to_string(len).size() + body.size() != len)
+        len = std::to_string(len).size() + body.size();
+    return std::to_string(len) + body;
+}
+
+// A pax extended header ('x') carrying `records`, for the member after it.
+inline std::string paxHeader(const std::string &records)
+{
+    return tarMember("PaxHeader", records, 'x');
 }
 
 inline std::string tarEnd()
@@ -96,6 +120,47 @@ inline long peakRssKiB()
         if (line.rfind("VmHWM:", 0) == 0)
             return std::stol(line.substr(6));
     return 0;
+}
+
+// Runs `body` in a child process with at most `extraAddressSpace` more
+// address space than this process has now and `cpuSeconds` of CPU time, so
+// a runaway allocation or a quadratic loop ends the child, not the test
+// run. Returns the child's exit code (body's return value), or 128 + the
+// signal that ended it.
+inline int runLimited(const std::function<int()> &body, std::uint64_t extraAddressSpace, unsigned cpuSeconds)
+{
+    std::uint64_t vmKiB = 0;
+    {
+        std::ifstream in("/proc/self/status");
+        for (std::string line; std::getline(in, line);)
+            if (line.rfind("VmSize:", 0) == 0)
+                vmKiB = std::stoull(line.substr(7));
+    }
+    std::fflush(nullptr);
+    const pid_t pid = ::fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        const rlimit as{vmKiB * 1024 + extraAddressSpace, vmKiB * 1024 + extraAddressSpace};
+        const rlimit cpu{cpuSeconds, cpuSeconds};
+        ::setrlimit(RLIMIT_AS, &as);
+        ::setrlimit(RLIMIT_CPU, &cpu);
+        ::alarm(cpuSeconds * 4 + 10); // a hang is a failure too
+        int rc = 99;
+        try {
+            rc = body();
+        } catch (...) {
+            std::fprintf(stderr, "runLimited: exception in the child\n");
+        }
+        std::fflush(nullptr);
+        ::_exit(rc);
+    }
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (WIFEXITED(status))
+        return WEXITSTATUS(status);
+    return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : -1;
 }
 
 } // namespace promdir::test

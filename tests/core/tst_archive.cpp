@@ -13,6 +13,9 @@
 #include <QtTest>
 
 #include <filesystem>
+#include <set>
+
+#include <sys/stat.h>
 
 using namespace promdir;
 using namespace promdir::test;
@@ -729,6 +732,238 @@ private slots:
         QVERIFY2(r.error.find("expands to more than 128 MiB of uncompressed data") != std::string::npos, r.error.c_str());
         const long grew = peakRssKiB() - before;
         QVERIFY2(grew < 64 * 1024, qPrintable(QString::number(grew)));
+    }
+
+    // A member 100,000 folders deep (a pax path of 200 KB) costs about what
+    // was read: every ancestor folder kept as its own string took 9.8 GB and
+    // more than a minute. The load runs in a child process with 256 MiB more
+    // address space and 20 s of CPU time at most; the deep folder is still
+    // found, and its one sub-folder reported.
+    void deepPathBoundedMemory()
+    {
+        QTemporaryDir tmp;
+        std::string folder = "d";
+        for (int i = 1; i < 100000; ++i)
+            folder += "/d";
+        const std::string c = slurp(fixtureDir(QStringLiteral("current")) + "/metrics/counter_101.db");
+        const std::string path = tmp.filePath(QStringLiteral("deep.tar")).toStdString();
+        spit(path, paxHeader(paxRecord("path", folder + "/counter_1.db")) + tarMember("counter_1.db", c)
+                       + paxHeader(paxRecord("path", folder + "/sub/notes.txt")) + tarMember("notes.txt", "x")
+                       + tarEnd());
+        const int rc = runLimited(
+            [&] {
+                const LoadResult r = loadPath(path);
+                if (!r.ok || r.files.size() != 1 || r.archive.folder != folder || r.problems.size() != 1
+                    || r.problems[0].message.find("sub-folder ignored") == std::string::npos
+                    || !r.problems[0].file.ends_with(folder + "/sub")) {
+                    std::fprintf(stderr, "ok %d, %zu files, %zu problems: %.200s\n", r.ok, r.files.size(),
+                                 r.problems.size(), r.problems.empty() ? r.error.c_str() : r.problems[0].message.c_str());
+                    return 1;
+                }
+                return 0;
+            },
+            256 << 20, 20);
+        QCOMPARE(rc, 0);
+    }
+
+    // One member with 80,000 pax records (the old reader looked each up
+    // among those before it: 10-30 s). In a child with 4 s of CPU time.
+    void manyPaxRecords()
+    {
+        QTemporaryDir tmp;
+        std::string records;
+        char key[16];
+        for (int i = 0; i < 80000; ++i) {
+            std::snprintf(key, sizeof key, "k%x", i);
+            records += paxRecord(key, "");
+        }
+        const std::string c = slurp(fixtureDir(QStringLiteral("current")) + "/metrics/counter_101.db");
+        const std::string path = tmp.filePath(QStringLiteral("pax.tar")).toStdString();
+        spit(path, paxHeader(records) + tarMember("metrics/counter_1.db", c) + tarMember("metrics/counter_101.db", c)
+                       + tarEnd());
+        const int rc = runLimited(
+            [&] {
+                const LoadResult r = loadPath(path);
+                if (!r.ok || r.files.size() != 2 || !r.allProblems().empty()) {
+                    std::fprintf(stderr, "ok %d, %zu files: %s\n", r.ok, r.files.size(), r.error.c_str());
+                    return 1;
+                }
+                return 0;
+            },
+            256 << 20, 4);
+        QCOMPARE(rc, 0);
+    }
+
+    // A sparse member counts by the size it expands to, not by the bytes
+    // stored: one 512-byte block in 1 GiB of holes is over a 64 MiB limit.
+    void sparseCountsByRealSize()
+    {
+        QTemporaryDir tmp;
+        const std::string c = slurp(fixtureDir(QStringLiteral("current")) + "/metrics/counter_101.db");
+        const std::string sparse = paxHeader(paxRecord("GNU.sparse.size", "1073741824")
+                                             + paxRecord("GNU.sparse.numblocks", "1")
+                                             + paxRecord("GNU.sparse.map", "1073741312,512"))
+                                   + tarMember("metrics/big.bin", std::string(512, 'b'));
+        const std::string path = tmp.filePath(QStringLiteral("sparse.tar")).toStdString();
+        spit(path, tarMember("metrics/counter_101.db", c) + sparse + tarEnd());
+        LoadOptions o;
+        o.limits.maxTotalBytes = 64 << 20;
+        LoadResult r = loadPath(path, o);
+        QVERIFY(!r.ok);
+        QVERIFY2(r.error.find("expands to more than 64 MiB of uncompressed data") != std::string::npos, r.error.c_str());
+
+        o.limits.maxTotalBytes = std::uint64_t(2) << 30;
+        r = loadPath(path, o);
+        QVERIFY2(r.ok, r.error.c_str());
+        QCOMPARE(r.files.size(), std::size_t(1));
+        QVERIFY(r.archive.complete);
+    }
+
+    // Header records past libarchive's bounds: a long name of 2 MiB (one
+    // record is at most 1 MiB) and 100 pax headers in a row before one
+    // member (at most 32): loading stops there with a problem saying where,
+    // and keeps what was read before.
+    void oversizedHeaderRecords()
+    {
+        QTemporaryDir tmp;
+        const std::string c = slurp(fixtureDir(QStringLiteral("current")) + "/metrics/counter_101.db");
+        const std::string longName = "m/" + std::string(2 << 20, 'a') + ".db";
+        const std::string path = tmp.filePath(QStringLiteral("long.tar")).toStdString();
+        spit(path, tarMember("m/counter_101.db", c) + tarMember("././@LongLink", longName, 'L')
+                       + tarMember("m/counter_1.db", c) + tarEnd());
+        LoadResult r = loadPath(path);
+        QVERIFY2(r.ok, r.error.c_str());
+        QCOMPARE(r.files.size(), std::size_t(1));
+        QVERIFY(!r.archive.complete);
+        QVERIFY(!r.problems.empty());
+        QVERIFY2(r.problems.back().message.find("in a member header") != std::string::npos,
+                 r.problems.back().message.c_str());
+        QVERIFY(r.problems.back().message.find("after 1 members") != std::string::npos);
+
+        std::string chain;
+        for (int i = 0; i < 100; ++i)
+            chain += paxHeader(paxRecord("path", "m/x" + std::to_string(i) + ".db"));
+        spit(path, tarMember("m/counter_101.db", c) + chain + tarMember("m/counter_1.db", c) + tarEnd());
+        r = loadPath(path);
+        QVERIFY2(r.ok, r.error.c_str());
+        QVERIFY(!r.archive.complete);
+        QVERIFY(r.files.size() >= 1);
+        QVERIFY(!r.problems.empty());
+        QVERIFY2(r.problems.back().message.find("the files read before are kept") != std::string::npos,
+                 r.problems.back().message.c_str());
+    }
+
+    // pack reads each member without following it: a symbolic link (to
+    // /etc/passwd) and a FIFO are notes, not members, and the FIFO does not
+    // block. Notes come in name order.
+    void packSkipsLinksAndSpecialFiles()
+    {
+        QTemporaryDir tmp;
+        const std::string dir = tmp.filePath(QStringLiteral("prom")).toStdString();
+        fs::create_directories(dir);
+        fs::copy_file(fixtureDir(QStringLiteral("current")) + "/metrics/counter_101.db", dir + "/counter_101.db");
+        fs::create_symlink("/etc/passwd", dir + "/counter_5.db");
+        QCOMPARE(::mkfifo((dir + "/gauge_all_6.db").c_str(), 0644), 0);
+        fs::create_directories(dir + "/histogram_7.db");
+        const std::string out = tmp.filePath(QStringLiteral("s.tar")).toStdString();
+        PackOptions po;
+        po.compression = Compression::None;
+        PackResult pr;
+        const int rc = runLimited(
+            [&] {
+                pr = packDirectory(dir, out, po);
+                return pr.ok ? 0 : 1;
+            },
+            256 << 20, 10);
+        QCOMPARE(rc, 0); // neither blocked nor failed (the child's notes are checked below)
+        fs::remove(out);
+        pr = packDirectory(dir, out, po);
+        QVERIFY2(pr.ok, pr.error.c_str());
+        QCOMPARE(pr.files, std::size_t(1));
+        QStringList notes;
+        for (const auto &n : pr.notes)
+            notes << QString::fromStdString(n);
+        QCOMPARE(notes, (QStringList{
+                            QStringLiteral("counter_5.db: symbolic link; not packed (links are not followed)"),
+                            QStringLiteral("gauge_all_6.db: FIFO; not packed"),
+                            QStringLiteral("histogram_7.db: folder; not packed"),
+                        }));
+        const LoadResult a = loadPath(out);
+        QVERIFY2(a.ok, a.error.c_str());
+        QCOMPARE(a.files.size(), std::size_t(1));
+        QCOMPARE(a.files[0]->name, std::string("counter_101.db"));
+        QVERIFY(slurp(out).find("root:") == std::string::npos);
+    }
+
+    // The archive is written under a fresh private name: a symbolic link
+    // planted at the old predictable name (FILE.promdir-tmp-PID) is neither
+    // followed nor moved, and nothing is left beside FILE. FILE gets the
+    // mode of a new file (0644 less the umask).
+    void packTemporaryNeverFollowed()
+    {
+        QTemporaryDir tmp;
+        const std::string dir = tmp.filePath(QStringLiteral("prom")).toStdString();
+        fs::create_directories(dir);
+        fs::copy_file(fixtureDir(QStringLiteral("current")) + "/metrics/counter_101.db", dir + "/counter_101.db");
+        const std::string victim = tmp.filePath(QStringLiteral("victim")).toStdString();
+        spit(victim, "precious\n");
+        const std::string out = tmp.filePath(QStringLiteral("s.tar.gz")).toStdString();
+        const std::string planted = out + ".promdir-tmp-" + std::to_string(QCoreApplication::applicationPid());
+        fs::create_symlink(victim, planted);
+
+        const PackResult pr = packDirectory(dir, out);
+        QVERIFY2(pr.ok, pr.error.c_str());
+        QCOMPARE(slurp(victim), std::string("precious\n"));
+        QVERIFY(fs::is_symlink(planted));
+        QCOMPARE(fs::read_symlink(planted).string(), victim);
+        QVERIFY(!fs::is_symlink(out));
+        QVERIFY(loadPath(out).ok);
+        std::set<std::string> names;
+        for (const auto &e : fs::directory_iterator(tmp.path().toStdString()))
+            names.insert(e.path().filename().string());
+        QCOMPARE(names, (std::set<std::string>{"prom", "victim", "s.tar.gz", fs::path(planted).filename().string()}));
+        const mode_t mask = ::umask(022);
+        ::umask(mask);
+        struct stat st{};
+        QCOMPARE(::stat(out.c_str(), &st), 0);
+        QCOMPARE(st.st_mode & 07777, 0644u & ~mask);
+    }
+
+    // FILE itself a symbolic link (to a file, or dangling): refused without
+    // overwrite; with it, the link is replaced and its target left alone.
+    void packOutputLink()
+    {
+        QTemporaryDir tmp;
+        const std::string dir = tmp.filePath(QStringLiteral("prom")).toStdString();
+        fs::create_directories(dir);
+        fs::copy_file(fixtureDir(QStringLiteral("current")) + "/metrics/counter_101.db", dir + "/counter_101.db");
+        const std::string victim = tmp.filePath(QStringLiteral("victim")).toStdString();
+        spit(victim, "precious\n");
+        const std::string out = tmp.filePath(QStringLiteral("s.tar")).toStdString();
+        PackOptions po;
+        po.compression = Compression::None;
+
+        fs::create_symlink(tmp.filePath(QStringLiteral("nowhere")).toStdString(), out);
+        PackResult pr = packDirectory(dir, out, po);
+        QVERIFY(!pr.ok);
+        QVERIFY2(pr.error.find("exists") != std::string::npos, pr.error.c_str());
+        QVERIFY(fs::is_symlink(out));
+        QVERIFY(!fs::exists(tmp.filePath(QStringLiteral("nowhere")).toStdString()));
+
+        fs::remove(out);
+        fs::create_symlink(victim, out);
+        pr = packDirectory(dir, out, po);
+        QVERIFY(!pr.ok);
+        QVERIFY(fs::is_symlink(out));
+
+        po.overwrite = true;
+        pr = packDirectory(dir, out, po);
+        QVERIFY2(pr.ok, pr.error.c_str());
+        QVERIFY(!fs::is_symlink(out));
+        QCOMPARE(slurp(victim), std::string("precious\n"));
+        const LoadResult a = loadPath(out);
+        QVERIFY2(a.ok, a.error.c_str());
+        QCOMPARE(a.files.size(), std::size_t(1));
     }
 };
 

@@ -1,9 +1,13 @@
 // Archives read in memory: a decompressing Boost.Iostreams chain over the
-// file, our own tar reader on top, and only the .db members of the metrics
-// folder kept (as parsed files, never as bytes).
+// file, libarchive's tar reader on top, and only the .db members of the
+// metrics folder kept (as parsed files, never as bytes). Boost decompresses
+// rather than libarchive because it checks every stream's checksum at its
+// end (libarchive's gzip reader does not), and a damaged block can decode
+// into plausible member contents.
 #include "promdir/archive.h"
 
-#include "tar_p.h"
+#include <archive.h>
+#include <archive_entry.h>
 
 #include <boost/iostreams/categories.hpp>
 #include <boost/iostreams/filter/bzip2.hpp>
@@ -14,10 +18,12 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <map>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -168,10 +174,6 @@ constexpr std::size_t kMaxSkippedListed = 1000;
 struct Cancelled
 {
 };
-struct LimitExceeded
-{
-    std::string message;
-};
 
 std::string humanBytes(std::uint64_t n)
 {
@@ -235,7 +237,194 @@ private:
     std::shared_ptr<SourceState> m_s;
 };
 
-// Member path split into folder and base name; ".." never resolves.
+// Boost's exceptions in words, and whether the data just ended early.
+std::string describeFailure(Compression c, const std::exception &e, bool &truncated)
+{
+    truncated = false;
+    const std::string what = std::string(toString(c)) + " data ";
+    if (const auto *g = dynamic_cast<const io::gzip_error *>(&e)) {
+        if ((g->error() == io::gzip::zlib_error && g->zlib_error_code() == io::zlib::buf_error)
+            || g->error() == io::gzip::bad_footer) {
+            truncated = true;
+            return what + "ends early (the file is truncated)";
+        }
+        if (g->error() == io::gzip::bad_crc || g->error() == io::gzip::bad_length)
+            return what + "is corrupt (checksum mismatch)";
+        if (g->error() == io::gzip::bad_header)
+            return what + "has a bad header";
+        return what + "is corrupt (zlib error " + std::to_string(g->zlib_error_code()) + ")";
+    }
+    if (const auto *b = dynamic_cast<const io::bzip2_error *>(&e)) {
+        if (b->error() == io::bzip2::unexpected_eof) {
+            truncated = true;
+            return what + "ends early (the file is truncated)";
+        }
+        return what + "is corrupt (bzip2 error " + std::to_string(b->error()) + ")";
+    }
+    if (const auto *x = dynamic_cast<const io::lzma_error *>(&e)) {
+        if (x->error() == io::lzma::buf_error) {
+            truncated = true;
+            return what + "ends early (the file is truncated)";
+        }
+        return what + "is corrupt (lzma error " + std::to_string(x->error()) + ")";
+    }
+    if (const auto *z = dynamic_cast<const io::zstd_error *>(&e))
+        return what + "is corrupt (zstd error " + std::to_string(z->error()) + ")";
+    return what + "could not be read (" + e.what() + ")";
+}
+
+// The tar data handed to libarchive: decompressed, and counted against the
+// total limit together with the holes of sparse members (they cost as much
+// to expand as stored zeros). Nothing may be thrown through libarchive's C
+// code, so why reading stopped is kept here; libarchive only learns that it
+// did.
+struct TarFeed
+{
+    enum class Stop { None, Limit, Cancelled, Failed };
+
+    io::filtering_streambuf<io::input> *chain = nullptr;
+    Compression compression = Compression::None;
+    std::uint64_t limit = 0;
+    std::uint64_t bytes = 0; // decompressed tar data pulled so far
+    std::uint64_t holes = 0; // sparse holes charged so far
+    bool atEnd = false;      // the decompressed data ended normally
+    Stop stop = Stop::None;
+    std::string failure; // Failed: in words
+    bool failureIsTruncation = false;
+    std::vector<char> buffer = std::vector<char>(64 * 1024);
+
+    // False when this makes the archive too big (stop is then Limit).
+    bool charge(std::uint64_t holeBytes)
+    {
+        // Saturating: a member may claim nearly 2^63 bytes of holes.
+        holes = holeBytes > UINT64_MAX - holes ? UINT64_MAX : holes + holeBytes;
+        if ((holes > UINT64_MAX - bytes || bytes + holes > limit) && stop == Stop::None)
+            stop = Stop::Limit;
+        return stop == Stop::None;
+    }
+
+    // Up to n decompressed bytes; 0 at the end or once stopped.
+    std::size_t pull(char *buf, std::size_t n)
+    {
+        if (stop != Stop::None || atEnd)
+            return 0;
+        std::size_t got = 0;
+        try {
+            // In small steps, so that what decoded before a failure is
+            // still read (the failure stops the next pull).
+            while (got < n) {
+                const auto want = static_cast<std::streamsize>(std::min<std::size_t>(n - got, 4096));
+                const std::streamsize k = chain->sgetn(buf + got, want);
+                if (k <= 0) {
+                    atEnd = true;
+                    break;
+                }
+                got += static_cast<std::size_t>(k);
+            }
+        } catch (const Cancelled &) {
+            stop = Stop::Cancelled;
+        } catch (const std::exception &e) {
+            stop = Stop::Failed;
+            failure = describeFailure(compression, e, failureIsTruncation);
+        } catch (...) {
+            stop = Stop::Failed;
+            failure = "the archive could not be decompressed";
+        }
+        bytes += got;
+        if (!charge(0))
+            return 0;
+        return got;
+    }
+};
+
+la_ssize_t feedTar(struct archive *a, void *data, const void **out)
+{
+    auto *feed = static_cast<TarFeed *>(data);
+    const std::size_t n = feed->pull(feed->buffer.data(), feed->buffer.size());
+    if (n == 0 && feed->stop != TarFeed::Stop::None) {
+        archive_set_error(a, EIO, "reading the archive stopped");
+        return ARCHIVE_FATAL;
+    }
+    *out = feed->buffer.data();
+    return static_cast<la_ssize_t>(n);
+}
+
+struct ArchiveFree
+{
+    void operator()(struct archive *a) const { archive_read_free(a); }
+};
+
+// Reads the current member's data from its start, holes as zeros, as far
+// as asked and no further (the rest is skipped without being kept).
+class MemberData
+{
+public:
+    // holesCharged: the member's holes are already counted against the limit.
+    MemberData(struct archive *a, TarFeed &feed, bool holesCharged)
+        : m_a(a), m_feed(feed), m_holesCharged(holesCharged)
+    {
+    }
+
+    // Extends bytes() to `want` (less only at the member's end). False: the
+    // archive broke, or the limit was reached.
+    bool readTo(std::uint64_t want)
+    {
+        while (m_bytes.size() < want) {
+            if (m_left == 0 && !m_end) {
+                const void *block = nullptr;
+                std::size_t len = 0;
+                la_int64_t offset = 0;
+                const int rc = archive_read_data_block(m_a, &block, &len, &offset);
+                if (rc == ARCHIVE_EOF) {
+                    m_end = true;
+                    len = 0;
+                } else if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
+                    return false;
+                }
+                m_block = static_cast<const char *>(block);
+                m_left = len;
+                m_offset = offset > 0 ? static_cast<std::uint64_t>(offset) : 0;
+            }
+            const std::uint64_t at = m_bytes.size();
+            if (m_offset > at) { // a hole up to the next block (or the end)
+                const std::uint64_t zeros = std::min(m_offset, want) - at;
+                if (!m_holesCharged && !m_feed.charge(zeros))
+                    return false;
+                m_bytes.append(static_cast<std::size_t>(zeros), '\0');
+                continue;
+            }
+            if (m_end)
+                break;
+            if (m_offset + m_left <= at) { // a sparse map going backwards: ignored
+                m_left = 0;
+                continue;
+            }
+            const std::uint64_t skip = at - m_offset;
+            const std::uint64_t take = std::min<std::uint64_t>(m_left - skip, want - at);
+            m_bytes.append(m_block + skip, static_cast<std::size_t>(take));
+            m_block += skip + take;
+            m_left -= static_cast<std::size_t>(skip + take);
+            m_offset = at + take;
+        }
+        return true;
+    }
+
+    std::string &bytes() { return m_bytes; }
+
+private:
+    struct archive *m_a;
+    TarFeed &m_feed;
+    bool m_holesCharged;
+    std::string m_bytes;
+    const char *m_block = nullptr;
+    std::size_t m_left = 0;     // of the block not yet taken
+    std::uint64_t m_offset = 0; // where m_block is in the member
+    bool m_end = false;
+};
+
+// Member path split into folder and base name; ".." never resolves. One
+// pass: a path thousands of folders deep costs its length, not the sum of
+// its prefixes.
 struct MemberPath
 {
     bool safe = true;
@@ -247,9 +436,9 @@ struct MemberPath
 MemberPath splitMemberPath(std::string_view name, bool isDir)
 {
     MemberPath mp;
-    std::vector<std::string_view> parts;
-    std::size_t p = 0;
-    while (p <= name.size()) {
+    std::string path;          // the parts kept, joined by '/'
+    std::size_t lastStart = 0; // where the last part begins in `path`
+    for (std::size_t p = 0; p <= name.size();) {
         auto s = name.find('/', p);
         if (s == std::string_view::npos)
             s = name.size();
@@ -259,32 +448,28 @@ MemberPath splitMemberPath(std::string_view name, bool isDir)
             mp.reason = "unsafe name (contains '..'); not read";
             return mp;
         }
-        if (!part.empty() && part != ".")
-            parts.push_back(part);
+        if (!part.empty() && part != ".") {
+            if (!path.empty())
+                path += '/';
+            lastStart = path.size();
+            path += part;
+        }
         p = s + 1;
     }
-    if (parts.empty()) {
+    if (path.empty()) {
         if (isDir)
             return mp; // "./" is the top folder itself
         mp.safe = false;
         mp.reason = "empty member name; not read";
         return mp;
     }
-    auto join = [&](std::size_t n) {
-        std::string s;
-        for (std::size_t i = 0; i < n; ++i) {
-            if (i)
-                s += '/';
-            s += parts[i];
-        }
-        return s;
-    };
     if (isDir) {
-        mp.folder = join(parts.size());
+        mp.folder = std::move(path);
         return mp;
     }
-    mp.folder = join(parts.size() - 1);
-    mp.base = std::string(parts.back());
+    mp.base = path.substr(lastStart);
+    path.resize(lastStart ? lastStart - 1 : 0);
+    mp.folder = std::move(path);
     return mp;
 }
 
@@ -294,11 +479,52 @@ std::string normaliseSubdir(std::string_view s)
     return mp.safe ? mp.folder : std::string(s);
 }
 
-std::string parentOf(const std::string &folder)
+// `folder` is `ancestor` or inside it ("" is the top, above everything).
+bool isAtOrBelow(std::string_view folder, std::string_view ancestor)
 {
-    const auto slash = folder.rfind('/');
-    return slash == std::string::npos ? std::string() : folder.substr(0, slash);
+    if (ancestor.empty() || folder == ancestor)
+        return true;
+    return folder.size() > ancestor.size() && folder.starts_with(ancestor) && folder[ancestor.size()] == '/';
 }
+
+// Every folder the members name, each once: the folder of each member
+// only, as its ancestors are implied. Kept this way (not as every ancestor
+// path) the set costs at most the bytes of the names read; questions about
+// a folder walk it once.
+class FolderSet
+{
+public:
+    void add(const std::string &folder)
+    {
+        if (!folder.empty())
+            m_folders.insert(folder);
+    }
+
+    bool contains(std::string_view folder) const
+    {
+        if (folder.empty())
+            return true;
+        return std::any_of(m_folders.begin(), m_folders.end(),
+                           [&](const std::string &f) { return isAtOrBelow(f, folder); });
+    }
+
+    // The folders right inside `parent`, sorted.
+    std::set<std::string> children(const std::string &parent) const
+    {
+        std::set<std::string> out;
+        for (const auto &f : m_folders) {
+            if (f.size() <= parent.size() || !isAtOrBelow(f, parent))
+                continue;
+            const std::size_t from = parent.empty() ? 0 : parent.size() + 1;
+            const auto slash = f.find('/', from);
+            out.insert(f.substr(0, slash));
+        }
+        return out;
+    }
+
+private:
+    std::unordered_set<std::string> m_folders;
+};
 
 constexpr std::size_t kMaxForeignListed = 1000; // per folder; the rest are counted
 
@@ -335,40 +561,36 @@ bool isDbName(std::string_view base)
     return base.ends_with(".db") && !base.starts_with(".");
 }
 
-// Boost's exceptions in words, and whether the data just ended early.
-std::string describeFailure(Compression c, const std::exception &e, bool &truncated)
+// Why a member is not read, for what libarchive says it is; empty for a
+// regular file.
+std::string notReadReason(struct archive_entry *e)
 {
-    truncated = false;
-    const std::string what = std::string(toString(c)) + " data ";
-    if (const auto *g = dynamic_cast<const io::gzip_error *>(&e)) {
-        if ((g->error() == io::gzip::zlib_error && g->zlib_error_code() == io::zlib::buf_error)
-            || g->error() == io::gzip::bad_footer) {
-            truncated = true;
-            return what + "ends early (the file is truncated)";
-        }
-        if (g->error() == io::gzip::bad_crc || g->error() == io::gzip::bad_length)
-            return what + "is corrupt (checksum mismatch)";
-        if (g->error() == io::gzip::bad_header)
-            return what + "has a bad header";
-        return what + "is corrupt (zlib error " + std::to_string(g->zlib_error_code()) + ")";
+    if (const char *target = archive_entry_hardlink(e))
+        return "hard link to '" + escapeMemberName(target) + "'; links are not followed";
+    switch (archive_entry_filetype(e)) {
+    case AE_IFREG: return {};
+    case AE_IFLNK: {
+        const char *target = archive_entry_symlink(e);
+        return "symbolic link to '" + escapeMemberName(target ? target : "") + "'; links are not followed";
     }
-    if (const auto *b = dynamic_cast<const io::bzip2_error *>(&e)) {
-        if (b->error() == io::bzip2::unexpected_eof) {
-            truncated = true;
-            return what + "ends early (the file is truncated)";
-        }
-        return what + "is corrupt (bzip2 error " + std::to_string(b->error()) + ")";
+    case AE_IFCHR: return "character device; not read";
+    case AE_IFBLK: return "block device; not read";
+    case AE_IFIFO: return "FIFO; not read";
+    case AE_IFSOCK: return "socket; not read";
+    default: return "special member; not read";
     }
-    if (const auto *x = dynamic_cast<const io::lzma_error *>(&e)) {
-        if (x->error() == io::lzma::buf_error) {
-            truncated = true;
-            return what + "ends early (the file is truncated)";
-        }
-        return what + "is corrupt (lzma error " + std::to_string(x->error()) + ")";
-    }
-    if (const auto *z = dynamic_cast<const io::zstd_error *>(&e))
-        return what + "is corrupt (zstd error " + std::to_string(z->error()) + ")";
-    return what + "could not be read (" + e.what() + ")";
+}
+
+// Holes of a sparse member: its real size less the data stored.
+std::uint64_t holeBytes(struct archive_entry *e, std::uint64_t size)
+{
+    if (archive_entry_sparse_reset(e) <= 0)
+        return 0;
+    std::uint64_t stored = 0;
+    la_int64_t offset = 0, length = 0;
+    while (archive_entry_sparse_next(e, &offset, &length) == ARCHIVE_OK)
+        stored += length > 0 ? static_cast<std::uint64_t>(length) : 0;
+    return stored < size ? size - stored : 0;
 }
 
 } // namespace
@@ -423,19 +645,19 @@ LoadResult loadArchive(const fs::path &archive, const LoadOptions &options)
     chain.push(CountingSource(state), 64 * 1024);
 
     const ArchiveLimits &limits = options.limits;
-    std::uint64_t uncompressed = 0;
-    auto readFn = [&](char *buf, std::size_t n) -> std::size_t {
-        const std::streamsize got = chain.sgetn(buf, static_cast<std::streamsize>(n));
-        if (got <= 0)
-            return 0;
-        uncompressed += static_cast<std::uint64_t>(got);
-        if (uncompressed > limits.maxTotalBytes)
-            throw LimitExceeded{"the archive expands to more than " + humanBytes(limits.maxTotalBytes)
-                                + " of uncompressed data, the limit (raise it with --max-total-size, "
-                                  "or LoadOptions::limits.maxTotalBytes)"};
-        return static_cast<std::size_t>(got);
-    };
-    tar::Reader reader(readFn);
+    TarFeed feed;
+    feed.chain = &chain;
+    feed.compression = det.compression;
+    feed.limit = limits.maxTotalBytes;
+
+    std::unique_ptr<struct archive, ArchiveFree> owner(archive_read_new());
+    struct archive *a = owner.get();
+    if (!a) {
+        r.error = shown + ": out of memory";
+        return r;
+    }
+    // Tar only, every variant; the data arrives decompressed.
+    archive_read_support_format_tar(a);
 
     // Members share parsed keys (like the files of a directory).
     KeyInterner interner;
@@ -445,13 +667,8 @@ LoadResult loadArchive(const fs::path &archive, const LoadOptions &options)
 
     const bool pick = !options.subdir.empty();
     const std::string wanted = pick ? normaliseSubdir(options.subdir) : std::string();
-    std::map<std::string, Folder> folders;      // folders that hold anything we kept
-    std::set<std::string> existing;             // every folder seen (explicit or implied)
-    auto noteFolder = [&](std::string f) {
-        while (existing.insert(f).second && !f.empty())
-            f = parentOf(f);
-        existing.insert(std::string());
-    };
+    std::map<std::string, Folder> folders; // folders that hold anything we kept
+    FolderSet existing;                    // every folder seen (explicit or implied)
     auto wantFolder = [&](const std::string &f) { return !pick || f == wanted; };
     auto skipMember = [&](std::string name, std::string reason) {
         ++r.archive.skippedCount;
@@ -459,198 +676,226 @@ LoadResult loadArchive(const fs::path &archive, const LoadOptions &options)
             r.archive.skipped.push_back({std::move(name), std::move(reason)});
     };
 
-    std::string breakWhy;       // set when the archive could not be read to its end
+    std::string breakWhy; // set when the archive could not be read to its end
     ProblemKind breakKind = ProblemKind::Truncated;
-    std::string currentMember;  // escaped, for the break message
+    std::string currentMember; // escaped, for the break message
     std::uint64_t currentSize = 0;
     bool inMember = false;
-    std::string limitError;
-    bool cancelled = false;
-    std::vector<char> chunk(64 * 1024);
-    bool checkingTail = false;  // every member is read; decompressing the rest
+    bool tooManyMembers = false;
+    auto tarPosition = [&] {
+        const la_int64_t p = archive_filter_bytes(a, 0);
+        return p > 0 ? static_cast<std::uint64_t>(p) : 0;
+    };
+    // libarchive stopped: the feed's reason first (it knows about limits,
+    // cancelling and decompression), else libarchive's own words.
+    auto brokeOff = [&](const char *what) {
+        if (feed.stop == TarFeed::Stop::Failed) {
+            breakWhy = feed.failure;
+            breakKind = feed.failureIsTruncation ? ProblemKind::Truncated : ProblemKind::Unreadable;
+            return;
+        }
+        if (feed.stop != TarFeed::Stop::None)
+            return;
+        const char *err = archive_error_string(a);
+        const std::string said = err ? err : "unknown error";
+        // Cut inside a header or a member: libarchive says "Truncated", or
+        // fails right where the data ran out.
+        const bool cut = said.find("runcated") != std::string::npos
+                         || (feed.atEnd && tarPosition() + 512 >= feed.bytes);
+        breakKind = cut ? ProblemKind::Truncated : ProblemKind::Unreadable;
+        breakWhy = (cut ? std::string("the archive ends inside ") : std::string("damaged tar data in ")) + what
+                   + " (" + said + ")";
+    };
 
-    try {
-        tar::Member m;
-        for (;;) {
-            const auto status = reader.next(m);
-            if (status == tar::Reader::Status::End) {
-                if (reader.endedWithoutMarker()) {
-                    if (r.archive.members == 0 && uncompressed == 0)
-                        breakWhy = "the archive is empty";
-                    else
-                        breakWhy = "the archive ends without its end-of-archive marker (cut at a member boundary?)";
-                } else {
-                    r.archive.complete = true;
-                }
-                inMember = false;
-                // Decompress to the end of the stream: gzip, xz and zstd check
-                // their checksum only there, and a damaged block can decode
-                // into plausible member contents (seen with gzip).
-                if (det.compression != Compression::None && r.archive.complete) {
-                    checkingTail = true;
-                    while (readFn(chunk.data(), chunk.size()) > 0) {
-                    }
-                }
-                break;
-            }
-            if (status == tar::Reader::Status::Error) {
-                breakWhy = reader.error();
-                breakKind = breakWhy.find("ends inside") != std::string::npos ? ProblemKind::Truncated
-                                                                               : ProblemKind::Unreadable;
-                break;
-            }
-            if (++r.archive.members > limits.maxMembers)
-                throw LimitExceeded{"the archive has more than " + std::to_string(limits.maxMembers)
-                                    + " members, the limit (raise it with --max-members, "
-                                      "or LoadOptions::limits.maxMembers)"};
-            const std::string display = escapeMemberName(m.name);
-            currentMember = display;
-            currentSize = m.size;
-            inMember = true;
-            const MemberPath mp = splitMemberPath(m.name, m.kind == tar::Kind::Directory);
-            if (!mp.safe) {
-                skipMember(display, mp.reason);
-                continue;
-            }
-            if (m.kind == tar::Kind::Directory) {
-                noteFolder(mp.folder);
-                continue;
-            }
-            noteFolder(mp.folder);
-            const std::string memberPath = shown + ":" + display;
-            if (m.kind != tar::Kind::Regular) {
-                std::string why = std::string(tar::toString(m.kind));
-                if (m.kind == tar::Kind::SymLink || m.kind == tar::Kind::HardLink)
-                    why += " to '" + escapeMemberName(m.linkName) + "'; links are not followed";
-                else if (m.kind == tar::Kind::Other)
-                    why += " (tar type '" + escapeMemberName(std::string(1, m.typeflag)) + "'); not read";
-                else
-                    why += "; not read";
-                skipMember(display, why);
-                if (wantFolder(mp.folder) && isDbName(mp.base))
-                    folders[mp.folder].problems.push_back(
-                        {memberPath, 0, ProblemKind::Unreadable, "is a " + why + ", so its metrics were not read"});
-                continue;
-            }
-            if (mp.base == kManifestName) {
-                if (m.size <= kMaxManifestBytes) {
-                    std::string text(m.size, '\0');
-                    std::size_t got = 0;
-                    while (got < text.size()) {
-                        const std::size_t n = reader.read(text.data() + got, text.size() - got);
-                        if (n == 0)
-                            break;
-                        got += n;
-                    }
-                    if (got == text.size()) {
-                        folders[mp.folder].manifest = std::move(text);
-                        folders[mp.folder].manifestMember = memberPath;
-                    }
-                }
-                continue;
-            }
-            if (!wantFolder(mp.folder))
-                continue;
-            if (!isDbName(mp.base)) {
-                Folder &f = folders[mp.folder];
-                if (f.foreignListed++ < kMaxForeignListed)
-                    f.problems.push_back({memberPath, 0, ProblemKind::ForeignFile, "not a metrics file (*.db); ignored"});
-                else
-                    ++f.foreignOmitted;
-                continue;
-            }
-            Folder &folder = folders[mp.folder];
-            const FileName fn = parseFileName(mp.base);
-            // A member listed with one problem and not read.
-            auto notRead = [&](ProblemKind kind, std::string message) {
-                auto f = std::make_shared<ParsedFile>();
-                f->path = memberPath;
-                f->name = mp.base;
-                f->fileName = fn;
-                f->size = m.size;
-                f->stamp.size = m.size;
-                f->stamp.mtimeNs = m.mtimeNs;
-                f->problems.push_back({memberPath, 0, kind, std::move(message)});
-                folder.add(std::move(f));
-            };
-            if (!fn.valid) {
-                notRead(ProblemKind::ForeignFile, "not a metrics file name (" + fn.reason + "); not merged");
-                continue;
-            }
-            if (!folder.byName.count(mp.base))
-                ++folder.metricsFiles;
-            if (m.size > limits.maxMemberBytes) {
-                notRead(ProblemKind::Unreadable, "member is " + std::to_string(m.size)
-                                                     + " bytes, more than the limit of "
-                                                     + humanBytes(limits.maxMemberBytes)
-                                                     + " for one file; not read (raise it with --max-member-size)");
-                continue;
-            }
-            // Only the `used` bytes matter; the zero tail is skipped unbuffered.
-            std::string bytes;
-            const std::size_t first = static_cast<std::size_t>(std::min<std::uint64_t>(m.size, 8));
-            bytes.resize(first);
-            std::size_t got = 0;
-            while (got < first) {
-                const std::size_t n = reader.read(bytes.data() + got, first - got);
-                if (n == 0)
+    if (archive_read_open(a, &feed, nullptr, feedTar, nullptr) != ARCHIVE_OK) {
+        if (feed.stop == TarFeed::Stop::None && feed.bytes == 0) {
+            breakWhy = "the archive is empty";
+        } else if (feed.stop == TarFeed::Stop::None) {
+            const char *err = archive_error_string(a);
+            breakKind = ProblemKind::Unreadable;
+            breakWhy = std::string("not a tar archive, or its first header is damaged (")
+                       + (err ? err : "unknown error") + ")";
+        } else {
+            brokeOff("its first header");
+        }
+    } else {
+        // Nothing of ours may leave the library as an exception (an
+        // allocation failing on a huge member, say): it ends the reading.
+        try {
+            for (;;) {
+                if (inMember && archive_read_data_skip(a) != ARCHIVE_OK) {
+                    brokeOff("a member's data");
                     break;
-                got += n;
-            }
-            std::uint64_t want = m.size;
-            if (got == 8) {
-                std::int32_t used;
-                std::memcpy(&used, bytes.data(), 4);
-                want = used <= 0 ? 8 : std::min<std::uint64_t>(m.size, static_cast<std::uint64_t>(used));
-            }
-            if (got == first && want > got) {
-                bytes.resize(static_cast<std::size_t>(want));
-                while (got < want) {
-                    const std::size_t n = reader.read(bytes.data() + got, static_cast<std::size_t>(want - got));
-                    if (n == 0)
+                }
+                const std::uint64_t before = tarPosition();
+                struct archive_entry *e = nullptr;
+                const int rc = archive_read_next_header(a, &e);
+                if (rc == ARCHIVE_EOF) {
+                    inMember = false;
+                    if (tarPosition() == before) {
+                        // The data ended at a member boundary, no marker read.
+                        if (r.archive.members == 0 && feed.bytes == 0)
+                            breakWhy = "the archive is empty";
+                        else
+                            breakWhy = "the archive ends without its end-of-archive marker (cut at a member boundary?)";
                         break;
-                    got += n;
+                    }
+                    r.archive.complete = true;
+                    // Decompress to the end of the stream: gzip, xz and zstd check
+                    // their checksum only there.
+                    if (det.compression != Compression::None)
+                        while (feed.pull(feed.buffer.data(), feed.buffer.size()) > 0) {
+                        }
+                    if (feed.stop == TarFeed::Stop::Failed) {
+                        r.archive.complete = false;
+                        breakWhy = feed.failure
+                                   + " after the end-of-archive marker, so the members read may hold damaged values";
+                        breakKind = feed.failureIsTruncation ? ProblemKind::Truncated : ProblemKind::Unreadable;
+                    }
+                    break;
+                }
+                if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
+                    brokeOff("a member header");
+                    break;
+                }
+                if (++r.archive.members > limits.maxMembers) {
+                    tooManyMembers = true;
+                    break;
+                }
+                const char *rawName = archive_entry_pathname(e);
+                const std::string_view name = rawName ? rawName : "";
+                const bool isDir = !archive_entry_hardlink(e) && archive_entry_filetype(e) == AE_IFDIR;
+                const la_int64_t declared = archive_entry_size_is_set(e) ? archive_entry_size(e) : 0;
+                const std::uint64_t size = declared > 0 ? static_cast<std::uint64_t>(declared) : 0;
+                const std::string display = escapeMemberName(name);
+                currentMember = display;
+                currentSize = size;
+                inMember = true;
+                const std::string why = isDir ? std::string() : notReadReason(e);
+                // Holes are charged when the member is met, read or not.
+                const std::uint64_t holes = why.empty() && !isDir ? holeBytes(e, size) : 0;
+                const bool sparse = holes > 0;
+                if (sparse && !feed.charge(holes))
+                    break;
+                const MemberPath mp = splitMemberPath(name, isDir);
+                if (!mp.safe) {
+                    skipMember(display, mp.reason);
+                    continue;
+                }
+                existing.add(mp.folder);
+                if (isDir)
+                    continue;
+                const std::string memberPath = shown + ":" + display;
+                if (!why.empty()) {
+                    skipMember(display, why);
+                    if (wantFolder(mp.folder) && isDbName(mp.base))
+                        folders[mp.folder].problems.push_back(
+                            {memberPath, 0, ProblemKind::Unreadable, "is a " + why + ", so its metrics were not read"});
+                    continue;
+                }
+                if (mp.base == kManifestName) {
+                    if (size <= kMaxManifestBytes) {
+                        MemberData data(a, feed, sparse);
+                        if (!data.readTo(size)) {
+                            brokeOff("a member's data");
+                            break;
+                        }
+                        if (data.bytes().size() == size) {
+                            folders[mp.folder].manifest = std::move(data.bytes());
+                            folders[mp.folder].manifestMember = memberPath;
+                        }
+                    }
+                    continue;
+                }
+                if (!wantFolder(mp.folder))
+                    continue;
+                if (!isDbName(mp.base)) {
+                    Folder &f = folders[mp.folder];
+                    if (f.foreignListed++ < kMaxForeignListed)
+                        f.problems.push_back(
+                            {memberPath, 0, ProblemKind::ForeignFile, "not a metrics file (*.db); ignored"});
+                    else
+                        ++f.foreignOmitted;
+                    continue;
+                }
+                Folder &folder = folders[mp.folder];
+                const FileName fn = parseFileName(mp.base);
+                const std::int64_t mtimeNs = archive_entry_mtime_is_set(e) && archive_entry_mtime(e) >= 0
+                                                 ? std::int64_t(archive_entry_mtime(e)) * 1'000'000'000
+                                                       + archive_entry_mtime_nsec(e)
+                                                 : 0;
+                // A member listed with one problem and not read.
+                auto notRead = [&](ProblemKind kind, std::string message) {
+                    auto f = std::make_shared<ParsedFile>();
+                    f->path = memberPath;
+                    f->name = mp.base;
+                    f->fileName = fn;
+                    f->size = size;
+                    f->stamp.size = size;
+                    f->stamp.mtimeNs = mtimeNs;
+                    f->problems.push_back({memberPath, 0, kind, std::move(message)});
+                    folder.add(std::move(f));
+                };
+                if (!fn.valid) {
+                    notRead(ProblemKind::ForeignFile, "not a metrics file name (" + fn.reason + "); not merged");
+                    continue;
+                }
+                if (!folder.byName.count(mp.base))
+                    ++folder.metricsFiles;
+                if (size > limits.maxMemberBytes) {
+                    notRead(ProblemKind::Unreadable, "member is " + std::to_string(size)
+                                                         + " bytes, more than the limit of "
+                                                         + humanBytes(limits.maxMemberBytes)
+                                                         + " for one file; not read (raise it with --max-member-size)");
+                    continue;
+                }
+                // Only the `used` bytes matter; the zero tail is skipped unbuffered.
+                MemberData data(a, feed, sparse);
+                bool whole = data.readTo(std::min<std::uint64_t>(size, 8));
+                std::uint64_t want = size;
+                if (whole && data.bytes().size() == 8) {
+                    std::int32_t used;
+                    std::memcpy(&used, data.bytes().data(), 4);
+                    want = used <= 0 ? 8 : std::min<std::uint64_t>(size, static_cast<std::uint64_t>(used));
+                }
+                whole = whole && data.readTo(want);
+                ParsedFile pf = readBytes(memberPath, data.bytes(), read);
+                pf.name = mp.base;
+                pf.fileName = fn;
+                pf.size = size;
+                pf.stamp.size = size;
+                pf.stamp.mtimeNs = mtimeNs;
+                folder.add(std::make_shared<ParsedFile>(std::move(pf)));
+                if (!whole) {
+                    brokeOff("a member's data");
+                    break;
                 }
             }
-            bytes.resize(got);
-            ParsedFile pf = readBytes(memberPath, bytes, read);
-            pf.name = mp.base;
-            pf.fileName = fn;
-            pf.size = m.size;
-            pf.stamp.size = m.size;
-            pf.stamp.mtimeNs = m.mtimeNs;
-            folder.add(std::make_shared<ParsedFile>(std::move(pf)));
-            if (!reader.error().empty()) {
-                breakWhy = reader.error();
-                break;
-            }
+        } catch (const std::exception &e) {
+            breakKind = ProblemKind::Unreadable;
+            breakWhy = std::string("reading stopped: ") + e.what();
         }
-    } catch (const LimitExceeded &e) {
-        limitError = e.message;
-    } catch (const Cancelled &) {
-        cancelled = true;
-    } catch (const std::exception &e) {
-        bool truncated = false;
-        breakWhy = describeFailure(det.compression, e, truncated);
-        breakKind = truncated ? ProblemKind::Truncated : ProblemKind::Unreadable;
-        if (checkingTail) {
-            r.archive.complete = false;
-            breakWhy += " after the end-of-archive marker, so the members read may hold damaged values";
-        }
-    } catch (...) {
-        breakKind = ProblemKind::Unreadable;
-        breakWhy = "the archive could not be decompressed";
     }
 
-    r.archive.uncompressedBytes = uncompressed;
+    r.archive.uncompressedBytes = feed.bytes;
     r.archive.compressedBytes = state->read;
     if (options.progress)
         options.progress(state->read, state->total);
 
-    if (cancelled) {
+    if (feed.stop == TarFeed::Stop::Cancelled) {
         r.error = shown + ": loading was cancelled";
         return r;
     }
+    std::string limitError;
+    if (tooManyMembers)
+        limitError = "the archive has more than " + std::to_string(limits.maxMembers)
+                     + " members, the limit (raise it with --max-members, or LoadOptions::limits.maxMembers)";
+    else if (feed.stop == TarFeed::Stop::Limit)
+        limitError = "the archive expands to more than " + humanBytes(limits.maxTotalBytes)
+                     + " of uncompressed data, the limit (raise it with --max-total-size, "
+                       "or LoadOptions::limits.maxTotalBytes)";
+    if (!limitError.empty())
+        breakWhy.clear();
 
     // Which folder is the metrics directory?
     std::vector<std::string> candidates;
@@ -668,7 +913,7 @@ LoadResult loadArchive(const fs::path &archive, const LoadOptions &options)
         return s;
     };
     if (pick) {
-        if (existing.count(wanted) || folders.count(wanted))
+        if (existing.contains(wanted) || folders.count(wanted))
             chosen = wanted;
         else
             chooseError = "no folder '" + escapeMemberName(options.subdir) + "' in the archive"
@@ -685,7 +930,7 @@ LoadResult loadArchive(const fs::path &archive, const LoadOptions &options)
             if (!f.manifest)
                 continue;
             const auto mr = parseManifest(*f.manifest);
-            if (mr.ok && existing.count(normaliseSubdir(mr.manifest.folder)))
+            if (mr.ok && existing.contains(normaliseSubdir(mr.manifest.folder)))
                 chosen = normaliseSubdir(mr.manifest.folder);
         }
         if (!chosen && breakWhy.empty() && limitError.empty())
@@ -705,26 +950,22 @@ LoadResult loadArchive(const fs::path &archive, const LoadOptions &options)
                                           + " more files that are not metrics files (*.db); ignored"});
         }
         sortByName(r.files);
-        for (const auto &f : existing)
-            if (!f.empty() && f != *chosen && parentOf(f) == *chosen)
-                r.problems.push_back({shown + ":" + escapeMemberName(f), 0, ProblemKind::ForeignFile,
-                                      "sub-folder ignored (the directory is not read recursively)"});
+        for (const auto &f : existing.children(*chosen))
+            r.problems.push_back({shown + ":" + escapeMemberName(f), 0, ProblemKind::ForeignFile,
+                                  "sub-folder ignored (the directory is not read recursively)"});
         // The nearest manifest at or above the folder.
-        std::string up = *chosen;
-        for (;;) {
-            auto mf = folders.find(up);
-            if (mf != folders.end() && mf->second.manifest) {
-                const auto mr = parseManifest(*mf->second.manifest);
-                if (mr.ok)
-                    r.manifest = mr.manifest;
-                else
-                    r.problems.push_back({mf->second.manifestMember, 0, ProblemKind::BadJson,
-                                          "manifest not usable: " + mr.error + "; liveness unknown"});
-                break;
-            }
-            if (up.empty())
-                break;
-            up = parentOf(up);
+        const std::pair<const std::string, Folder> *nearest = nullptr;
+        for (const auto &entry : folders)
+            if (entry.second.manifest && isAtOrBelow(*chosen, entry.first)
+                && (!nearest || entry.first.size() > nearest->first.size()))
+                nearest = &entry;
+        if (nearest) {
+            const auto mr = parseManifest(*nearest->second.manifest);
+            if (mr.ok)
+                r.manifest = mr.manifest;
+            else
+                r.problems.push_back({nearest->second.manifestMember, 0, ProblemKind::BadJson,
+                                      "manifest not usable: " + mr.error + "; liveness unknown"});
         }
     }
 
@@ -734,15 +975,15 @@ LoadResult loadArchive(const fs::path &archive, const LoadOptions &options)
         if (inMember && !currentMember.empty() && !r.archive.complete)
             msg += "; in or right after member '" + currentMember + "' (" + std::to_string(currentSize) + " bytes)";
         msg += "; stopped at byte " + std::to_string(state->read) + " of " + std::to_string(state->total)
-               + " of the file (byte " + std::to_string(uncompressed) + " of the tar data), after "
+               + " of the file (byte " + std::to_string(feed.bytes) + " of the tar data), after "
                + std::to_string(r.archive.members) + " members; the files read before are kept";
-        r.problems.push_back({shown, reader.position(), breakKind, msg});
+        r.problems.push_back({shown, tarPosition(), breakKind, msg});
         breakMessage = msg;
     }
 
     if (!limitError.empty()) {
         r.error = shown + ": " + limitError + "; stopped after " + std::to_string(r.archive.members)
-                  + " members and " + std::to_string(uncompressed) + " bytes";
+                  + " members and " + std::to_string(feed.bytes) + " bytes";
         return r;
     }
     if (!chosen) {

@@ -33,6 +33,8 @@ std::string escapeMemberName(std::string_view raw);
 // (unreadable, not an archive, several candidate folders and no subdir,
 // a limit exceeded). A truncated or corrupt archive keeps every file read
 // before the break and adds a Truncated problem saying where it broke.
+// options.limits count a sparse member by its expanded size, holes
+// included.
 LoadResult loadArchive(const std::filesystem::path &archive, const LoadOptions &options = {});
 
 // ---- Writing (promdir pack) ----
@@ -55,14 +57,17 @@ struct PackResult
     std::size_t files = 0;
     std::uint64_t bytes = 0;     // of the .db files
     Manifest manifest;
-    std::vector<std::string> notes; // files not packed and why
+    std::vector<std::string> notes; // files not packed and why, in name order
 };
 
 // Writes the *.db files of `dir` and a promdir-manifest.json (host, time,
-// version, liveness of every pid) into `output`. The archive is written to
-// a temporary name beside `output` and renamed when complete. Refuses to
-// write inside `dir` itself (promdir never changes a metrics directory
-// unless asked to).
+// version, liveness of every pid) into `output`. Only regular files are
+// packed, opened without following links or blocking on FIFOs; links,
+// FIFOs, devices and folders become notes. The archive is written to a new
+// private file beside `output` and renamed when complete; an existing
+// `output` (a link too, dangling or not) is replaced only with `overwrite`,
+// and then the link itself, never its target. Refuses to write inside `dir`
+// itself (promdir never changes a metrics directory unless asked to).
 PackResult packDirectory(const std::filesystem::path &dir, const std::filesystem::path &output,
                          const PackOptions &options = {});
 
