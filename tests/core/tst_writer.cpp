@@ -16,6 +16,8 @@
 #include <cmath>
 #include <fstream>
 #include <sstream>
+#include <sys/wait.h>
+#include <unistd.h>
 
 using namespace promdir;
 using promdir::test::DbBuilder;
@@ -409,6 +411,63 @@ private slots:
         QCOMPARE(readAll(path), std::string("abc"));
     }
 
+    // A link planted under a writer's file name (counter_<pid>.db -> a file
+    // of the writer's user, or root's) is refused, never written through.
+    void plantedLinkNotFollowed()
+    {
+        QTemporaryDir dir;
+        const std::filesystem::path d = dir.path().toStdString();
+        const auto target = d / "precious.txt";
+        writeAll(target, "do not touch");
+        std::filesystem::create_symlink(target, d / "counter_1234.db");
+        std::filesystem::create_symlink(d / "nowhere", d / "gauge_all_1234.db");
+        auto w = Writer::open(optionsFor(dir));
+        QVERIFY(w);
+        auto c = w->counter({.name = "c", .help = "h"});
+        QVERIFY(!c);
+        QCOMPARE(c.error().code, WriterErrorCode::FileError);
+        QVERIFY2(c.error().message.find("is a symbolic link") != std::string::npos, c.error().message.c_str());
+        auto g = w->gauge({.name = "g", .help = "h"}, GaugeMode::All);
+        QVERIFY(!g);
+        QCOMPARE(readAll(target), std::string("do not touch"));
+        QVERIFY(!std::filesystem::exists(d / "nowhere"));
+    }
+
+    // Two processes with the same identifier on one directory (a pid reused
+    // across containers sharing a volume): the second is told, instead of
+    // both appending entries to one file over each other.
+    void secondProcessOnSameFileRefused()
+    {
+        QTemporaryDir dir;
+        int ready[2], done[2];
+        QCOMPARE(::pipe(ready), 0);
+        QCOMPARE(::pipe(done), 0);
+        const pid_t child = ::fork();
+        if (child == 0) {
+            auto w = Writer::open(optionsFor(dir, "777"));
+            bool ok = w && w->counter({.name = "c", .help = "h"});
+            char c = ok ? 1 : 0;
+            [[maybe_unused]] auto n = ::write(ready[1], &c, 1);
+            n = ::read(done[0], &c, 1); // hold the file until told
+            ::_exit(0);
+        }
+        char c = 0;
+        QCOMPARE(::read(ready[0], &c, 1), ssize_t(1));
+        QCOMPARE(c, char(1));
+        auto w = Writer::open(optionsFor(dir, "777"));
+        QVERIFY(w);
+        auto counter = w->counter({.name = "c2", .help = "h"});
+        QVERIFY(!counter);
+        QCOMPARE(counter.error().code, WriterErrorCode::FileInUse);
+        QVERIFY2(counter.error().message.find("counter_777.db") != std::string::npos, counter.error().message.c_str());
+        // Other identifiers are fine, and the file again once it is free.
+        QVERIFY(Writer::open(optionsFor(dir, "778"))->counter({.name = "c", .help = "h"}));
+        [[maybe_unused]] auto n = ::write(done[1], &c, 1);
+        ::waitpid(child, nullptr, 0);
+        auto again = Writer::open(optionsFor(dir, "777"));
+        QVERIFY(again->counter({.name = "c3", .help = "h"}));
+    }
+
     void oddSizedFileIsExtended()
     {
         // A copied file of exactly `used` bytes is reopened and grows in pages.
@@ -493,6 +552,26 @@ private slots:
         qputenv("PROMETHEUS_MULTIPROC_DIR", dir.path().toUtf8());
         QCOMPARE(*markProcessDead("55"), 1);
         qunsetenv("PROMETHEUS_MULTIPROC_DIR");
+    }
+
+    // mark-dead removes a link planted under a live gauge's name, never
+    // what it points to, and never a folder of that name.
+    void markProcessDeadFollowsNoLink()
+    {
+        QTemporaryDir dir;
+        const std::filesystem::path d = dir.path().toStdString();
+        std::filesystem::create_directory(d / "keep");
+        writeAll(d / "keep" / "gauge_livesum_6.db", "precious");
+        std::filesystem::create_symlink(d / "keep" / "gauge_livesum_6.db", d / "gauge_livesum_6.db");
+        std::filesystem::create_directory(d / "gauge_livemax_6.db");
+        writeAll(d / "gauge_livemin_6.db", "");
+        const auto r = markProcessDead(std::int64_t(6), d);
+        QVERIFY(r);
+        QCOMPARE(*r, 2);
+        QVERIFY(!std::filesystem::exists(std::filesystem::symlink_status(d / "gauge_livesum_6.db")));
+        QCOMPARE(readAll(d / "keep" / "gauge_livesum_6.db"), std::string("precious"));
+        QVERIFY(std::filesystem::is_directory(d / "gauge_livemax_6.db"));
+        QVERIFY(!std::filesystem::exists(d / "gauge_livemin_6.db"));
     }
 
     void closeDiscards()

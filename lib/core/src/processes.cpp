@@ -3,6 +3,11 @@
 #include "promdir/liveness.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmath>
 #include <map>
 
@@ -39,16 +44,36 @@ bool pidLess(const std::string &a, const std::string &b)
 RemoveResult removeLiveGaugeFiles(std::string_view pid, const std::filesystem::path &dir)
 {
     RemoveResult r;
+    // Names are looked at and removed inside one open folder, so a folder
+    // swapped for a link on the way cannot send the removal elsewhere; a
+    // link under a live gauge's name is removed itself (as the reference's
+    // os.remove does), never what it points to; a folder is left alone.
+    const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0) {
+        r.error = dir.string() + ": " + std::strerror(errno);
+        return r;
+    }
     for (GaugeMode mode : allGaugeModes()) {
         if (!isLiveMode(mode))
             continue;
         const std::string name = "gauge_" + std::string(toString(mode)) + "_" + std::string(pid) + ".db";
-        std::error_code ec;
-        if (std::filesystem::remove(dir / name, ec))
+        struct stat st{};
+        if (::fstatat(dfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+            if (errno != ENOENT && r.error.empty())
+                r.error = (dir / name).string() + ": " + std::strerror(errno);
+            continue;
+        }
+        if (S_ISDIR(st.st_mode)) {
+            if (r.error.empty())
+                r.error = (dir / name).string() + ": is a folder; not removed";
+            continue;
+        }
+        if (::unlinkat(dfd, name.c_str(), 0) == 0)
             r.removed.push_back(name);
-        else if (ec && r.error.empty())
-            r.error = (dir / name).string() + ": " + ec.message();
+        else if (errno != ENOENT && r.error.empty())
+            r.error = (dir / name).string() + ": " + std::strerror(errno);
     }
+    ::close(dfd);
     return r;
 }
 

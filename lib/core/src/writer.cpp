@@ -4,6 +4,7 @@
 #include "promdir/floatformat.h"
 #include "promdir/json.h"
 #include "promdir/key.h"
+#include "promdir/processes.h"
 
 #include <algorithm>
 #include <cmath>
@@ -456,18 +457,10 @@ WriterResult<int> markProcessDead(std::string_view pid, const std::filesystem::p
     }
     if (pid.empty() || pid.find_first_of("/_") != std::string_view::npos)
         return error(WriterErrorCode::InvalidProcessIdentifier, "process identifier '" + std::string(pid) + "' is empty or contains '_' or '/'");
-    int removed = 0;
-    for (GaugeMode m : allGaugeModes()) {
-        if (!isLiveMode(m))
-            continue;
-        const auto path = dir / ("gauge_" + std::string(toString(m)) + "_" + std::string(pid) + ".db");
-        std::error_code ec;
-        if (std::filesystem::remove(path, ec))
-            ++removed;
-        else if (ec && ec != std::errc::no_such_file_or_directory)
-            return error(WriterErrorCode::FileError, path.string() + ": cannot remove: " + ec.message());
-    }
-    return removed;
+    const RemoveResult r = removeLiveGaugeFiles(pid, dir);
+    if (!r.error.empty() && !r.error.ends_with("is a folder; not removed"))
+        return error(WriterErrorCode::FileError, r.error);
+    return static_cast<int>(r.removed.size());
 }
 
 WriterResult<int> markProcessDead(std::int64_t pid, const std::filesystem::path &directory)

@@ -12,6 +12,7 @@
 #include <map>
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -81,9 +82,23 @@ WriterResult<std::unique_ptr<MappedFile>> MappedFile::open(const std::filesystem
 {
     std::unique_ptr<MappedFile> f(new MappedFile);
     f->m_path = path;
-    f->m_fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    // Never through a link planted under the file's name (a writer running
+    // as root would write wherever it points).
+    f->m_fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0666);
+    if (f->m_fd < 0 && errno == ELOOP)
+        return WriterError{WriterErrorCode::FileError, path.string() + ": is a symbolic link; not followed"};
     if (f->m_fd < 0)
         return fileError(path, "cannot open for writing", errno);
+    // One writer per file: a second process with the same identifier (a
+    // pid reused in another container on a shared volume) would append
+    // entries over the first one's. The lock goes with the descriptor.
+    if (::flock(f->m_fd, LOCK_EX | LOCK_NB) != 0) {
+        if (errno == EWOULDBLOCK)
+            return WriterError{WriterErrorCode::FileInUse,
+                               path.string() + ": another process is writing this file (the same process "
+                                               "identifier in another pid namespace?)"};
+        return fileError(path, "cannot lock", errno);
+    }
     struct stat st {};
     if (::fstat(f->m_fd, &st) != 0)
         return fileError(path, "cannot stat", errno);

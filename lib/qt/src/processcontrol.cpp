@@ -2,9 +2,8 @@
 
 #include "promdir/filename.h"
 #include "promdir/liveness.h"
+#include "promdir/processes.h"
 
-#include <QDir>
-#include <QFile>
 #include <QFileInfo>
 
 namespace promdir {
@@ -25,20 +24,14 @@ MarkDeadResult markProcessDead(const QString &directory, const QString &pid)
         r.error = MarkDeadResult::ProcessAlive;
         return r;
     }
-    // The reference: remove gauge_live*_<pid>.db, nothing else.
-    const QDir dir(directory);
-    const QStringList names = dir.entryList({QStringLiteral("gauge_live*_") + pid + QStringLiteral(".db")},
-                                            QDir::Files | QDir::System | QDir::Hidden, QDir::Name);
-    for (const QString &name : names) {
-        const FileName fn = parseFileName(name.toStdString());
-        if (!fn.valid || !isLiveMode(fn.mode) || fn.pid != pid.toStdString())
-            continue;
-        if (!QFile::remove(dir.filePath(name))) {
-            r.error = MarkDeadResult::RemoveFailed;
-            r.detail = name;
-            return r;
-        }
-        r.removed << name;
+    // The reference: remove gauge_live*_<pid>.db, nothing else (the core's
+    // rule, which never follows a link).
+    const RemoveResult removed = removeLiveGaugeFiles(pid.toStdString(), std::filesystem::path(directory.toStdString()));
+    for (const auto &name : removed.removed)
+        r.removed << QString::fromStdString(name);
+    if (!removed.error.empty()) {
+        r.error = MarkDeadResult::RemoveFailed;
+        r.detail = QString::fromStdString(removed.error);
     }
     return r;
 }

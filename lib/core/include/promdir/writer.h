@@ -93,6 +93,7 @@ enum class WriterErrorCode {
     AlreadyLabelled,  // labels(...) on a child
     FileError,        // the file could not be created, mapped or grown
     ForeignFile,      // the existing file is not a generation 4 multiprocess file
+    FileInUse,        // another process writes this file (the same identifier in another pid namespace)
     Closed,           // the writer was closed
     InvalidHandle,    // a default-constructed handle
 };

@@ -12,7 +12,7 @@ struct MarkDeadResult
 {
     enum Error { None, NotADirectory, InvalidPid, ProcessAlive, RemoveFailed } error = None;
     QStringList removed; // file names deleted
-    QString detail;      // the failing file, for RemoveFailed
+    QString detail;      // RemoveFailed: "file: why"
     bool ok() const { return error == None; }
 };
 
