@@ -302,6 +302,30 @@ private slots:
         QCOMPARE(render(r->families), std::string());
     }
 
+    // An archive is loaded once, and again when the file is replaced.
+    void archiveReplacedIsLoadedAgain()
+    {
+        const std::string archive = m_tmp.path().toStdString() + "/case.tar";
+        auto pack = [&] {
+            const std::string cmd = "tar -cf '" + archive + ".new' -C '" + m_dir + "' . && mv '" + archive + ".new' '" + archive + "'";
+            return std::system(cmd.c_str()) == 0;
+        };
+        QVERIFY(pack());
+        MergeEngine engine(archive);
+        const auto r1 = engine.refresh();
+        QVERIFY(r1->load.ok);
+        QVERIFY(r1->load.archive.isArchive);
+        QCOMPARE(render(r1->families), fullRender(m_dir));
+        QCOMPARE(engine.refresh()->load.files, r1->load.files); // not read again
+        fs::remove(m_dir + "/counter_102.db");
+        QVERIFY(pack());
+        const auto r2 = engine.refresh();
+        QCOMPARE(r2->load.files.size(), r1->load.files.size() - 1);
+        QCOMPARE(render(r2->families), fullRender(m_dir));
+        fs::remove(archive);
+        QVERIFY(!engine.refresh()->load.ok);
+    }
+
     // The directory removed, or replaced by a file: the result says so,
     // never the last good merge.
     void directoryGoneIsNotServed()

@@ -8,6 +8,8 @@
 #include <QThread>
 #include <QTimer>
 
+#include <exception>
+
 #include <functional>
 
 namespace promdir {
@@ -40,14 +42,28 @@ struct DirectoryWatcher::Worker
             return nullptr;
         const auto t0 = std::chrono::steady_clock::now();
         auto s = std::make_shared<Snapshot>();
-        s->result = engine->refresh();
         s->sequence = ++sequence;
         s->path = path;
         s->local = local;
         s->timeMs = QDateTime::currentMSecsSinceEpoch();
-        describeProcesses(*s, staleAfter);
-        history.update(*s->result, s->timeMs);
-        s->timeline = timeline();
+        // Nothing thrown here (out of memory, a bug) may leave this thread:
+        // Qt would end the program. It becomes a source that cannot be read.
+        try {
+            s->result = engine->refresh();
+            describeProcesses(*s, staleAfter);
+            history.update(*s->result, s->timeMs);
+            s->timeline = timeline();
+        } catch (const std::exception &e) {
+            s->processes.clear();
+            s->fileStale.clear();
+            auto failed = std::make_shared<MergeResult>();
+            failed->load.error = std::string("reading failed: ") + e.what();
+            s->result = std::move(failed);
+        } catch (...) {
+            auto failed = std::make_shared<MergeResult>();
+            failed->load.error = "reading failed";
+            s->result = std::move(failed);
+        }
         s->historyPoints = history.pointCount();
         s->cost = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0);
         return s;
