@@ -27,8 +27,9 @@
 // 0 and the number of writers started); only the problems a live directory
 // legitimately shows (see transientProblem). At the end: the sums equal the
 // writers' reports exactly, every gauge mode gives what the reports say,
-// and the incremental engine, a fresh engine and `promdir render` agree
-// byte for byte.
+// and a fresh engine and `promdir render` agree byte for byte (the
+// incremental engine too once the bug under kEngineRereadsDeadFiles is
+// fixed).
 //
 // PROMDIR_STRESS_SECONDS sets how long the writers run (default 8).
 #include "promdir/mergeengine.h"
