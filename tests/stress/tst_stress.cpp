@@ -27,9 +27,8 @@
 // 0 and the number of writers started); only the problems a live directory
 // legitimately shows (see transientProblem). At the end: the sums equal the
 // writers' reports exactly, every gauge mode gives what the reports say,
-// and a fresh engine and `promdir render` agree byte for byte (the
-// incremental engine too once the bug under kEngineRereadsDeadFiles is
-// fixed).
+// and the incremental engine, a fresh engine and `promdir render` agree
+// byte for byte.
 //
 // PROMDIR_STRESS_SECONDS sets how long the writers run (default 8).
 #include "promdir/mergeengine.h"
@@ -181,17 +180,6 @@ bool touch(const QString &path)
     return QFile(path).open(QIODevice::WriteOnly);
 }
 
-// Known bug: MergeEngine keeps what it read of a file while the file's
-// process ran once the process is gone, when the listing changed in between
-// and the file's stamp did not; but writes through a mapping need not
-// change the stamp, so the process's last writes are lost to that engine
-// (deadWritersLastWritesAreMerged reproduces it). Until it is fixed the
-// incremental engine is compared with the writers' reports only in what
-// that bug cannot break (values never go back, every value is one a writer
-// wrote); the exact totals are checked on fresh merges. Set to true with
-// the fix.
-constexpr bool kEngineRereadsDeadFiles = false;
-
 enum class Kind { Cpp, Python };
 
 struct Report
@@ -331,7 +319,6 @@ void TestStress::deadWritersLastWritesAreMerged()
     auto w = Writer::open(options);
     QVERIFY(w);
     QVERIFY(w->counter({.name = "jobs", .help = "Jobs."})->inc(10) == WriteStatus::Ok);
-    QEXPECT_FAIL("", "MergeEngine keeps a file read while its process ran (kEngineRereadsDeadFiles)", Continue);
     QCOMPARE(sampleValue(*engine.refresh(), "jobs_total"), 12.0);
     MergeEngine fresh(options.directory);
     QCOMPARE(sampleValue(*fresh.refresh(), "jobs_total"), 12.0);
@@ -603,8 +590,7 @@ void TestStress::writersAndReaders()
                 now = flatten(engine.refresh()->families);
                 ++merges;
                 checkValues(now, "engine");
-                if (kEngineRereadsDeadFiles)
-                    checkGrowth(rendered, now, "the engine after promdir render");
+                checkGrowth(rendered, now, "the engine after promdir render");
             }
             ++renders;
         }
@@ -660,18 +646,7 @@ void TestStress::writersAndReaders()
     QVERIFY(cli.waitForFinished(60000));
     QCOMPARE(cli.exitCode(), 0);
     QCOMPARE(cli.readAllStandardOutput().toStdString(), text);
-    if (kEngineRereadsDeadFiles) {
-        QCOMPARE(render(warm->families), text);
-    } else {
-        const Flat incremental = flatten(warm->families);
-        const auto differ = std::count_if(final.begin(), final.end(), [&](const auto &kv) {
-            const auto it = incremental.find(kv.first);
-            return it == incremental.end() || it->second.value != kv.second.value;
-        });
-        if (differ > 0)
-            qWarning("%d samples of the incremental engine differ from a fresh merge (known bug, see "
-                     "kEngineRereadsDeadFiles)", int(differ));
-    }
+    QCOMPARE(render(warm->families), text);
 
     long ops = 0;
     for (const auto &w : m_done)

@@ -232,6 +232,10 @@ struct MergeEngine::Cache
     }
     DirectoryEvents events;
     bool listingValid = false;
+    // Files last read while their process ran: once it is gone each is read
+    // once more, since its last writes through a mapping need not have
+    // changed the stamp (nor raised an inotify event).
+    std::unordered_set<std::string> readWhileRunning;
 
     // Files kept without reading are read again in turn (see
     // MergeEngineOptions::recheckEvery): where the last refresh stopped,
@@ -318,7 +322,8 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
                 auto &f = files[i];
                 if (!f->fileName.valid)
                     continue;
-                bool again = !isGone(f->fileName.pid) || (!touched.empty() && touched.contains(f->name));
+                bool again = !isGone(f->fileName.pid) || c.readWhileRunning.contains(f->path)
+                             || (!touched.empty() && touched.contains(f->name));
                 if (!again && checkStamps) {
                     const auto stamp = stampAt(f->path.c_str());
                     again = !stamp || *stamp != f->stamp;
@@ -349,7 +354,7 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
                     PreviousFile prev;
                     prev.frozen = fn.valid && isGone(fn.pid);
                     auto it = byPath.find(path);
-                    if (it == byPath.end())
+                    if (it == byPath.end() || (prev.frozen && c.readWhileRunning.contains(path)))
                         return prev;
                     prev.file = it->second;
                     return prev;
@@ -429,6 +434,10 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
             compile();
     }
     c.planFiles = files;
+    c.readWhileRunning.clear();
+    for (std::size_t i = 0; i < files.size(); ++i)
+        if (!frozen[i])
+            c.readWhileRunning.insert(files[i]->path);
 
     if (!planReused) {
         // A new structure: merge straight through; the base is built on the
