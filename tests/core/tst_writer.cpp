@@ -411,6 +411,53 @@ private slots:
         QCOMPARE(readAll(path), std::string("abc"));
     }
 
+    // The documented idiom `*requests->labels(...)` never throws: on an
+    // error it gives an invalid handle (updates say InvalidHandle).
+    void failedResultNeverThrows()
+    {
+        static_assert(noexcept(*std::declval<WriterResult<Counter> &>()));
+        static_assert(noexcept(std::declval<WriterResult<Counter> &>().operator->()));
+        static_assert(noexcept(std::declval<const WriterResult<Gauge> &>().value()));
+        static_assert(noexcept(std::declval<WriterResult<Writer> &>().error()));
+        QTemporaryDir dir;
+        auto w = Writer::open(optionsFor(dir));
+        QVERIFY(w);
+        QCOMPARE(w.error().message, std::string()); // error() of an ok result
+        auto requests = w->counter({.name = "http_requests", .help = "h", .labelNames = {"method", "endpoint"}});
+        QVERIFY(requests);
+        const auto wrong = requests->labels("get");
+        QVERIFY(!wrong);
+        QVERIFY(wrong.error().code == WriterErrorCode::InvalidLabelValues);
+        QCOMPARE(nameOf(wrong.error().code), std::string_view("InvalidLabelValues"));
+        const Counter h = *requests->labels("get");
+        QVERIFY(h.inc() == WriteStatus::InvalidHandle);
+        // A failed metric, then its labels, then an update: still no throw.
+        auto dup = w->counter({.name = "http_requests", .help = "h", .labelNames = {"method"}});
+        QVERIFY(!dup);
+        QVERIFY(dup.error().code == WriterErrorCode::DuplicateMetric);
+        QVERIFY(!dup->labels("get"));
+        QVERIFY((*dup->labels("get")).inc(2) == WriteStatus::InvalidHandle);
+        QCOMPARE(nameOf(WriteStatus::NegativeAmount), std::string_view("NegativeAmount"));
+        QCOMPARE(nameOf(WriterErrorCode::FileInUse), std::string_view("FileInUse"));
+        // Nothing was written for the failed ones.
+        QVERIFY(renderDir(dir).find("http_requests_total{") == std::string::npos);
+    }
+
+    // A gauge mode must be one of the ten; None and values that are no mode
+    // are refused as such, and no file named after them is made.
+    void gaugeModeValidated()
+    {
+        QTemporaryDir dir;
+        auto w = Writer::open(optionsFor(dir));
+        for (GaugeMode bad : {GaugeMode::None, static_cast<GaugeMode>(99)}) {
+            auto g = w->gauge({.name = "g", .help = "h"}, bad);
+            QVERIFY(!g);
+            QVERIFY(g.error().code == WriterErrorCode::InvalidGaugeMode);
+        }
+        QVERIFY(QDir(dir.path()).entryList(QDir::Files).isEmpty());
+        QVERIFY(w->gauge({.name = "g", .help = "h"}, GaugeMode::LiveMostRecent));
+    }
+
     // A link planted under a writer's file name (counter_<pid>.db -> a file
     // of the writer's user, or root's) is refused, never written through.
     void plantedLinkNotFollowed()

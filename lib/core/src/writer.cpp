@@ -349,8 +349,9 @@ WriterResult<Created> createMetric(const std::shared_ptr<WriterCore> &core, Metr
         return r.error();
     if (!validUtf8(options.help))
         return error(WriterErrorCode::InvalidHelp, "Help text of " + *name + " is not valid UTF-8");
-    if (type == MetricType::Gauge && (mode == GaugeMode::None))
-        return error(WriterErrorCode::InvalidName, "Invalid multiprocess mode for gauge " + *name);
+    if (type == MetricType::Gauge
+        && std::find(allGaugeModes().begin(), allGaugeModes().end(), mode) == allGaugeModes().end())
+        return error(WriterErrorCode::InvalidGaugeMode, "Invalid multiprocess mode for gauge " + *name);
 
     auto family = std::make_unique<Family>();
     family->core = core.get();
@@ -415,6 +416,44 @@ std::string_view toString(WriteStatus status)
     case WriteStatus::InvalidHandle: return "invalid metric handle";
     }
     return "unknown";
+}
+
+std::string_view nameOf(WriteStatus status)
+{
+    switch (status) {
+    case WriteStatus::Ok: return "Ok";
+    case WriteStatus::MissingLabelValues: return "MissingLabelValues";
+    case WriteStatus::NegativeAmount: return "NegativeAmount";
+    case WriteStatus::NotInThisMode: return "NotInThisMode";
+    case WriteStatus::Closed: return "Closed";
+    case WriteStatus::Failed: return "Failed";
+    case WriteStatus::InvalidHandle: return "InvalidHandle";
+    }
+    return "Unknown";
+}
+
+std::string_view nameOf(WriterErrorCode code)
+{
+    switch (code) {
+    case WriterErrorCode::NoDirectory: return "NoDirectory";
+    case WriterErrorCode::BadDirectory: return "BadDirectory";
+    case WriterErrorCode::InvalidName: return "InvalidName";
+    case WriterErrorCode::InvalidLabelName: return "InvalidLabelName";
+    case WriterErrorCode::InvalidLabelValues: return "InvalidLabelValues";
+    case WriterErrorCode::InvalidHelp: return "InvalidHelp";
+    case WriterErrorCode::InvalidBuckets: return "InvalidBuckets";
+    case WriterErrorCode::InvalidProcessIdentifier: return "InvalidProcessIdentifier";
+    case WriterErrorCode::DuplicateMetric: return "DuplicateMetric";
+    case WriterErrorCode::NoLabelNames: return "NoLabelNames";
+    case WriterErrorCode::AlreadyLabelled: return "AlreadyLabelled";
+    case WriterErrorCode::FileError: return "FileError";
+    case WriterErrorCode::ForeignFile: return "ForeignFile";
+    case WriterErrorCode::Closed: return "Closed";
+    case WriterErrorCode::InvalidHandle: return "InvalidHandle";
+    case WriterErrorCode::FileInUse: return "FileInUse";
+    case WriterErrorCode::InvalidGaugeMode: return "InvalidGaugeMode";
+    }
+    return "Unknown";
 }
 
 const std::vector<double> &defaultBuckets()

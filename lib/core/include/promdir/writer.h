@@ -64,6 +64,8 @@
 #include "promdir/types.h"
 
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <initializer_list>
@@ -93,9 +95,10 @@ enum class WriterErrorCode {
     AlreadyLabelled,  // labels(...) on a child
     FileError,        // the file could not be created, mapped or grown
     ForeignFile,      // the existing file is not a generation 4 multiprocess file
-    FileInUse,        // another process writes this file (the same identifier in another pid namespace)
     Closed,           // the writer was closed
     InvalidHandle,    // a default-constructed handle
+    FileInUse,        // another process writes this file (the same identifier in another pid namespace)
+    InvalidGaugeMode, // GaugeMode::None or a value that is no mode
 };
 
 struct WriterError
@@ -104,28 +107,61 @@ struct WriterError
     std::string message; // one clear sentence, with the file when there is one
 };
 
-// Value or error, in the spirit of std::expected (C++23).
+// The enumerator's name: "InvalidLabelValues", "FileInUse", ... (nameOf, not
+// toString: QtTest's QCOMPARE finds a toString by argument-dependent lookup
+// and needs it to return char*).
+std::string_view nameOf(WriterErrorCode code);
+
+class MetricHandle;
+
+// Value or error, in the spirit of std::expected (C++23). Nothing here
+// throws, whatever is asked of it:
+// - value(), * and -> are meant for ok() results (check first). On an
+//   error, a metric handle (Counter, Gauge, Histogram, Summary) comes back
+//   as an invalid handle, whose updates return WriteStatus::InvalidHandle
+//   and whose labels(...) is an error again, so the idiom
+//   `auto h = *requests->labels("get", "/api");` never throws; anything
+//   else (a Writer, a number) ends the program with the error's message.
+// - error() of an ok() result is a WriterError with an empty message.
 template<typename T>
-class WriterResult
+class [[nodiscard]] WriterResult
 {
 public:
     WriterResult(T value) : m_v(std::in_place_index<0>, std::move(value)) {}
     WriterResult(WriterError error) : m_v(std::in_place_index<1>, std::move(error)) {}
 
-    bool ok() const { return m_v.index() == 0; }
-    explicit operator bool() const { return ok(); }
-    // Only when ok().
-    T &value() & { return std::get<0>(m_v); }
-    const T &value() const & { return std::get<0>(m_v); }
-    T &&value() && { return std::get<0>(std::move(m_v)); }
-    T *operator->() { return &std::get<0>(m_v); }
-    const T *operator->() const { return &std::get<0>(m_v); }
-    T &operator*() & { return std::get<0>(m_v); }
-    const T &operator*() const & { return std::get<0>(m_v); }
-    // Only when !ok().
-    const WriterError &error() const { return std::get<1>(m_v); }
+    bool ok() const noexcept { return m_v.index() == 0; }
+    explicit operator bool() const noexcept { return ok(); }
+    T &value() & noexcept { return get(); }
+    const T &value() const & noexcept { return const_cast<WriterResult *>(this)->get(); }
+    T &&value() && noexcept { return std::move(get()); }
+    T *operator->() noexcept { return &get(); }
+    const T *operator->() const noexcept { return &const_cast<WriterResult *>(this)->get(); }
+    T &operator*() & noexcept { return get(); }
+    const T &operator*() const & noexcept { return const_cast<WriterResult *>(this)->get(); }
+    const WriterError &error() const noexcept
+    {
+        static const WriterError none{};
+        const WriterError *e = std::get_if<1>(&m_v);
+        return e ? *e : none;
+    }
 
 private:
+    T &get() noexcept
+    {
+        if (T *v = std::get_if<0>(&m_v))
+            return *v;
+        if constexpr (std::is_base_of_v<MetricHandle, T> && std::is_default_constructible_v<T>) {
+            // Fresh for every caller, so that nothing done to one leaks.
+            static thread_local T invalid;
+            invalid = T();
+            return invalid;
+        } else {
+            std::fprintf(stderr, "promdir: the value of a failed WriterResult was used: %s\n",
+                         std::get<1>(m_v).message.c_str());
+            std::abort();
+        }
+    }
     std::variant<T, WriterError> m_v;
 };
 
@@ -139,7 +175,10 @@ enum class WriteStatus : std::uint8_t {
     Failed,             // the process's files could not be opened after fork()
     InvalidHandle,      // a default-constructed handle
 };
+// A sentence for people ("counters can only be incremented by ...").
 std::string_view toString(WriteStatus status);
+// The enumerator's name: "Ok", "NegativeAmount", ...
+std::string_view nameOf(WriteStatus status);
 
 // Which names are allowed (the Python client's two schemes).
 enum class NameValidation {
