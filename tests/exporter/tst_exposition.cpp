@@ -132,7 +132,7 @@ private Q_SLOTS:
                                 "problem; everything readable is served.\n"
                                 "# TYPE promdir_file_errors gauge\n"
                                 "promdir_file_errors{kind=\"bad_json\"} 1.0\n"
-                                "promdir_file_errors{kind=\"foreign_file\"} 2.0\n"
+                                "promdir_file_errors{kind=\"foreign_file\"} 1.0\n"
                                 "promdir_file_errors{kind=\"truncated\"} 1.0\n"));
         const std::string om = renderScrape(result, {Format::OpenMetrics, {}});
         QVERIFY(om.ends_with("promdir_file_errors{kind=\"truncated\"} 1.0\n# EOF\n"));
@@ -153,7 +153,7 @@ private Q_SLOTS:
         c.samples.push_back({"c_total", {}, 2.0});
         result.families.push_back(c);
         QCOMPARE(renderScrape(result, {}), render(result.families, {}));
-        result.load.problems.push_back({"d/f", 0, ProblemKind::Empty, "empty"});
+        result.load.problems.push_back({"d/counter_1.db", 0, ProblemKind::Empty, "empty"});
         const std::string om = renderScrape(result, {Format::OpenMetrics, {}});
         QVERIFY(om.starts_with("# HELP c h\n# TYPE c counter\nc_total 2.0\n# HELP promdir_file_errors"));
         QVERIFY(om.ends_with("promdir_file_errors{kind=\"empty\"} 1.0\n# EOF\n"));

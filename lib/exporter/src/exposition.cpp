@@ -147,9 +147,12 @@ std::string gzipCompress(std::string_view data)
 
 std::optional<MetricFamily> fileErrorsFamily(const LoadResult &load)
 {
+    // Only *.db files: the Python client never looks at anything else, and
+    // a stray notes.txt must not change what a scrape returns.
     std::map<std::string, std::set<std::string>> filesByKind;
     for (const Problem &p : load.allProblems())
-        filesByKind[std::string(toString(p.kind))].insert(p.file);
+        if (p.file.ends_with(".db"))
+            filesByKind[std::string(toString(p.kind))].insert(p.file);
     if (filesByKind.empty())
         return std::nullopt;
     MetricFamily fam;

@@ -1,0 +1,31 @@
+# Run by ctest: configures and builds one program of examples/ on its own,
+# against the installed prefix (install.cmake), as a user who copied it out
+# of the tree would; then, when it has a --help, runs it with --help.
+#   -DNAME= -DSOURCE= -DWORK= -DCXX= -DPROGRAM= [-DRUN_HELP=ON]
+set(build ${WORK}/example-${NAME})
+file(REMOVE_RECURSE ${build})
+execute_process(COMMAND ${CMAKE_COMMAND} -S ${SOURCE} -B ${build} -G Ninja
+                  -DCMAKE_PREFIX_PATH=${WORK}/prefix -DCMAKE_CXX_COMPILER=${CXX}
+                RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "configuring the example ${NAME} outside the tree failed: ${rc}")
+endif()
+file(STRINGS ${build}/CMakeCache.txt found REGEX "^Promdir_DIR:")
+string(FIND "${found}" "${WORK}/prefix/" at)
+if(NOT at GREATER -1)
+  message(FATAL_ERROR "the example ${NAME} found another Promdir: ${found}")
+endif()
+execute_process(COMMAND ${CMAKE_COMMAND} --build ${build} RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "building the example ${NAME} outside the tree failed: ${rc}")
+endif()
+if(NOT RUN_HELP)
+  message(STATUS "the example ${NAME} builds against the installed Promdir")
+  return()
+endif()
+execute_process(COMMAND ${build}/${PROGRAM} --help OUTPUT_VARIABLE out ERROR_VARIABLE err
+                RESULT_VARIABLE rc TIMEOUT 60)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "the example ${NAME} built outside the tree failed on --help (exit ${rc}):\n${out}${err}")
+endif()
+message(STATUS "the example ${NAME} builds and runs against the installed Promdir")
