@@ -418,6 +418,14 @@ std::string_view toString(WriteStatus status)
     return "unknown";
 }
 
+namespace detail {
+const WriterError &noWriterError()
+{
+    static const WriterError none{};
+    return none;
+}
+} // namespace detail
+
 std::string_view nameOf(WriteStatus status)
 {
     switch (status) {

@@ -114,6 +114,10 @@ std::string_view nameOf(WriterErrorCode code);
 
 class MetricHandle;
 
+namespace detail {
+const WriterError &noWriterError(); // the empty error of an ok result
+}
+
 // Value or error, in the spirit of std::expected (C++23). Nothing here
 // throws, whatever is asked of it:
 // - value(), * and -> are meant for ok() results (check first). On an
@@ -141,21 +145,24 @@ public:
     const T &operator*() const & noexcept { return const_cast<WriterResult *>(this)->get(); }
     const WriterError &error() const noexcept
     {
-        static const WriterError none{};
         const WriterError *e = std::get_if<1>(&m_v);
-        return e ? *e : none;
+        return e ? *e : detail::noWriterError();
     }
 
 private:
+    // A failed result of a handle type carries an invalid handle of its own
+    // (no static in this header: no exit-time destructor for users).
+    static constexpr bool kHandle = std::is_base_of_v<MetricHandle, T> && std::is_default_constructible_v<T>;
+    struct NoHandle
+    {
+    };
+
     T &get() noexcept
     {
         if (T *v = std::get_if<0>(&m_v))
             return *v;
-        if constexpr (std::is_base_of_v<MetricHandle, T> && std::is_default_constructible_v<T>) {
-            // Fresh for every caller, so that nothing done to one leaks.
-            static thread_local T invalid;
-            invalid = T();
-            return invalid;
+        if constexpr (kHandle) {
+            return m_invalid;
         } else {
             std::fprintf(stderr, "promdir: the value of a failed WriterResult was used: %s\n",
                          std::get<1>(m_v).message.c_str());
@@ -163,6 +170,7 @@ private:
         }
     }
     std::variant<T, WriterError> m_v;
+    [[no_unique_address]] std::conditional_t<kHandle, T, NoHandle> m_invalid{};
 };
 
 // What an update did. Updates never throw and never block on a lock.
