@@ -1,9 +1,9 @@
 #include "exporterserver_p.h"
+#include "request_p.h"
 
 #include "promdir/exposition.h"
 
 #include <QtCore/QLoggingCategory>
-#include <QtCore/QUrlQuery>
 #include <QtHttpServer/QHttpServerRequest>
 #include <QtNetwork/QSslServer>
 #include <QtNetwork/QSslSocket>
@@ -93,18 +93,6 @@ public:
         });
     }
 };
-
-bool constantTimeEqual(const QByteArray &a, const QByteArray &b)
-{
-    unsigned char diff = a.size() == b.size() ? 0 : 1;
-    const qsizetype n = std::max(a.size(), b.size());
-    for (qsizetype i = 0; i < n; ++i) {
-        const char x = i < a.size() ? a[i] : 0;
-        const char y = i < b.size() ? b[i] : 0;
-        diff |= static_cast<unsigned char>(x ^ y);
-    }
-    return diff == 0;
-}
 
 } // namespace
 
@@ -311,22 +299,8 @@ void ExporterServer::sweep()
 
 bool ExporterServer::authorized(const QHttpServerRequest &request) const
 {
-    if (m_config.credentials.isEmpty())
-        return true;
-    const QByteArray header = request.value(QByteArrayLiteral("authorization")).trimmed();
-    if (!header.startsWith("Basic ") && !header.startsWith("basic "))
-        return false;
-    const QByteArray decoded = QByteArray::fromBase64(header.mid(6).trimmed());
-    const qsizetype colon = decoded.indexOf(':');
-    if (colon < 0)
-        return false;
-    const QByteArray user = decoded.left(colon);
-    const QByteArray password = decoded.mid(colon + 1);
-    // Compare against every entry so the time says nothing about users.
-    bool ok = false;
-    for (auto it = m_config.credentials.cbegin(); it != m_config.credentials.cend(); ++it)
-        ok |= constantTimeEqual(it.key(), user) & constantTimeEqual(it.value(), password);
-    return ok;
+    return m_config.credentials.isEmpty()
+           || basicAuthAccepts(request.value(QByteArrayLiteral("authorization")), m_config.credentials);
 }
 
 bool ExporterServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
@@ -404,15 +378,8 @@ bool ExporterServer::handleRequest(const QHttpServerRequest &request, QTcpSocket
     }
 
     // /metrics
-    Variant variant;
-    const Negotiated n = negotiate(request.value(QByteArrayLiteral("accept")).toStdString());
-    variant.format = n.format;
-    variant.contentType = n.contentType;
-    variant.gzip = acceptsGzip(request.value(QByteArrayLiteral("accept-encoding")).toStdString());
-    const auto items = QUrlQuery(url).queryItems(QUrl::FullyDecoded);
-    for (const auto &[key, value] : items)
-        if (key == u"name[]")
-            variant.names.push_back(value.toStdString());
+    const Variant variant = variantFor(request.value(QByteArrayLiteral("accept")),
+                                       request.value(QByteArrayLiteral("accept-encoding")), url);
     QPointer<QTcpSocket> guard(socket);
     m_service.request(variant, [this, slot, guard](const RenderedPtr &r) {
         if (!guard)
