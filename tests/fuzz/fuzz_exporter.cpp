@@ -33,7 +33,7 @@ const MergeResult &scrape()
     static const MergeResult result = [] {
         MergeResult r;
         r.load.ok = true;
-        r.load.problems.push_back({"foo.txt", 0, ProblemKind::ForeignFile, "not a .db file"});
+        r.load.problems.push_back({"metrics/x.db", 0, ProblemKind::ForeignFile, "not a name of the reference's form"});
         r.families.push_back({"jobs", MetricType::Counter, "Jobs done.", GaugeMode::None,
                               {{"jobs_total", {{"queue", "a"}}, 3.0}, {"jobs_created", {{"queue", "a"}}, 1.5e9}}});
         r.families.push_back({"temp", MetricType::Gauge, "Temperature.", GaugeMode::All,
