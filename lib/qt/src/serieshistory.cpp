@@ -35,6 +35,7 @@ void SeriesHistory::clear()
     m_files.clear();
     m_byKey.clear();
     m_series.clear();
+    m_due.clear();
     m_trackCount = 0;
     m_pointCount = 0;
     m_lastTimeMs = 0;
@@ -46,14 +47,18 @@ SeriesHistory::Track &SeriesHistory::track(const Key *key, const std::shared_ptr
     auto kit = m_byKey.find(key);
     if (kit == m_byKey.end()) {
         auto [it, inserted] = m_series.try_emplace(seriesKey(*key));
-        if (inserted)
+        if (inserted) {
             it->second.id = SeriesId{key->metric, key->sample, key->labels};
+            it->second.key = it->first;
+        }
         it->second.keys.push_back(key);
         kit = m_byKey.emplace(key, KeyRef{store, &it->second}).first;
     }
     auto [tit, tnew] = kit->second.series->pids.try_emplace(pid);
-    if (tnew)
+    if (tnew) {
         ++m_trackCount;
+        tit->second.series = kit->second.series;
+    }
     return tit->second;
 }
 
@@ -71,6 +76,10 @@ void SeriesHistory::append(Track &t, const TimelinePoint &p)
     }
     t.points.push_back(p);
     ++m_pointCount;
+    if (t.series->queuedMs != p.timeMs) {
+        t.series->queuedMs = p.timeMs;
+        m_due.emplace_back(p.timeMs, t.series->key);
+    }
     if (t.points.size() > m_maxPoints) {
         // Drop a batch at once so erasing from the front stays cheap.
         const std::size_t drop = std::max<std::size_t>(1, m_maxPoints / 4);
@@ -127,34 +136,42 @@ void SeriesHistory::update(const MergeResult &result, std::int64_t timeMs)
 void SeriesHistory::trim(std::int64_t nowMs)
 {
     const std::int64_t start = nowMs - m_window.count();
-    for (auto sit = m_series.begin(); sit != m_series.end();) {
-        auto &pids = sit->second.pids;
-        for (auto tit = pids.begin(); tit != pids.end();) {
-            auto &pts = tit->second.points;
-            // Keep one point before the window: the value at its start.
-            std::size_t old = 0;
-            while (old + 1 < pts.size() && pts[old + 1].timeMs <= start)
-                ++old;
-            if (old > 0) {
-                pts.erase(pts.begin(), pts.begin() + std::ptrdiff_t(old));
-                m_pointCount -= old;
-            }
-            const bool ended = pts.empty() || (!pts.back().present && pts.back().timeMs <= start);
-            if (tit->second.refs == 0 && ended) {
-                m_pointCount -= pts.size();
-                --m_trackCount;
-                tit = pids.erase(tit);
-            } else {
-                ++tit;
-            }
-        }
-        if (pids.empty()) {
+    while (!m_due.empty() && m_due.front().first <= start) {
+        const std::string key = std::move(m_due.front().second);
+        m_due.pop_front();
+        auto sit = m_series.find(key);
+        if (sit == m_series.end())
+            continue; // gone already
+        trimSeries(sit->second, start);
+        if (sit->second.pids.empty()) {
             for (const Key *k : sit->second.keys)
                 m_byKey.erase(k);
-            sit = m_series.erase(sit);
+            m_series.erase(sit);
         }
-        else
-            ++sit;
+    }
+}
+
+void SeriesHistory::trimSeries(Series &s, std::int64_t start)
+{
+    auto &pids = s.pids;
+    for (auto tit = pids.begin(); tit != pids.end();) {
+        auto &pts = tit->second.points;
+        // Keep one point before the window: the value at its start.
+        std::size_t old = 0;
+        while (old + 1 < pts.size() && pts[old + 1].timeMs <= start)
+            ++old;
+        if (old > 0) {
+            pts.erase(pts.begin(), pts.begin() + std::ptrdiff_t(old));
+            m_pointCount -= old;
+        }
+        const bool ended = pts.empty() || (!pts.back().present && pts.back().timeMs <= start);
+        if (tit->second.refs == 0 && ended) {
+            m_pointCount -= pts.size();
+            --m_trackCount;
+            tit = pids.erase(tit);
+        } else {
+            ++tit;
+        }
     }
 }
 
