@@ -243,6 +243,10 @@ struct MergeEngine::Cache
     // refresh intervals still add up to every file within the bound).
     std::size_t recheckAt = 0;
     double recheckCarry = 0;
+    // The content hash of kept files found unchanged by a recheck (they were
+    // read once, without one): the next recheck reads and hashes them
+    // instead of parsing them again. By file, whose identity it is of.
+    std::unordered_map<const ParsedFile *, std::uint64_t> recheckHash;
     std::optional<std::chrono::steady_clock::time_point> lastRefresh;
     // Set when a file of a process believed gone changed (Auto).
     std::string pidsHidden;
@@ -336,9 +340,20 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
                 if (turn >= recheck)
                     continue;
                 ++result->stats.filesRechecked;
+                if (const auto known = c.recheckHash.find(f.get()); known != c.recheckHash.end()) {
+                    const auto hash = contentHashAt(f->path, load.read);
+                    if (hash && *hash == known->second)
+                        continue;
+                }
                 auto now = rereadFileAt(f->path, f->fileName, f, load.read);
-                if (now == f || sameContents(*now, *f))
+                if (now == f)
                     continue;
+                if (sameContents(*now, *f)) {
+                    if (now->contentHash != 0)
+                        c.recheckHash[f.get()] = now->contentHash;
+                    continue;
+                }
+                c.recheckHash.erase(f.get());
                 if (ns == PidNamespace::Auto && c.pidsHidden.empty())
                     c.pidsHidden = "pids here are not visible from this pid namespace: " + f->name
                                    + " changed after process " + f->fileName.pid + " was gone";
@@ -433,7 +448,17 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
         if (!planReused)
             compile();
     }
+    const bool sameFiles = reused == files.size() && c.planFiles.size() == files.size();
     c.planFiles = files;
+    // Hashes of files no longer held would wrongly match a new file at the
+    // same address.
+    if (!c.recheckHash.empty() && !sameFiles) {
+        std::unordered_set<const ParsedFile *> held;
+        held.reserve(files.size());
+        for (const auto &f : files)
+            held.insert(f.get());
+        std::erase_if(c.recheckHash, [&](const auto &kv) { return !held.contains(kv.first); });
+    }
     c.readWhileRunning.clear();
     for (std::size_t i = 0; i < files.size(); ++i)
         if (!frozen[i])

@@ -946,6 +946,21 @@ ParsedFile readFileAt(std::string path, FileName name, const ReadOptions &option
     return std::move(r.f);
 }
 
+std::optional<std::uint64_t> contentHashAt(std::string path, const ReadOptions &options)
+{
+    RawRead r;
+    BufferLease lease(r);
+    readRaw(std::move(path), FileName{}, options, r);
+    if (r.failed || !r.stable || r.data.size() < kHeader)
+        return std::nullopt;
+    // As parseInto() hashes: the used bytes, or as many as there are.
+    const std::int32_t used = readInt32(r.data, 0);
+    if (used < static_cast<std::int32_t>(kHeader))
+        return std::nullopt;
+    const std::size_t limit = std::min(static_cast<std::size_t>(used), r.data.size());
+    return contentHash(std::string_view(r.data).substr(0, limit));
+}
+
 std::shared_ptr<const ParsedFile> rereadFileAt(std::string path, FileName name,
                                                const std::shared_ptr<const ParsedFile> &previous,
                                                const ReadOptions &options)

@@ -14,5 +14,9 @@ std::shared_ptr<const ParsedFile> rereadFileAt(std::string path, FileName name,
                                                const std::shared_ptr<const ParsedFile> &previous,
                                                const ReadOptions &options);
 std::optional<FileStamp> stampAt(const char *path);
+// The identity of the used bytes as ParsedFile::contentHash has it, read
+// (until two reads agree) but not parsed; nullopt when the file cannot be
+// read or has no used bytes worth hashing.
+std::optional<std::uint64_t> contentHashAt(std::string path, const ReadOptions &options);
 
 } // namespace promdir
