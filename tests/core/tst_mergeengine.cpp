@@ -211,7 +211,8 @@ private slots:
         const std::string path = dir + "/counter_" + gone + ".db";
         std::ofstream(path, std::ios::binary) << DbBuilder().add(key, 0.0).bytes(65536);
         std::ofstream(dir + "/counter_" + m_live + ".db", std::ios::binary) << DbBuilder().add(key, 1.0).bytes(65536);
-        const auto e = readFile(path).entries.front();
+        const ParsedFile parsed = readFile(path); // owns the key e points to
+        const auto &e = parsed.entries.front();
         MappedFile worker(path, e.offset + 4 + e.rawKey().size() + (8 - (e.rawKey().size() + 4) % 8));
 
         MergeEngineOptions options;
@@ -263,7 +264,8 @@ private slots:
             std::ofstream(dir + "/counter_" + std::to_string(4150000 + i) + ".db", std::ios::binary)
                 << DbBuilder().add(key, 1.0).bytes(4096);
         const std::string first = dir + "/counter_4150000.db";
-        const auto e = readFile(first).entries.front();
+        const ParsedFile parsed = readFile(first); // owns the key e points to
+        const auto &e = parsed.entries.front();
         MappedFile worker(first, e.offset + 4 + e.rawKey().size() + (8 - (e.rawKey().size() + 4) % 8));
         MergeEngineOptions options;
         options.pidNamespace = PidNamespace::Shared;
