@@ -33,6 +33,7 @@ void SeriesHistory::setWindow(std::chrono::milliseconds window)
 void SeriesHistory::clear()
 {
     m_files.clear();
+    m_order.clear();
     m_byKey.clear();
     m_series.clear();
     m_due.clear();
@@ -88,12 +89,64 @@ void SeriesHistory::append(Track &t, const TimelinePoint &p)
     }
 }
 
+SeriesHistory::FileRecord SeriesHistory::record(const std::shared_ptr<const ParsedFile> &f, std::int64_t timeMs)
+{
+    FileRecord rec;
+    rec.file = f;
+    rec.tracks.reserve(f->entries.size());
+    for (const auto &e : f->entries) {
+        if (!e.key)
+            continue;
+        Track &t = track(e.key, f->keyStore, f->fileName.pid);
+        append(t, {timeMs, e.value, e.timestamp, true});
+        ++t.refs;
+        rec.tracks.push_back(&t);
+    }
+    return rec;
+}
+
+// Series the old version of a file had and the new one (if any) lacks end.
+void SeriesHistory::endTracksOf(const FileRecord &old, const FileRecord *now, std::int64_t timeMs)
+{
+    for (Track *t : old.tracks) {
+        if (--t->refs == 0
+            && (!now || std::find(now->tracks.begin(), now->tracks.end(), t) == now->tracks.end()))
+            append(*t, {timeMs, 0.0, 0.0, false});
+    }
+}
+
 void SeriesHistory::update(const MergeResult &result, std::int64_t timeMs)
 {
     m_lastTimeMs = timeMs;
+    const auto &files = result.load.files;
+
+    // Usually the same files as last time, some of them read again: only
+    // those are looked at (a refresh then costs what changed).
+    bool sameList = files.size() == m_order.size();
+    for (std::size_t i = 0; sameList && i < files.size(); ++i)
+        sameList = files[i] == m_order[i] || files[i]->path == m_order[i]->path;
+    if (sameList) {
+        for (std::size_t i = 0; i < files.size(); ++i) {
+            const auto &f = files[i];
+            if (f == m_order[i] || !f->fileName.valid)
+                continue;
+            auto old = m_files.find(f->path);
+            FileRecord rec = record(f, timeMs);
+            if (old != m_files.end()) {
+                endTracksOf(old->second, &rec, timeMs);
+                old->second = std::move(rec);
+            } else {
+                m_files.emplace(f->path, std::move(rec));
+            }
+        }
+        m_order = files;
+        trim(timeMs);
+        return;
+    }
+
     std::unordered_map<std::string, FileRecord> next;
-    next.reserve(result.load.files.size());
-    for (const auto &f : result.load.files) {
+    next.reserve(files.size());
+    for (const auto &f : files) {
         if (!f->fileName.valid)
             continue;
         auto old = m_files.find(f->path);
@@ -102,34 +155,18 @@ void SeriesHistory::update(const MergeResult &result, std::int64_t timeMs)
             m_files.erase(old);
             continue;
         }
-        FileRecord rec;
-        rec.file = f;
-        rec.tracks.reserve(f->entries.size());
-        for (const auto &e : f->entries) {
-            if (!e.key)
-                continue;
-            Track &t = track(e.key, f->keyStore, f->fileName.pid);
-            append(t, {timeMs, e.value, e.timestamp, true});
-            ++t.refs;
-            rec.tracks.push_back(&t);
-        }
+        FileRecord rec = record(f, timeMs);
         if (old != m_files.end()) {
-            // Series the old version had and the new one lacks end here.
-            for (Track *t : old->second.tracks) {
-                if (--t->refs == 0 && std::find(rec.tracks.begin(), rec.tracks.end(), t) == rec.tracks.end())
-                    append(*t, {timeMs, 0.0, 0.0, false});
-            }
+            endTracksOf(old->second, &rec, timeMs);
             m_files.erase(old);
         }
         next.emplace(f->path, std::move(rec));
     }
     // Files that are gone: their series end now.
-    for (auto &[path, rec] : m_files) {
-        for (Track *t : rec.tracks)
-            if (--t->refs == 0)
-                append(*t, {timeMs, 0.0, 0.0, false});
-    }
+    for (auto &[path, rec] : m_files)
+        endTracksOf(rec, nullptr, timeMs);
     m_files = std::move(next);
+    m_order = files;
     trim(timeMs);
 }
 

@@ -65,6 +65,8 @@ private:
     };
 
     Track &track(const Key *key, const std::shared_ptr<const KeyStore> &store, const std::string &pid);
+    FileRecord record(const std::shared_ptr<const ParsedFile> &f, std::int64_t timeMs);
+    void endTracksOf(const FileRecord &old, const FileRecord *now, std::int64_t timeMs);
     void append(Track &t, const TimelinePoint &p);
     void trim(std::int64_t nowMs);
     void trimSeries(Series &s, std::int64_t startMs);
@@ -76,6 +78,9 @@ private:
     // building its key string for every entry.
     std::unordered_map<const Key *, KeyRef> m_byKey;
     std::unordered_map<std::string, FileRecord> m_files; // by path
+    // The last result's files in its order: when the list is the same but
+    // for some files read again, only those are looked up.
+    std::vector<std::shared_ptr<const ParsedFile>> m_order;
     // Series that got a point, by when: only they can have points to drop
     // once that time leaves the window (a point goes when the one after it
     // is out; a track ends with its last point), so trimming costs what
