@@ -42,7 +42,7 @@ void FilesModel::setSnapshot(const SnapshotPtr &snapshot)
             keys.push_back("\x1f" + p.file + p.message);
         }
     }
-    update(std::move(keys), [&] { m_rows = std::move(rows); });
+    update(std::move(keys), [&] { m_rows = std::move(rows); }, !snapshot || snapshot->sequence <= 1);
 }
 
 std::shared_ptr<const ParsedFile> FilesModel::file(int row) const
@@ -219,7 +219,9 @@ void EntriesModel::setFile(const std::shared_ptr<const ParsedFile> &file)
         for (const auto &e : file->entries)
             keys.push_back(std::to_string(e.offset) + ':' + (e.key ? e.rawKey() : std::string()));
     }
-    update(std::move(keys), [&] { m_file = file; });
+    // Another file's entries are not the same rows, whatever their keys.
+    const bool other = !file || !m_file || file->name != m_file->name;
+    update(std::move(keys), [&] { m_file = file; }, other);
 }
 
 int EntriesModel::rowCount(const QModelIndex &parent) const

@@ -41,7 +41,7 @@ void ProcessModel::setSnapshot(const SnapshotPtr &snapshot)
     keys.reserve(rows.size());
     for (const auto &p : rows)
         keys.push_back(p.pid);
-    update(std::move(keys), [&] { m_rows = std::move(rows); });
+    update(std::move(keys), [&] { m_rows = std::move(rows); }, !snapshot || snapshot->sequence <= 1);
 }
 
 const ProcessStatus *ProcessModel::process(int row) const

@@ -1,0 +1,122 @@
+// The views of Promdir::Widgets as a user drives them: what the user did
+// (expanded families, the selected row, a find) survives refreshes.
+#include "promdir/expositionview.h"
+#include "promdir/metricsview.h"
+#include "promdir/processview.h"
+#include "../qt/testdb.h"
+#include "../qt/testpids.h"
+
+#include <QAction>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTreeView>
+#include <QtTest>
+
+using namespace promdir;
+using namespace promdir::test;
+
+namespace {
+// A snapshot of `dir` as the watcher's refresh number `sequence` would
+// make it.
+SnapshotPtr snapshotOf(const QString &dir, std::uint64_t sequence, bool local = true)
+{
+    auto s = std::make_shared<Snapshot>();
+    MergeEngine engine(dir.toStdString());
+    s->result = engine.refresh();
+    s->sequence = sequence;
+    s->path = dir;
+    s->local = local;
+    s->timeMs = QDateTime::currentMSecsSinceEpoch();
+    describeProcesses(*s, std::chrono::milliseconds(0));
+    return s;
+}
+
+QModelIndex familyIndex(MetricsView &view, const QString &family, int sample = -1)
+{
+    auto *proxy = view.treeView()->model();
+    for (int r = 0; r < proxy->rowCount(); ++r) {
+        const QModelIndex f = proxy->index(r, 0);
+        if (f.data().toString() == family)
+            return sample < 0 ? f : proxy->index(sample, 0, f);
+    }
+    return {};
+}
+} // namespace
+
+class TestViews : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    // Issue 18.1: a refresh in which a series, a family and a pid appear
+    // keeps the expanded family, the selected sample, the selected pid (and
+    // Mark Dead with it) and the Exposition view's find.
+    void stateSurvivesRefresh()
+    {
+        QTemporaryDir dir;
+        const QString dead = QString::number(deadPid());
+        QVERIFY(dead != QLatin1String("0"));
+        auto file = [&](const QString &name) { return dir.filePath(name); };
+        QVERIFY(writeDb(file(QStringLiteral("counter_") + dead + QStringLiteral(".db")),
+                        {{"c", "c_total", {{"a", "1"}}, 1.0, 0.0}, {"d", "d_total", {}, 1.0, 0.0}}));
+        QVERIFY(writeDb(file(QStringLiteral("gauge_livesum_") + dead + QStringLiteral(".db")),
+                        {{"g", "g", {}, 1.0, 0.0}}));
+        const SnapshotPtr first = snapshotOf(dir.path(), 1);
+
+        MetricsView metrics;
+        metrics.resize(600, 400);
+        metrics.show();
+        metrics.setSnapshot(first);
+        QModelIndex c = familyIndex(metrics, QStringLiteral("c"));
+        QVERIFY(c.isValid());
+        metrics.treeView()->expand(c);
+        QVERIFY(metrics.select(QStringLiteral("d"), 0));
+
+        ProcessView processes;
+        processes.show();
+        processes.setSnapshot(first);
+        QVERIFY(processes.selectPid(dead));
+        QVERIFY(processes.markDeadAction()->isEnabled());
+
+        ExpositionView exposition;
+        exposition.resize(600, 400);
+        exposition.show();
+        exposition.setSnapshot(first);
+        exposition.findEdit()->setText(QStringLiteral("d_total"));
+        QVERIFY(exposition.findNext());
+        QCOMPARE(exposition.editor()->textCursor().selectedText(), QStringLiteral("d_total"));
+
+        // A new pid (sorted first), a new series of c, a new family.
+        QVERIFY(writeDb(file(QStringLiteral("counter_2.db")),
+                        {{"c", "c_total", {{"a", "2"}}, 1.0, 0.0}, {"b", "b_total", {}, 3.0, 0.0}}));
+        const SnapshotPtr second = snapshotOf(dir.path(), 2);
+        metrics.setSnapshot(second);
+        processes.setSnapshot(second);
+        exposition.setSnapshot(second);
+
+        c = familyIndex(metrics, QStringLiteral("c"));
+        QVERIFY(c.isValid());
+        QCOMPARE(metrics.treeView()->model()->rowCount(c), 2);
+        QVERIFY(metrics.treeView()->isExpanded(c));
+        const QModelIndex cur = metrics.treeView()->currentIndex();
+        QCOMPARE(cur.parent().data().toString(), QStringLiteral("d"));
+        QVERIFY(metrics.treeView()->selectionModel()->isSelected(cur));
+        QCOMPARE(processes.currentPid(), dead);
+        QVERIFY(processes.markDeadAction()->isEnabled());
+        QCOMPARE(processes.tableView()->selectionModel()->selectedRows().size(), 1);
+        QVERIFY(exposition.editor()->toPlainText().contains(QStringLiteral("b_total")));
+        QCOMPARE(exposition.editor()->textCursor().selectedText(), QStringLiteral("d_total"));
+
+        // Another source: nothing is carried over.
+        QTemporaryDir other;
+        QVERIFY(writeDb(other.filePath(QStringLiteral("counter_") + dead + QStringLiteral(".db")),
+                        {{"c", "c_total", {{"a", "1"}}, 1.0, 0.0}}));
+        const SnapshotPtr fresh = snapshotOf(other.path(), 1);
+        processes.setSnapshot(fresh);
+        QCOMPARE(processes.currentPid(), QString());
+    }
+};
+
+QTEST_MAIN(TestViews)
+#include "tst_views.moc"
