@@ -459,13 +459,12 @@ void MainWindow::onSnapshot(const SnapshotPtr &snapshot)
     const std::size_t problems = snapshot->problemCount();
     if (problems != m_lastProblemCount) {
         if (problems > 0)
-            m_banner->showMessage(Banner::Warning,
-                                  tr("%n problem(s) found while reading; everything readable is shown.", nullptr,
-                                     int(problems)),
-                                  tr("Show in Files"), [this] {
-                                      m_tabs->setCurrentWidget(m_files);
-                                      m_banner->hide();
-                                  });
+            m_banner->showMessage(Banner::Warning, problemsBannerText(*snapshot), tr("Show in Files"), [this] {
+                applySnapshot(m_files, m_latest);
+                m_files->selectFirstProblem();
+                m_tabs->setCurrentWidget(m_files);
+                m_banner->hide();
+            });
         else
             m_banner->hide();
         m_lastProblemCount = problems;
@@ -483,6 +482,37 @@ void MainWindow::onSnapshot(const SnapshotPtr &snapshot)
         m_firstSnapshot = false;
         selectDefaults();
     }
+}
+
+QString MainWindow::problemsBannerText(const Snapshot &s)
+{
+    // The problem that matters most, said in full: the archive or the
+    // directory itself first (an archive cut short), then the files'.
+    const LoadResult &load = s.result->load;
+    const Problem *first = nullptr;
+    for (const auto &p : load.problems)
+        if (!first || ((p.kind == ProblemKind::Truncated || p.kind == ProblemKind::Unreadable)
+                       && first->kind == ProblemKind::ForeignFile))
+            first = &p;
+    QString where;
+    if (!first) {
+        for (const auto &f : load.files) {
+            if (!f->problems.empty()) {
+                first = &f->problems.front();
+                where = QString::fromStdString(f->name);
+                break;
+            }
+        }
+    }
+    const int n = int(s.problemCount());
+    if (!first)
+        return tr("%n problem(s) found while reading; everything readable is shown.", nullptr, n);
+    QString what = QString::fromStdString(first->message);
+    if (!where.isEmpty())
+        what = tr("%1: %2").arg(where, what);
+    return n == 1 ? tr("A problem was found while reading; everything readable is shown. %1").arg(what)
+                  : tr("%n problem(s) found while reading; everything readable is shown. First: %1", nullptr, n)
+                        .arg(what);
 }
 
 void MainWindow::setPidNamespace(PidNamespace ns)
@@ -540,13 +570,10 @@ void MainWindow::selectDefaults()
             break;
         }
     }
-    // A file with problems, else the first.
-    for (const auto &f : s->result->load.files) {
-        if (!f->problems.empty()) {
-            m_files->selectFile(QString::fromStdString(f->name));
-            return;
-        }
-    }
+    // A problem (of the archive itself first), else the first file.
+    applySnapshot(m_files, s);
+    if (m_files->selectFirstProblem())
+        return;
     if (!s->result->load.files.empty())
         m_files->selectFile(QString::fromStdString(s->result->load.files.front()->name));
 }

@@ -67,6 +67,8 @@ public:
     // The empty-state page's title, or empty when the views are shown.
     QString emptyStateTitle() const;
     QString bannerText() const;
+    FilesView *filesView() const { return m_files; }
+    Banner *banner() const { return m_banner; }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -86,6 +88,7 @@ private:
     void onSelection(const MetricSelection &selection);
     void onLoadingChanged(bool loading);
     void updateStatus(const SnapshotPtr &snapshot);
+    static QString problemsBannerText(const Snapshot &snapshot);
     void setEmptyState(const QString &title, const QString &detail);
     void addRecent(const QString &path);
     void updateRecentMenu();

@@ -6,6 +6,8 @@
 
 #include "promdir/expositionview.h"
 #include "promdir/processview.h"
+#include "promdir/filesview.h"
+#include "banner.h"
 #include "../qt/testdb.h"
 #include "../qt/testpids.h"
 
@@ -16,6 +18,8 @@
 #include <QProcess>
 #include <QSet>
 #include <QSignalSpy>
+#include <QLabel>
+#include <QPushButton>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QToolButton>
@@ -25,6 +29,25 @@ using namespace promdir;
 
 namespace {
 const QString kFixture = QStringLiteral(PROMDIR_TEST_DATA "/client_python/current/metrics");
+
+// The fixture packed as a .tgz by tar (no manifest), or its first `keep`
+// bytes.
+QString packFixture(const QTemporaryDir &dir, const QString &name, qint64 keep = -1)
+{
+    const QString out = dir.filePath(name);
+    QProcess tar;
+    tar.start(QStringLiteral("tar"), {QStringLiteral("-czf"), out, QStringLiteral("-C"),
+                                      QStringLiteral(PROMDIR_TEST_DATA "/client_python/current"),
+                                      QStringLiteral("metrics")});
+    if (!tar.waitForFinished(60000) || tar.exitCode() != 0)
+        return {};
+    if (keep >= 0) {
+        QFile f(out);
+        if (!f.open(QIODevice::ReadWrite) || !f.resize(keep))
+            return {};
+    }
+    return out;
+}
 
 bool waitForSnapshot(MainWindow &w)
 {
@@ -154,6 +177,52 @@ private Q_SLOTS:
         QVERIFY(QFile::exists(file(QStringLiteral("gauge_livemax_") + dead + QStringLiteral(".db"))));
         sleeper.kill();
         sleeper.waitForFinished();
+    }
+
+    // Issue 18.3: an archive cut short says so in the banner and in the
+    // archive panel, and "Show in Files" shows that problem.
+    void truncatedArchiveSaysWhy()
+    {
+        QTemporaryDir tmp;
+        const QString whole = packFixture(tmp, QStringLiteral("whole.tgz"));
+        QVERIFY(!whole.isEmpty());
+        const qint64 size = QFileInfo(whole).size();
+        const QString cut = packFixture(tmp, QStringLiteral("case.tgz"), size * 2 / 3);
+        QVERIFY(!cut.isEmpty());
+
+        MainWindow w;
+        w.show();
+        w.openPath(cut);
+        QVERIFY(waitForSnapshot(w));
+        const SnapshotPtr s = w.watcher()->snapshot();
+        QVERIFY(s && s->result->load.ok);
+        QVERIFY(!s->result->load.archive.complete);
+        QString problem;
+        for (const auto &p : s->result->load.problems)
+            if (p.kind == ProblemKind::Truncated || p.kind == ProblemKind::Unreadable)
+                problem = QString::fromStdString(p.message);
+        QVERIFY(!problem.isEmpty());
+        QVERIFY2(w.bannerText().contains(problem), qPrintable(w.bannerText()));
+
+        FilesView *files = w.filesView();
+        const QString summary = files->archivePanel()->text();
+        QVERIFY2(summary.contains(QStringLiteral("gzip")), qPrintable(summary));
+        QVERIFY(summary.contains(QStringLiteral("members")));
+        QVERIFY(summary.contains(QStringLiteral("Folder read: metrics")));
+        QVERIFY(summary.contains(QStringLiteral("Manifest: none")));
+        QVERIFY(summary.contains(QStringLiteral("Incomplete: ") + problem));
+        w.banner()->actionButton()->click();
+        QVERIFY(files->isVisible());
+        QVERIFY(files->archivePanel()->isVisible());
+        QVERIFY2(files->problemsText().contains(problem), qPrintable(files->problemsText()));
+
+        // A whole archive says it is complete; a directory has no panel.
+        w.openPath(whole);
+        QVERIFY(waitForSnapshot(w));
+        QVERIFY(files->archivePanel()->text().contains(QStringLiteral("Complete")));
+        w.openPath(kFixture);
+        QVERIFY(waitForSnapshot(w));
+        QVERIFY(!files->archivePanel()->isVisible());
     }
 
     void screenshotOfEveryView_data()

@@ -59,6 +59,21 @@ int FilesModel::rowOf(const QString &name) const
     return -1;
 }
 
+int FilesModel::firstProblemRow() const
+{
+    int source = -1, file = -1;
+    for (std::size_t i = 0; i < m_rows.size(); ++i) {
+        const Row &r = m_rows[i];
+        if (!r.file && (r.problem.kind == ProblemKind::Truncated || r.problem.kind == ProblemKind::Unreadable))
+            return int(i);
+        if (!r.file && source < 0)
+            source = int(i);
+        if (r.file && file < 0 && !r.file->problems.empty())
+            file = int(i);
+    }
+    return file >= 0 ? file : source;
+}
+
 int FilesModel::rowCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : int(m_rows.size());
