@@ -30,6 +30,7 @@ int main(int argc, char **argv)
             lang = args[i].mid(7);
     }
     promdir::installTranslations(lang);
+    QApplication::setApplicationDisplayName(QCoreApplication::translate("main", "promdir inspector"));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QCoreApplication::translate(

@@ -66,7 +66,8 @@ MainWindow::MainWindow(QWidget *parent)
     , m_banner(new Banner)
 {
     setWindowIcon(appIcon());
-    setWindowTitle(tr("promdir inspector"));
+    // The title is the source's name; the platform adds the application's
+    // display name (main.cpp), so it is never said twice.
     setAcceptDrops(true);
     setDockOptions(AnimatedDocks | AllowTabbedDocks);
 
@@ -111,6 +112,7 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_watcher, &DirectoryWatcher::loadingChanged, this, &MainWindow::onLoadingChanged);
     connect(m_watcher, &DirectoryWatcher::loadProgress, this, [this](qint64 done, qint64 total) {
         m_progress->setRange(0, 1000);
+        m_progress->setTextVisible(true);
         m_progress->setValue(total > 0 ? int(done * 1000 / total) : 0);
     });
     connect(m_metrics, &MetricsView::selectionChanged, this, &MainWindow::onSelection);
@@ -310,19 +312,31 @@ void MainWindow::createStatusBar()
     m_statusPids = new QLabel(this);
     m_statusProblems = new QLabel(this);
     m_statusCost = new QLabel(this);
+    // Loading is said by permanent widgets: a temporary message (a menu's
+    // status tip) would hide ordinary ones until it is cleared.
+    m_loadingLabel = new QLabel(this);
+    m_loadingLabel->hide();
     m_progress = new QProgressBar(this);
     m_progress->setMaximumWidth(200);
     m_progress->setTextVisible(false);
     m_progress->hide();
     m_cancel = new QPushButton(tr("Cancel"), this);
+    m_cancel->setToolTip(tr("Stop loading and go back to the source open before"));
     m_cancel->hide();
-    connect(m_cancel, &QPushButton::clicked, this, [this] {
-        m_watcher->close();
-        setEmptyState(tr("Loading cancelled"), tr("Open a directory or an archive to continue."));
-        statusBar()->showMessage(tr("Loading cancelled"), 5000);
+    connect(m_cancel, &QPushButton::clicked, this, &MainWindow::cancelLoading);
+    // A directory that takes long gets them too, after a moment.
+    m_loadingTimer = new QTimer(this);
+    m_loadingTimer->setSingleShot(true);
+    m_loadingTimer->setInterval(500);
+    connect(m_loadingTimer, &QTimer::timeout, this, [this] {
+        if (m_watcher->isLoading()) {
+            m_progress->show();
+            m_cancel->show();
+        }
     });
-    statusBar()->addWidget(m_progress);
-    statusBar()->addWidget(m_cancel);
+    statusBar()->addPermanentWidget(m_loadingLabel, 1);
+    statusBar()->addPermanentWidget(m_progress);
+    statusBar()->addPermanentWidget(m_cancel);
     statusBar()->addPermanentWidget(m_statusFiles);
     statusBar()->addPermanentWidget(m_statusPids);
     statusBar()->addPermanentWidget(m_statusProblems);
@@ -355,23 +369,63 @@ void MainWindow::openPath(const QString &path)
         return;
     }
     const QString abs = info.absoluteFilePath();
+    // What the user had open stays the source to go back to until the new
+    // one has loaded.
+    if (m_watcher->isOpen() && m_sourceLoaded && m_watcher->path() != abs)
+        m_previous = m_watcher->path();
+    clearSource();
+    m_watcher->open(abs);
+    setEmptyState(tr("Loading…"), QDir::toNativeSeparators(abs));
+}
+
+void MainWindow::clearSource()
+{
     m_firstSnapshot = true;
+    m_sourceLoaded = false;
     m_lastProblemCount = 0;
     m_pidsNoticeShown = false;
+    m_bannerForLoad = false;
     m_banner->hide();
-    m_watcher->open(abs);
-    addRecent(abs);
-    setWindowTitle(tr("%1 — promdir inspector").arg(QDir::toNativeSeparators(abs)));
-    setEmptyState(tr("Loading…"), QDir::toNativeSeparators(abs));
+    // Nothing of the last source may stay: its views, the chart's title,
+    // the tree's filter, the status bar.
+    onSnapshot(nullptr);
+    m_metrics->clear();
+    m_series->setSeries({}, {});
+    statusBar()->clearMessage();
+    setWindowTitle(QString());
 }
 
 void MainWindow::closeSource()
 {
     m_watcher->close();
-    onSnapshot(nullptr);
-    setWindowTitle(tr("promdir inspector"));
+    m_previous.clear();
+    clearSource();
     setEmptyState(tr("No directory open"),
                   tr("Open a PROMETHEUS_MULTIPROC_DIR or a support archive, or drop one here."));
+}
+
+void MainWindow::cancelLoading()
+{
+    const QString failed = m_watcher->path();
+    m_watcher->close();
+    if (returnToPrevious(failed)) {
+        statusBar()->showMessage(tr("Loading cancelled; back to %1").arg(QDir::toNativeSeparators(m_watcher->path())),
+                                 8000);
+        return;
+    }
+    clearSource();
+    setEmptyState(tr("Loading cancelled"), tr("Open a directory or an archive to continue."));
+    statusBar()->showMessage(tr("Loading cancelled"), 5000);
+}
+
+bool MainWindow::returnToPrevious(const QString &failed)
+{
+    const QString previous = m_previous;
+    if (previous.isEmpty() || previous == failed || !QFileInfo::exists(previous))
+        return false;
+    m_previous.clear();
+    openPath(previous);
+    return true;
 }
 
 void MainWindow::setEmptyState(const QString &title, const QString &detail)
@@ -395,13 +449,16 @@ QString MainWindow::bannerText() const
 void MainWindow::onLoadingChanged(bool loading)
 {
     const bool archive = loading && !QFileInfo(m_watcher->path()).isDir();
+    m_progress->setRange(0, 0); // busy until the first progress report
+    m_progress->setTextVisible(false);
     m_progress->setVisible(archive);
     m_cancel->setVisible(archive);
-    m_progress->setRange(0, 0); // busy until the first progress report
-    if (loading)
-        statusBar()->showMessage(tr("Loading %1…").arg(QDir::toNativeSeparators(m_watcher->path())));
+    m_loadingLabel->setVisible(loading);
+    m_loadingLabel->setText(loading ? tr("Loading %1…").arg(QDir::toNativeSeparators(m_watcher->path())) : QString());
+    if (loading && !archive)
+        m_loadingTimer->start();
     else
-        statusBar()->clearMessage();
+        m_loadingTimer->stop();
 }
 
 void MainWindow::onSnapshot(const SnapshotPtr &snapshot)
@@ -433,6 +490,24 @@ void MainWindow::onSnapshot(const SnapshotPtr &snapshot)
 
     const LoadResult &load = snapshot->result->load;
     const QString where = QDir::toNativeSeparators(snapshot->path);
+    if (!load.ok && !m_sourceLoaded) {
+        // A source that cannot be opened: back to the one open before, and
+        // the reason stays in the banner.
+        const QString failed = snapshot->path;
+        if (returnToPrevious(failed)) {
+            m_banner->showMessage(Banner::Error,
+                                  tr("Cannot open %1: %2. Back to %3.")
+                                      .arg(where, QString::fromStdString(load.error),
+                                           QDir::toNativeSeparators(m_watcher->path())));
+            return;
+        }
+    }
+    if (load.ok && !m_sourceLoaded) {
+        m_sourceLoaded = true;
+        m_previous.clear();
+        addRecent(snapshot->path);
+        setWindowTitle(where);
+    }
     if (!load.ok) {
         // The directory may appear later: keep watching, say so once.
         setEmptyState(tr("Cannot open this source"), QString::fromStdString(load.error));

@@ -23,6 +23,7 @@ class QPushButton;
 class QSpinBox;
 class QStackedWidget;
 class QTabWidget;
+class QTimer;
 class QToolButton;
 
 namespace promdir {
@@ -67,6 +68,9 @@ public:
     // The empty-state page's title, or empty when the views are shown.
     QString emptyStateTitle() const;
     QString bannerText() const;
+    QProgressBar *loadingProgress() const { return m_progress; }
+    QPushButton *cancelButton() const { return m_cancel; }
+    SeriesChartView *seriesView() const { return m_series; }
     FilesView *filesView() const { return m_files; }
     Banner *banner() const { return m_banner; }
 
@@ -84,6 +88,11 @@ private:
     void openDirectoryDialog();
     void openArchiveDialog();
     void closeSource();
+    // Forgets everything shown of the current source.
+    void clearSource();
+    void cancelLoading();
+    // Opens the source that was open before `failed` was asked for.
+    bool returnToPrevious(const QString &failed);
     void onSnapshot(const SnapshotPtr &snapshot);
     void onSelection(const MetricSelection &selection);
     void onLoadingChanged(bool loading);
@@ -130,6 +139,8 @@ private:
     QLabel *m_statusPids = nullptr;
     QLabel *m_statusProblems = nullptr;
     QLabel *m_statusCost = nullptr;
+    QLabel *m_loadingLabel = nullptr;
+    QTimer *m_loadingTimer = nullptr;
     QProgressBar *m_progress = nullptr;
     QPushButton *m_cancel = nullptr;
 
@@ -140,6 +151,8 @@ private:
 
     QStringList m_recent;
     bool m_firstSnapshot = true;
+    bool m_sourceLoaded = false; // the current source gave a readable snapshot
+    QString m_previous;          // the source to go back to on Cancel or a failed open
     std::size_t m_lastProblemCount = 0;
     bool m_pidsNoticeShown = false; // "pids here are not visible" said for this source
     QList<QAction *> m_pidNamespaceActions;

@@ -8,6 +8,7 @@
 #include "promdir/processview.h"
 #include "promdir/filesview.h"
 #include "banner.h"
+#include "promdir/serieschartview.h"
 #include "../qt/testdb.h"
 #include "../qt/testpids.h"
 
@@ -18,8 +19,12 @@
 #include <QProcess>
 #include <QSet>
 #include <QSignalSpy>
+#include <QStatusBar>
+#include <QTreeView>
+#include <QLineEdit>
 #include <QLabel>
 #include <QPushButton>
+#include <QProgressBar>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QToolButton>
@@ -177,6 +182,83 @@ private Q_SLOTS:
         QVERIFY(QFile::exists(file(QStringLiteral("gauge_livemax_") + dead + QStringLiteral(".db"))));
         sleeper.kill();
         sleeper.waitForFinished();
+    }
+
+    // Issue 18.2: progress and Cancel show at once, whatever the status bar
+    // says meanwhile.
+    void loadingShowsProgressAndCancel()
+    {
+        QTemporaryDir tmp;
+        const QString tgz = packFixture(tmp, QStringLiteral("case.tgz"));
+        QVERIFY(!tgz.isEmpty());
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.openPath(tgz);
+        QVERIFY(w.watcher()->isLoading());
+        QVERIFY(w.loadingProgress()->isVisible());
+        QVERIFY(w.cancelButton()->isVisible());
+        // A menu's status tip is a temporary message.
+        w.statusBar()->showMessage(QStringLiteral("a status tip"));
+        QVERIFY(w.loadingProgress()->isVisible());
+        QVERIFY(w.cancelButton()->isVisible());
+        w.statusBar()->clearMessage();
+        QVERIFY(waitForSnapshot(w));
+        QVERIFY(!w.loadingProgress()->isVisible());
+        QVERIFY(!w.cancelButton()->isVisible());
+    }
+
+    // Issue 18.4: nothing of the last source stays; Cancel and a failed
+    // open go back to the source open before.
+    void changeOfSourceClearsState()
+    {
+        QTemporaryDir tmp;
+        const QString other = tmp.filePath(QStringLiteral("other"));
+        QVERIFY(QDir().mkpath(other));
+        QVERIFY(test::writeDb(other + QStringLiteral("/counter_7.db"), {{"other", "other_total", {}, 1.0, 0.0}}));
+
+        MainWindow w;
+        w.show();
+        w.openPath(kFixture);
+        QVERIFY(waitForSnapshot(w));
+        QCOMPARE(w.windowTitle(), QDir::toNativeSeparators(kFixture));
+        const QString firstTitle = w.seriesView()->title();
+        QVERIFY(!firstTitle.isEmpty());
+        w.metricsView()->filterEdit()->setText(QStringLiteral("jobs"));
+
+        w.openPath(other);
+        QCOMPARE(w.windowTitle(), QString()); // not the new name before it loads
+        QVERIFY(waitForSnapshot(w));
+        QCOMPARE(w.metricsView()->filterEdit()->text(), QString());
+        QTRY_VERIFY(w.seriesView()->title().contains(QStringLiteral("other_total")));
+        QCOMPARE(w.metricsView()->treeView()->model()->rowCount(), 1);
+        QCOMPARE(w.windowTitle(), QDir::toNativeSeparators(other));
+
+        // Not an archive: the banner says why, the window is back on `other`.
+        const QString bad = tmp.filePath(QStringLiteral("notes.tgz"));
+        {
+            QFile f(bad);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(QByteArray(4096, 'x'));
+        }
+        w.openPath(bad);
+        QVERIFY(waitForSnapshot(w)); // the failure
+        QTRY_COMPARE(w.watcher()->path(), other);
+        QTRY_VERIFY_WITH_TIMEOUT(w.watcher()->snapshot(), 30000);
+        QTRY_COMPARE(w.emptyStateTitle(), QString());
+        QVERIFY2(w.bannerText().contains(QStringLiteral("notes.tgz")), qPrintable(w.bannerText()));
+        QCOMPARE(w.windowTitle(), QDir::toNativeSeparators(other));
+
+        // Cancel while an archive loads: back to `other`.
+        const QString tgz = packFixture(tmp, QStringLiteral("case.tgz"));
+        w.openPath(tgz);
+        QVERIFY(w.cancelButton()->isVisible());
+        w.cancelButton()->click();
+        QCOMPARE(w.watcher()->path(), other);
+        QVERIFY(waitForSnapshot(w));
+        QCOMPARE(w.emptyStateTitle(), QString());
+        QCOMPARE(w.windowTitle(), QDir::toNativeSeparators(other));
+        QCOMPARE(w.metricsView()->treeView()->model()->rowCount(), 1);
     }
 
     // Issue 18.3: an archive cut short says so in the banner and in the

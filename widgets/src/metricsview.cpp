@@ -55,6 +55,13 @@ void MetricsView::setSnapshot(const SnapshotPtr &snapshot)
         select(family, row);
 }
 
+void MetricsView::clear()
+{
+    m_filter->clear();
+    m_model->setSnapshot(nullptr);
+    m_lastKey.clear();
+}
+
 bool MetricsView::select(const QString &family, int sample)
 {
     const QModelIndex src = m_model->indexOf(family, sample);

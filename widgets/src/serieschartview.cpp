@@ -96,6 +96,11 @@ void SeriesChartView::setSeries(const SeriesId &series, const QString &title, st
     updateChart();
 }
 
+QString SeriesChartView::title() const
+{
+    return m_title->text();
+}
+
 void SeriesChartView::setTimeline(const TimelinePtr &timeline)
 {
     if (!timeline || !(timeline->series == m_model->series()))

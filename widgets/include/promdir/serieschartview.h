@@ -32,6 +32,7 @@ public:
     static constexpr int kMaxLines = 40;
 
     QChart *chart() const { return m_chart; }
+    QString title() const;
     PidValuesModel *model() const { return m_model; }
     int lineCount() const { return int(m_lines.size()); }
 
