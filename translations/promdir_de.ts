@@ -968,6 +968,18 @@
         <source>Command</source>
         <translation>Befehl</translation>
     </message>
+    <message>
+        <source>This archive has no manifest (it was not made by promdir pack), so whether the process was running is unknown.</source>
+        <translation>Dieses Archiv hat kein Manifest (es wurde nicht mit promdir pack erstellt), daher ist unbekannt, ob der Prozess lief.</translation>
+    </message>
+    <message>
+        <source>It has no live gauge files while other processes do; mark_process_dead removes them, so it was probably dead.</source>
+        <translation>Er hat keine Live-Gauge-Dateien, andere Prozesse schon; mark_process_dead entfernt sie, also war er wahrscheinlich tot.</translation>
+    </message>
+    <message>
+        <source>unknown (probably dead)</source>
+        <translation>unbekannt (wahrscheinlich tot)</translation>
+    </message>
 </context>
 <context>
     <name>promdir::ProcessView</name>

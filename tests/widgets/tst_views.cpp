@@ -7,6 +7,8 @@
 #include "../qt/testpids.h"
 
 #include <QAction>
+#include <QDir>
+#include <QProcess>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QTableView>
@@ -115,6 +117,58 @@ private Q_SLOTS:
         const SnapshotPtr fresh = snapshotOf(other.path(), 1);
         processes.setSnapshot(fresh);
         QCOMPARE(processes.currentPid(), QString());
+    }
+
+    // Issue 18.5: an archive packed an hour after its files were last
+    // written is judged by its own newest file, not today's clock; without
+    // a manifest liveness is unknown and the tooltip says why, and a pid
+    // without the live gauge files others have is probably dead.
+    void archiveJudgedByItsOwnTime()
+    {
+        QTemporaryDir dir;
+        const QString metrics = dir.filePath(QStringLiteral("metrics"));
+        QVERIFY(QDir().mkpath(metrics));
+        const QString a = metrics + QStringLiteral("/counter_101.db"), b = metrics + QStringLiteral("/counter_102.db"),
+                      g = metrics + QStringLiteral("/gauge_livesum_101.db");
+        QVERIFY(writeDb(a, {{"c", "c_total", {}, 1.0, 0.0}}));
+        QVERIFY(writeDb(b, {{"c", "c_total", {}, 2.0, 0.0}}));
+        QVERIFY(writeDb(g, {{"g", "g", {}, 1.0, 0.0}}));
+        // Written three and two hours ago: stale next to each other only
+        // when apart by more than the threshold (one hour).
+        const QDateTime now = QDateTime::currentDateTime();
+        for (const auto &[path, age] : {std::pair{a, 2}, std::pair{b, 3}, std::pair{g, 2}}) {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::ReadWrite));
+            QVERIFY(f.setFileTime(now.addSecs(-3600 * age), QFileDevice::FileModificationTime));
+        }
+        QProcess tar;
+        const QString tgz = dir.filePath(QStringLiteral("case.tgz"));
+        tar.start(QStringLiteral("tar"), {QStringLiteral("-czf"), tgz, QStringLiteral("-C"), dir.path(),
+                                          QStringLiteral("metrics")});
+        QVERIFY(tar.waitForFinished(60000) && tar.exitCode() == 0);
+
+        auto s = std::make_shared<Snapshot>();
+        MergeEngine engine(tgz.toStdString());
+        s->result = engine.refresh();
+        QVERIFY(s->result->load.ok);
+        s->sequence = 1;
+        s->path = tgz;
+        s->local = false;
+        s->timeMs = QDateTime::currentMSecsSinceEpoch();
+        describeProcesses(*s, std::chrono::hours(1));
+        QCOMPARE(s->staleFileCount(), std::size_t(0));
+        QCOMPARE(s->referenceMs / 1000, now.addSecs(-7200).toMSecsSinceEpoch() / 1000);
+        describeProcesses(*s, std::chrono::minutes(30));
+        QCOMPARE(s->staleFileCount(), std::size_t(1)); // counter_102.db, an hour older than the newest
+
+        ProcessModel model;
+        model.setSnapshot(s);
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(model.index(0, ProcessModel::StateColumn).data().toString(), QStringLiteral("unknown"));
+        QCOMPARE(model.index(1, ProcessModel::StateColumn).data().toString(), QStringLiteral("unknown (probably dead)"));
+        const QString why = model.index(1, ProcessModel::StateColumn).data(Qt::ToolTipRole).toString();
+        QVERIFY2(why.contains(QStringLiteral("no manifest")), qPrintable(why));
+        QVERIFY(why.contains(QStringLiteral("no live gauge files")));
     }
 };
 
