@@ -150,6 +150,10 @@
             <numerusform>%n Anfragen</numerusform>
         </translation>
     </message>
+    <message>
+        <source>The exporter could not listen on %1:%2: %3</source>
+        <translation>Der Exporter konnte nicht auf %1:%2 lauschen: %3</translation>
+    </message>
 </context>
 <context>
     <name>promdir::ExpositionView</name>
@@ -294,6 +298,10 @@
     <message>
         <source>Problems</source>
         <translation>Probleme</translation>
+    </message>
+    <message>
+        <source>Size %1, used %2</source>
+        <translation>Größe %1, belegt %2</translation>
     </message>
 </context>
 <context>
@@ -1016,14 +1024,6 @@
         <translation>Prozess %1 läuft; er wird nicht als tot markiert.</translation>
     </message>
     <message>
-        <source>Mark process %1 as dead?
-
-This deletes its live gauge files (gauge_live*_%1.db), as the Python client&apos;s mark_process_dead(%1) does. Its other files stay and keep contributing.</source>
-        <translation>Prozess %1 als tot markieren?
-
-Das löscht seine Live-Gauge-Dateien (gauge_live*_%1.db), wie es mark_process_dead(%1) des Python-Clients tut. Seine anderen Dateien bleiben und tragen weiter bei.</translation>
-    </message>
-    <message>
         <source>%1 is not a directory.</source>
         <translation>%1 ist kein Verzeichnis.</translation>
     </message>
@@ -1034,6 +1034,28 @@ Das löscht seine Live-Gauge-Dateien (gauge_live*_%1.db), wie es mark_process_de
     <message>
         <source>Could not delete %1.</source>
         <translation>%1 konnte nicht gelöscht werden.</translation>
+    </message>
+    <message>
+        <source>This process has no live gauge files: there is nothing to remove</source>
+        <translation>Dieser Prozess hat keine Live-Gauge-Dateien: es gibt nichts zu entfernen</translation>
+    </message>
+    <message>
+        <source>Process %1 has no live gauge files; there is nothing to remove.</source>
+        <translation>Prozess %1 hat keine Live-Gauge-Dateien; es gibt nichts zu entfernen.</translation>
+    </message>
+    <message>
+        <source>Mark process %1 as dead?
+
+This deletes its live gauge files, as the Python client&apos;s mark_process_dead(%1) does:
+%2
+
+Its other files stay and keep contributing.</source>
+        <translation>Prozess %1 als tot markieren?
+
+Das löscht seine Live-Gauge-Dateien, wie es mark_process_dead(%1) des Python-Clients tut:
+%2
+
+Seine anderen Dateien bleiben und tragen weiter bei.</translation>
     </message>
 </context>
 <context>
@@ -1069,6 +1091,10 @@ Das löscht seine Live-Gauge-Dateien (gauge_live*_%1.db), wie es mark_process_de
     <message>
         <source>Merged value</source>
         <translation>Zusammengeführter Wert</translation>
+    </message>
+    <message>
+        <source>Untick a line to hide it</source>
+        <translation>Haken entfernen, um eine Linie auszublenden</translation>
     </message>
 </context>
 </TS>

@@ -1,5 +1,7 @@
 #include "promdir/displayformat.h"
 
+#include "promdir/floatformat.h"
+
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QLocale>
@@ -65,7 +67,63 @@ QString numberText(double value)
     const QLocale l;
     if (value == std::floor(value) && std::abs(value) < 1e15)
         return l.toString(value, 'f', 0);
-    return l.toString(value, 'g', 15);
+    return l.toString(value, 'g', QLocale::FloatingPointShortest);
+}
+
+namespace {
+enum class Unit { None, Bytes, Time };
+Unit unitOf(std::string_view name)
+{
+    for (std::string_view suffix : {"_total", "_sum"})
+        if (name.ends_with(suffix)) {
+            name.remove_suffix(suffix.size());
+            break;
+        }
+    if (name.ends_with("_bytes"))
+        return Unit::Bytes;
+    if (name.ends_with("_timestamp_seconds") || name.ends_with("_time_seconds"))
+        return Unit::Time;
+    return Unit::None;
+}
+} // namespace
+
+QString sampleValueText(double value, std::string_view name)
+{
+    if (std::isfinite(value)) {
+        switch (unitOf(name)) {
+        case Unit::Bytes:
+            if (value >= 0 && value < 9e18)
+                return bytesText(std::uint64_t(value));
+            break;
+        case Unit::Time:
+            if (value > 0 && value < 1e11)
+                return dateTimeText(std::int64_t(std::llround(value * 1000)));
+            break;
+        case Unit::None:
+            break;
+        }
+    }
+    return numberText(value);
+}
+
+QString sampleValueTip(double value, std::string_view name)
+{
+    QString tip = QString::fromStdString(floatToGoString(value));
+    if (std::isfinite(value)) {
+        switch (unitOf(name)) {
+        case Unit::Bytes:
+            if (value >= 0 && value < 9e18)
+                tip += QLatin1String(" = ") + bytesExact(std::uint64_t(value));
+            break;
+        case Unit::Time:
+            if (value > 0 && value < 1e11)
+                tip += QLatin1String(" = ") + dateTimeExact(std::int64_t(std::llround(value * 1000)));
+            break;
+        case Unit::None:
+            break;
+        }
+    }
+    return tip;
 }
 
 } // namespace promdir

@@ -60,6 +60,7 @@ HistogramView::HistogramView(QWidget *parent)
     m_axisY->setLabelFormat(QStringLiteral("%.6g"));
     m_chart->legend()->hide();
     m_chart->setMargins(QMargins(4, 4, 4, 4));
+    m_chart->setLocalizeNumbers(true);
     m_chartView->setRenderHint(QPainter::Antialiasing);
     m_chartView->setMinimumHeight(220);
 

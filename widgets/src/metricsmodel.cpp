@@ -2,6 +2,7 @@
 
 #include "promdir/floatformat.h"
 #include "promdir/icons.h"
+#include "promdir/displayformat.h"
 
 #include <unordered_map>
 
@@ -35,7 +36,7 @@ QString sampleText(const std::string &name, const Labels &labels)
 
 QString valueText(double value)
 {
-    return QString::fromStdString(floatToGoString(value));
+    return numberText(value);
 }
 
 QString typeText(MetricType type)
@@ -258,11 +259,11 @@ QVariant MetricsModel::data(const QModelIndex &index, int role) const
         case NameColumn:
             return sampleText(s->name, s->labels);
         case ValueColumn:
-            return valueText(s->value);
+            return sampleValueText(s->value, s->name);
         }
         return {};
     case Qt::ToolTipRole:
-        return QString(sampleText(s->name, s->labels) + QLatin1Char(' ') + valueText(s->value));
+        return QString(sampleText(s->name, s->labels) + QLatin1Char(' ') + sampleValueTip(s->value, s->name));
     case Qt::TextAlignmentRole:
         return index.column() == ValueColumn ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
     }

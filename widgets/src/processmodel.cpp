@@ -5,6 +5,8 @@
 #include <QDateTime>
 #include <QLocale>
 
+#include "promdir/displayformat.h"
+
 #include <set>
 
 namespace promdir {
@@ -12,9 +14,7 @@ namespace promdir {
 namespace {
 QString timeText(std::int64_t ms)
 {
-    if (ms <= 0)
-        return {};
-    return QLocale().toString(QDateTime::fromMSecsSinceEpoch(ms), QLocale::ShortFormat);
+    return dateTimeText(ms);
 }
 } // namespace
 
@@ -164,6 +164,10 @@ QVariant ProcessModel::data(const QModelIndex &index, int role) const
             const QString why = livenessReason(index.row());
             return why.isEmpty() ? QVariant() : QVariant(why);
         }
+        if (index.column() == StartedColumn && p->startTimeMs > 0)
+            return dateTimeExact(p->startTimeMs);
+        if (index.column() == LastWriteColumn && p->lastWriteMs > 0)
+            return dateTimeExact(p->lastWriteMs);
         if (!p->note.empty())
             return QString::fromStdString(p->note);
         return {};

@@ -49,6 +49,7 @@ SeriesChartView::SeriesChartView(QWidget *parent)
     m_chart->addAxis(m_axisMerged, Qt::AlignRight);
     m_chart->legend()->setAlignment(Qt::AlignRight);
     m_chart->setMargins(QMargins(4, 4, 4, 4));
+    m_chart->setLocalizeNumbers(true);
     m_chartView->setRenderHint(QPainter::Antialiasing);
     m_chartView->setMinimumHeight(220);
 

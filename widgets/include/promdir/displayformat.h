@@ -6,6 +6,7 @@
 #include <QString>
 
 #include <cstdint>
+#include <string_view>
 
 namespace promdir {
 
@@ -20,5 +21,11 @@ QString dateTimeExact(std::int64_t msSinceEpoch);
 // A sample value in the locale: "1,234,567", "0.25", "NaN", "+Inf"; the
 // exposition's spelling (floatToGoString) stays for the Exposition view.
 QString numberText(double value);
+// A sample's value read by its name: *_bytes as IEC sizes, *_timestamp_seconds
+// and *_time_seconds as local date-times, else numberText.
+QString sampleValueText(double value, std::string_view sampleName);
+// The tooltip: the exposition's spelling and, for sizes and times, the
+// exact value.
+QString sampleValueTip(double value, std::string_view sampleName);
 
 } // namespace promdir
