@@ -3,6 +3,7 @@
 #include "promdir/expositionview.h"
 #include "promdir/metricsview.h"
 #include "promdir/processview.h"
+#include "promdir/serieschartview.h"
 #include "../qt/testdb.h"
 #include "../qt/testpids.h"
 
@@ -10,6 +11,8 @@
 #include <QDir>
 #include <QProcess>
 #include <QLineEdit>
+#include <QListWidget>
+#include <QSet>
 #include <QPlainTextEdit>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -169,6 +172,47 @@ private Q_SLOTS:
         const QString why = model.index(1, ProcessModel::StateColumn).data(Qt::ToolTipRole).toString();
         QVERIFY2(why.contains(QStringLiteral("no manifest")), qPrintable(why));
         QVERIFY(why.contains(QStringLiteral("no live gauge files")));
+    }
+
+    // Issue 18.7: every pid its own colour, a legend that scrolls and lists
+    // new pids, NaN said.
+    void legendDistinctAndScrollable()
+    {
+        SeriesChartView view;
+        view.resize(900, 500);
+        view.show();
+        const SeriesId id{"c", "c_total", {}};
+        view.setSeries(id, QStringLiteral("c_total"));
+        auto timeline = [&](int pids) {
+            auto tl = std::make_shared<SeriesTimeline>();
+            tl->series = id;
+            tl->fromMs = 1000;
+            tl->toMs = 5000;
+            for (int i = 0; i < pids; ++i)
+                tl->pids.push_back({std::to_string(100 + i),
+                                    {{1000, double(i), 0.0, true}, {3000, i == 3 ? std::nan("") : double(i + 1), 0.0, true}}});
+            tl->merged = {{1000, 1.0, 0.0, true}};
+            return TimelinePtr(tl);
+        };
+        view.setTimeline(timeline(12));
+        QListWidget *legend = view.legend();
+        QCOMPARE(legend->count(), 13); // merged and 12 pids
+        QVERIFY(legend->verticalScrollBarPolicy() != Qt::ScrollBarAlwaysOff);
+        QSet<QRgb> colours;
+        for (int i = 0; i < 12; ++i)
+            colours.insert(view.colourOf(QString::number(100 + i)).rgb());
+        QCOMPARE(colours.size(), 12);
+        QVERIFY2(legend->item(4)->text().contains(QStringLiteral("NaN")), qPrintable(legend->item(4)->text()));
+        // A new pid is listed; colours already given stay.
+        const QRgb before = view.colourOf(QStringLiteral("105")).rgb();
+        view.setTimeline(timeline(30));
+        QCOMPARE(legend->count(), 31);
+        QCOMPARE(view.colourOf(QStringLiteral("105")).rgb(), before);
+        QVERIFY(legend->findItems(QStringLiteral("pid 129"), Qt::MatchStartsWith).size() == 1);
+        // Unticking hides the line.
+        legend->item(1)->setCheckState(Qt::Unchecked);
+        view.setTimeline(timeline(30));
+        QCOMPARE(legend->item(1)->checkState(), Qt::Unchecked);
     }
 };
 

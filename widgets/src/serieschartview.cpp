@@ -1,5 +1,7 @@
 #include "promdir/serieschartview.h"
 
+#include "promdir/displayformat.h"
+
 #include <QChart>
 #include <QChartView>
 #include <QDateTime>
@@ -9,6 +11,8 @@
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
+#include <QListWidget>
+#include <QSignalBlocker>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QTableView>
@@ -30,8 +34,13 @@ SeriesChartView::SeriesChartView(QWidget *parent)
     , m_axisY(new QValueAxis)
     , m_axisMerged(new QValueAxis)
     , m_table(new QTableView(this))
+    , m_legend(new QListWidget(this))
 {
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // A long series name wraps instead of widening the window (and
+    // squeezing the Metrics panel).
+    m_title->setWordWrap(true);
+    m_title->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     QFont f = m_title->font();
     f.setBold(true);
     m_title->setFont(f);
@@ -47,7 +56,24 @@ SeriesChartView::SeriesChartView(QWidget *parent)
     m_axisMerged->setTitleText(tr("Merged value"));
     m_axisMerged->setLabelFormat(QStringLiteral("%.6g"));
     m_chart->addAxis(m_axisMerged, Qt::AlignRight);
-    m_chart->legend()->setAlignment(Qt::AlignRight);
+    // The chart's own legend cannot scroll: a list beside it can, and
+    // toggles lines.
+    m_chart->legend()->hide();
+    m_legend->setObjectName(QStringLiteral("legend"));
+    m_legend->setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    m_legend->setMaximumWidth(260);
+    m_legend->setMinimumWidth(140);
+    m_legend->setToolTip(tr("Untick a line to hide it"));
+    connect(m_legend, &QListWidget::itemChanged, this, [this](QListWidgetItem *item) {
+        const QString name = item->data(Qt::UserRole).toString();
+        const bool show = item->checkState() == Qt::Checked;
+        if (show)
+            m_hidden.remove(name);
+        else
+            m_hidden.insert(name);
+        if (QLineSeries *line = m_lines.value(name))
+            line->setVisible(show);
+    });
     m_chart->setMargins(QMargins(4, 4, 4, 4));
     m_chart->setLocalizeNumbers(true);
     m_chartView->setRenderHint(QPainter::Antialiasing);
@@ -66,8 +92,13 @@ SeriesChartView::SeriesChartView(QWidget *parent)
     m_table->horizontalHeader()->setResizeContentsPrecision(100);
     connect(m_model, &QAbstractItemModel::modelReset, m_table, &QTableView::resizeColumnsToContents);
 
+    auto *chartRow = new QSplitter(Qt::Horizontal, this);
+    chartRow->addWidget(m_chartView);
+    chartRow->addWidget(m_legend);
+    chartRow->setStretchFactor(0, 1);
+    chartRow->setStretchFactor(1, 0);
     auto *split = new QSplitter(Qt::Vertical, this);
-    split->addWidget(m_chartView);
+    split->addWidget(chartRow);
     split->addWidget(m_table);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 1);
@@ -94,6 +125,7 @@ void SeriesChartView::setSeries(const SeriesId &series, const QString &title, st
                                       : tr("Select a series in the Metrics list to see every pid's value over time."));
     m_timeline.reset();
     m_hidden.clear();
+    m_colours.clear();
     updateChart();
 }
 
@@ -120,31 +152,54 @@ QLineSeries *SeriesChartView::lineFor(const QString &name, bool merged)
     m_chart->addSeries(line);
     line->attachAxis(m_axisX);
     line->attachAxis(merged ? m_axisMerged : m_axisY);
-    if (merged) {
-        QPen pen(QColor(0x20, 0x20, 0x20));
-        pen.setWidthF(3.0);
-        line->setPen(pen);
-    }
-    // Clicking a legend entry switches its line off and on.
-    const auto markers = m_chart->legend()->markers(line);
-    for (QLegendMarker *marker : markers) {
-        connect(marker, &QLegendMarker::clicked, this, [this, line, marker, name] {
-            const bool show = !line->isVisible();
-            line->setVisible(show);
-            marker->setVisible(true);
-            QBrush b = marker->labelBrush();
-            QColor c = b.color();
-            c.setAlphaF(show ? 1.0 : 0.4);
-            b.setColor(c);
-            marker->setLabelBrush(b);
-            if (show)
-                m_hidden.remove(name);
-            else
-                m_hidden.insert(name);
-        });
-    }
+    QPen pen(colourOf(name));
+    pen.setWidthF(merged ? 3.0 : 2.0);
+    line->setPen(pen);
     m_lines.insert(name, line);
     return line;
+}
+
+QColor SeriesChartView::colourOf(const QString &pid) const
+{
+    if (pid.isEmpty())
+        return QColor(0x20, 0x20, 0x20);
+    auto it = m_colours.find(pid);
+    if (it != m_colours.end())
+        return *it;
+    // Hues a golden angle apart never repeat, and neighbours differ most;
+    // lightness alternates so that close hues still part.
+    const int i = int(m_colours.size());
+    const double hue = std::fmod(0.08 + i * 0.618033988749895, 1.0);
+    const QColor c = QColor::fromHsvF(float(hue), i % 3 == 2 ? 0.55f : 0.85f, i % 2 ? 0.70f : 0.90f);
+    const_cast<SeriesChartView *>(this)->m_colours.insert(pid, c);
+    return c;
+}
+
+void SeriesChartView::updateLegend(const QList<std::pair<QString, QString>> &entries)
+{
+    // Entries change in place: scrolling and ticks stay.
+    const QSignalBlocker block(m_legend);
+    while (m_legend->count() > entries.size())
+        delete m_legend->takeItem(m_legend->count() - 1);
+    for (qsizetype i = 0; i < entries.size(); ++i) {
+        const auto &[name, text] = entries[i];
+        QListWidgetItem *item = i < m_legend->count() ? m_legend->item(int(i)) : nullptr;
+        if (!item) {
+            item = new QListWidgetItem(m_legend);
+            item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable);
+        }
+        if (item->data(Qt::UserRole).toString() != name || item->icon().isNull()) {
+            QPixmap swatch(14, 14);
+            swatch.fill(colourOf(name));
+            item->setIcon(QIcon(swatch));
+            item->setData(Qt::UserRole, name);
+        }
+        if (item->text() != text)
+            item->setText(text);
+        const Qt::CheckState check = m_hidden.contains(name) ? Qt::Unchecked : Qt::Checked;
+        if (item->checkState() != check)
+            item->setCheckState(check);
+    }
 }
 
 void SeriesChartView::updateChart()
@@ -202,8 +257,14 @@ void SeriesChartView::updateChart()
             line->setVisible(!m_hidden.contains(name));
         keep.insert(name);
     };
+    QList<std::pair<QString, QString>> legend;
+    auto lastText = [](const std::vector<TimelinePoint> &pts) {
+        return pts.empty() || !pts.back().present ? QString() : QString(QStringLiteral(" = ") + numberText(pts.back().value));
+    };
     int shown = 0, total = 0;
     if (tl) {
+        if (!tl->merged.empty())
+            legend.append({QString(), tr("merged") + lastText(tl->merged)});
         total = int(tl->pids.size());
         // Running processes first: with many recycled workers they are the
         // ones worth a line.
@@ -215,7 +276,9 @@ void SeriesChartView::updateChart()
                 const bool dead = ps && ps->liveness == Liveness::Dead;
                 if (dead != wantDead)
                     continue;
-                plot(QString::fromStdString(p.pid), p.points, false, dead);
+                const QString pid = QString::fromStdString(p.pid);
+                plot(pid, p.points, false, dead);
+                legend.append({pid, (dead ? tr("pid %1 (dead)").arg(pid) : tr("pid %1").arg(pid)) + lastText(p.points)});
                 ++shown;
             }
         }
@@ -230,6 +293,7 @@ void SeriesChartView::updateChart()
             ++it;
         }
     }
+    updateLegend(legend);
     m_note->setVisible(total > shown);
     if (total > shown)
         m_note->setText(tr("Showing %1 of %2 pids; the table lists all.").arg(shown).arg(total));

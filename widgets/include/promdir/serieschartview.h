@@ -5,6 +5,7 @@
 
 #include "promdir/pidvaluesmodel.h"
 
+#include <QColor>
 #include <QHash>
 #include <QSet>
 #include <QWidget>
@@ -13,6 +14,8 @@ class QChart;
 class QChartView;
 class QDateTimeAxis;
 class QLabel;
+class QListWidget;
+class QListWidgetItem;
 class QLineSeries;
 class QTableView;
 class QValueAxis;
@@ -35,9 +38,14 @@ public:
     QString title() const;
     PidValuesModel *model() const { return m_model; }
     int lineCount() const { return int(m_lines.size()); }
+    // The legend: one checkable entry per line (merged first), scrollable.
+    QListWidget *legend() const { return m_legend; }
+    // The colour of a pid's line ("" for merged).
+    QColor colourOf(const QString &pid) const;
 
 private:
     QLineSeries *lineFor(const QString &name, bool merged);
+    void updateLegend(const QList<std::pair<QString, QString>> &entries);
     void updateChart();
 
     PidValuesModel *m_model;
@@ -53,6 +61,8 @@ private:
     TimelinePtr m_timeline;
     QHash<QString, QLineSeries *> m_lines; // by pid; "" for merged
     QSet<QString> m_hidden;                // lines switched off in the legend
+    QHash<QString, QColor> m_colours;      // by pid, given in order of appearance
+    QListWidget *m_legend;
 };
 
 } // namespace promdir
