@@ -73,7 +73,9 @@ MainWindow::MainWindow(QWidget *parent)
 
     m_metricsDock->setObjectName(QStringLiteral("metricsDock"));
     m_metricsDock->setWidget(m_metrics);
-    m_metricsDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    // Closable, or View > Metrics (its toggle action) stays greyed out.
+    m_metricsDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable
+                               | QDockWidget::DockWidgetClosable);
     addDockWidget(Qt::LeftDockWidgetArea, m_metricsDock);
 
     m_tabs->setObjectName(QStringLiteral("views"));
@@ -136,6 +138,7 @@ MainWindow::MainWindow(QWidget *parent)
     setEmptyState(tr("No directory open"),
                   tr("Open a PROMETHEUS_MULTIPROC_DIR or a support archive, or drop one here."));
     readSettings();
+    updateActions();
 }
 
 MainWindow::~MainWindow() = default;
@@ -345,17 +348,15 @@ void MainWindow::createStatusBar()
 
 void MainWindow::openDirectoryDialog()
 {
-    const QString start = m_recent.isEmpty() ? QDir::homePath() : QFileInfo(m_recent.first()).absolutePath();
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open Metrics Directory"), start);
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open Metrics Directory"), dialogStart());
     if (!dir.isEmpty())
         openPath(dir);
 }
 
 void MainWindow::openArchiveDialog()
 {
-    const QString start = m_recent.isEmpty() ? QDir::homePath() : QFileInfo(m_recent.first()).absolutePath();
     const QString file = QFileDialog::getOpenFileName(
-        this, tr("Open Archive"), start,
+        this, tr("Open Archive"), dialogStart(),
         tr("Archives (*.tar *.tar.gz *.tgz *.tar.bz2 *.tbz2 *.tar.xz *.txz *.tar.zst *.tzst);;All files (*)"));
     if (!file.isEmpty())
         openPath(file);
@@ -400,6 +401,7 @@ void MainWindow::closeSource()
     m_watcher->close();
     m_previous.clear();
     clearSource();
+    updateActions();
     setEmptyState(tr("No directory open"),
                   tr("Open a PROMETHEUS_MULTIPROC_DIR or a support archive, or drop one here."));
 }
@@ -436,6 +438,11 @@ void MainWindow::setEmptyState(const QString &title, const QString &detail)
     m_emptyRecent->setVisible(m_emptyRecent->count() > 0 && !m_watcher->isOpen());
 }
 
+QAction *MainWindow::metricsViewAction() const
+{
+    return m_metricsDock->toggleViewAction();
+}
+
 QString MainWindow::emptyStateTitle() const
 {
     return m_stack->currentIndex() == 0 ? m_emptyTitle->text() : QString();
@@ -446,8 +453,33 @@ QString MainWindow::bannerText() const
     return m_banner->isVisibleTo(const_cast<MainWindow *>(this)) ? m_banner->text() : QString();
 }
 
+void MainWindow::updateActions()
+{
+    // Refreshing and pausing mean something for a directory only: an
+    // archive is read once, and an empty window has nothing to read.
+    const bool directory = m_watcher->isOpen() && QFileInfo(m_watcher->path()).isDir();
+    m_refresh->setEnabled(directory);
+    m_pause->setEnabled(directory);
+    m_interval->setEnabled(directory);
+    m_close->setEnabled(m_watcher->isOpen());
+}
+
+QString MainWindow::dialogStart() const
+{
+    // Beside what is open, else the last source, else home; never the
+    // working directory.
+    const QString current = m_watcher->isOpen() ? m_watcher->path() : m_recent.value(0);
+    if (!current.isEmpty()) {
+        const QString folder = QFileInfo(current).absolutePath();
+        if (QFileInfo(folder).isDir())
+            return folder;
+    }
+    return QDir::homePath();
+}
+
 void MainWindow::onLoadingChanged(bool loading)
 {
+    updateActions();
     const bool archive = loading && !QFileInfo(m_watcher->path()).isDir();
     m_progress->setRange(0, 0); // busy until the first progress report
     m_progress->setTextVisible(false);

@@ -72,6 +72,9 @@ public:
     QPushButton *cancelButton() const { return m_cancel; }
     SeriesChartView *seriesView() const { return m_series; }
     FilesView *filesView() const { return m_files; }
+    QAction *refreshAction() const { return m_refresh; }
+    QAction *pauseAction() const { return m_pause; }
+    QAction *metricsViewAction() const;
     Banner *banner() const { return m_banner; }
 
 protected:
@@ -91,6 +94,8 @@ private:
     // Forgets everything shown of the current source.
     void clearSource();
     void cancelLoading();
+    void updateActions();
+    QString dialogStart() const;
     // Opens the source that was open before `failed` was asked for.
     bool returnToPrevious(const QString &failed);
     void onSnapshot(const SnapshotPtr &snapshot);

@@ -19,6 +19,8 @@
 #include <QProcess>
 #include <QSet>
 #include <QSignalSpy>
+#include <QTcpServer>
+#include <QAction>
 #include <QStatusBar>
 #include <QTreeView>
 #include <QLineEdit>
@@ -305,6 +307,65 @@ private Q_SLOTS:
         w.openPath(kFixture);
         QVERIFY(waitForSnapshot(w));
         QVERIFY(!files->archivePanel()->isVisible());
+    }
+
+    // Issue 18.8: the small things.
+    void smallThings()
+    {
+        MainWindow w;
+        w.show();
+        // View > Metrics works; Refresh and Pause only for a directory.
+        QVERIFY(w.metricsViewAction()->isEnabled());
+        QVERIFY(!w.refreshAction()->isEnabled());
+        QVERIFY(!w.pauseAction()->isEnabled());
+        QTemporaryDir tmp;
+        const QString tgz = packFixture(tmp, QStringLiteral("case.tgz"));
+        w.openPath(tgz);
+        QVERIFY(waitForSnapshot(w));
+        QVERIFY(!w.refreshAction()->isEnabled());
+        QVERIFY(!w.pauseAction()->isEnabled());
+
+        // Mark Dead for a pid without live gauge files asks nothing.
+        const QString dead = QString::number(test::deadPid());
+        QVERIFY(test::writeDb(tmp.filePath(QStringLiteral("counter_") + dead + QStringLiteral(".db")),
+                              {{"c", "c_total", {}, 2.0, 0.0}}));
+        w.openPath(tmp.path());
+        QVERIFY(waitForSnapshot(w));
+        QVERIFY(w.refreshAction()->isEnabled());
+        QVERIFY(w.pauseAction()->isEnabled());
+        ProcessView *pv = w.processView();
+        int asked = 0;
+        pv->setConfirm([&](const QString &, const QString &) { return ++asked, false; });
+        QVERIFY(pv->selectPid(dead));
+        QVERIFY(!pv->markDeadAction()->isEnabled());
+        pv->markSelectedDead();
+        QCOMPARE(asked, 0);
+
+        // A port in use: the banner says why.
+        QTcpServer busy;
+        QVERIFY(busy.listen(QHostAddress::LocalHost, 0));
+        ExporterControl *ec = w.exporterControl();
+        ec->setAddress(QStringLiteral("127.0.0.1"));
+        ec->setPort(busy.serverPort());
+        ec->toggleButton()->click();
+        QVERIFY(!ec->isRunning());
+        QVERIFY2(w.bannerText().contains(QStringLiteral("in use"), Qt::CaseInsensitive), qPrintable(w.bannerText()));
+    }
+
+    // --help needs no display.
+    void helpWithoutDisplay()
+    {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(QStringLiteral("DISPLAY"));
+        env.remove(QStringLiteral("WAYLAND_DISPLAY"));
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("xcb"));
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(PROMDIR_INSPECTOR), {QStringLiteral("--help")});
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 0);
+        QVERIFY(p.readAllStandardOutput().contains("--screenshot"));
     }
 
     void screenshotOfEveryView_data()
