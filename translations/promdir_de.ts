@@ -844,6 +844,34 @@
             <numerusform>%n Probleme beim Lesen gefunden; alles Lesbare wird angezeigt. Erstes: %1</numerusform>
         </translation>
     </message>
+    <message>
+        <source>&amp;Keyboard Shortcuts</source>
+        <translation>&amp;Tastenkürzel</translation>
+    </message>
+    <message>
+        <source>About &amp;Qt</source>
+        <translation>Über &amp;Qt</translation>
+    </message>
+    <message>
+        <source>Find next / previous in the Exposition view</source>
+        <translation>Nächsten / vorigen Treffer in der Exposition finden</translation>
+    </message>
+    <message>
+        <source>Copy the selected rows of a table</source>
+        <translation>Die ausgewählten Zeilen einer Tabelle kopieren</translation>
+    </message>
+    <message>
+        <source>Keyboard Shortcuts</source>
+        <translation>Tastenkürzel</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Aktion</translation>
+    </message>
+    <message>
+        <source>Shortcut</source>
+        <translation>Tastenkürzel</translation>
+    </message>
 </context>
 <context>
     <name>promdir::MetricsModel</name>
@@ -1095,6 +1123,29 @@ Seine anderen Dateien bleiben und tragen weiter bei.</translation>
     <message>
         <source>Untick a line to hide it</source>
         <translation>Haken entfernen, um eine Linie auszublenden</translation>
+    </message>
+</context>
+<context>
+    <name>promdir::TableActions</name>
+    <message>
+        <source>&amp;Copy Rows</source>
+        <translation>Zeilen &amp;kopieren</translation>
+    </message>
+    <message>
+        <source>&amp;Export as CSV…</source>
+        <translation>Als CSV &amp;exportieren …</translation>
+    </message>
+    <message>
+        <source>Export Table</source>
+        <translation>Tabelle exportieren</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation>CSV-Dateien (*.csv);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Could not save %1: %2</source>
+        <translation>%1 konnte nicht gespeichert werden: %2</translation>
     </message>
 </context>
 </TS>

@@ -38,6 +38,8 @@
 #include <QSpinBox>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QHeaderView>
+#include <QTableWidget>
 #include <QTabWidget>
 #include <QTimer>
 #include <QToolBar>
@@ -275,6 +277,10 @@ void MainWindow::createMenus()
     view->addAction(m_prefs);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
+    auto *keys = help->addAction(tr("&Keyboard Shortcuts"));
+    keys->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Slash));
+    connect(keys, &QAction::triggered, this, &MainWindow::showShortcuts);
+    help->addSeparator();
     auto *about = help->addAction(tr("&About promdir inspector"));
     connect(about, &QAction::triggered, this, [this] {
         QMessageBox::about(this, tr("About promdir inspector"),
@@ -283,6 +289,58 @@ void MainWindow::createMenus()
                               "export, which processes are dead and which files are stale.</p>")
                                .arg(QCoreApplication::applicationVersion()));
     });
+    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
+QList<std::pair<QString, QString>> MainWindow::shortcutList() const
+{
+    // Every menu action with a shortcut, as the menus name them; then the
+    // ones that live in the views.
+    QList<std::pair<QString, QString>> out;
+    std::function<void(const QMenu *)> walk = [&](const QMenu *menu) {
+        for (QAction *a : menu->actions()) {
+            if (a->menu())
+                walk(a->menu());
+            else if (!a->shortcuts().isEmpty()) {
+                QStringList keys;
+                for (const QKeySequence &k : a->shortcuts())
+                    keys << k.toString(QKeySequence::NativeText);
+                out.append({a->text().remove(QLatin1Char('&')), keys.join(QLatin1String(", "))});
+            }
+        }
+    };
+    for (QAction *a : menuBar()->actions())
+        if (a->menu())
+            walk(a->menu());
+    out.append({tr("Find next / previous in the Exposition view"), QStringLiteral("F3, Shift+F3")});
+    out.append({tr("Copy the selected rows of a table"), QKeySequence(QKeySequence::Copy).toString(QKeySequence::NativeText)});
+    return out;
+}
+
+void MainWindow::showShortcuts()
+{
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Keyboard Shortcuts"));
+    auto *table = new QTableWidget(&dialog);
+    const auto list = shortcutList();
+    table->setColumnCount(2);
+    table->setRowCount(int(list.size()));
+    table->setHorizontalHeaderLabels({tr("Action"), tr("Shortcut")});
+    for (int r = 0; r < list.size(); ++r) {
+        table->setItem(r, 0, new QTableWidgetItem(list[r].first));
+        table->setItem(r, 1, new QTableWidgetItem(list[r].second));
+    }
+    table->verticalHeader()->hide();
+    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table->resizeColumnsToContents();
+    table->horizontalHeader()->setStretchLastSection(true);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, &dialog);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    auto *layout = new QVBoxLayout(&dialog);
+    layout->addWidget(table);
+    layout->addWidget(buttons);
+    dialog.resize(520, 480);
+    dialog.exec();
 }
 
 void MainWindow::createToolBar()

@@ -75,6 +75,8 @@ public:
     QAction *refreshAction() const { return m_refresh; }
     QAction *pauseAction() const { return m_pause; }
     QAction *metricsViewAction() const;
+    // Help > Keyboard Shortcuts: (what, keys) for every shortcut.
+    QList<std::pair<QString, QString>> shortcutList() const;
     Banner *banner() const { return m_banner; }
 
 protected:
@@ -109,6 +111,7 @@ private:
     void selectDefaults();
     void find();
     void showPreferences();
+    void showShortcuts();
     void readSettings();
     void writeSettings();
 

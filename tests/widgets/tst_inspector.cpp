@@ -20,6 +20,8 @@
 #include <QSet>
 #include <QSignalSpy>
 #include <QTcpServer>
+#include <QMenuBar>
+#include <QMenu>
 #include <QAction>
 #include <QStatusBar>
 #include <QTreeView>
@@ -350,6 +352,24 @@ private Q_SLOTS:
         ec->toggleButton()->click();
         QVERIFY(!ec->isRunning());
         QVERIFY2(w.bannerText().contains(QStringLiteral("in use"), Qt::CaseInsensitive), qPrintable(w.bannerText()));
+    }
+
+    // Help lists every shortcut and has About Qt.
+    void helpMenu()
+    {
+        MainWindow w;
+        const auto list = w.shortcutList();
+        bool open = false;
+        for (const auto &[what, keys] : list)
+            open = open || (what.startsWith(QStringLiteral("Open Directory")) && keys.contains(QStringLiteral("Ctrl+O")));
+        QVERIFY(open);
+        QStringList help;
+        for (QAction *a : w.menuBar()->actions())
+            if (a->menu() && a->text() == QStringLiteral("&Help"))
+                for (QAction *b : a->menu()->actions())
+                    help << b->text();
+        QVERIFY2(help.contains(QStringLiteral("About &Qt")), qPrintable(help.join(QLatin1Char('|'))));
+        QVERIFY(help.contains(QStringLiteral("&Keyboard Shortcuts")));
     }
 
     // --help needs no display.

@@ -4,11 +4,14 @@
 #include "promdir/metricsview.h"
 #include "promdir/processview.h"
 #include "promdir/serieschartview.h"
+#include "promdir/tableactions.h"
 #include "../qt/testdb.h"
 #include "../qt/testpids.h"
 
 #include <QAction>
+#include <QClipboard>
 #include <QDir>
+#include <QGuiApplication>
 #include <QProcess>
 #include <QLineEdit>
 #include <QListWidget>
@@ -213,6 +216,37 @@ private Q_SLOTS:
         legend->item(1)->setCheckState(Qt::Unchecked);
         view.setTimeline(timeline(30));
         QCOMPARE(legend->item(1)->checkState(), Qt::Unchecked);
+    }
+
+    // Every table: Copy Rows (tab-separated, with the header) and Export
+    // as CSV in its context menu.
+    void tablesCopyAndExport()
+    {
+        QTemporaryDir dir;
+        QVERIFY(writeDb(dir.filePath(QStringLiteral("counter_101.db")), {{"c", "c_total", {}, 1.0, 0.0}}));
+        QVERIFY(writeDb(dir.filePath(QStringLiteral("counter_102.db")), {{"c", "c_total", {}, 2.0, 0.0}}));
+        ProcessView view;
+        view.show();
+        view.setSnapshot(snapshotOf(dir.path(), 1, false));
+        QTableView *table = view.tableView();
+        QVERIFY(view.selectPid(QStringLiteral("102")));
+        QAction *copy = table->findChild<QAction *>(QStringLiteral("copyRows"));
+        QVERIFY(copy && table->actions().contains(copy));
+        QVERIFY(table->actions().contains(view.markDeadAction()));
+        QVERIFY(table->findChild<QAction *>(QStringLiteral("exportCsv")));
+        copy->trigger();
+        const QStringList lines = QGuiApplication::clipboard()->text().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 2);
+        QVERIFY(lines[0].startsWith(QStringLiteral("PID\tState")));
+        QVERIFY(lines[1].startsWith(QStringLiteral("102\tunknown")));
+        const QString csv = dir.filePath(QStringLiteral("t.csv"));
+        QVERIFY(exportTableCsv(table, csv));
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QList<QByteArray> rows = f.readAll().split('\n');
+        QCOMPARE(rows.size(), 4); // header, two rows, the final newline
+        QVERIFY(rows[0].startsWith("PID,State,"));
+        QVERIFY(rows[1].startsWith("101,unknown,"));
     }
 };
 

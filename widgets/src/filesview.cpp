@@ -1,6 +1,7 @@
 #include "promdir/filesview.h"
 
 #include "promdir/displayformat.h"
+#include "promdir/tableactions.h"
 
 #include <QHeaderView>
 #include <QLabel>
@@ -43,6 +44,8 @@ FilesView::FilesView(QWidget *parent)
         t->horizontalHeader()->setResizeContentsPrecision(100); // sizing 7,000 rows is slow
     }
     m_files->setModel(m_proxy);
+    addTableActions(m_files);
+    addTableActions(m_entryTable);
     connect(m_model, &QAbstractItemModel::modelReset, m_files, &QTableView::resizeColumnsToContents);
     m_files->sortByColumn(-1, Qt::AscendingOrder);
     m_files->setSelectionMode(QAbstractItemView::SingleSelection);

@@ -2,6 +2,7 @@
 
 #include "promdir/icons.h"
 #include "promdir/processcontrol.h"
+#include "promdir/tableactions.h"
 
 #include <QAction>
 #include <QHBoxLayout>
@@ -38,6 +39,10 @@ ProcessView::ProcessView(QWidget *parent)
     connect(m_model, &QAbstractItemModel::modelReset, m_table, &QTableView::resizeColumnsToContents);
     m_table->setContextMenuPolicy(Qt::ActionsContextMenu);
     m_table->addAction(m_markDead);
+    auto *separator = new QAction(this);
+    separator->setSeparator(true);
+    m_table->addAction(separator);
+    addTableActions(m_table);
     m_markDead->setToolTip(tr("Delete this pid's live gauge files, as the Python client's mark_process_dead does"));
     m_button->setText(m_markDead->text());
     m_button->setIcon(m_markDead->icon());

@@ -1,6 +1,7 @@
 #include "promdir/serieschartview.h"
 
 #include "promdir/displayformat.h"
+#include "promdir/tableactions.h"
 
 #include <QChart>
 #include <QChartView>
@@ -83,6 +84,7 @@ SeriesChartView::SeriesChartView(QWidget *parent)
     proxy->setSourceModel(m_model);
     proxy->setSortRole(SnapshotTableModel::SortRole);
     m_table->setModel(proxy);
+    addTableActions(m_table);
     m_table->setSortingEnabled(true);
     m_table->sortByColumn(-1, Qt::AscendingOrder);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
