@@ -1124,6 +1124,34 @@ Seine anderen Dateien bleiben und tragen weiter bei.</translation>
         <source>Untick a line to hide it</source>
         <translation>Haken entfernen, um eine Linie auszublenden</translation>
     </message>
+    <message>
+        <source>Reset Zoom</source>
+        <translation>Zoom zurücksetzen</translation>
+    </message>
+    <message>
+        <source>Zoom with the wheel or by dragging a rectangle, pan with the arrow keys or the middle button; this shows everything again and follows new values</source>
+        <translation>Mit dem Mausrad oder durch Aufziehen eines Rechtecks zoomen, mit den Pfeiltasten oder der mittleren Maustaste verschieben; dies zeigt wieder alles und folgt neuen Werten</translation>
+    </message>
+    <message>
+        <source>Save as PNG…</source>
+        <translation>Als PNG speichern …</translation>
+    </message>
+    <message>
+        <source>Save the chart as a PNG image</source>
+        <translation>Das Diagramm als PNG-Bild speichern</translation>
+    </message>
+    <message>
+        <source>Save Chart</source>
+        <translation>Diagramm speichern</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG-Bilder (*.png)</translation>
+    </message>
+    <message>
+        <source>Could not save %1.</source>
+        <translation>%1 konnte nicht gespeichert werden.</translation>
+    </message>
 </context>
 <context>
     <name>promdir::TableActions</name>

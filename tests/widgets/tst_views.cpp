@@ -11,6 +11,9 @@
 #include <QAction>
 #include <QClipboard>
 #include <QDir>
+#include <QChart>
+#include <QImage>
+#include <QValueAxis>
 #include <QGuiApplication>
 #include <QProcess>
 #include <QLineEdit>
@@ -212,6 +215,19 @@ private Q_SLOTS:
         QCOMPARE(legend->count(), 31);
         QCOMPARE(view.colourOf(QStringLiteral("105")).rgb(), before);
         QVERIFY(legend->findItems(QStringLiteral("pid 129"), Qt::MatchStartsWith).size() == 1);
+        // Zoomed in, the ranges stay through refreshes until Reset Zoom.
+        const double span = view.valueAxis()->max() - view.valueAxis()->min();
+        view.chart()->zoom(2.0);
+        view.setFollowing(false);
+        view.setTimeline(timeline(30));
+        QVERIFY(view.valueAxis()->max() - view.valueAxis()->min() < span);
+        view.resetZoom();
+        QVERIFY(view.isFollowing());
+        QVERIFY(view.valueAxis()->max() - view.valueAxis()->min() >= span);
+        QTemporaryDir out;
+        const QString png = out.filePath(QStringLiteral("chart.png"));
+        QVERIFY(view.saveChart(png));
+        QVERIFY(!QImage(png).isNull());
         // Unticking hides the line.
         legend->item(1)->setCheckState(Qt::Unchecked);
         view.setTimeline(timeline(30));

@@ -1,6 +1,7 @@
 #include "promdir/serieschartview.h"
 
 #include "promdir/displayformat.h"
+#include "promdir/icons.h"
 #include "promdir/tableactions.h"
 
 #include <QChart>
@@ -12,6 +13,13 @@
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QKeyEvent>
+#include <QMessageBox>
+#include <QMouseEvent>
+#include <QToolButton>
+#include <QWheelEvent>
 #include <QListWidget>
 #include <QSignalBlocker>
 #include <QSortFilterProxyModel>
@@ -24,13 +32,105 @@
 
 namespace promdir {
 
+namespace {
+// Zoom by a rubber band or the wheel, pan with the arrow keys or by
+// dragging with the middle button; each tells the view that the user now
+// owns the ranges.
+class ZoomableChartView : public QChartView
+{
+public:
+    ZoomableChartView(QChart *chart, QWidget *parent, std::function<void()> touched)
+        : QChartView(chart, parent)
+        , m_touched(std::move(touched))
+    {
+        setRubberBand(QChartView::RectangleRubberBand);
+        setFocusPolicy(Qt::WheelFocus);
+    }
+
+protected:
+    void mouseReleaseEvent(QMouseEvent *e) override
+    {
+        if (e->button() == Qt::MiddleButton) {
+            m_panning = false;
+            return;
+        }
+        if (e->button() == Qt::RightButton) {
+            // The base zooms out one step; Reset Zoom goes back to following.
+            QChartView::mouseReleaseEvent(e);
+            m_touched();
+            return;
+        }
+        QChartView::mouseReleaseEvent(e);
+        m_touched();
+    }
+    void mousePressEvent(QMouseEvent *e) override
+    {
+        if (e->button() == Qt::MiddleButton) {
+            m_panning = true;
+            m_last = e->position();
+            return;
+        }
+        QChartView::mousePressEvent(e);
+    }
+    void mouseMoveEvent(QMouseEvent *e) override
+    {
+        if (m_panning) {
+            const QPointF d = e->position() - m_last;
+            m_last = e->position();
+            chart()->scroll(-d.x(), d.y());
+            m_touched();
+            return;
+        }
+        QChartView::mouseMoveEvent(e);
+    }
+    void wheelEvent(QWheelEvent *e) override
+    {
+        chart()->zoom(e->angleDelta().y() > 0 ? 1.25 : 0.8);
+        m_touched();
+    }
+    void keyPressEvent(QKeyEvent *e) override
+    {
+        const qreal step = 20;
+        switch (e->key()) {
+        case Qt::Key_Left:
+            chart()->scroll(-step, 0);
+            break;
+        case Qt::Key_Right:
+            chart()->scroll(step, 0);
+            break;
+        case Qt::Key_Up:
+            chart()->scroll(0, step);
+            break;
+        case Qt::Key_Down:
+            chart()->scroll(0, -step);
+            break;
+        case Qt::Key_Plus:
+            chart()->zoomIn();
+            break;
+        case Qt::Key_Minus:
+            chart()->zoomOut();
+            break;
+        default:
+            QChartView::keyPressEvent(e);
+            return;
+        }
+        m_touched();
+    }
+
+private:
+    std::function<void()> m_touched;
+    bool m_panning = false;
+    QPointF m_last;
+};
+} // namespace
+
 SeriesChartView::SeriesChartView(QWidget *parent)
     : QWidget(parent)
     , m_model(new PidValuesModel(this))
     , m_title(new QLabel(this))
     , m_note(new QLabel(this))
     , m_chart(new QChart)
-    , m_chartView(new QChartView(m_chart, this))
+    , m_chartView(new ZoomableChartView(m_chart, this, [this] { setFollowing(false); }))
     , m_axisX(new QDateTimeAxis)
     , m_axisY(new QValueAxis)
     , m_axisMerged(new QValueAxis)
@@ -104,10 +204,49 @@ SeriesChartView::SeriesChartView(QWidget *parent)
     split->addWidget(m_table);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 1);
+    m_resetZoom = new QToolButton(this);
+    m_resetZoom->setText(tr("Reset Zoom"));
+    m_resetZoom->setToolTip(tr("Zoom with the wheel or by dragging a rectangle, pan with the arrow keys or the "
+                               "middle button; this shows everything again and follows new values"));
+    m_resetZoom->setEnabled(false);
+    connect(m_resetZoom, &QToolButton::clicked, this, &SeriesChartView::resetZoom);
+    auto *savePng = new QToolButton(this);
+    savePng->setIcon(icon(QStringLiteral("save")));
+    savePng->setText(tr("Save as PNG…"));
+    savePng->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    savePng->setToolTip(tr("Save the chart as a PNG image"));
+    connect(savePng, &QToolButton::clicked, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save Chart"), QStringLiteral("chart.png"),
+                                                          tr("PNG images (*.png)"));
+        if (!path.isEmpty() && !saveChart(path))
+            QMessageBox::warning(this, tr("Save Chart"), tr("Could not save %1.").arg(path));
+    });
+    auto *top = new QHBoxLayout;
+    top->addWidget(m_title, 1);
+    top->addWidget(m_resetZoom);
+    top->addWidget(savePng);
     auto *layout = new QVBoxLayout(this);
-    layout->addWidget(m_title);
+    layout->addLayout(top);
     layout->addWidget(m_note);
     layout->addWidget(split, 1);
+}
+
+void SeriesChartView::setFollowing(bool following)
+{
+    m_following = following;
+    m_resetZoom->setEnabled(!following);
+}
+
+void SeriesChartView::resetZoom()
+{
+    m_chart->zoomReset();
+    setFollowing(true);
+    updateChart();
+}
+
+bool SeriesChartView::saveChart(const QString &path) const
+{
+    return m_chartView->grab().save(path, "PNG");
 }
 
 void SeriesChartView::setSnapshot(const SnapshotPtr &snapshot)
@@ -128,6 +267,8 @@ void SeriesChartView::setSeries(const SeriesId &series, const QString &title, st
     m_timeline.reset();
     m_hidden.clear();
     m_colours.clear();
+    m_chart->zoomReset();
+    setFollowing(true);
     updateChart();
 }
 
@@ -299,6 +440,8 @@ void SeriesChartView::updateChart()
     m_note->setVisible(total > shown);
     if (total > shown)
         m_note->setText(tr("Showing %1 of %2 pids; the table lists all.").arg(shown).arg(total));
+    if (!m_following)
+        return; // the user zoomed or panned: the ranges are theirs
     if (tl && std::isfinite(lo)) {
         const double pad = hi > lo ? (hi - lo) * 0.08 : std::max(1.0, std::abs(hi) * 0.1);
         m_axisY->setRange(lo - pad, hi + pad);

@@ -18,6 +18,7 @@ class QListWidget;
 class QListWidgetItem;
 class QLineSeries;
 class QTableView;
+class QToolButton;
 class QValueAxis;
 
 namespace promdir {
@@ -36,6 +37,16 @@ public:
 
     QChart *chart() const { return m_chart; }
     QString title() const;
+    // False once the user zoomed or panned: refreshes keep their ranges.
+    bool isFollowing() const { return m_following; }
+    void setFollowing(bool following);
+    bool saveChart(const QString &path) const;
+    QValueAxis *valueAxis() const { return m_axisY; }
+
+public Q_SLOTS:
+    void resetZoom();
+
+public:
     PidValuesModel *model() const { return m_model; }
     int lineCount() const { return int(m_lines.size()); }
     // The legend: one checkable entry per line (merged first), scrollable.
@@ -63,6 +74,8 @@ private:
     QSet<QString> m_hidden;                // lines switched off in the legend
     QHash<QString, QColor> m_colours;      // by pid, given in order of appearance
     QListWidget *m_legend;
+    QToolButton *m_resetZoom = nullptr;
+    bool m_following = true;
 };
 
 } // namespace promdir
