@@ -36,7 +36,14 @@ ProcessView::ProcessView(QWidget *parent)
     m_table->setAlternatingRowColors(true);
     m_table->setWordWrap(false);
     m_table->horizontalHeader()->setResizeContentsPrecision(100); // sizing 1,000 rows is slow
-    connect(m_model, &QAbstractItemModel::modelReset, m_table, &QTableView::resizeColumnsToContents);
+    auto fit = [this] {
+        m_table->resizeColumnsToContents();
+        const int state = m_table->fontMetrics().horizontalAdvance(ProcessModel::tr("unknown (probably dead)")) + 16;
+        if (m_table->columnWidth(ProcessModel::StateColumn) < state)
+            m_table->setColumnWidth(ProcessModel::StateColumn, state);
+    };
+    connect(m_model, &QAbstractItemModel::modelReset, m_table, fit);
+    connect(m_model, &QAbstractItemModel::layoutChanged, m_table, fit);
     m_table->setContextMenuPolicy(Qt::ActionsContextMenu);
     m_table->addAction(m_markDead);
     auto *separator = new QAction(this);

@@ -2,6 +2,7 @@
 
 #include "promdir/displayformat.h"
 #include "promdir/icons.h"
+#include "promdir/processmodel.h"
 #include "promdir/tableactions.h"
 
 #include <QChart>
@@ -149,6 +150,10 @@ SeriesChartView::SeriesChartView(QWidget *parent)
     m_note->setVisible(false);
 
     m_axisX->setFormat(QStringLiteral("HH:mm:ss"));
+    m_axisX->setTickCount(6);
+    // Without a range of some width from the start the time axis is never
+    // drawn (labels, title, grid), whatever ranges follow.
+    m_axisX->setRange(QDateTime::currentDateTime().addSecs(-60), QDateTime::currentDateTime());
     m_axisX->setTitleText(tr("Time"));
     m_axisY->setTitleText(tr("Value"));
     m_axisY->setLabelFormat(QStringLiteral("%.6g"));
@@ -192,7 +197,16 @@ SeriesChartView::SeriesChartView(QWidget *parent)
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setAlternatingRowColors(true);
     m_table->horizontalHeader()->setResizeContentsPrecision(100);
-    connect(m_model, &QAbstractItemModel::modelReset, m_table, &QTableView::resizeColumnsToContents);
+    // Sized when rows come or go too; the state column fits its longest
+    // word, since a pid's state changes without its row changing.
+    auto fit = [this] {
+        m_table->resizeColumnsToContents();
+        const int state = m_table->fontMetrics().horizontalAdvance(ProcessModel::tr("unknown (probably dead)")) + 16;
+        if (m_table->columnWidth(PidValuesModel::StateColumn) < state)
+            m_table->setColumnWidth(PidValuesModel::StateColumn, state);
+    };
+    connect(m_model, &QAbstractItemModel::modelReset, m_table, fit);
+    connect(m_model, &QAbstractItemModel::layoutChanged, m_table, fit);
 
     auto *chartRow = new QSplitter(Qt::Horizontal, this);
     chartRow->addWidget(m_chartView);
