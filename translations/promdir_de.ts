@@ -1,4 +1,4 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
@@ -39,12 +39,31 @@
         <source>promdir-inspector: could not make the screenshot (%1)</source>
         <translation>promdir-inspector: Bildschirmfoto konnte nicht erstellt werden (%1)</translation>
     </message>
+    <message>
+        <source>promdir inspector</source>
+        <translation>promdir Inspektor</translation>
+    </message>
+    <message>
+        <source>Whether the writers&apos; pids are this pid namespace&apos;s: auto, shared or separate (containers: liveness is not checked).</source>
+        <translation>Ob die PIDs der Schreiber die dieses PID-Namensraums sind: auto, shared oder separate (Container: Lebendigkeit wird nicht geprüft).</translation>
+    </message>
+    <message>
+        <source>promdir-inspector: --pid-namespace is auto, shared or separate</source>
+        <translation>promdir-inspector: --pid-namespace ist auto, shared oder separate</translation>
+    </message>
 </context>
 <context>
     <name>promdir::Banner</name>
     <message>
         <source>Dismiss</source>
         <translation>Schließen</translation>
+    </message>
+</context>
+<context>
+    <name>promdir::DisplayFormat</name>
+    <message>
+        <source>%1 bytes</source>
+        <translation>%1 Bytes</translation>
     </message>
 </context>
 <context>
@@ -126,7 +145,14 @@
     </message>
     <message numerus="yes">
         <source>%n request(s)</source>
-        <translation><numerusform>%n Anfrage</numerusform><numerusform>%n Anfragen</numerusform></translation>
+        <translation>
+            <numerusform>%n Anfrage</numerusform>
+            <numerusform>%n Anfragen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The exporter could not listen on %1:%2: %3</source>
+        <translation>Der Exporter konnte nicht auf %1:%2 lauschen: %3</translation>
     </message>
 </context>
 <context>
@@ -220,7 +246,10 @@
     </message>
     <message numerus="yes">
         <source>%n problem(s): %1</source>
-        <translation><numerusform>%n Problem: %1</numerusform><numerusform>%n Probleme: %1</numerusform></translation>
+        <translation>
+            <numerusform>%n Problem: %1</numerusform>
+            <numerusform>%n Probleme: %1</numerusform>
+        </translation>
     </message>
     <message>
         <source>Stale: %1</source>
@@ -270,6 +299,10 @@
         <source>Problems</source>
         <translation>Probleme</translation>
     </message>
+    <message>
+        <source>Size %1, used %2</source>
+        <translation>Größe %1, belegt %2</translation>
+    </message>
 </context>
 <context>
     <name>promdir::FilesView</name>
@@ -287,7 +320,59 @@
     </message>
     <message numerus="yes">
         <source>%1: %n entries</source>
-        <translation><numerusform>%1: %n Eintrag</numerusform><numerusform>%1: %n Einträge</numerusform></translation>
+        <translation>
+            <numerusform>%1: %n Eintrag</numerusform>
+            <numerusform>%1: %n Einträge</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Archive: %1 compression, %n member(s), %2 uncompressed</source>
+        <translation>
+            <numerusform>Archiv: Kompression %1, %n Eintrag, %2 unkomprimiert</numerusform>
+            <numerusform>Archiv: Kompression %1, %n Einträge, %2 unkomprimiert</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>the top level</source>
+        <translation>die oberste Ebene</translation>
+    </message>
+    <message numerus="yes">
+        <source>Folder read: %1 (chosen among %n folders holding *.db files)</source>
+        <translation>
+            <numerusform>Gelesener Ordner: %1 (gewählt aus %n Ordner mit *.db-Dateien)</numerusform>
+            <numerusform>Gelesener Ordner: %1 (gewählt aus %n Ordnern mit *.db-Dateien)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Folder read: %1</source>
+        <translation>Gelesener Ordner: %1</translation>
+    </message>
+    <message>
+        <source>Manifest: packed on %1 at %2 by promdir %3; liveness is as it was then</source>
+        <translation>Manifest: gepackt auf %1 am %2 von promdir %3; die Lebendigkeit ist die von damals</translation>
+    </message>
+    <message>
+        <source>Manifest: none (not made by promdir pack), so whether processes were alive is unknown</source>
+        <translation>Manifest: keines (nicht mit promdir pack erstellt), daher ist unbekannt, ob Prozesse liefen</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n member(s) not read (links, devices, unsafe names)</source>
+        <translation>
+            <numerusform>%n Eintrag nicht gelesen (Links, Geräte, unsichere Namen)</numerusform>
+            <numerusform>%n Einträge nicht gelesen (Links, Geräte, unsichere Namen)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Complete: read up to the end-of-archive marker</source>
+        <translation>Vollständig: bis zur Archiv-Endmarke gelesen</translation>
+    </message>
+    <message>
+        <source>Incomplete: the archive ends before its end-of-archive marker</source>
+        <translation>Unvollständig: das Archiv endet vor seiner Archiv-Endmarke</translation>
+    </message>
+    <message>
+        <source>Incomplete: %1</source>
+        <translation>Unvollständig: %1</translation>
     </message>
 </context>
 <context>
@@ -310,7 +395,10 @@
     </message>
     <message numerus="yes">
         <source>Mode %1 folds %n per-pid value(s) into one series per label set.</source>
-        <translation><numerusform>Modus %1 fasst %n Wert je PID zu einer Reihe je Label-Kombination zusammen.</numerusform><numerusform>Modus %1 fasst %n Werte je PID zu einer Reihe je Label-Kombination zusammen.</numerusform></translation>
+        <translation>
+            <numerusform>Modus %1 fasst %n Wert je PID zu einer Reihe je Label-Kombination zusammen.</numerusform>
+            <numerusform>Modus %1 fasst %n Werte je PID zu einer Reihe je Label-Kombination zusammen.</numerusform>
+        </translation>
     </message>
     <message>
         <source>(no labels)</source>
@@ -322,7 +410,10 @@
     </message>
     <message numerus="yes">
         <source>… %n more</source>
-        <translation><numerusform>… %n weiterer</numerusform><numerusform>… %n weitere</numerusform></translation>
+        <translation>
+            <numerusform>… %n weiterer</numerusform>
+            <numerusform>… %n weitere</numerusform>
+        </translation>
     </message>
     <message>
         <source>%1 exports nothing here</source>
@@ -337,7 +428,7 @@
         <translation>%1 (tatsächlich)</translation>
     </message>
     <message>
-        <source>The mode this family's files were written in</source>
+        <source>The mode this family&apos;s files were written in</source>
         <translation>Der Modus, in dem die Dateien dieser Familie geschrieben wurden</translation>
     </message>
 </context>
@@ -415,10 +506,6 @@
     <message>
         <source>Metrics</source>
         <translation>Metriken</translation>
-    </message>
-    <message>
-        <source>promdir inspector</source>
-        <translation>promdir Inspektor</translation>
     </message>
     <message>
         <source>Per-pid &amp;series</source>
@@ -593,10 +680,6 @@
         <translation>%1 existiert nicht.</translation>
     </message>
     <message>
-        <source>%1 — promdir inspector</source>
-        <translation>%1 — promdir Inspektor</translation>
-    </message>
-    <message>
         <source>Loading…</source>
         <translation>Wird geladen …</translation>
     </message>
@@ -626,35 +709,53 @@
     </message>
     <message numerus="yes">
         <source>%n problem(s) found while reading; everything readable is shown.</source>
-        <translation><numerusform>Beim Lesen wurde %n Problem gefunden; alles Lesbare wird angezeigt.</numerusform><numerusform>Beim Lesen wurden %n Probleme gefunden; alles Lesbare wird angezeigt.</numerusform></translation>
+        <translation>
+            <numerusform>Beim Lesen wurde %n Problem gefunden; alles Lesbare wird angezeigt.</numerusform>
+            <numerusform>Beim Lesen wurden %n Probleme gefunden; alles Lesbare wird angezeigt.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Show in Files</source>
         <translation>In „Dateien“ zeigen</translation>
     </message>
     <message>
-        <source>%1 — every pid's value over time</source>
+        <source>%1 — every pid&apos;s value over time</source>
         <translation>%1 — der Wert jeder PID im Zeitverlauf</translation>
     </message>
     <message numerus="yes">
         <source>%n file(s)</source>
-        <translation><numerusform>%n Datei</numerusform><numerusform>%n Dateien</numerusform></translation>
+        <translation>
+            <numerusform>%n Datei</numerusform>
+            <numerusform>%n Dateien</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n pid(s), %1 dead</source>
-        <translation><numerusform>%n PID, %1 tot</numerusform><numerusform>%n PIDs, %1 tot</numerusform></translation>
+        <translation>
+            <numerusform>%n PID, %1 tot</numerusform>
+            <numerusform>%n PIDs, %1 tot</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n pid(s)</source>
-        <translation><numerusform>%n PID</numerusform><numerusform>%n PIDs</numerusform></translation>
+        <translation>
+            <numerusform>%n PID</numerusform>
+            <numerusform>%n PIDs</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n problem(s)</source>
-        <translation><numerusform>%n Problem</numerusform><numerusform>%n Probleme</numerusform></translation>
+        <translation>
+            <numerusform>%n Problem</numerusform>
+            <numerusform>%n Probleme</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n stale file(s)</source>
-        <translation><numerusform>%n veraltete Datei</numerusform><numerusform>%n veraltete Dateien</numerusform></translation>
+        <translation>
+            <numerusform>%n veraltete Datei</numerusform>
+            <numerusform>%n veraltete Dateien</numerusform>
+        </translation>
     </message>
     <message>
         <source>refresh %1 ms (%2 read, %3 unchanged)</source>
@@ -687,6 +788,89 @@
     <message>
         <source>A file is &amp;stale when not written for:</source>
         <translation>Eine Datei ist &amp;veraltet, wenn nicht geschrieben seit:</translation>
+    </message>
+    <message>
+        <source>&amp;Pid Namespace</source>
+        <translation>&amp;PID-Namensraum</translation>
+    </message>
+    <message>
+        <source>&amp;Automatic</source>
+        <translation>&amp;Automatisch</translation>
+    </message>
+    <message>
+        <source>&amp;Shared With the Writers</source>
+        <translation>&amp;Mit den Schreibern geteilt</translation>
+    </message>
+    <message>
+        <source>S&amp;eparate (Containers)</source>
+        <translation>G&amp;etrennt (Container)</translation>
+    </message>
+    <message>
+        <source>Trust process liveness until a file of a process that is gone changes (a worker in another container)</source>
+        <translation>Der Lebendigkeit von Prozessen trauen, bis sich eine Datei eines beendeten Prozesses ändert (ein Worker in einem anderen Container)</translation>
+    </message>
+    <message>
+        <source>Do not check liveness: read every file on every refresh</source>
+        <translation>Lebendigkeit nicht prüfen: jede Datei bei jeder Aktualisierung lesen</translation>
+    </message>
+    <message>
+        <source>Stop loading and go back to the source open before</source>
+        <translation>Laden abbrechen und zur zuvor geöffneten Quelle zurückkehren</translation>
+    </message>
+    <message>
+        <source>Loading cancelled; back to %1</source>
+        <translation>Laden abgebrochen; zurück zu %1</translation>
+    </message>
+    <message>
+        <source>Cannot open %1: %2. Back to %3.</source>
+        <translation>%1 kann nicht geöffnet werden: %2. Zurück zu %3.</translation>
+    </message>
+    <message>
+        <source>%1. Liveness is not checked (processes show as unknown) and every file is read on every refresh.</source>
+        <translation>%1. Die Lebendigkeit wird nicht geprüft (Prozesse erscheinen als unbekannt) und jede Datei wird bei jeder Aktualisierung gelesen.</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>A problem was found while reading; everything readable is shown. %1</source>
+        <translation>Beim Lesen wurde ein Problem gefunden; alles Lesbare wird angezeigt. %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n problem(s) found while reading; everything readable is shown. First: %1</source>
+        <translation>
+            <numerusform>%n Problem beim Lesen gefunden; alles Lesbare wird angezeigt. Erstes: %1</numerusform>
+            <numerusform>%n Probleme beim Lesen gefunden; alles Lesbare wird angezeigt. Erstes: %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard Shortcuts</source>
+        <translation>&amp;Tastenkürzel</translation>
+    </message>
+    <message>
+        <source>About &amp;Qt</source>
+        <translation>Über &amp;Qt</translation>
+    </message>
+    <message>
+        <source>Find next / previous in the Exposition view</source>
+        <translation>Nächsten / vorigen Treffer in der Exposition finden</translation>
+    </message>
+    <message>
+        <source>Copy the selected rows of a table</source>
+        <translation>Die ausgewählten Zeilen einer Tabelle kopieren</translation>
+    </message>
+    <message>
+        <source>Keyboard Shortcuts</source>
+        <translation>Tastenkürzel</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Aktion</translation>
+    </message>
+    <message>
+        <source>Shortcut</source>
+        <translation>Tastenkürzel</translation>
     </message>
 </context>
 <context>
@@ -820,6 +1004,18 @@
         <source>Command</source>
         <translation>Befehl</translation>
     </message>
+    <message>
+        <source>This archive has no manifest (it was not made by promdir pack), so whether the process was running is unknown.</source>
+        <translation>Dieses Archiv hat kein Manifest (es wurde nicht mit promdir pack erstellt), daher ist unbekannt, ob der Prozess lief.</translation>
+    </message>
+    <message>
+        <source>It has no live gauge files while other processes do; mark_process_dead removes them, so it was probably dead.</source>
+        <translation>Er hat keine Live-Gauge-Dateien, andere Prozesse schon; mark_process_dead entfernt sie, also war er wahrscheinlich tot.</translation>
+    </message>
+    <message>
+        <source>unknown (probably dead)</source>
+        <translation>unbekannt (wahrscheinlich tot)</translation>
+    </message>
 </context>
 <context>
     <name>promdir::ProcessView</name>
@@ -828,7 +1024,7 @@
         <translation>Als &amp;tot markieren …</translation>
     </message>
     <message>
-        <source>Delete this pid's live gauge files, as the Python client's mark_process_dead does</source>
+        <source>Delete this pid&apos;s live gauge files, as the Python client&apos;s mark_process_dead does</source>
         <translation>Die Live-Gauge-Dateien dieser PID löschen, wie es mark_process_dead des Python-Clients tut</translation>
     </message>
     <message>
@@ -856,14 +1052,6 @@
         <translation>Prozess %1 läuft; er wird nicht als tot markiert.</translation>
     </message>
     <message>
-        <source>Mark process %1 as dead?
-
-This deletes its live gauge files (gauge_live*_%1.db), as the Python client's mark_process_dead(%1) does. Its other files stay and keep contributing.</source>
-        <translation>Prozess %1 als tot markieren?
-
-Das löscht seine Live-Gauge-Dateien (gauge_live*_%1.db), wie es mark_process_dead(%1) des Python-Clients tut. Seine anderen Dateien bleiben und tragen weiter bei.</translation>
-    </message>
-    <message>
         <source>%1 is not a directory.</source>
         <translation>%1 ist kein Verzeichnis.</translation>
     </message>
@@ -875,11 +1063,33 @@ Das löscht seine Live-Gauge-Dateien (gauge_live*_%1.db), wie es mark_process_de
         <source>Could not delete %1.</source>
         <translation>%1 konnte nicht gelöscht werden.</translation>
     </message>
+    <message>
+        <source>This process has no live gauge files: there is nothing to remove</source>
+        <translation>Dieser Prozess hat keine Live-Gauge-Dateien: es gibt nichts zu entfernen</translation>
+    </message>
+    <message>
+        <source>Process %1 has no live gauge files; there is nothing to remove.</source>
+        <translation>Prozess %1 hat keine Live-Gauge-Dateien; es gibt nichts zu entfernen.</translation>
+    </message>
+    <message>
+        <source>Mark process %1 as dead?
+
+This deletes its live gauge files, as the Python client&apos;s mark_process_dead(%1) does:
+%2
+
+Its other files stay and keep contributing.</source>
+        <translation>Prozess %1 als tot markieren?
+
+Das löscht seine Live-Gauge-Dateien, wie es mark_process_dead(%1) des Python-Clients tut:
+%2
+
+Seine anderen Dateien bleiben und tragen weiter bei.</translation>
+    </message>
 </context>
 <context>
     <name>promdir::SeriesChartView</name>
     <message>
-        <source>Select a series in the Metrics list to see every pid's value over time.</source>
+        <source>Select a series in the Metrics list to see every pid&apos;s value over time.</source>
         <translation>Eine Reihe in der Metrikliste auswählen, um den Wert jeder PID im Zeitverlauf zu sehen.</translation>
     </message>
     <message>
@@ -905,6 +1115,65 @@ Das löscht seine Live-Gauge-Dateien (gauge_live*_%1.db), wie es mark_process_de
     <message>
         <source>Showing %1 of %2 pids; the table lists all.</source>
         <translation>%1 von %2 PIDs angezeigt; die Tabelle listet alle.</translation>
+    </message>
+    <message>
+        <source>Merged value</source>
+        <translation>Zusammengeführter Wert</translation>
+    </message>
+    <message>
+        <source>Untick a line to hide it</source>
+        <translation>Haken entfernen, um eine Linie auszublenden</translation>
+    </message>
+    <message>
+        <source>Reset Zoom</source>
+        <translation>Zoom zurücksetzen</translation>
+    </message>
+    <message>
+        <source>Zoom with the wheel or by dragging a rectangle, pan with the arrow keys or the middle button; this shows everything again and follows new values</source>
+        <translation>Mit dem Mausrad oder durch Aufziehen eines Rechtecks zoomen, mit den Pfeiltasten oder der mittleren Maustaste verschieben; dies zeigt wieder alles und folgt neuen Werten</translation>
+    </message>
+    <message>
+        <source>Save as PNG…</source>
+        <translation>Als PNG speichern …</translation>
+    </message>
+    <message>
+        <source>Save the chart as a PNG image</source>
+        <translation>Das Diagramm als PNG-Bild speichern</translation>
+    </message>
+    <message>
+        <source>Save Chart</source>
+        <translation>Diagramm speichern</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG-Bilder (*.png)</translation>
+    </message>
+    <message>
+        <source>Could not save %1.</source>
+        <translation>%1 konnte nicht gespeichert werden.</translation>
+    </message>
+</context>
+<context>
+    <name>promdir::TableActions</name>
+    <message>
+        <source>&amp;Copy Rows</source>
+        <translation>Zeilen &amp;kopieren</translation>
+    </message>
+    <message>
+        <source>&amp;Export as CSV…</source>
+        <translation>Als CSV &amp;exportieren …</translation>
+    </message>
+    <message>
+        <source>Export Table</source>
+        <translation>Tabelle exportieren</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation>CSV-Dateien (*.csv);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Could not save %1: %2</source>
+        <translation>%1 konnte nicht gespeichert werden: %2</translation>
     </message>
 </context>
 </TS>

@@ -18,6 +18,18 @@
 <context>
     <name>promdir::FilesView</name>
     <message numerus="yes">
+        <source>%n member(s) not read (links, devices, unsafe names)</source>
+        <translation><numerusform>%n member not read (links, devices, unsafe names)</numerusform><numerusform>%n members not read (links, devices, unsafe names)</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Folder read: %1 (chosen among %n folders holding *.db files)</source>
+        <translation><numerusform>Folder read: %1 (chosen among %n folder holding *.db files)</numerusform><numerusform>Folder read: %1 (chosen among %n folders holding *.db files)</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Archive: %1 compression, %n member(s), %2 uncompressed</source>
+        <translation><numerusform>Archive: %1 compression, %n member, %2 uncompressed</numerusform><numerusform>Archive: %1 compression, %n members, %2 uncompressed</numerusform></translation>
+    </message>
+    <message numerus="yes">
         <source>%1: %n entries</source>
         <translation><numerusform>%1: %n entry</numerusform><numerusform>%1: %n entries</numerusform></translation>
     </message>
@@ -35,6 +47,10 @@
 </context>
 <context>
     <name>promdir::MainWindow</name>
+    <message numerus="yes">
+        <source>%n problem(s) found while reading; everything readable is shown. First: %1</source>
+        <translation><numerusform>%n problem found while reading; everything readable is shown. First: %1</numerusform><numerusform>%n problems found while reading; everything readable is shown. First: %1</numerusform></translation>
+    </message>
     <message numerus="yes">
         <source>%n problem(s) found while reading; everything readable is shown.</source>
         <translation><numerusform>%n problem found while reading; everything readable is shown.</numerusform><numerusform>%n problems found while reading; everything readable is shown.</numerusform></translation>

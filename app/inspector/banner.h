@@ -22,6 +22,7 @@ public:
                      std::function<void()> action = {});
     QString text() const;
     Kind kind() const { return m_kind; }
+    QPushButton *actionButton() const { return m_action; }
 
 private:
     QLabel *m_icon;

@@ -1,5 +1,7 @@
 #include "exportercontrol.h"
 
+#include <QRegularExpression>
+
 #include "promdir/exporter.h"
 #include "promdir/icons.h"
 
@@ -72,7 +74,12 @@ ExporterControl::ExporterControl(QWidget *parent)
         ++m_requests;
         updateUi();
     });
-    connect(m_exporter.get(), &Exporter::error, this, &ExporterControl::errorOccurred);
+    connect(m_exporter.get(), &Exporter::error, this, [this](const QString &message) {
+        if (m_starting)
+            m_startError = message; // said once below, with the address
+        else
+            Q_EMIT errorOccurred(message);
+    });
     connect(m_exporter.get(), &Exporter::warning, this, &ExporterControl::message);
     updateUi();
 }
@@ -135,10 +142,25 @@ bool ExporterControl::setRunning(bool on)
         m_exporter->setListenAddress(address);
         m_exporter->setPort(quint16(m_portEdit->value()));
         m_requests = 0;
-        if (!m_exporter->start()) {
+        m_startError.clear();
+        m_starting = true;
+        const bool started = m_exporter->start();
+        m_starting = false;
+        if (!started) {
             const QSignalBlocker block(m_toggle);
             m_toggle->setChecked(false);
-            Q_EMIT errorOccurred(tr("The exporter could not listen on %1:%2.").arg(this->address()).arg(port()));
+            // "cannot listen on ADDRESS:PORT: why" from the exporter: the why.
+            QString why = m_startError;
+            const QRegularExpressionMatch m =
+                QRegularExpression(QStringLiteral("^cannot listen on \\S+: (.+)$")).match(why);
+            if (m.hasMatch())
+                why = m.captured(1);
+            Q_EMIT errorOccurred(why.isEmpty()
+                                     ? tr("The exporter could not listen on %1:%2.").arg(this->address()).arg(port())
+                                     : tr("The exporter could not listen on %1:%2: %3")
+                                           .arg(this->address())
+                                           .arg(port())
+                                           .arg(why));
             updateUi();
             return false;
         }

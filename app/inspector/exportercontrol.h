@@ -65,6 +65,8 @@ private:
     QLineEdit *m_addressEdit;
     QSpinBox *m_portEdit;
     qint64 m_requests = 0;
+    QString m_startError; // the exporter's reason while start() runs
+    bool m_starting = false;
 };
 
 } // namespace promdir

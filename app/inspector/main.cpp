@@ -10,15 +10,39 @@
 #include <QDir>
 #include <QTextStream>
 
+#include <memory>
+
+namespace {
+// --help and --version need no display: without one, QApplication aborts.
+bool onlyPrints(int argc, char **argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        const QLatin1String a(argv[i]);
+        if (a == QLatin1String("-h") || a == QLatin1String("--help") || a == QLatin1String("--help-all")
+            || a == QLatin1String("-?") || a == QLatin1String("-v") || a == QLatin1String("--version"))
+            return true;
+    }
+    return false;
+}
+} // namespace
+
 int main(int argc, char **argv)
 {
-    QApplication app(argc, argv);
-    QApplication::setOrganizationName(QStringLiteral("promdir"));
-    QApplication::setApplicationName(QStringLiteral("promdir-inspector"));
-    QApplication::setApplicationDisplayName(QStringLiteral("promdir inspector"));
-    QApplication::setApplicationVersion(QStringLiteral(PROMDIR_VERSION));
-    QApplication::setDesktopFileName(QStringLiteral("io.github.promdir.Inspector"));
-    QApplication::setWindowIcon(promdir::appIcon());
+    std::unique_ptr<QCoreApplication> application;
+    if (onlyPrints(argc, argv))
+        application = std::make_unique<QCoreApplication>(argc, argv);
+    else
+        application = std::make_unique<QApplication>(argc, argv);
+    QCoreApplication &app = *application;
+    const bool gui = qobject_cast<QApplication *>(&app) != nullptr;
+    QCoreApplication::setOrganizationName(QStringLiteral("promdir"));
+    QCoreApplication::setApplicationName(QStringLiteral("promdir-inspector"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(PROMDIR_VERSION));
+    if (gui) {
+        QGuiApplication::setApplicationDisplayName(QStringLiteral("promdir inspector"));
+        QGuiApplication::setDesktopFileName(QStringLiteral("io.github.promdir.Inspector"));
+        QGuiApplication::setWindowIcon(promdir::appIcon());
+    }
 
     // --lang must act before any text is made, the parser's help included.
     QString lang;
@@ -30,6 +54,8 @@ int main(int argc, char **argv)
             lang = args[i].mid(7);
     }
     promdir::installTranslations(lang);
+    if (gui)
+        QGuiApplication::setApplicationDisplayName(QCoreApplication::translate("main", "promdir inspector"));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QCoreApplication::translate(
@@ -98,7 +124,7 @@ int main(int argc, char **argv)
                               code = c;
                               QCoreApplication::exit(c);
                           });
-        app.exec();
+        QCoreApplication::exec();
         if (code != 0)
             err << QCoreApplication::translate("main", "promdir-inspector: could not make the screenshot (%1)")
                        .arg(code)
@@ -108,5 +134,5 @@ int main(int argc, char **argv)
     window.show();
     if (!path.isEmpty())
         window.openPath(path);
-    return app.exec();
+    return QCoreApplication::exec();
 }

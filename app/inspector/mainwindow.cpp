@@ -38,6 +38,8 @@
 #include <QSpinBox>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QHeaderView>
+#include <QTableWidget>
 #include <QTabWidget>
 #include <QTimer>
 #include <QToolBar>
@@ -66,13 +68,16 @@ MainWindow::MainWindow(QWidget *parent)
     , m_banner(new Banner)
 {
     setWindowIcon(appIcon());
-    setWindowTitle(tr("promdir inspector"));
+    // The title is the source's name; the platform adds the application's
+    // display name (main.cpp), so it is never said twice.
     setAcceptDrops(true);
     setDockOptions(AnimatedDocks | AllowTabbedDocks);
 
     m_metricsDock->setObjectName(QStringLiteral("metricsDock"));
     m_metricsDock->setWidget(m_metrics);
-    m_metricsDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    // Closable, or View > Metrics (its toggle action) stays greyed out.
+    m_metricsDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable
+                               | QDockWidget::DockWidgetClosable);
     addDockWidget(Qt::LeftDockWidgetArea, m_metricsDock);
 
     m_tabs->setObjectName(QStringLiteral("views"));
@@ -111,6 +116,7 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_watcher, &DirectoryWatcher::loadingChanged, this, &MainWindow::onLoadingChanged);
     connect(m_watcher, &DirectoryWatcher::loadProgress, this, [this](qint64 done, qint64 total) {
         m_progress->setRange(0, 1000);
+        m_progress->setTextVisible(true);
         m_progress->setValue(total > 0 ? int(done * 1000 / total) : 0);
     });
     connect(m_metrics, &MetricsView::selectionChanged, this, &MainWindow::onSelection);
@@ -134,6 +140,7 @@ MainWindow::MainWindow(QWidget *parent)
     setEmptyState(tr("No directory open"),
                   tr("Open a PROMETHEUS_MULTIPROC_DIR or a support archive, or drop one here."));
     readSettings();
+    updateActions();
 }
 
 MainWindow::~MainWindow() = default;
@@ -270,6 +277,10 @@ void MainWindow::createMenus()
     view->addAction(m_prefs);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
+    auto *keys = help->addAction(tr("&Keyboard Shortcuts"));
+    keys->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Slash));
+    connect(keys, &QAction::triggered, this, &MainWindow::showShortcuts);
+    help->addSeparator();
     auto *about = help->addAction(tr("&About promdir inspector"));
     connect(about, &QAction::triggered, this, [this] {
         QMessageBox::about(this, tr("About promdir inspector"),
@@ -278,6 +289,58 @@ void MainWindow::createMenus()
                               "export, which processes are dead and which files are stale.</p>")
                                .arg(QCoreApplication::applicationVersion()));
     });
+    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
+QList<std::pair<QString, QString>> MainWindow::shortcutList() const
+{
+    // Every menu action with a shortcut, as the menus name them; then the
+    // ones that live in the views.
+    QList<std::pair<QString, QString>> out;
+    std::function<void(const QMenu *)> walk = [&](const QMenu *menu) {
+        for (QAction *a : menu->actions()) {
+            if (a->menu())
+                walk(a->menu());
+            else if (!a->shortcuts().isEmpty()) {
+                QStringList keys;
+                for (const QKeySequence &k : a->shortcuts())
+                    keys << k.toString(QKeySequence::NativeText);
+                out.append({a->text().remove(QLatin1Char('&')), keys.join(QLatin1String(", "))});
+            }
+        }
+    };
+    for (QAction *a : menuBar()->actions())
+        if (a->menu())
+            walk(a->menu());
+    out.append({tr("Find next / previous in the Exposition view"), QStringLiteral("F3, Shift+F3")});
+    out.append({tr("Copy the selected rows of a table"), QKeySequence(QKeySequence::Copy).toString(QKeySequence::NativeText)});
+    return out;
+}
+
+void MainWindow::showShortcuts()
+{
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Keyboard Shortcuts"));
+    auto *table = new QTableWidget(&dialog);
+    const auto list = shortcutList();
+    table->setColumnCount(2);
+    table->setRowCount(int(list.size()));
+    table->setHorizontalHeaderLabels({tr("Action"), tr("Shortcut")});
+    for (int r = 0; r < list.size(); ++r) {
+        table->setItem(r, 0, new QTableWidgetItem(list[r].first));
+        table->setItem(r, 1, new QTableWidgetItem(list[r].second));
+    }
+    table->verticalHeader()->hide();
+    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table->resizeColumnsToContents();
+    table->horizontalHeader()->setStretchLastSection(true);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, &dialog);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    auto *layout = new QVBoxLayout(&dialog);
+    layout->addWidget(table);
+    layout->addWidget(buttons);
+    dialog.resize(520, 480);
+    dialog.exec();
 }
 
 void MainWindow::createToolBar()
@@ -310,19 +373,31 @@ void MainWindow::createStatusBar()
     m_statusPids = new QLabel(this);
     m_statusProblems = new QLabel(this);
     m_statusCost = new QLabel(this);
+    // Loading is said by permanent widgets: a temporary message (a menu's
+    // status tip) would hide ordinary ones until it is cleared.
+    m_loadingLabel = new QLabel(this);
+    m_loadingLabel->hide();
     m_progress = new QProgressBar(this);
     m_progress->setMaximumWidth(200);
     m_progress->setTextVisible(false);
     m_progress->hide();
     m_cancel = new QPushButton(tr("Cancel"), this);
+    m_cancel->setToolTip(tr("Stop loading and go back to the source open before"));
     m_cancel->hide();
-    connect(m_cancel, &QPushButton::clicked, this, [this] {
-        m_watcher->close();
-        setEmptyState(tr("Loading cancelled"), tr("Open a directory or an archive to continue."));
-        statusBar()->showMessage(tr("Loading cancelled"), 5000);
+    connect(m_cancel, &QPushButton::clicked, this, &MainWindow::cancelLoading);
+    // A directory that takes long gets them too, after a moment.
+    m_loadingTimer = new QTimer(this);
+    m_loadingTimer->setSingleShot(true);
+    m_loadingTimer->setInterval(500);
+    connect(m_loadingTimer, &QTimer::timeout, this, [this] {
+        if (m_watcher->isLoading()) {
+            m_progress->show();
+            m_cancel->show();
+        }
     });
-    statusBar()->addWidget(m_progress);
-    statusBar()->addWidget(m_cancel);
+    statusBar()->addPermanentWidget(m_loadingLabel, 1);
+    statusBar()->addPermanentWidget(m_progress);
+    statusBar()->addPermanentWidget(m_cancel);
     statusBar()->addPermanentWidget(m_statusFiles);
     statusBar()->addPermanentWidget(m_statusPids);
     statusBar()->addPermanentWidget(m_statusProblems);
@@ -331,17 +406,15 @@ void MainWindow::createStatusBar()
 
 void MainWindow::openDirectoryDialog()
 {
-    const QString start = m_recent.isEmpty() ? QDir::homePath() : QFileInfo(m_recent.first()).absolutePath();
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open Metrics Directory"), start);
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open Metrics Directory"), dialogStart());
     if (!dir.isEmpty())
         openPath(dir);
 }
 
 void MainWindow::openArchiveDialog()
 {
-    const QString start = m_recent.isEmpty() ? QDir::homePath() : QFileInfo(m_recent.first()).absolutePath();
     const QString file = QFileDialog::getOpenFileName(
-        this, tr("Open Archive"), start,
+        this, tr("Open Archive"), dialogStart(),
         tr("Archives (*.tar *.tar.gz *.tgz *.tar.bz2 *.tbz2 *.tar.xz *.txz *.tar.zst *.tzst);;All files (*)"));
     if (!file.isEmpty())
         openPath(file);
@@ -355,23 +428,64 @@ void MainWindow::openPath(const QString &path)
         return;
     }
     const QString abs = info.absoluteFilePath();
+    // What the user had open stays the source to go back to until the new
+    // one has loaded.
+    if (m_watcher->isOpen() && m_sourceLoaded && m_watcher->path() != abs)
+        m_previous = m_watcher->path();
+    clearSource();
+    m_watcher->open(abs);
+    setEmptyState(tr("Loading…"), QDir::toNativeSeparators(abs));
+}
+
+void MainWindow::clearSource()
+{
     m_firstSnapshot = true;
+    m_sourceLoaded = false;
     m_lastProblemCount = 0;
     m_pidsNoticeShown = false;
+    m_bannerForLoad = false;
     m_banner->hide();
-    m_watcher->open(abs);
-    addRecent(abs);
-    setWindowTitle(tr("%1 — promdir inspector").arg(QDir::toNativeSeparators(abs)));
-    setEmptyState(tr("Loading…"), QDir::toNativeSeparators(abs));
+    // Nothing of the last source may stay: its views, the chart's title,
+    // the tree's filter, the status bar.
+    onSnapshot(nullptr);
+    m_metrics->clear();
+    m_series->setSeries({}, {});
+    statusBar()->clearMessage();
+    setWindowTitle(QString());
 }
 
 void MainWindow::closeSource()
 {
     m_watcher->close();
-    onSnapshot(nullptr);
-    setWindowTitle(tr("promdir inspector"));
+    m_previous.clear();
+    clearSource();
+    updateActions();
     setEmptyState(tr("No directory open"),
                   tr("Open a PROMETHEUS_MULTIPROC_DIR or a support archive, or drop one here."));
+}
+
+void MainWindow::cancelLoading()
+{
+    const QString failed = m_watcher->path();
+    m_watcher->close();
+    if (returnToPrevious(failed)) {
+        statusBar()->showMessage(tr("Loading cancelled; back to %1").arg(QDir::toNativeSeparators(m_watcher->path())),
+                                 8000);
+        return;
+    }
+    clearSource();
+    setEmptyState(tr("Loading cancelled"), tr("Open a directory or an archive to continue."));
+    statusBar()->showMessage(tr("Loading cancelled"), 5000);
+}
+
+bool MainWindow::returnToPrevious(const QString &failed)
+{
+    const QString previous = m_previous;
+    if (previous.isEmpty() || previous == failed || !QFileInfo::exists(previous))
+        return false;
+    m_previous.clear();
+    openPath(previous);
+    return true;
 }
 
 void MainWindow::setEmptyState(const QString &title, const QString &detail)
@@ -380,6 +494,11 @@ void MainWindow::setEmptyState(const QString &title, const QString &detail)
     m_emptyDetail->setText(detail);
     m_stack->setCurrentIndex(0);
     m_emptyRecent->setVisible(m_emptyRecent->count() > 0 && !m_watcher->isOpen());
+}
+
+QAction *MainWindow::metricsViewAction() const
+{
+    return m_metricsDock->toggleViewAction();
 }
 
 QString MainWindow::emptyStateTitle() const
@@ -392,16 +511,44 @@ QString MainWindow::bannerText() const
     return m_banner->isVisibleTo(const_cast<MainWindow *>(this)) ? m_banner->text() : QString();
 }
 
+void MainWindow::updateActions()
+{
+    // Refreshing and pausing mean something for a directory only: an
+    // archive is read once, and an empty window has nothing to read.
+    const bool directory = m_watcher->isOpen() && QFileInfo(m_watcher->path()).isDir();
+    m_refresh->setEnabled(directory);
+    m_pause->setEnabled(directory);
+    m_interval->setEnabled(directory);
+    m_close->setEnabled(m_watcher->isOpen());
+}
+
+QString MainWindow::dialogStart() const
+{
+    // Beside what is open, else the last source, else home; never the
+    // working directory.
+    const QString current = m_watcher->isOpen() ? m_watcher->path() : m_recent.value(0);
+    if (!current.isEmpty()) {
+        const QString folder = QFileInfo(current).absolutePath();
+        if (QFileInfo(folder).isDir())
+            return folder;
+    }
+    return QDir::homePath();
+}
+
 void MainWindow::onLoadingChanged(bool loading)
 {
+    updateActions();
     const bool archive = loading && !QFileInfo(m_watcher->path()).isDir();
+    m_progress->setRange(0, 0); // busy until the first progress report
+    m_progress->setTextVisible(false);
     m_progress->setVisible(archive);
     m_cancel->setVisible(archive);
-    m_progress->setRange(0, 0); // busy until the first progress report
-    if (loading)
-        statusBar()->showMessage(tr("Loading %1…").arg(QDir::toNativeSeparators(m_watcher->path())));
+    m_loadingLabel->setVisible(loading);
+    m_loadingLabel->setText(loading ? tr("Loading %1…").arg(QDir::toNativeSeparators(m_watcher->path())) : QString());
+    if (loading && !archive)
+        m_loadingTimer->start();
     else
-        statusBar()->clearMessage();
+        m_loadingTimer->stop();
 }
 
 void MainWindow::onSnapshot(const SnapshotPtr &snapshot)
@@ -433,6 +580,24 @@ void MainWindow::onSnapshot(const SnapshotPtr &snapshot)
 
     const LoadResult &load = snapshot->result->load;
     const QString where = QDir::toNativeSeparators(snapshot->path);
+    if (!load.ok && !m_sourceLoaded) {
+        // A source that cannot be opened: back to the one open before, and
+        // the reason stays in the banner.
+        const QString failed = snapshot->path;
+        if (returnToPrevious(failed)) {
+            m_banner->showMessage(Banner::Error,
+                                  tr("Cannot open %1: %2. Back to %3.")
+                                      .arg(where, QString::fromStdString(load.error),
+                                           QDir::toNativeSeparators(m_watcher->path())));
+            return;
+        }
+    }
+    if (load.ok && !m_sourceLoaded) {
+        m_sourceLoaded = true;
+        m_previous.clear();
+        addRecent(snapshot->path);
+        setWindowTitle(where);
+    }
     if (!load.ok) {
         // The directory may appear later: keep watching, say so once.
         setEmptyState(tr("Cannot open this source"), QString::fromStdString(load.error));
@@ -459,13 +624,12 @@ void MainWindow::onSnapshot(const SnapshotPtr &snapshot)
     const std::size_t problems = snapshot->problemCount();
     if (problems != m_lastProblemCount) {
         if (problems > 0)
-            m_banner->showMessage(Banner::Warning,
-                                  tr("%n problem(s) found while reading; everything readable is shown.", nullptr,
-                                     int(problems)),
-                                  tr("Show in Files"), [this] {
-                                      m_tabs->setCurrentWidget(m_files);
-                                      m_banner->hide();
-                                  });
+            m_banner->showMessage(Banner::Warning, problemsBannerText(*snapshot), tr("Show in Files"), [this] {
+                applySnapshot(m_files, m_latest);
+                m_files->selectFirstProblem();
+                m_tabs->setCurrentWidget(m_files);
+                m_banner->hide();
+            });
         else
             m_banner->hide();
         m_lastProblemCount = problems;
@@ -483,6 +647,37 @@ void MainWindow::onSnapshot(const SnapshotPtr &snapshot)
         m_firstSnapshot = false;
         selectDefaults();
     }
+}
+
+QString MainWindow::problemsBannerText(const Snapshot &s)
+{
+    // The problem that matters most, said in full: the archive or the
+    // directory itself first (an archive cut short), then the files'.
+    const LoadResult &load = s.result->load;
+    const Problem *first = nullptr;
+    for (const auto &p : load.problems)
+        if (!first || ((p.kind == ProblemKind::Truncated || p.kind == ProblemKind::Unreadable)
+                       && first->kind == ProblemKind::ForeignFile))
+            first = &p;
+    QString where;
+    if (!first) {
+        for (const auto &f : load.files) {
+            if (!f->problems.empty()) {
+                first = &f->problems.front();
+                where = QString::fromStdString(f->name);
+                break;
+            }
+        }
+    }
+    const int n = int(s.problemCount());
+    if (!first)
+        return tr("%n problem(s) found while reading; everything readable is shown.", nullptr, n);
+    QString what = QString::fromStdString(first->message);
+    if (!where.isEmpty())
+        what = tr("%1: %2").arg(where, what);
+    return n == 1 ? tr("A problem was found while reading; everything readable is shown. %1").arg(what)
+                  : tr("%n problem(s) found while reading; everything readable is shown. First: %1", nullptr, n)
+                        .arg(what);
 }
 
 void MainWindow::setPidNamespace(PidNamespace ns)
@@ -540,13 +735,10 @@ void MainWindow::selectDefaults()
             break;
         }
     }
-    // A file with problems, else the first.
-    for (const auto &f : s->result->load.files) {
-        if (!f->problems.empty()) {
-            m_files->selectFile(QString::fromStdString(f->name));
-            return;
-        }
-    }
+    // A problem (of the archive itself first), else the first file.
+    applySnapshot(m_files, s);
+    if (m_files->selectFirstProblem())
+        return;
     if (!s->result->load.files.empty())
         m_files->selectFile(QString::fromStdString(s->result->load.files.front()->name));
 }

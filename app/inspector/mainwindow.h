@@ -23,6 +23,7 @@ class QPushButton;
 class QSpinBox;
 class QStackedWidget;
 class QTabWidget;
+class QTimer;
 class QToolButton;
 
 namespace promdir {
@@ -67,6 +68,16 @@ public:
     // The empty-state page's title, or empty when the views are shown.
     QString emptyStateTitle() const;
     QString bannerText() const;
+    QProgressBar *loadingProgress() const { return m_progress; }
+    QPushButton *cancelButton() const { return m_cancel; }
+    SeriesChartView *seriesView() const { return m_series; }
+    FilesView *filesView() const { return m_files; }
+    QAction *refreshAction() const { return m_refresh; }
+    QAction *pauseAction() const { return m_pause; }
+    QAction *metricsViewAction() const;
+    // Help > Keyboard Shortcuts: (what, keys) for every shortcut.
+    QList<std::pair<QString, QString>> shortcutList() const;
+    Banner *banner() const { return m_banner; }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -82,16 +93,25 @@ private:
     void openDirectoryDialog();
     void openArchiveDialog();
     void closeSource();
+    // Forgets everything shown of the current source.
+    void clearSource();
+    void cancelLoading();
+    void updateActions();
+    QString dialogStart() const;
+    // Opens the source that was open before `failed` was asked for.
+    bool returnToPrevious(const QString &failed);
     void onSnapshot(const SnapshotPtr &snapshot);
     void onSelection(const MetricSelection &selection);
     void onLoadingChanged(bool loading);
     void updateStatus(const SnapshotPtr &snapshot);
+    static QString problemsBannerText(const Snapshot &snapshot);
     void setEmptyState(const QString &title, const QString &detail);
     void addRecent(const QString &path);
     void updateRecentMenu();
     void selectDefaults();
     void find();
     void showPreferences();
+    void showShortcuts();
     void readSettings();
     void writeSettings();
 
@@ -127,6 +147,8 @@ private:
     QLabel *m_statusPids = nullptr;
     QLabel *m_statusProblems = nullptr;
     QLabel *m_statusCost = nullptr;
+    QLabel *m_loadingLabel = nullptr;
+    QTimer *m_loadingTimer = nullptr;
     QProgressBar *m_progress = nullptr;
     QPushButton *m_cancel = nullptr;
 
@@ -137,6 +159,8 @@ private:
 
     QStringList m_recent;
     bool m_firstSnapshot = true;
+    bool m_sourceLoaded = false; // the current source gave a readable snapshot
+    QString m_previous;          // the source to go back to on Cancel or a failed open
     std::size_t m_lastProblemCount = 0;
     bool m_pidsNoticeShown = false; // "pids here are not visible" said for this source
     QList<QAction *> m_pidNamespaceActions;

@@ -6,6 +6,9 @@
 
 #include "promdir/expositionview.h"
 #include "promdir/processview.h"
+#include "promdir/filesview.h"
+#include "banner.h"
+#include "promdir/serieschartview.h"
 #include "../qt/testdb.h"
 #include "../qt/testpids.h"
 
@@ -16,6 +19,16 @@
 #include <QProcess>
 #include <QSet>
 #include <QSignalSpy>
+#include <QTcpServer>
+#include <QMenuBar>
+#include <QMenu>
+#include <QAction>
+#include <QStatusBar>
+#include <QTreeView>
+#include <QLineEdit>
+#include <QLabel>
+#include <QPushButton>
+#include <QProgressBar>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QToolButton>
@@ -25,6 +38,25 @@ using namespace promdir;
 
 namespace {
 const QString kFixture = QStringLiteral(PROMDIR_TEST_DATA "/client_python/current/metrics");
+
+// The fixture packed as a .tgz by tar (no manifest), or its first `keep`
+// bytes.
+QString packFixture(const QTemporaryDir &dir, const QString &name, qint64 keep = -1)
+{
+    const QString out = dir.filePath(name);
+    QProcess tar;
+    tar.start(QStringLiteral("tar"), {QStringLiteral("-czf"), out, QStringLiteral("-C"),
+                                      QStringLiteral(PROMDIR_TEST_DATA "/client_python/current"),
+                                      QStringLiteral("metrics")});
+    if (!tar.waitForFinished(60000) || tar.exitCode() != 0)
+        return {};
+    if (keep >= 0) {
+        QFile f(out);
+        if (!f.open(QIODevice::ReadWrite) || !f.resize(keep))
+            return {};
+    }
+    return out;
+}
 
 bool waitForSnapshot(MainWindow &w)
 {
@@ -154,6 +186,206 @@ private Q_SLOTS:
         QVERIFY(QFile::exists(file(QStringLiteral("gauge_livemax_") + dead + QStringLiteral(".db"))));
         sleeper.kill();
         sleeper.waitForFinished();
+    }
+
+    // Issue 18.2: progress and Cancel show at once, whatever the status bar
+    // says meanwhile.
+    void loadingShowsProgressAndCancel()
+    {
+        QTemporaryDir tmp;
+        const QString tgz = packFixture(tmp, QStringLiteral("case.tgz"));
+        QVERIFY(!tgz.isEmpty());
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.openPath(tgz);
+        QVERIFY(w.watcher()->isLoading());
+        QVERIFY(w.loadingProgress()->isVisible());
+        QVERIFY(w.cancelButton()->isVisible());
+        // A menu's status tip is a temporary message.
+        w.statusBar()->showMessage(QStringLiteral("a status tip"));
+        QVERIFY(w.loadingProgress()->isVisible());
+        QVERIFY(w.cancelButton()->isVisible());
+        w.statusBar()->clearMessage();
+        QVERIFY(waitForSnapshot(w));
+        QVERIFY(!w.loadingProgress()->isVisible());
+        QVERIFY(!w.cancelButton()->isVisible());
+    }
+
+    // Issue 18.4: nothing of the last source stays; Cancel and a failed
+    // open go back to the source open before.
+    void changeOfSourceClearsState()
+    {
+        QTemporaryDir tmp;
+        const QString other = tmp.filePath(QStringLiteral("other"));
+        QVERIFY(QDir().mkpath(other));
+        QVERIFY(test::writeDb(other + QStringLiteral("/counter_7.db"), {{"other", "other_total", {}, 1.0, 0.0}}));
+
+        MainWindow w;
+        w.show();
+        w.openPath(kFixture);
+        QVERIFY(waitForSnapshot(w));
+        QCOMPARE(w.windowTitle(), QDir::toNativeSeparators(kFixture));
+        const QString firstTitle = w.seriesView()->title();
+        QVERIFY(!firstTitle.isEmpty());
+        w.metricsView()->filterEdit()->setText(QStringLiteral("jobs"));
+
+        w.openPath(other);
+        QCOMPARE(w.windowTitle(), QString()); // not the new name before it loads
+        QVERIFY(waitForSnapshot(w));
+        QCOMPARE(w.metricsView()->filterEdit()->text(), QString());
+        QTRY_VERIFY(w.seriesView()->title().contains(QStringLiteral("other_total")));
+        QCOMPARE(w.metricsView()->treeView()->model()->rowCount(), 1);
+        QCOMPARE(w.windowTitle(), QDir::toNativeSeparators(other));
+
+        // Not an archive: the banner says why, the window is back on `other`.
+        const QString bad = tmp.filePath(QStringLiteral("notes.tgz"));
+        {
+            QFile f(bad);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(QByteArray(4096, 'x'));
+        }
+        w.openPath(bad);
+        QVERIFY(waitForSnapshot(w)); // the failure
+        QTRY_COMPARE(w.watcher()->path(), other);
+        QTRY_VERIFY_WITH_TIMEOUT(w.watcher()->snapshot(), 30000);
+        QTRY_COMPARE(w.emptyStateTitle(), QString());
+        QVERIFY2(w.bannerText().contains(QStringLiteral("notes.tgz")), qPrintable(w.bannerText()));
+        QCOMPARE(w.windowTitle(), QDir::toNativeSeparators(other));
+
+        // Cancel while an archive loads: back to `other`.
+        const QString tgz = packFixture(tmp, QStringLiteral("case.tgz"));
+        w.openPath(tgz);
+        QVERIFY(w.cancelButton()->isVisible());
+        w.cancelButton()->click();
+        QCOMPARE(w.watcher()->path(), other);
+        QVERIFY(waitForSnapshot(w));
+        QCOMPARE(w.emptyStateTitle(), QString());
+        QCOMPARE(w.windowTitle(), QDir::toNativeSeparators(other));
+        QCOMPARE(w.metricsView()->treeView()->model()->rowCount(), 1);
+    }
+
+    // Issue 18.3: an archive cut short says so in the banner and in the
+    // archive panel, and "Show in Files" shows that problem.
+    void truncatedArchiveSaysWhy()
+    {
+        QTemporaryDir tmp;
+        const QString whole = packFixture(tmp, QStringLiteral("whole.tgz"));
+        QVERIFY(!whole.isEmpty());
+        const qint64 size = QFileInfo(whole).size();
+        const QString cut = packFixture(tmp, QStringLiteral("case.tgz"), size * 2 / 3);
+        QVERIFY(!cut.isEmpty());
+
+        MainWindow w;
+        w.show();
+        w.openPath(cut);
+        QVERIFY(waitForSnapshot(w));
+        const SnapshotPtr s = w.watcher()->snapshot();
+        QVERIFY(s && s->result->load.ok);
+        QVERIFY(!s->result->load.archive.complete);
+        QString problem;
+        for (const auto &p : s->result->load.problems)
+            if (p.kind == ProblemKind::Truncated || p.kind == ProblemKind::Unreadable)
+                problem = QString::fromStdString(p.message);
+        QVERIFY(!problem.isEmpty());
+        QVERIFY2(w.bannerText().contains(problem), qPrintable(w.bannerText()));
+
+        FilesView *files = w.filesView();
+        const QString summary = files->archivePanel()->text();
+        QVERIFY2(summary.contains(QStringLiteral("gzip")), qPrintable(summary));
+        QVERIFY(summary.contains(QStringLiteral("members")));
+        QVERIFY(summary.contains(QStringLiteral("Folder read: metrics")));
+        QVERIFY(summary.contains(QStringLiteral("Manifest: none")));
+        QVERIFY(summary.contains(QStringLiteral("Incomplete: ") + problem));
+        w.banner()->actionButton()->click();
+        QVERIFY(files->isVisible());
+        QVERIFY(files->archivePanel()->isVisible());
+        QVERIFY2(files->problemsText().contains(problem), qPrintable(files->problemsText()));
+
+        // A whole archive says it is complete; a directory has no panel.
+        w.openPath(whole);
+        QVERIFY(waitForSnapshot(w));
+        QVERIFY(files->archivePanel()->text().contains(QStringLiteral("Complete")));
+        w.openPath(kFixture);
+        QVERIFY(waitForSnapshot(w));
+        QVERIFY(!files->archivePanel()->isVisible());
+    }
+
+    // Issue 18.8: the small things.
+    void smallThings()
+    {
+        MainWindow w;
+        w.show();
+        // View > Metrics works; Refresh and Pause only for a directory.
+        QVERIFY(w.metricsViewAction()->isEnabled());
+        QVERIFY(!w.refreshAction()->isEnabled());
+        QVERIFY(!w.pauseAction()->isEnabled());
+        QTemporaryDir tmp;
+        const QString tgz = packFixture(tmp, QStringLiteral("case.tgz"));
+        w.openPath(tgz);
+        QVERIFY(waitForSnapshot(w));
+        QVERIFY(!w.refreshAction()->isEnabled());
+        QVERIFY(!w.pauseAction()->isEnabled());
+
+        // Mark Dead for a pid without live gauge files asks nothing.
+        const QString dead = QString::number(test::deadPid());
+        QVERIFY(test::writeDb(tmp.filePath(QStringLiteral("counter_") + dead + QStringLiteral(".db")),
+                              {{"c", "c_total", {}, 2.0, 0.0}}));
+        w.openPath(tmp.path());
+        QVERIFY(waitForSnapshot(w));
+        QVERIFY(w.refreshAction()->isEnabled());
+        QVERIFY(w.pauseAction()->isEnabled());
+        ProcessView *pv = w.processView();
+        int asked = 0;
+        pv->setConfirm([&](const QString &, const QString &) { return ++asked, false; });
+        QVERIFY(pv->selectPid(dead));
+        QVERIFY(!pv->markDeadAction()->isEnabled());
+        pv->markSelectedDead();
+        QCOMPARE(asked, 0);
+
+        // A port in use: the banner says why.
+        QTcpServer busy;
+        QVERIFY(busy.listen(QHostAddress::LocalHost, 0));
+        ExporterControl *ec = w.exporterControl();
+        ec->setAddress(QStringLiteral("127.0.0.1"));
+        ec->setPort(busy.serverPort());
+        ec->toggleButton()->click();
+        QVERIFY(!ec->isRunning());
+        QVERIFY2(w.bannerText().contains(QStringLiteral("in use"), Qt::CaseInsensitive), qPrintable(w.bannerText()));
+    }
+
+    // Help lists every shortcut and has About Qt.
+    void helpMenu()
+    {
+        MainWindow w;
+        const auto list = w.shortcutList();
+        bool open = false;
+        for (const auto &[what, keys] : list)
+            open = open || (what.startsWith(QStringLiteral("Open Directory")) && keys.contains(QStringLiteral("Ctrl+O")));
+        QVERIFY(open);
+        QStringList help;
+        for (QAction *a : w.menuBar()->actions())
+            if (a->menu() && a->text() == QStringLiteral("&Help"))
+                for (QAction *b : a->menu()->actions())
+                    help << b->text();
+        QVERIFY2(help.contains(QStringLiteral("About &Qt")), qPrintable(help.join(QLatin1Char('|'))));
+        QVERIFY(help.contains(QStringLiteral("&Keyboard Shortcuts")));
+    }
+
+    // --help needs no display.
+    void helpWithoutDisplay()
+    {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(QStringLiteral("DISPLAY"));
+        env.remove(QStringLiteral("WAYLAND_DISPLAY"));
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("xcb"));
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(PROMDIR_INSPECTOR), {QStringLiteral("--help")});
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 0);
+        QVERIFY(p.readAllStandardOutput().contains("--screenshot"));
     }
 
     void screenshotOfEveryView_data()

@@ -7,6 +7,7 @@
 #include "promdir/pidvaluesmodel.h"
 #include "promdir/processmodel.h"
 #include "promdir/directorywatcher.h"
+#include "promdir/displayformat.h"
 #include "modeltestutils.h"
 #include "../qt/testdb.h"
 #include "../qt/testpids.h"
@@ -59,6 +60,66 @@ class TestModels : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void initTestCase()
+    {
+        QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+    }
+    void cleanup()
+    {
+        QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+    }
+
+    // Issue 18.6: numbers as people read them, in their locale; sizes in
+    // IEC units and times as local date-times with seconds, the exact
+    // value in the tooltip; NaN and Inf said.
+    void numbersReadable_data()
+    {
+        QTest::addColumn<QString>("locale");
+        QTest::addColumn<double>("value");
+        QTest::addColumn<QString>("sample");
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("tipHas");
+        QTest::newRow("integer") << QStringLiteral("en_US") << 65536.0 << QStringLiteral("jobs_total") << QStringLiteral("65,536") << QStringLiteral("65536.0");
+        QTest::newRow("integer de") << QStringLiteral("de_DE") << 65536.0 << QStringLiteral("jobs_total") << QStringLiteral("65.536") << QStringLiteral("65536.0");
+        QTest::newRow("fraction de") << QStringLiteral("de_DE") << 38.25 << QStringLiteral("g") << QStringLiteral("38,25") << QStringLiteral("38.25");
+        QTest::newRow("float like 38.0 de") << QStringLiteral("de_DE") << 38.0 << QStringLiteral("g") << QStringLiteral("38") << QStringLiteral("38.0");
+        QTest::newRow("NaN") << QStringLiteral("en_US") << qQNaN() << QStringLiteral("g") << QStringLiteral("NaN") << QStringLiteral("NaN");
+        QTest::newRow("+Inf") << QStringLiteral("en_US") << qInf() << QStringLiteral("g") << QStringLiteral("+Inf") << QStringLiteral("+Inf");
+        QTest::newRow("bytes") << QStringLiteral("en_US") << 5718016.0 << QStringLiteral("process_resident_memory_bytes") << QStringLiteral("5.5 MiB")
+                               << QStringLiteral("5,718,016 bytes");
+        QTest::newRow("bytes de") << QStringLiteral("de_DE") << 5718016.0 << QStringLiteral("process_resident_memory_bytes") << QStringLiteral("5,5 MiB")
+                                  << QStringLiteral("5.718.016");
+        QTest::newRow("bytes sum") << QStringLiteral("en_US") << 2048.0 << QStringLiteral("payload_bytes_sum") << QStringLiteral("2.0 KiB") << QStringLiteral("2,048 bytes");
+        QTest::newRow("bucket counts are counts") << QStringLiteral("en_US") << 4.0 << QStringLiteral("payload_bytes_bucket") << QStringLiteral("4") << QStringLiteral("4.0");
+    }
+    void numbersReadable()
+    {
+        QFETCH(QString, locale);
+        QFETCH(double, value);
+        QFETCH(QString, sample);
+        QFETCH(QString, text);
+        QFETCH(QString, tipHas);
+        QLocale::setDefault(QLocale(locale));
+        QCOMPARE(sampleValueText(value, sample.toStdString()), text);
+        const QString tip = sampleValueTip(value, sample.toStdString());
+        QVERIFY2(tip.contains(tipHas), qPrintable(tip));
+    }
+    void timesWithSeconds()
+    {
+        const std::int64_t ms = 1795531435964; // 1795531435.963627 s
+        const QDateTime t = QDateTime::fromMSecsSinceEpoch(ms);
+        for (const char *name : {"en_US", "de_DE"}) {
+            QLocale::setDefault(QLocale(QString::fromLatin1(name)));
+            const QString text = sampleValueText(1795531435.963627, "process_start_time_seconds");
+            QCOMPARE(text, dateTimeText(ms));
+            QVERIFY2(text.contains(t.toString(QStringLiteral("mm:ss"))), qPrintable(text));
+            QVERIFY(!text.contains(QStringLiteral("1795531435")));
+            const QString exact = dateTimeExact(ms);
+            QVERIFY2(exact.contains(t.toString(QStringLiteral("ss")) + QLocale().decimalPoint() + QStringLiteral("964")),
+                     qPrintable(exact));
+        }
+    }
+
     void metricsTree()
     {
         MetricsModel model;
@@ -71,9 +132,9 @@ private Q_SLOTS:
         QCOMPARE(model.rowCount(), int(snap->result->families.size()));
         const QStringList rows = flatten(&model, {}, 0, 3);
         QVERIFY(rows.contains(QStringLiteral("g_all | gauge (all) | ")));
-        QVERIFY(rows.contains(QStringLiteral("  g_all{kind=\"x\",pid=\"104\"} |  | 1.234567e+06")));
-        QVERIFY(rows.contains(QStringLiteral("  g_sum{kind=\"y\"} |  | 96.0")));
-        QVERIFY(rows.contains(QStringLiteral("  payload_bytes_bucket{le=\"+Inf\"} |  | 4.0")));
+        QVERIFY(rows.contains(QStringLiteral("  g_all{kind=\"x\",pid=\"104\"} |  | 1,234,567")));
+        QVERIFY(rows.contains(QStringLiteral("  g_sum{kind=\"y\"} |  | 96")));
+        QVERIFY(rows.contains(QStringLiteral("  payload_bytes_bucket{le=\"+Inf\"} |  | 4")));
 
         // Filter by label text: only matching samples (and their family).
         proxy.setFilterFixedString(QStringLiteral("café"));
@@ -227,8 +288,8 @@ private Q_SLOTS:
         QCOMPARE(model.series()->count, 4.0);
         QCOMPARE(model.series()->sum, 3.0);
         QCOMPARE(model.index(8, HistogramModel::BoundColumn).data().toString(), QStringLiteral("≤ 0.75"));
-        QCOMPARE(model.index(8, HistogramModel::CountColumn).data().toString(), QStringLiteral("1.0"));
-        QCOMPARE(model.index(8, HistogramModel::CumulativeColumn).data().toString(), QStringLiteral("2.0"));
+        QCOMPARE(model.index(8, HistogramModel::CountColumn).data().toString(), QStringLiteral("1"));
+        QCOMPARE(model.index(8, HistogramModel::CumulativeColumn).data().toString(), QStringLiteral("2"));
         QCOMPARE(histogramQuantile(0.5, model.series()->buckets), 0.75);
         QCOMPARE(histogramQuantile(0.9, model.series()->buckets), 1.9);
         model.setSeries(QStringLiteral("latency_seconds"), {{"route", "/a"}});

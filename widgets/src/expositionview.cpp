@@ -127,13 +127,34 @@ void ExpositionView::refreshText()
     m_shownFormat = format();
     if (text == m_edit->toPlainText())
         return;
-    // Keep the reader's place across refreshes.
+    // Keep the reader's place across refreshes, and the match found: the
+    // same occurrence of the text searched for (lines before it may have
+    // come or gone).
     const int v = m_edit->verticalScrollBar()->value();
     const int h = m_edit->horizontalScrollBar()->value();
-    const int pos = m_edit->textCursor().position();
+    const QTextCursor before = m_edit->textCursor();
+    const int pos = before.position();
+    const QString needle = m_find->text();
+    qsizetype nth = -1;
+    if (before.hasSelection() && !needle.isEmpty()
+        && before.selectedText().compare(needle, Qt::CaseInsensitive) == 0)
+        nth = QStringView(m_edit->toPlainText()).left(before.selectionStart()).count(needle, Qt::CaseInsensitive);
     m_edit->setPlainText(text);
     QTextCursor c = m_edit->textCursor();
     c.setPosition(std::min(pos, int(text.size())));
+    if (nth >= 0) {
+        qsizetype at = -1;
+        for (qsizetype i = 0; i <= nth; ++i) {
+            const qsizetype next = text.indexOf(needle, at + 1, Qt::CaseInsensitive);
+            if (next < 0)
+                break;
+            at = next;
+        }
+        if (at >= 0) {
+            c.setPosition(int(at));
+            c.setPosition(int(at + needle.size()), QTextCursor::KeepAnchor);
+        }
+    }
     m_edit->setTextCursor(c);
     m_edit->verticalScrollBar()->setValue(v);
     m_edit->horizontalScrollBar()->setValue(h);

@@ -1,5 +1,6 @@
 #include "promdir/filesmodel.h"
 
+#include "promdir/displayformat.h"
 #include "promdir/floatformat.h"
 #include "promdir/metricsmodel.h"
 
@@ -42,7 +43,7 @@ void FilesModel::setSnapshot(const SnapshotPtr &snapshot)
             keys.push_back("\x1f" + p.file + p.message);
         }
     }
-    update(std::move(keys), [&] { m_rows = std::move(rows); });
+    update(std::move(keys), [&] { m_rows = std::move(rows); }, !snapshot || snapshot->sequence <= 1);
 }
 
 std::shared_ptr<const ParsedFile> FilesModel::file(int row) const
@@ -57,6 +58,21 @@ int FilesModel::rowOf(const QString &name) const
         if (m_rows[i].file && m_rows[i].file->name == n)
             return int(i);
     return -1;
+}
+
+int FilesModel::firstProblemRow() const
+{
+    int source = -1, file = -1;
+    for (std::size_t i = 0; i < m_rows.size(); ++i) {
+        const Row &r = m_rows[i];
+        if (!r.file && (r.problem.kind == ProblemKind::Truncated || r.problem.kind == ProblemKind::Unreadable))
+            return int(i);
+        if (!r.file && source < 0)
+            source = int(i);
+        if (r.file && file < 0 && !r.file->problems.empty())
+            file = int(i);
+    }
+    return file >= 0 ? file : source;
 }
 
 int FilesModel::rowCount(const QModelIndex &parent) const
@@ -111,9 +127,9 @@ QVariant FilesModel::data(const QModelIndex &index, int role) const
         case GenerationColumn:
             return f.generation ? QVariant(f.generation) : QVariant(QStringLiteral("–"));
         case SizeColumn:
-            return QLocale().toString(qulonglong(f.size));
+            return bytesText(f.size);
         case UsedColumn:
-            return QLocale().toString(qlonglong(f.used));
+            return bytesText(std::uint64_t(std::max<std::int64_t>(f.used, 0)));
         case EntriesColumn:
             return qulonglong(f.entries.size());
         case StaleColumn:
@@ -154,8 +170,8 @@ QVariant FilesModel::data(const QModelIndex &index, int role) const
         if (r.stale)
             lines << tr("Stale: %1").arg(staleText(r.stale));
         if (f.stamp.mtimeNs > 0)
-            lines << tr("Modified %1").arg(QLocale().toString(
-                         QDateTime::fromMSecsSinceEpoch(f.stamp.mtimeNs / 1000000), QLocale::LongFormat));
+            lines << tr("Modified %1").arg(dateTimeExact(f.stamp.mtimeNs / 1000000));
+        lines << tr("Size %1, used %2").arg(bytesExact(f.size), bytesExact(std::uint64_t(std::max<std::int64_t>(f.used, 0))));
         return lines.isEmpty() ? QVariant() : QVariant(lines.join(QLatin1Char('\n')));
     }
     case Qt::ForegroundRole:
@@ -219,7 +235,9 @@ void EntriesModel::setFile(const std::shared_ptr<const ParsedFile> &file)
         for (const auto &e : file->entries)
             keys.push_back(std::to_string(e.offset) + ':' + (e.key ? e.rawKey() : std::string()));
     }
-    update(std::move(keys), [&] { m_file = file; });
+    // Another file's entries are not the same rows, whatever their keys.
+    const bool other = !file || !m_file || file->name != m_file->name;
+    update(std::move(keys), [&] { m_file = file; }, other);
 }
 
 int EntriesModel::rowCount(const QModelIndex &parent) const
@@ -251,9 +269,9 @@ QVariant EntriesModel::data(const QModelIndex &index, int role) const
         case LabelsColumn:
             return e.key ? labelsText(e.key->labels) : QString();
         case ValueColumn:
-            return QString::fromStdString(pythonRepr(e.value));
+            return e.key ? sampleValueText(e.value, e.key->sample) : numberText(e.value);
         case TimestampColumn:
-            return e.timestamp == 0.0 ? QString() : QString::fromStdString(pythonRepr(e.timestamp));
+            return e.timestamp == 0.0 ? QString() : dateTimeText(std::int64_t(e.timestamp * 1000));
         }
         return {};
     case SortRole:
@@ -269,7 +287,10 @@ QVariant EntriesModel::data(const QModelIndex &index, int role) const
         }
     case Qt::ToolTipRole:
         if (index.column() == TimestampColumn && e.timestamp > 0)
-            return QLocale().toString(QDateTime::fromMSecsSinceEpoch(qint64(e.timestamp * 1000)), QLocale::LongFormat);
+            return QString(dateTimeExact(std::int64_t(e.timestamp * 1000)) + QLatin1String(" (")
+                           + QString::fromStdString(pythonRepr(e.timestamp)) + QLatin1Char(')'));
+        if (index.column() == ValueColumn)
+            return QString::fromStdString(pythonRepr(e.value));
         return e.key ? QVariant(tr("Key as stored: %1").arg(QString::fromStdString(e.rawKey()))) : QVariant();
     case Qt::TextAlignmentRole:
         switch (index.column()) {

@@ -1,5 +1,8 @@
 #include "promdir/filesview.h"
 
+#include "promdir/displayformat.h"
+#include "promdir/tableactions.h"
+
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
@@ -17,6 +20,7 @@ FilesView::FilesView(QWidget *parent)
     , m_entries(new EntriesModel(this))
     , m_proxy(new QSortFilterProxyModel(this))
     , m_filter(new QLineEdit(this))
+    , m_archive(new QLabel(this))
     , m_files(new QTableView(this))
     , m_entriesTitle(new QLabel(this))
     , m_entryTable(new QTableView(this))
@@ -40,6 +44,8 @@ FilesView::FilesView(QWidget *parent)
         t->horizontalHeader()->setResizeContentsPrecision(100); // sizing 7,000 rows is slow
     }
     m_files->setModel(m_proxy);
+    addTableActions(m_files);
+    addTableActions(m_entryTable);
     connect(m_model, &QAbstractItemModel::modelReset, m_files, &QTableView::resizeColumnsToContents);
     m_files->sortByColumn(-1, Qt::AscendingOrder);
     m_files->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -66,6 +72,13 @@ FilesView::FilesView(QWidget *parent)
     auto *upper = new QWidget(this);
     auto *ul = new QVBoxLayout(upper);
     ul->setContentsMargins(0, 0, 0, 0);
+    m_archive->setObjectName(QStringLiteral("archiveSummary"));
+    m_archive->setFrameShape(QFrame::StyledPanel);
+    m_archive->setWordWrap(true);
+    m_archive->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_archive->setMargin(4);
+    m_archive->hide();
+    ul->addWidget(m_archive);
     ul->addWidget(m_filter);
     ul->addWidget(m_files, 1);
     auto *split = new QSplitter(Qt::Vertical, this);
@@ -81,8 +94,70 @@ FilesView::FilesView(QWidget *parent)
             [this](const QModelIndex &cur) { showFile(cur); });
 }
 
+QString FilesView::archiveSummary(const LoadResult &load)
+{
+    const ArchiveInfo &a = load.archive;
+    if (!a.isArchive)
+        return {};
+    QStringList lines;
+    lines << tr("Archive: %1 compression, %n member(s), %2 uncompressed", nullptr, int(a.members))
+                 .arg(QString::fromStdString(a.compression), bytesText(a.uncompressedBytes));
+    const QString folder = a.folder.empty() ? tr("the top level") : QString::fromStdString(a.folder);
+    if (a.dbFolders.size() > 1)
+        lines << tr("Folder read: %1 (chosen among %n folders holding *.db files)", nullptr, int(a.dbFolders.size()))
+                     .arg(folder);
+    else
+        lines << tr("Folder read: %1").arg(folder);
+    if (load.manifest)
+        lines << tr("Manifest: packed on %1 at %2 by promdir %3; liveness is as it was then")
+                     .arg(QString::fromStdString(load.manifest->host),
+                          dateTimeText(std::int64_t(load.manifest->time * 1000)),
+                          QString::fromStdString(load.manifest->promdirVersion));
+    else
+        lines << tr("Manifest: none (not made by promdir pack), so whether processes were alive is unknown");
+    if (a.skippedCount > 0)
+        lines << tr("%n member(s) not read (links, devices, unsafe names)", nullptr, int(a.skippedCount));
+    if (a.complete) {
+        lines << tr("Complete: read up to the end-of-archive marker");
+    } else {
+        QString why;
+        for (const auto &p : load.problems)
+            if (p.kind == ProblemKind::Truncated || p.kind == ProblemKind::Unreadable) {
+                why = QString::fromStdString(p.message);
+                break;
+            }
+        lines << (why.isEmpty() ? tr("Incomplete: the archive ends before its end-of-archive marker")
+                                : tr("Incomplete: %1").arg(why));
+    }
+    return lines.join(QLatin1Char('\n'));
+}
+
+QString FilesView::problemsText() const
+{
+    return m_problems->toPlainText();
+}
+
+bool FilesView::selectFirstProblem()
+{
+    const int row = m_model->firstProblemRow();
+    if (row < 0)
+        return false;
+    m_filter->clear();
+    const QModelIndex idx = m_proxy->mapFromSource(m_model->index(row, 0));
+    if (!idx.isValid())
+        return false;
+    m_files->setCurrentIndex(idx);
+    m_files->scrollTo(idx);
+    showFile(idx);
+    return true;
+}
+
 void FilesView::setSnapshot(const SnapshotPtr &snapshot)
 {
+    const QString summary = snapshot && snapshot->result ? archiveSummary(snapshot->result->load) : QString();
+    m_archive->setVisible(!summary.isEmpty());
+    if (m_archive->text() != summary)
+        m_archive->setText(summary);
     m_model->setSnapshot(snapshot);
     // The selected file by name: its parsed result may be new.
     if (!m_current.isEmpty() && !selectFile(m_current))

@@ -1,5 +1,7 @@
 #include "promdir/gaugemodesview.h"
 
+#include "promdir/tableactions.h"
+
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -20,6 +22,7 @@ GaugeModesView::GaugeModesView(QWidget *parent)
     m_families->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_families->setMinimumContentsLength(24);
     m_table->setModel(m_model);
+    addTableActions(m_table);
     m_table->setSelectionBehavior(QAbstractItemView::SelectItems);
     m_table->verticalHeader()->hide();
     m_table->setWordWrap(false);

@@ -1,11 +1,14 @@
 #include "promdir/histogramview.h"
 
+#include "promdir/tableactions.h"
+
 #include "promdir/metricsmodel.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSeries>
 #include <QBarSet>
 #include <QChart>
+#include <QLocale>
 #include <QChartView>
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -24,7 +27,7 @@ namespace {
 QString quantileValue(double v)
 {
     // An estimate: six significant digits say all it knows.
-    return std::isnan(v) ? HistogramView::tr("n/a") : QString::number(v, 'g', 6);
+    return std::isnan(v) ? HistogramView::tr("n/a") : QLocale().toString(v, 'g', 6);
 }
 } // namespace
 
@@ -60,10 +63,12 @@ HistogramView::HistogramView(QWidget *parent)
     m_axisY->setLabelFormat(QStringLiteral("%.6g"));
     m_chart->legend()->hide();
     m_chart->setMargins(QMargins(4, 4, 4, 4));
+    m_chart->setLocalizeNumbers(true);
     m_chartView->setRenderHint(QPainter::Antialiasing);
     m_chartView->setMinimumHeight(220);
 
     m_table->setModel(m_model);
+    addTableActions(m_table);
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     m_table->setAlternatingRowColors(true);

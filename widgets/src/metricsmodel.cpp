@@ -2,6 +2,9 @@
 
 #include "promdir/floatformat.h"
 #include "promdir/icons.h"
+#include "promdir/displayformat.h"
+
+#include <unordered_map>
 
 namespace promdir {
 
@@ -33,7 +36,7 @@ QString sampleText(const std::string &name, const Labels &labels)
 
 QString valueText(double value)
 {
-    return QString::fromStdString(floatToGoString(value));
+    return numberText(value);
 }
 
 QString typeText(MetricType type)
@@ -86,10 +89,65 @@ void MetricsModel::setSnapshot(const SnapshotPtr &snapshot)
         }
         return;
     }
-    beginResetModel();
+    const bool newSource = !snapshot || snapshot->sequence <= 1 || !m_snapshot || m_structure.empty()
+        || structure.empty();
+    if (newSource) {
+        beginResetModel();
+        m_snapshot = snapshot;
+        m_structure = std::move(structure);
+        endResetModel();
+        return;
+    }
+    // Families or series came or went: what stays keeps its persistent
+    // indexes by name (expanded families, the selection, the current row).
+    Q_EMIT layoutAboutToBeChanged();
+    const QModelIndexList from = persistentIndexList();
+    struct Identity
+    {
+        std::string family;
+        std::string sample; // empty for a family row
+        int column;
+    };
+    std::vector<Identity> ids;
+    ids.reserve(std::size_t(from.size()));
+    for (const QModelIndex &i : from) {
+        const MetricFamily *f = family(i);
+        const Sample *s = sample(i);
+        ids.push_back({f ? f->name : std::string(), s ? sampleText(s->name, s->labels).toStdString() : std::string(),
+                       i.column()});
+    }
     m_snapshot = snapshot;
     m_structure = std::move(structure);
-    endResetModel();
+    const auto &fs = families();
+    std::unordered_map<std::string_view, int> familyRow;
+    for (std::size_t i = 0; i < fs.size(); ++i)
+        familyRow.emplace(fs[i].name, int(i));
+    std::unordered_map<int, std::unordered_map<std::string, int>> sampleRows; // made per family when asked
+    QModelIndexList to;
+    to.reserve(from.size());
+    for (std::size_t k = 0; k < ids.size(); ++k) {
+        const Identity &id = ids[k];
+        const auto f = id.family.empty() ? familyRow.end() : familyRow.find(id.family);
+        if (f == familyRow.end()) {
+            to.append(QModelIndex());
+            continue;
+        }
+        if (id.sample.empty() && from[qsizetype(k)].internalId() == kFamilyLevel) {
+            to.append(createIndex(f->second, id.column, kFamilyLevel));
+            continue;
+        }
+        auto [rows, made] = sampleRows.try_emplace(f->second);
+        if (made) {
+            const auto &samples = fs[std::size_t(f->second)].samples;
+            for (std::size_t i = 0; i < samples.size(); ++i)
+                rows->second.emplace(sampleText(samples[i].name, samples[i].labels).toStdString(), int(i));
+        }
+        const auto s = rows->second.find(id.sample);
+        to.append(s == rows->second.end() ? QModelIndex()
+                                          : createIndex(s->second, id.column, quintptr(f->second) + 1));
+    }
+    changePersistentIndexList(from, to);
+    Q_EMIT layoutChanged();
 }
 
 const MetricFamily *MetricsModel::family(const QModelIndex &index) const
@@ -201,11 +259,11 @@ QVariant MetricsModel::data(const QModelIndex &index, int role) const
         case NameColumn:
             return sampleText(s->name, s->labels);
         case ValueColumn:
-            return valueText(s->value);
+            return sampleValueText(s->value, s->name);
         }
         return {};
     case Qt::ToolTipRole:
-        return QString(sampleText(s->name, s->labels) + QLatin1Char(' ') + valueText(s->value));
+        return QString(sampleText(s->name, s->labels) + QLatin1Char(' ') + sampleValueTip(s->value, s->name));
     case Qt::TextAlignmentRole:
         return index.column() == ValueColumn ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
     }

@@ -37,6 +37,12 @@ MetricsView::MetricsView(QWidget *parent)
         if (!text.isEmpty())
             m_tree->expandAll();
     });
+    // Type, value and series count as wide as they need (German headers
+    // and gauge modes are long); only the rows on screen are measured.
+    connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
+        for (int c : {MetricsModel::TypeColumn, MetricsModel::ValueColumn, MetricsModel::SeriesColumn})
+            m_tree->resizeColumnToContents(c);
+    });
     connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex &current) { onCurrentChanged(current); });
 }
@@ -53,6 +59,13 @@ void MetricsView::setSnapshot(const SnapshotPtr &snapshot)
     const QModelIndex now = m_proxy->mapToSource(m_tree->currentIndex());
     if (!family.isEmpty() && !now.isValid())
         select(family, row);
+}
+
+void MetricsView::clear()
+{
+    m_filter->clear();
+    m_model->setSnapshot(nullptr);
+    m_lastKey.clear();
 }
 
 bool MetricsView::select(const QString &family, int sample)

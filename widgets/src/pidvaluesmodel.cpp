@@ -1,5 +1,7 @@
 #include "promdir/pidvaluesmodel.h"
 
+#include "promdir/displayformat.h"
+
 #include "promdir/floatformat.h"
 #include "promdir/metricsmodel.h"
 #include "promdir/processmodel.h"
@@ -98,9 +100,9 @@ QVariant PidValuesModel::data(const QModelIndex &index, int role) const
             return ProcessModel::livenessText(p);
         }
         case ValueColumn:
-            return valueText(r.value);
+            return sampleValueText(r.value, m_series.sample);
         case TimestampColumn:
-            return r.timestamp == 0.0 ? QString() : QString::fromStdString(pythonRepr(r.timestamp));
+            return r.timestamp == 0.0 ? QString() : dateTimeText(std::int64_t(r.timestamp * 1000));
         case FileColumn:
             return QString::fromStdString(r.file);
         }
@@ -124,6 +126,11 @@ QVariant PidValuesModel::data(const QModelIndex &index, int role) const
             return QBrush(QColor(0xc0, 0x1c, 0x28));
         return {};
     case Qt::ToolTipRole:
+        if (index.column() == ValueColumn)
+            return sampleValueTip(r.value, m_series.sample);
+        if (index.column() == TimestampColumn && r.timestamp != 0.0)
+            return QString(dateTimeExact(std::int64_t(r.timestamp * 1000)) + QLatin1String(" (")
+                           + QString::fromStdString(pythonRepr(r.timestamp)) + QLatin1Char(')'));
         return r.stale ? tr("This file is stale") : QVariant();
     case Qt::TextAlignmentRole:
         return index.column() == ValueColumn || index.column() == TimestampColumn

@@ -5,14 +5,16 @@
 #include <QDateTime>
 #include <QLocale>
 
+#include "promdir/displayformat.h"
+
+#include <set>
+
 namespace promdir {
 
 namespace {
 QString timeText(std::int64_t ms)
 {
-    if (ms <= 0)
-        return {};
-    return QLocale().toString(QDateTime::fromMSecsSinceEpoch(ms), QLocale::ShortFormat);
+    return dateTimeText(ms);
 }
 } // namespace
 
@@ -41,7 +43,47 @@ void ProcessModel::setSnapshot(const SnapshotPtr &snapshot)
     keys.reserve(rows.size());
     for (const auto &p : rows)
         keys.push_back(p.pid);
-    update(std::move(keys), [&] { m_rows = std::move(rows); });
+    // Which pids still have live gauge files: mark_process_dead removes
+    // them, so in an archive without liveness their absence is a hint.
+    std::set<std::string> live;
+    if (snapshot && snapshot->result)
+        for (const auto &f : snapshot->result->load.files)
+            if (f->fileName.valid && f->fileName.type == MetricType::Gauge && isLiveMode(f->fileName.mode))
+                live.insert(f->fileName.pid);
+    std::vector<bool> liveGauges;
+    liveGauges.reserve(rows.size());
+    for (const auto &p : rows)
+        liveGauges.push_back(live.count(p.pid) > 0);
+    const bool noManifest = snapshot && snapshot->result && !snapshot->local && !snapshot->result->load.manifest;
+    update(
+        std::move(keys),
+        [&] {
+            m_rows = std::move(rows);
+            m_liveGauges = std::move(liveGauges);
+            m_noManifest = noManifest;
+            m_anyLiveGauges = !live.empty();
+        },
+        !snapshot || snapshot->sequence <= 1);
+}
+
+QString ProcessModel::livenessReason(int row) const
+{
+    const ProcessStatus *p = process(row);
+    if (!p)
+        return {};
+    QStringList why;
+    if (p->pidReused)
+        why << tr("A running process has this pid, but it started after these files were last written: "
+                  "the process that wrote them is gone.");
+    if (p->liveness == Liveness::Unknown && m_noManifest)
+        why << tr("This archive has no manifest (it was not made by promdir pack), so whether the process was "
+                  "running is unknown.");
+    if (p->liveness == Liveness::Unknown && m_anyLiveGauges && !m_liveGauges[std::size_t(row)])
+        why << tr("It has no live gauge files while other processes do; mark_process_dead removes them, so it "
+                  "was probably dead.");
+    if (!p->note.empty())
+        why << QString::fromStdString(p->note);
+    return why.join(QLatin1Char('\n'));
 }
 
 const ProcessStatus *ProcessModel::process(int row) const
@@ -76,6 +118,8 @@ QVariant ProcessModel::data(const QModelIndex &index, int role) const
         case PidColumn:
             return QString::fromStdString(p->pid);
         case StateColumn:
+            if (p->liveness == Liveness::Unknown && m_anyLiveGauges && !m_liveGauges[std::size_t(index.row())])
+                return tr("unknown (probably dead)");
             return livenessText(*p);
         case StartedColumn:
             return timeText(p->startTimeMs);
@@ -116,9 +160,14 @@ QVariant ProcessModel::data(const QModelIndex &index, int role) const
             return QBrush(QColor(0xb3, 0x5c, 0x00));
         return {};
     case Qt::ToolTipRole:
-        if (index.column() == StateColumn && p->pidReused)
-            return tr("A running process has this pid, but it started after these files were last written: "
-                      "the process that wrote them is gone.");
+        if (index.column() == StateColumn) {
+            const QString why = livenessReason(index.row());
+            return why.isEmpty() ? QVariant() : QVariant(why);
+        }
+        if (index.column() == StartedColumn && p->startTimeMs > 0)
+            return dateTimeExact(p->startTimeMs);
+        if (index.column() == LastWriteColumn && p->lastWriteMs > 0)
+            return dateTimeExact(p->lastWriteMs);
         if (!p->note.empty())
             return QString::fromStdString(p->note);
         return {};

@@ -2,6 +2,7 @@
 
 #include "promdir/icons.h"
 #include "promdir/processcontrol.h"
+#include "promdir/tableactions.h"
 
 #include <QAction>
 #include <QHBoxLayout>
@@ -35,9 +36,20 @@ ProcessView::ProcessView(QWidget *parent)
     m_table->setAlternatingRowColors(true);
     m_table->setWordWrap(false);
     m_table->horizontalHeader()->setResizeContentsPrecision(100); // sizing 1,000 rows is slow
-    connect(m_model, &QAbstractItemModel::modelReset, m_table, &QTableView::resizeColumnsToContents);
+    auto fit = [this] {
+        m_table->resizeColumnsToContents();
+        const int state = m_table->fontMetrics().horizontalAdvance(ProcessModel::tr("unknown (probably dead)")) + 16;
+        if (m_table->columnWidth(ProcessModel::StateColumn) < state)
+            m_table->setColumnWidth(ProcessModel::StateColumn, state);
+    };
+    connect(m_model, &QAbstractItemModel::modelReset, m_table, fit);
+    connect(m_model, &QAbstractItemModel::layoutChanged, m_table, fit);
     m_table->setContextMenuPolicy(Qt::ActionsContextMenu);
     m_table->addAction(m_markDead);
+    auto *separator = new QAction(this);
+    separator->setSeparator(true);
+    m_table->addAction(separator);
+    addTableActions(m_table);
     m_markDead->setToolTip(tr("Delete this pid's live gauge files, as the Python client's mark_process_dead does"));
     m_button->setText(m_markDead->text());
     m_button->setIcon(m_markDead->icon());
@@ -97,14 +109,31 @@ void ProcessView::updateAction()
     const QModelIndex cur = m_table->currentIndex();
     const bool local = m_snapshot && m_snapshot->local;
     const bool alive = cur.isValid() && cur.data(ProcessModel::LivenessRole).toInt() == int(Liveness::Alive);
-    m_markDead->setEnabled(local && cur.isValid() && !alive);
+    const bool files = cur.isValid() && !liveGaugeFiles(cur.data(ProcessModel::PidRole).toString()).isEmpty();
+    m_markDead->setEnabled(local && cur.isValid() && !alive && files);
     m_button->setEnabled(m_markDead->isEnabled());
+    QString why;
     if (!local)
-        m_markDead->setStatusTip(tr("Only for a directory on this machine"));
+        why = tr("Only for a directory on this machine");
     else if (alive)
-        m_markDead->setStatusTip(tr("This process is running"));
-    else
-        m_markDead->setStatusTip(QString());
+        why = tr("This process is running");
+    else if (cur.isValid() && !files)
+        why = tr("This process has no live gauge files: there is nothing to remove");
+    m_markDead->setStatusTip(why);
+    m_button->setToolTip(why.isEmpty() ? m_markDead->toolTip() : why);
+}
+
+QStringList ProcessView::liveGaugeFiles(const QString &pid) const
+{
+    QStringList names;
+    if (!m_snapshot || !m_snapshot->result)
+        return names;
+    const std::string p = pid.toStdString();
+    for (const auto &f : m_snapshot->result->load.files)
+        if (f->fileName.valid && f->fileName.pid == p && f->fileName.type == MetricType::Gauge
+            && isLiveMode(f->fileName.mode))
+            names << QString::fromStdString(f->name);
+    return names;
 }
 
 void ProcessView::markSelectedDead()
@@ -121,10 +150,15 @@ void ProcessView::markSelectedDead()
         Q_EMIT errorOccurred(tr("Process %1 is running; it is not marked dead.").arg(pid));
         return;
     }
+    const QStringList files = liveGaugeFiles(pid);
+    if (files.isEmpty()) {
+        Q_EMIT errorOccurred(tr("Process %1 has no live gauge files; there is nothing to remove.").arg(pid));
+        return;
+    }
     const QString question =
-        tr("Mark process %1 as dead?\n\nThis deletes its live gauge files (gauge_live*_%1.db), as the Python "
-           "client's mark_process_dead(%1) does. Its other files stay and keep contributing.")
-            .arg(pid);
+        tr("Mark process %1 as dead?\n\nThis deletes its live gauge files, as the Python client's "
+           "mark_process_dead(%1) does:\n%2\n\nIts other files stay and keep contributing.")
+            .arg(pid, files.join(QLatin1Char('\n')));
     if (!m_confirm || !m_confirm(pid, question))
         return;
     const MarkDeadResult r = markProcessDead(m_snapshot->path, pid);

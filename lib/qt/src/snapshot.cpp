@@ -140,6 +140,18 @@ void describeProcesses(Snapshot &s, std::chrono::milliseconds staleAfter)
             p.liveness = Liveness::Dead;
         }
     }
+    // "Not written for long" is measured against the source's own time: now
+    // for a directory, the newest file for an archive (packed an hour ago,
+    // its files are not an hour stale).
+    std::int64_t reference = s.timeMs;
+    if (!s.local) {
+        std::int64_t newest = 0;
+        for (const auto &f : files)
+            newest = std::max<std::int64_t>(newest, f->stamp.mtimeNs / 1000000);
+        if (newest > 0)
+            reference = newest;
+    }
+    s.referenceMs = reference;
     for (std::size_t i = 0; i < files.size(); ++i) {
         const auto &f = *files[i];
         if (!f.fileName.valid)
@@ -149,7 +161,7 @@ void describeProcesses(Snapshot &s, std::chrono::milliseconds staleAfter)
         if (p.liveness == Liveness::Dead && f.fileName.type == MetricType::Gauge)
             flags |= isLiveMode(f.fileName.mode) ? StaleDeadLiveGauge : StaleDeadGauge;
         if (staleAfter.count() > 0 && f.stamp.mtimeNs > 0
-            && s.timeMs - f.stamp.mtimeNs / 1000000 > staleAfter.count())
+            && reference - f.stamp.mtimeNs / 1000000 > staleAfter.count())
             flags |= StaleNotModified;
         s.fileStale[i] = flags;
         if (flags)

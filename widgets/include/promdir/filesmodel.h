@@ -19,6 +19,9 @@ public:
     // The parsed file of a row; null for a directory-level problem row.
     std::shared_ptr<const ParsedFile> file(int row) const;
     int rowOf(const QString &name) const;
+    // A problem of the source itself (an archive cut short first), else the
+    // first file with problems; -1 when there are none.
+    int firstProblemRow() const;
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;

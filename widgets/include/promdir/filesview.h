@@ -22,6 +22,15 @@ public:
     explicit FilesView(QWidget *parent = nullptr);
     void setSnapshot(const SnapshotPtr &snapshot);
     bool selectFile(const QString &name);
+    // Selects the row that matters most: a problem of the archive or the
+    // directory itself, else the first file with problems. False when none.
+    bool selectFirstProblem();
+    // What the lower panel says of the selected row's problems.
+    QString problemsText() const;
+    // For an archive: compression, members, the folder chosen, manifest,
+    // complete or not. Empty for a directory.
+    static QString archiveSummary(const LoadResult &load);
+    QLabel *archivePanel() const { return m_archive; }
     FilesModel *model() const { return m_model; }
     EntriesModel *entries() const { return m_entries; }
     QLineEdit *filterEdit() const { return m_filter; }
@@ -32,6 +41,7 @@ private:
     EntriesModel *m_entries;
     QSortFilterProxyModel *m_proxy;
     QLineEdit *m_filter;
+    QLabel *m_archive;
     QTableView *m_files;
     QLabel *m_entriesTitle;
     QTableView *m_entryTable;

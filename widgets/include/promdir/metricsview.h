@@ -26,6 +26,8 @@ class MetricsView : public QWidget
 public:
     explicit MetricsView(QWidget *parent = nullptr);
     void setSnapshot(const SnapshotPtr &snapshot);
+    // Another source: no families, no filter, no selection.
+    void clear();
     // Selects a family, or one of its samples (row within the family).
     bool select(const QString &family, int sample = -1);
     QLineEdit *filterEdit() const { return m_filter; }

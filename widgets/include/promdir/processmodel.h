@@ -24,9 +24,15 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
     static QString livenessText(const ProcessStatus &p);
+    // Why the state is what it is (unknown: no manifest; a hint from the
+    // files), for the tooltip.
+    QString livenessReason(int row) const;
 
 private:
     std::vector<ProcessStatus> m_rows;
+    std::vector<bool> m_liveGauges; // per row: has gauge_live* files
+    bool m_noManifest = false;      // an archive without promdir's manifest
+    bool m_anyLiveGauges = false;
 };
 
 } // namespace promdir

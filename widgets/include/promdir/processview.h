@@ -33,6 +33,8 @@ public:
     QAction *markDeadAction() const { return m_markDead; }
     bool selectPid(const QString &pid);
     QString currentPid() const;
+    // The gauge_live* files of a pid in the current snapshot.
+    QStringList liveGaugeFiles(const QString &pid) const;
 
 public Q_SLOTS:
     void markSelectedDead();

@@ -5,6 +5,7 @@
 
 #include "promdir/pidvaluesmodel.h"
 
+#include <QColor>
 #include <QHash>
 #include <QSet>
 #include <QWidget>
@@ -13,8 +14,11 @@ class QChart;
 class QChartView;
 class QDateTimeAxis;
 class QLabel;
+class QListWidget;
+class QListWidgetItem;
 class QLineSeries;
 class QTableView;
+class QToolButton;
 class QValueAxis;
 
 namespace promdir {
@@ -32,11 +36,27 @@ public:
     static constexpr int kMaxLines = 40;
 
     QChart *chart() const { return m_chart; }
+    QString title() const;
+    // False once the user zoomed or panned: refreshes keep their ranges.
+    bool isFollowing() const { return m_following; }
+    void setFollowing(bool following);
+    bool saveChart(const QString &path) const;
+    QValueAxis *valueAxis() const { return m_axisY; }
+
+public Q_SLOTS:
+    void resetZoom();
+
+public:
     PidValuesModel *model() const { return m_model; }
     int lineCount() const { return int(m_lines.size()); }
+    // The legend: one checkable entry per line (merged first), scrollable.
+    QListWidget *legend() const { return m_legend; }
+    // The colour of a pid's line ("" for merged).
+    QColor colourOf(const QString &pid) const;
 
 private:
     QLineSeries *lineFor(const QString &name, bool merged);
+    void updateLegend(const QList<std::pair<QString, QString>> &entries);
     void updateChart();
 
     PidValuesModel *m_model;
@@ -52,6 +72,10 @@ private:
     TimelinePtr m_timeline;
     QHash<QString, QLineSeries *> m_lines; // by pid; "" for merged
     QSet<QString> m_hidden;                // lines switched off in the legend
+    QHash<QString, QColor> m_colours;      // by pid, given in order of appearance
+    QListWidget *m_legend;
+    QToolButton *m_resetZoom = nullptr;
+    bool m_following = true;
 };
 
 } // namespace promdir

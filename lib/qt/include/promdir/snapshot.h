@@ -91,6 +91,9 @@ struct Snapshot
     QString path;
     bool local = true;                   // a directory here: liveness is known
     std::int64_t timeMs = 0;             // when it was taken
+    // What staleness is measured against: timeMs for a directory, the
+    // newest file's modification time for an archive.
+    std::int64_t referenceMs = 0;
     std::shared_ptr<const MergeResult> result;
     std::vector<ProcessStatus> processes;  // sorted: numeric pids first, by value
     std::vector<unsigned> fileStale;     // StaleFlag bits, parallel to result->load.files

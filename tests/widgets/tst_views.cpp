@@ -1,0 +1,270 @@
+// The views of Promdir::Widgets as a user drives them: what the user did
+// (expanded families, the selected row, a find) survives refreshes.
+#include "promdir/expositionview.h"
+#include "promdir/metricsview.h"
+#include "promdir/processview.h"
+#include "promdir/serieschartview.h"
+#include "promdir/tableactions.h"
+#include "../qt/testdb.h"
+#include "../qt/testpids.h"
+
+#include <QAction>
+#include <QClipboard>
+#include <QDir>
+#include <QChart>
+#include <QImage>
+#include <QValueAxis>
+#include <QGuiApplication>
+#include <QProcess>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QSet>
+#include <QPlainTextEdit>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTreeView>
+#include <QtTest>
+
+using namespace promdir;
+using namespace promdir::test;
+
+namespace {
+// A snapshot of `dir` as the watcher's refresh number `sequence` would
+// make it.
+SnapshotPtr snapshotOf(const QString &dir, std::uint64_t sequence, bool local = true)
+{
+    auto s = std::make_shared<Snapshot>();
+    MergeEngine engine(dir.toStdString());
+    s->result = engine.refresh();
+    s->sequence = sequence;
+    s->path = dir;
+    s->local = local;
+    s->timeMs = QDateTime::currentMSecsSinceEpoch();
+    describeProcesses(*s, std::chrono::milliseconds(0));
+    return s;
+}
+
+QModelIndex familyIndex(MetricsView &view, const QString &family, int sample = -1)
+{
+    auto *proxy = view.treeView()->model();
+    for (int r = 0; r < proxy->rowCount(); ++r) {
+        const QModelIndex f = proxy->index(r, 0);
+        if (f.data().toString() == family)
+            return sample < 0 ? f : proxy->index(sample, 0, f);
+    }
+    return {};
+}
+} // namespace
+
+class TestViews : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    // Issue 18.1: a refresh in which a series, a family and a pid appear
+    // keeps the expanded family, the selected sample, the selected pid (and
+    // Mark Dead with it) and the Exposition view's find.
+    void stateSurvivesRefresh()
+    {
+        QTemporaryDir dir;
+        const QString dead = QString::number(deadPid());
+        QVERIFY(dead != QLatin1String("0"));
+        auto file = [&](const QString &name) { return dir.filePath(name); };
+        QVERIFY(writeDb(file(QStringLiteral("counter_") + dead + QStringLiteral(".db")),
+                        {{"c", "c_total", {{"a", "1"}}, 1.0, 0.0}, {"d", "d_total", {}, 1.0, 0.0}}));
+        QVERIFY(writeDb(file(QStringLiteral("gauge_livesum_") + dead + QStringLiteral(".db")),
+                        {{"g", "g", {}, 1.0, 0.0}}));
+        const SnapshotPtr first = snapshotOf(dir.path(), 1);
+
+        MetricsView metrics;
+        metrics.resize(600, 400);
+        metrics.show();
+        metrics.setSnapshot(first);
+        QModelIndex c = familyIndex(metrics, QStringLiteral("c"));
+        QVERIFY(c.isValid());
+        metrics.treeView()->expand(c);
+        QVERIFY(metrics.select(QStringLiteral("d"), 0));
+
+        ProcessView processes;
+        processes.show();
+        processes.setSnapshot(first);
+        QVERIFY(processes.selectPid(dead));
+        QVERIFY(processes.markDeadAction()->isEnabled());
+
+        ExpositionView exposition;
+        exposition.resize(600, 400);
+        exposition.show();
+        exposition.setSnapshot(first);
+        exposition.findEdit()->setText(QStringLiteral("d_total"));
+        QVERIFY(exposition.findNext());
+        QCOMPARE(exposition.editor()->textCursor().selectedText(), QStringLiteral("d_total"));
+
+        // A new pid (sorted first), a new series of c, a new family.
+        QVERIFY(writeDb(file(QStringLiteral("counter_2.db")),
+                        {{"c", "c_total", {{"a", "2"}}, 1.0, 0.0}, {"b", "b_total", {}, 3.0, 0.0}}));
+        const SnapshotPtr second = snapshotOf(dir.path(), 2);
+        metrics.setSnapshot(second);
+        processes.setSnapshot(second);
+        exposition.setSnapshot(second);
+
+        c = familyIndex(metrics, QStringLiteral("c"));
+        QVERIFY(c.isValid());
+        QCOMPARE(metrics.treeView()->model()->rowCount(c), 2);
+        QVERIFY(metrics.treeView()->isExpanded(c));
+        const QModelIndex cur = metrics.treeView()->currentIndex();
+        QCOMPARE(cur.parent().data().toString(), QStringLiteral("d"));
+        QVERIFY(metrics.treeView()->selectionModel()->isSelected(cur));
+        QCOMPARE(processes.currentPid(), dead);
+        QVERIFY(processes.markDeadAction()->isEnabled());
+        QCOMPARE(processes.tableView()->selectionModel()->selectedRows().size(), 1);
+        QVERIFY(exposition.editor()->toPlainText().contains(QStringLiteral("b_total")));
+        QCOMPARE(exposition.editor()->textCursor().selectedText(), QStringLiteral("d_total"));
+
+        // Another source: nothing is carried over.
+        QTemporaryDir other;
+        QVERIFY(writeDb(other.filePath(QStringLiteral("counter_") + dead + QStringLiteral(".db")),
+                        {{"c", "c_total", {{"a", "1"}}, 1.0, 0.0}}));
+        const SnapshotPtr fresh = snapshotOf(other.path(), 1);
+        processes.setSnapshot(fresh);
+        QCOMPARE(processes.currentPid(), QString());
+    }
+
+    // Issue 18.5: an archive packed an hour after its files were last
+    // written is judged by its own newest file, not today's clock; without
+    // a manifest liveness is unknown and the tooltip says why, and a pid
+    // without the live gauge files others have is probably dead.
+    void archiveJudgedByItsOwnTime()
+    {
+        QTemporaryDir dir;
+        const QString metrics = dir.filePath(QStringLiteral("metrics"));
+        QVERIFY(QDir().mkpath(metrics));
+        const QString a = metrics + QStringLiteral("/counter_101.db"), b = metrics + QStringLiteral("/counter_102.db"),
+                      g = metrics + QStringLiteral("/gauge_livesum_101.db");
+        QVERIFY(writeDb(a, {{"c", "c_total", {}, 1.0, 0.0}}));
+        QVERIFY(writeDb(b, {{"c", "c_total", {}, 2.0, 0.0}}));
+        QVERIFY(writeDb(g, {{"g", "g", {}, 1.0, 0.0}}));
+        // Written three and two hours ago: stale next to each other only
+        // when apart by more than the threshold (one hour).
+        const QDateTime now = QDateTime::currentDateTime();
+        for (const auto &[path, age] : {std::pair{a, 2}, std::pair{b, 3}, std::pair{g, 2}}) {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::ReadWrite));
+            QVERIFY(f.setFileTime(now.addSecs(-3600 * age), QFileDevice::FileModificationTime));
+        }
+        QProcess tar;
+        const QString tgz = dir.filePath(QStringLiteral("case.tgz"));
+        tar.start(QStringLiteral("tar"), {QStringLiteral("-czf"), tgz, QStringLiteral("-C"), dir.path(),
+                                          QStringLiteral("metrics")});
+        QVERIFY(tar.waitForFinished(60000) && tar.exitCode() == 0);
+
+        auto s = std::make_shared<Snapshot>();
+        MergeEngine engine(tgz.toStdString());
+        s->result = engine.refresh();
+        QVERIFY(s->result->load.ok);
+        s->sequence = 1;
+        s->path = tgz;
+        s->local = false;
+        s->timeMs = QDateTime::currentMSecsSinceEpoch();
+        describeProcesses(*s, std::chrono::hours(1));
+        QCOMPARE(s->staleFileCount(), std::size_t(0));
+        QCOMPARE(s->referenceMs / 1000, now.addSecs(-7200).toMSecsSinceEpoch() / 1000);
+        describeProcesses(*s, std::chrono::minutes(30));
+        QCOMPARE(s->staleFileCount(), std::size_t(1)); // counter_102.db, an hour older than the newest
+
+        ProcessModel model;
+        model.setSnapshot(s);
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(model.index(0, ProcessModel::StateColumn).data().toString(), QStringLiteral("unknown"));
+        QCOMPARE(model.index(1, ProcessModel::StateColumn).data().toString(), QStringLiteral("unknown (probably dead)"));
+        const QString why = model.index(1, ProcessModel::StateColumn).data(Qt::ToolTipRole).toString();
+        QVERIFY2(why.contains(QStringLiteral("no manifest")), qPrintable(why));
+        QVERIFY(why.contains(QStringLiteral("no live gauge files")));
+    }
+
+    // Issue 18.7: every pid its own colour, a legend that scrolls and lists
+    // new pids, NaN said.
+    void legendDistinctAndScrollable()
+    {
+        SeriesChartView view;
+        view.resize(900, 500);
+        view.show();
+        const SeriesId id{"c", "c_total", {}};
+        view.setSeries(id, QStringLiteral("c_total"));
+        auto timeline = [&](int pids) {
+            auto tl = std::make_shared<SeriesTimeline>();
+            tl->series = id;
+            tl->fromMs = 1000;
+            tl->toMs = 5000;
+            for (int i = 0; i < pids; ++i)
+                tl->pids.push_back({std::to_string(100 + i),
+                                    {{1000, double(i), 0.0, true}, {3000, i == 3 ? std::nan("") : double(i + 1), 0.0, true}}});
+            tl->merged = {{1000, 1.0, 0.0, true}};
+            return TimelinePtr(tl);
+        };
+        view.setTimeline(timeline(12));
+        QListWidget *legend = view.legend();
+        QCOMPARE(legend->count(), 13); // merged and 12 pids
+        QVERIFY(legend->verticalScrollBarPolicy() != Qt::ScrollBarAlwaysOff);
+        QSet<QRgb> colours;
+        for (int i = 0; i < 12; ++i)
+            colours.insert(view.colourOf(QString::number(100 + i)).rgb());
+        QCOMPARE(colours.size(), 12);
+        QVERIFY2(legend->item(4)->text().contains(QStringLiteral("NaN")), qPrintable(legend->item(4)->text()));
+        // A new pid is listed; colours already given stay.
+        const QRgb before = view.colourOf(QStringLiteral("105")).rgb();
+        view.setTimeline(timeline(30));
+        QCOMPARE(legend->count(), 31);
+        QCOMPARE(view.colourOf(QStringLiteral("105")).rgb(), before);
+        QVERIFY(legend->findItems(QStringLiteral("pid 129"), Qt::MatchStartsWith).size() == 1);
+        // Zoomed in, the ranges stay through refreshes until Reset Zoom.
+        const double span = view.valueAxis()->max() - view.valueAxis()->min();
+        view.chart()->zoom(2.0);
+        view.setFollowing(false);
+        view.setTimeline(timeline(30));
+        QVERIFY(view.valueAxis()->max() - view.valueAxis()->min() < span);
+        view.resetZoom();
+        QVERIFY(view.isFollowing());
+        QVERIFY(view.valueAxis()->max() - view.valueAxis()->min() >= span);
+        QTemporaryDir out;
+        const QString png = out.filePath(QStringLiteral("chart.png"));
+        QVERIFY(view.saveChart(png));
+        QVERIFY(!QImage(png).isNull());
+        // Unticking hides the line.
+        legend->item(1)->setCheckState(Qt::Unchecked);
+        view.setTimeline(timeline(30));
+        QCOMPARE(legend->item(1)->checkState(), Qt::Unchecked);
+    }
+
+    // Every table: Copy Rows (tab-separated, with the header) and Export
+    // as CSV in its context menu.
+    void tablesCopyAndExport()
+    {
+        QTemporaryDir dir;
+        QVERIFY(writeDb(dir.filePath(QStringLiteral("counter_101.db")), {{"c", "c_total", {}, 1.0, 0.0}}));
+        QVERIFY(writeDb(dir.filePath(QStringLiteral("counter_102.db")), {{"c", "c_total", {}, 2.0, 0.0}}));
+        ProcessView view;
+        view.show();
+        view.setSnapshot(snapshotOf(dir.path(), 1, false));
+        QTableView *table = view.tableView();
+        QVERIFY(view.selectPid(QStringLiteral("102")));
+        QAction *copy = table->findChild<QAction *>(QStringLiteral("copyRows"));
+        QVERIFY(copy && table->actions().contains(copy));
+        QVERIFY(table->actions().contains(view.markDeadAction()));
+        QVERIFY(table->findChild<QAction *>(QStringLiteral("exportCsv")));
+        copy->trigger();
+        const QStringList lines = QGuiApplication::clipboard()->text().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 2);
+        QVERIFY(lines[0].startsWith(QStringLiteral("PID\tState")));
+        QVERIFY(lines[1].startsWith(QStringLiteral("102\tunknown")));
+        const QString csv = dir.filePath(QStringLiteral("t.csv"));
+        QVERIFY(exportTableCsv(table, csv));
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QList<QByteArray> rows = f.readAll().split('\n');
+        QCOMPARE(rows.size(), 4); // header, two rows, the final newline
+        QVERIFY(rows[0].startsWith("PID,State,"));
+        QVERIFY(rows[1].startsWith("101,unknown,"));
+    }
+};
+
+QTEST_MAIN(TestViews)
+#include "tst_views.moc"
