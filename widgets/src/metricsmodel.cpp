@@ -264,6 +264,9 @@ QVariant MetricsModel::data(const QModelIndex &index, int role) const
         return {};
     case Qt::ToolTipRole:
         return QString(sampleText(s->name, s->labels) + QLatin1Char(' ') + sampleValueTip(s->value, s->name));
+    case ExpositionRole:
+        return QString(sampleText(s->name, s->labels) + QLatin1Char(' ')
+                       + QString::fromStdString(floatToGoString(s->value)));
     case Qt::TextAlignmentRole:
         return index.column() == ValueColumn ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
     }

@@ -48,7 +48,8 @@ int main(int argc, char **argv)
             ++failures;
         }
         for (int s = 0; s < model.rowCount(family); ++s)
-            std::cout << model.index(s, 0, family).data(Qt::ToolTipRole).toString().toStdString() << '\n';
+            std::cout << model.index(s, 0, family).data(promdir::MetricsModel::ExpositionRole).toString().toStdString()
+                      << '\n';
     }
 
     // Resources of the static library: icons (promdir.qrc) and the

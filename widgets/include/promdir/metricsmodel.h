@@ -19,6 +19,7 @@ public:
         FilterTextRole = Qt::UserRole + 1, // name and label text, for the filter
         FamilyNameRole,                    // QString, on both levels
         IsFamilyRole,                      // bool
+        ExpositionRole,                    // sample rows: the line as the exposition writes it
     };
 
     explicit MetricsModel(QObject *parent = nullptr);
