@@ -434,14 +434,29 @@ KeyChecks checkKeys(const std::string &path, std::string_view b, const std::vect
     KeyPredictor &predict = KeyPredictor::forStore(store);
     KeyPredictor::Guess guesses[2];
     const KeyPredictor::Guess *prev = nullptr;
+    // The last key that did not parse: a damaged file repeats the same bad
+    // bytes (a run of zeros frames millions of empty keys), which are not
+    // parsed again once problems are only counted.
+    std::string_view lastBad;
+    bool haveBad = false;
     for (std::size_t k = 0; k < frames.size(); ++k) {
         const Frame &f = frames[k];
-        KeyParseResult err;
+        const std::string_view raw = b.substr(f.offset + 4, f.keyLen);
         KeyPredictor::Guess &g = guesses[k % 2];
-        if (findKey(b.substr(f.offset + 4, f.keyLen), prev, predict, store, g, &err)) {
+        if (haveBad && out.bad >= kMaxProblemsPerFile && raw == lastBad) {
+            // Only counted from here on: nothing of its problem is needed.
+            prev = nullptr;
+            if (++out.bad == kMaxProblemsPerFile + 1)
+                out.firstUnlisted = f.offset;
+            continue;
+        }
+        KeyParseResult err;
+        if (findKey(raw, prev, predict, store, g, &err)) {
             out.keys[k] = g.key;
             prev = &g;
         } else {
+            lastBad = raw;
+            haveBad = true;
             prev = nullptr;
             if (out.bad++ < kMaxProblemsPerFile)
                 out.problems.push_back({path, f.offset + 4 + err.errorOffset, err.kind,
