@@ -322,8 +322,14 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
             c.recheckCarry = recheck == files.size() ? 0.0 : due - static_cast<double>(recheck);
             const std::size_t recheckFrom = files.empty() ? 0 : c.recheckAt % files.size();
             c.recheckAt = files.empty() ? 0 : (recheckFrom + recheck) % files.size();
+            // Which files to read again (their process runs, an event or
+            // their stamp says so) and which to recheck; then both are read
+            // on the kept threads when there are many (a recheck of every
+            // file, after a pause between scrapes, is thousands).
+            enum class Job : std::uint8_t { Reread, Recheck };
+            std::vector<std::pair<std::size_t, Job>> jobs;
             for (std::size_t i = 0; i < files.size(); ++i) {
-                auto &f = files[i];
+                const auto &f = files[i];
                 if (!f->fileName.valid)
                     continue;
                 bool again = !isGone(f->fileName.pid) || c.readWhileRunning.contains(f->path)
@@ -332,32 +338,58 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
                     const auto stamp = stampAt(f->path.c_str());
                     again = !stamp || *stamp != f->stamp;
                 }
-                if (again) {
-                    f = rereadFileAt(f->path, f->fileName, f, load.read);
-                    continue;
-                }
-                const std::size_t turn = (i + files.size() - recheckFrom) % files.size();
-                if (turn >= recheck)
-                    continue;
-                ++result->stats.filesRechecked;
-                if (const auto known = c.recheckHash.find(f.get()); known != c.recheckHash.end()) {
-                    const auto hash = contentHashAt(f->path, load.read);
-                    if (hash && *hash == known->second)
+                if (again)
+                    jobs.emplace_back(i, Job::Reread);
+                else if ((i + files.size() - recheckFrom) % files.size() < recheck)
+                    jobs.emplace_back(i, Job::Recheck);
+            }
+            // Per job: the file read again, or null when a recheck found it
+            // unchanged; and the hash to remember for it.
+            std::vector<std::shared_ptr<const ParsedFile>> fresh(jobs.size());
+            std::vector<std::uint64_t> hashes(jobs.size(), 0);
+            ReadOptions once = load.read;
+            once.verifyStable = false; // a changing file differs from the hash either way
+            std::atomic<std::size_t> next{0};
+            auto work = [&] {
+                for (std::size_t j; (j = next.fetch_add(1)) < jobs.size();) {
+                    const auto &f = files[jobs[j].first];
+                    if (jobs[j].second == Job::Reread) {
+                        fresh[j] = rereadFileAt(f->path, f->fileName, f, load.read);
                         continue;
+                    }
+                    if (const auto known = c.recheckHash.find(f.get()); known != c.recheckHash.end()) {
+                        const auto hash = contentHashAt(f->path, once);
+                        if (hash && *hash == known->second)
+                            continue;
+                    }
+                    auto now = rereadFileAt(f->path, f->fileName, f, load.read);
+                    if (now == f)
+                        continue;
+                    if (sameContents(*now, *f)) {
+                        hashes[j] = now->contentHash;
+                        continue;
+                    }
+                    fresh[j] = std::move(now);
                 }
-                auto now = rereadFileAt(f->path, f->fileName, f, load.read);
-                if (now == f)
-                    continue;
-                if (sameContents(*now, *f)) {
-                    if (now->contentHash != 0)
-                        c.recheckHash[f.get()] = now->contentHash;
+            };
+            if (jobs.size() < 256 || !detail::runOnKeptThreads(1, work))
+                work();
+            for (std::size_t j = 0; j < jobs.size(); ++j) {
+                auto &f = files[jobs[j].first];
+                if (jobs[j].second == Job::Reread) {
+                    f = std::move(fresh[j]);
                     continue;
                 }
+                ++result->stats.filesRechecked;
+                if (hashes[j] != 0)
+                    c.recheckHash[f.get()] = hashes[j];
+                if (!fresh[j])
+                    continue;
                 c.recheckHash.erase(f.get());
                 if (ns == PidNamespace::Auto && c.pidsHidden.empty())
                     c.pidsHidden = "pids here are not visible from this pid namespace: " + f->name
                                    + " changed after process " + f->fileName.pid + " was gone";
-                f = std::move(now);
+                f = std::move(fresh[j]);
             }
         } else {
             const auto &byPath = c.filesByPath();
