@@ -236,6 +236,7 @@ struct MergeEngine::Cache
     // once more, since its last writes through a mapping need not have
     // changed the stamp (nor raised an inotify event).
     std::unordered_set<std::string> readWhileRunning;
+    std::vector<bool> readWhileRunningAt; // the same, by place in planFiles
 
     // Files kept without reading are read again in turn (see
     // MergeEngineOptions::recheckEvery): where the last refresh stopped,
@@ -332,7 +333,9 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
                 const auto &f = files[i];
                 if (!f->fileName.valid)
                     continue;
-                bool again = !isGone(f->fileName.pid) || c.readWhileRunning.contains(f->path)
+                // (The listing is the last one: places are planFiles'.)
+                bool again = !isGone(f->fileName.pid)
+                             || (i < c.readWhileRunningAt.size() && c.readWhileRunningAt[i])
                              || (!touched.empty() && touched.contains(f->name));
                 if (!again && checkStamps) {
                     const auto stamp = stampAt(f->path.c_str());
@@ -492,9 +495,13 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
         std::erase_if(c.recheckHash, [&](const auto &kv) { return !held.contains(kv.first); });
     }
     c.readWhileRunning.clear();
-    for (std::size_t i = 0; i < files.size(); ++i)
-        if (!frozen[i])
+    c.readWhileRunningAt.assign(files.size(), false);
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        if (!frozen[i]) {
             c.readWhileRunning.insert(files[i]->path);
+            c.readWhileRunningAt[i] = true;
+        }
+    }
 
     if (!planReused) {
         // A new structure: merge straight through; the base is built on the
