@@ -15,6 +15,7 @@
 #include <dirent.h>
 #include <sys/stat.h>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <system_error>
 
@@ -35,6 +36,10 @@ namespace {
 struct Listing
 {
     std::vector<std::string> dbFiles; // paths, sorted by name
+    // Paths the listing did not see as regular files (a FIFO, a device, a
+    // link, or a file system that does not say): the reader looks before
+    // opening them. Usually empty.
+    std::unordered_set<std::string> unsure;
     std::vector<Problem> problems;
     std::string error;
 };
@@ -154,7 +159,9 @@ Listing listDirectory(const fs::path &dirPath, ArrivingNames *arriving = nullptr
             continue;
         }
         l.dbFiles.push_back(joinPath(dir, name));
-        if (arriving)
+        if (e->d_type != DT_REG)
+            l.unsure.insert(l.dbFiles.back());
+        else if (arriving)
             arriving->add(l.dbFiles.back());
     }
     ::closedir(d);
@@ -335,12 +342,15 @@ LoadResult loadDirectoryWith(const fs::path &dir, const LoadOptions &options,
             rd.read.interner = &*interner;
         return rd;
     };
-    auto loadWith = [&](Reader &rd, std::string path) {
+    // `regular`: the listing saw a regular file, so the reader need not
+    // look before it opens it (one stat() per file less).
+    auto loadWith = [&](Reader &rd, std::string path, bool regular) {
         const std::size_t slash = path.find_last_of('/') + 1; // 0 when none
         auto &last = rd.lastOfKind[path.substr(slash, path.find_last_of('_') - slash)];
         const FileName fn = parseFileName(baseName(path));
         const PreviousFile prev = previous ? previous(path, fn) : PreviousFile{};
         rd.read.similar = last ? last.get() : prev.file.get();
+        rd.read.checkType = options.read.checkType && !regular;
         auto f = loadOne(std::move(path), fn, prev, rd.read);
         if (f->ok())
             last = f;
@@ -369,7 +379,7 @@ LoadResult loadDirectoryWith(const fs::path &dir, const LoadOptions &options,
                     std::this_thread::yield();
                     continue;
                 }
-                early.push_back(loadWith(rd, arriving[early.size()]));
+                early.push_back(loadWith(rd, arriving[early.size()], true)); // only regular ones arrive
             }
         });
     } else {
@@ -403,8 +413,10 @@ LoadResult loadDirectoryWith(const fs::path &dir, const LoadOptions &options,
             if (begin >= n)
                 break;
             for (std::size_t i = begin; i < std::min(n, begin + kChunk); ++i) {
-                if (!loaded[i]) // the path moves into the file: nothing later reads it here
-                    loaded[i] = loadWith(rd, std::move(l.dbFiles[i]));
+                if (!loaded[i]) { // the path moves into the file: nothing later reads it here
+                    const bool regular = l.unsure.empty() || !l.unsure.contains(l.dbFiles[i]);
+                    loaded[i] = loadWith(rd, std::move(l.dbFiles[i]), regular);
+                }
                 if (sightings) // in increasing places: see note()
                     sightings->note(static_cast<std::uint32_t>(i), *loaded[i], noted);
             }

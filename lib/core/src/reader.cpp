@@ -763,7 +763,7 @@ void readRaw(std::string path, FileName fileName, const ReadOptions &options, Ra
     // link, as the reference does), then a non-blocking open and fstat() for
     // what was swapped in between.
     struct stat st{};
-    if (::stat(f.path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    if (options.checkType && ::stat(f.path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
         notRegular(f, st);
         r.failed = true;
         return;

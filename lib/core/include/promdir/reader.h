@@ -99,6 +99,11 @@ struct ReadOptions
     // no verification and no content hash.
     bool quiescent = false;
     int maxAttempts = 16;
+    // Look at what the path is before opening it, so that a device is never
+    // opened (a FIFO or socket could not block or be read anyway: the open
+    // is non-blocking and fstat() is checked). A directory listing that
+    // already knows its entries are regular files turns it off.
+    bool checkType = true;
 };
 
 // Reads a file from disk.
