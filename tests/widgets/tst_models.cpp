@@ -6,6 +6,7 @@
 #include "promdir/metricsmodel.h"
 #include "promdir/pidvaluesmodel.h"
 #include "promdir/processmodel.h"
+#include "promdir/timelinerate.h"
 #include "promdir/directorywatcher.h"
 #include "promdir/displayformat.h"
 #include "modeltestutils.h"
@@ -60,6 +61,79 @@ class TestModels : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    // The chart's rate mode: per second over a window, a drop taken as a
+    // counter restarted from 0 (as PromQL rate() does), a line that ends
+    // where the pid's series ended. Points are "ms=value", "ms:end".
+    void counterRate_data()
+    {
+        QTest::addColumn<QStringList>("points");
+        QTest::addColumn<int>("windowMs");
+        QTest::addColumn<int>("endMs");
+        QTest::addColumn<QStringList>("rate");
+        QTest::addRow("steady") << QStringList{QStringLiteral("0=0"), QStringLiteral("10000=10"), QStringLiteral("20000=20")}
+                                << 10000 << 20000 << QStringList{QStringLiteral("10000=1"), QStringLiteral("20000=1")};
+        // Without the reset rule the last window would say (8 - 10) / 20 < 0.
+        QTest::addRow("counter reset") << QStringList{QStringLiteral("0=0"), QStringLiteral("10000=10"),
+                                                      QStringLiteral("20000=4"), QStringLiteral("30000=8")}
+                                       << 20000 << 30000
+                                       << QStringList{QStringLiteral("10000=1"), QStringLiteral("20000=0.7"),
+                                                      QStringLiteral("30000=0.4")};
+        QTest::addRow("reset to zero") << QStringList{QStringLiteral("0=50"), QStringLiteral("10000=0"),
+                                                      QStringLiteral("20000=30")}
+                                       << 10000 << 20000 << QStringList{QStringLiteral("10000=0"), QStringLiteral("20000=3")};
+        QTest::addRow("value held, rate falls to 0")
+            << QStringList{QStringLiteral("0=0"), QStringLiteral("10000=10")} << 10000 << 40000
+            << QStringList{QStringLiteral("10000=1"), QStringLiteral("20000=0"), QStringLiteral("40000=0")};
+        QTest::addRow("history starts inside the window")
+            << QStringList{QStringLiteral("5000=100"), QStringLiteral("7000=104")} << 60000 << 9000
+            << QStringList{QStringLiteral("7000=2"), QStringLiteral("9000=1")};
+        QTest::addRow("series ends") << QStringList{QStringLiteral("0=0"), QStringLiteral("10000=5"), QStringLiteral("20000:end")}
+                                     << 10000 << 50000
+                                     << QStringList{QStringLiteral("10000=0.5"), QStringLiteral("20000=0"),
+                                                    QStringLiteral("20000:end")};
+        QTest::addRow("one point, no rate") << QStringList{QStringLiteral("0=3")} << 10000 << 0 << QStringList{};
+    }
+    void counterRate()
+    {
+        QFETCH(QStringList, points);
+        QFETCH(int, windowMs);
+        QFETCH(int, endMs);
+        QFETCH(QStringList, rate);
+        std::vector<TimelinePoint> in;
+        for (const QString &p : points) {
+            if (p.endsWith(QLatin1String(":end")))
+                in.push_back({p.section(QLatin1Char(':'), 0, 0).toLongLong(), 0.0, 0.0, false});
+            else
+                in.push_back({p.section(QLatin1Char('='), 0, 0).toLongLong(), p.section(QLatin1Char('='), 1).toDouble(), 0.0, true});
+        }
+        QStringList out;
+        for (const TimelinePoint &p : promdir::counterRate(in, windowMs, endMs))
+            out << (p.present ? QString(QString::number(p.timeMs) + QLatin1Char('=') + QString::number(p.value))
+                              : QString(QString::number(p.timeMs) + QLatin1String(":end")));
+        QCOMPARE(out, rate);
+    }
+
+    void rateable_data()
+    {
+        QTest::addColumn<int>("type");
+        QTest::addColumn<QString>("sample");
+        QTest::addColumn<bool>("rateable");
+        QTest::addRow("counter") << int(MetricType::Counter) << QStringLiteral("c_total") << true;
+        QTest::addRow("gauge") << int(MetricType::Gauge) << QStringLiteral("g") << false;
+        QTest::addRow("histogram count") << int(MetricType::Histogram) << QStringLiteral("h_count") << true;
+        QTest::addRow("histogram sum") << int(MetricType::Histogram) << QStringLiteral("h_sum") << true;
+        QTest::addRow("histogram bucket") << int(MetricType::Histogram) << QStringLiteral("h_bucket") << true;
+        QTest::addRow("histogram gauge sum") << int(MetricType::Histogram) << QStringLiteral("h_gsum") << false;
+        QTest::addRow("summary count") << int(MetricType::Summary) << QStringLiteral("s_count") << true;
+        QTest::addRow("summary quantile") << int(MetricType::Summary) << QStringLiteral("s") << false;
+    }
+    void rateable()
+    {
+        QFETCH(int, type);
+        QFETCH(QString, sample);
+        QFETCH(bool, rateable);
+        QCOMPARE(isRateable(MetricType(type), sample.toStdString()), rateable);
+    }
     void initTestCase()
     {
         QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
