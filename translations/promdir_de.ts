@@ -915,6 +915,10 @@
         <source>Help</source>
         <translation>Hilfe</translation>
     </message>
+    <message>
+        <source>Label %1</source>
+        <translation>Label %1</translation>
+    </message>
 </context>
 <context>
     <name>promdir::MetricsView</name>
