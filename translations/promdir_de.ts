@@ -1192,10 +1192,6 @@ Seine anderen Dateien bleiben und tragen weiter bei.</translation>
         <source>/s</source>
         <translation>/s</translation>
     </message>
-    <message>
-        <source>Merged, per second</source>
-        <translation>Zusammengeführt, pro Sekunde</translation>
-    </message>
 </context>
 <context>
     <name>promdir::TableActions</name>

@@ -15,6 +15,7 @@
 #include <QDateTimeAxis>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLocale>
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
@@ -38,6 +39,13 @@
 namespace promdir {
 
 namespace {
+// A rate is an average: four significant digits say it (numberText gives
+// every digit of the double).
+QString rateText(double v)
+{
+    return std::isfinite(v) ? QLocale().toString(v, 'g', 4) : numberText(v);
+}
+
 // Zoom by a rubber band or the wheel, pan with the arrow keys or by
 // dragging with the middle button; each tells the view that the user now
 // owns the ranges.
@@ -454,7 +462,7 @@ QString SeriesChartView::hoverText(const QString &line, const QPointF &at) const
     const QPointF p = pts[best];
     const QString who = line.isEmpty() ? tr("merged") : tr("pid %1").arg(line);
     const QString when = QDateTime::fromMSecsSinceEpoch(std::int64_t(at.x())).toString(QStringLiteral("HH:mm:ss"));
-    const QString value = showingRate() ? tr("%1 per second").arg(numberText(p.y())) : numberText(p.y());
+    const QString value = showingRate() ? tr("%1 per second").arg(rateText(p.y())) : numberText(p.y());
     return tr("%1\n%2\n%3").arg(who, when, value);
 }
 
@@ -509,7 +517,9 @@ void SeriesChartView::updateChart()
         const QString unit = rate ? tr("/s") : QString();
         // The legend says the last value, NaN included.
         return pts.empty() || !pts.back().present ? QString()
-                                                  : QString(QStringLiteral(" = ") + numberText(pts.back().value) + unit);
+                                                  : QString(QStringLiteral(" = ")
+                                                            + (rate ? rateText(pts.back().value) : numberText(pts.back().value))
+                                                            + unit);
     };
     QList<std::pair<QString, QString>> legend;
     int shown = 0, total = 0;
@@ -573,9 +583,6 @@ void SeriesChartView::updateChart()
     const QString what = rate ? m_mode->currentText() : tr("Value");
     if (m_axisY->titleText() != what)
         m_axisY->setTitleText(what);
-    const QString mergedWhat = rate ? tr("Merged, per second") : tr("Merged");
-    if (m_axisMerged->titleText() != mergedWhat)
-        m_axisMerged->setTitleText(mergedWhat);
     if (!m_following)
         return; // the user zoomed or panned: the ranges are theirs
     // Padding, but never below zero for data that is not.
