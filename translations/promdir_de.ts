@@ -915,6 +915,10 @@
         <source>Help</source>
         <translation>Hilfe</translation>
     </message>
+    <message>
+        <source>Label %1</source>
+        <translation>Label %1</translation>
+    </message>
 </context>
 <context>
     <name>promdir::MetricsView</name>
@@ -1117,10 +1121,6 @@ Seine anderen Dateien bleiben und tragen weiter bei.</translation>
         <translation>%1 von %2 PIDs angezeigt; die Tabelle listet alle.</translation>
     </message>
     <message>
-        <source>Merged value</source>
-        <translation>Zusammengeführter Wert</translation>
-    </message>
-    <message>
         <source>Untick a line to hide it</source>
         <translation>Haken entfernen, um eine Linie auszublenden</translation>
     </message>
@@ -1151,6 +1151,46 @@ Seine anderen Dateien bleiben und tragen weiter bei.</translation>
     <message>
         <source>Could not save %1.</source>
         <translation>%1 konnte nicht gespeichert werden.</translation>
+    </message>
+    <message>
+        <source>Show:</source>
+        <translation>Anzeigen:</translation>
+    </message>
+    <message>
+        <source>Merged</source>
+        <translation>Zusammengeführt</translation>
+    </message>
+    <message>
+        <source>Rate per second over 30 s</source>
+        <translation>Rate pro Sekunde über 30 s</translation>
+    </message>
+    <message>
+        <source>Rate per second over 1 min</source>
+        <translation>Rate pro Sekunde über 1 min</translation>
+    </message>
+    <message>
+        <source>Rate per second over 5 min</source>
+        <translation>Rate pro Sekunde über 5 min</translation>
+    </message>
+    <message>
+        <source>For counters, and the counts, sums and buckets of histograms and summaries: the increase per second over a window, as PromQL rate() computes it (a drop is a counter that restarted from 0)</source>
+        <translation>Für Zähler sowie Anzahl, Summe und Buckets von Histogrammen und Summaries: der Anstieg pro Sekunde über ein Zeitfenster, wie PromQL rate() ihn berechnet (ein Rückgang ist ein Zähler, der wieder bei 0 begann)</translation>
+    </message>
+    <message>
+        <source>%1 per second</source>
+        <translation>%1 pro Sekunde</translation>
+    </message>
+    <message>
+        <source>%1
+%2
+%3</source>
+        <translation>%1
+%2
+%3</translation>
+    </message>
+    <message>
+        <source>/s</source>
+        <translation>/s</translation>
     </message>
 </context>
 <context>

@@ -971,8 +971,9 @@ void MainWindow::screenshot(const QString &path, const QString &out, const QStri
                 // The docked list is narrow; float it at the window's size.
                 m_metricsDock->setFloating(true);
                 m_metricsDock->resize(size());
-                m_metrics->treeView()->setColumnWidth(MetricsModel::NameColumn, 620);
+                m_metrics->treeView()->setColumnWidth(MetricsModel::NameColumn, 440);
                 m_metrics->treeView()->expandAll();
+                m_metrics->fitLabelColumns();
             } else if (!view.isEmpty()) {
                 m_metricsDock->hide();
             }

@@ -6,6 +6,7 @@
 #include "promdir/metricsmodel.h"
 #include "promdir/pidvaluesmodel.h"
 #include "promdir/processmodel.h"
+#include "promdir/timelinerate.h"
 #include "promdir/directorywatcher.h"
 #include "promdir/displayformat.h"
 #include "modeltestutils.h"
@@ -60,6 +61,79 @@ class TestModels : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    // The chart's rate mode: per second over a window, a drop taken as a
+    // counter restarted from 0 (as PromQL rate() does), a line that ends
+    // where the pid's series ended. Points are "ms=value", "ms:end".
+    void counterRate_data()
+    {
+        QTest::addColumn<QStringList>("points");
+        QTest::addColumn<int>("windowMs");
+        QTest::addColumn<int>("endMs");
+        QTest::addColumn<QStringList>("rate");
+        QTest::addRow("steady") << QStringList{QStringLiteral("0=0"), QStringLiteral("10000=10"), QStringLiteral("20000=20")}
+                                << 10000 << 20000 << QStringList{QStringLiteral("10000=1"), QStringLiteral("20000=1")};
+        // Without the reset rule the last window would say (8 - 10) / 20 < 0.
+        QTest::addRow("counter reset") << QStringList{QStringLiteral("0=0"), QStringLiteral("10000=10"),
+                                                      QStringLiteral("20000=4"), QStringLiteral("30000=8")}
+                                       << 20000 << 30000
+                                       << QStringList{QStringLiteral("10000=1"), QStringLiteral("20000=0.7"),
+                                                      QStringLiteral("30000=0.4")};
+        QTest::addRow("reset to zero") << QStringList{QStringLiteral("0=50"), QStringLiteral("10000=0"),
+                                                      QStringLiteral("20000=30")}
+                                       << 10000 << 20000 << QStringList{QStringLiteral("10000=0"), QStringLiteral("20000=3")};
+        QTest::addRow("value held, rate falls to 0")
+            << QStringList{QStringLiteral("0=0"), QStringLiteral("10000=10")} << 10000 << 40000
+            << QStringList{QStringLiteral("10000=1"), QStringLiteral("20000=0"), QStringLiteral("40000=0")};
+        QTest::addRow("history starts inside the window")
+            << QStringList{QStringLiteral("5000=100"), QStringLiteral("7000=104")} << 60000 << 9000
+            << QStringList{QStringLiteral("7000=2"), QStringLiteral("9000=1")};
+        QTest::addRow("series ends") << QStringList{QStringLiteral("0=0"), QStringLiteral("10000=5"), QStringLiteral("20000:end")}
+                                     << 10000 << 50000
+                                     << QStringList{QStringLiteral("10000=0.5"), QStringLiteral("20000=0"),
+                                                    QStringLiteral("20000:end")};
+        QTest::addRow("one point, no rate") << QStringList{QStringLiteral("0=3")} << 10000 << 0 << QStringList{};
+    }
+    void counterRate()
+    {
+        QFETCH(QStringList, points);
+        QFETCH(int, windowMs);
+        QFETCH(int, endMs);
+        QFETCH(QStringList, rate);
+        std::vector<TimelinePoint> in;
+        for (const QString &p : points) {
+            if (p.endsWith(QLatin1String(":end")))
+                in.push_back({p.section(QLatin1Char(':'), 0, 0).toLongLong(), 0.0, 0.0, false});
+            else
+                in.push_back({p.section(QLatin1Char('='), 0, 0).toLongLong(), p.section(QLatin1Char('='), 1).toDouble(), 0.0, true});
+        }
+        QStringList out;
+        for (const TimelinePoint &p : promdir::counterRate(in, windowMs, endMs))
+            out << (p.present ? QString(QString::number(p.timeMs) + QLatin1Char('=') + QString::number(p.value))
+                              : QString(QString::number(p.timeMs) + QLatin1String(":end")));
+        QCOMPARE(out, rate);
+    }
+
+    void rateable_data()
+    {
+        QTest::addColumn<int>("type");
+        QTest::addColumn<QString>("sample");
+        QTest::addColumn<bool>("rateable");
+        QTest::addRow("counter") << int(MetricType::Counter) << QStringLiteral("c_total") << true;
+        QTest::addRow("gauge") << int(MetricType::Gauge) << QStringLiteral("g") << false;
+        QTest::addRow("histogram count") << int(MetricType::Histogram) << QStringLiteral("h_count") << true;
+        QTest::addRow("histogram sum") << int(MetricType::Histogram) << QStringLiteral("h_sum") << true;
+        QTest::addRow("histogram bucket") << int(MetricType::Histogram) << QStringLiteral("h_bucket") << true;
+        QTest::addRow("histogram gauge sum") << int(MetricType::Histogram) << QStringLiteral("h_gsum") << false;
+        QTest::addRow("summary count") << int(MetricType::Summary) << QStringLiteral("s_count") << true;
+        QTest::addRow("summary quantile") << int(MetricType::Summary) << QStringLiteral("s") << false;
+    }
+    void rateable()
+    {
+        QFETCH(int, type);
+        QFETCH(QString, sample);
+        QFETCH(bool, rateable);
+        QCOMPARE(isRateable(MetricType(type), sample.toStdString()), rateable);
+    }
     void initTestCase()
     {
         QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
@@ -132,16 +206,19 @@ private Q_SLOTS:
         QCOMPARE(model.rowCount(), int(snap->result->families.size()));
         const QStringList rows = flatten(&model, {}, 0, 3);
         QVERIFY(rows.contains(QStringLiteral("g_all | gauge (all) | ")));
-        QVERIFY(rows.contains(QStringLiteral("  g_all{kind=\"x\",pid=\"104\"} |  | 1,234,567")));
-        QVERIFY(rows.contains(QStringLiteral("  g_sum{kind=\"y\"} |  | 96")));
-        QVERIFY(rows.contains(QStringLiteral("  payload_bytes_bucket{le=\"+Inf\"} |  | 4")));
+        // Issue 16.3: a sample row names its labels, not the metric again
+        // (the suffix where the family has several names).
+        QVERIFY(rows.contains(QStringLiteral("  kind=x pid=104 |  | 1,234,567")));
+        QVERIFY(rows.contains(QStringLiteral("  kind=y |  | 96")));
+        QVERIFY(rows.contains(QStringLiteral("  _bucket le=+Inf |  | 4")));
+        QVERIFY(rows.contains(QStringLiteral("  _count |  | 4")));
+        QVERIFY(rows.contains(QStringLiteral("  app_worker_errors_total |  | 6"))); // nothing else to say
 
         // Filter by label text: only matching samples (and their family).
         proxy.setFilterFixedString(QStringLiteral("café"));
         QCOMPARE(flatten(&proxy, {}, 0, 1),
-                 QStringList({QStringLiteral("jobs"),
-                              QStringLiteral("  jobs_total{queue=\"café 日本\",state=\"done\"}"),
-                              QStringLiteral("  jobs_total{queue=\"café 日本\",state=\"failed\"}")}));
+                 QStringList({QStringLiteral("jobs"), QStringLiteral("  queue=\"café 日本\" state=done"),
+                              QStringLiteral("  queue=\"café 日本\" state=failed")}));
         // A family name keeps all its samples.
         proxy.setFilterFixedString(QStringLiteral("g_livesum"));
         QCOMPARE(flatten(&proxy, {}, 0, 1).size(), 3);
@@ -157,6 +234,73 @@ private Q_SLOTS:
         model.setSnapshot(nullptr);
         QCOMPARE(resets.count(), 1);
         QCOMPARE(model.rowCount(), 0);
+    }
+
+    // Issue 16.3: one column per label name of the family (the family row
+    // names them), the merged value, sorting by it as a number, a filter on
+    // label names and values as the rows show them.
+    void metricsLabelColumns()
+    {
+        MetricsModel model;
+        MetricsFilterModel proxy;
+        proxy.setSourceModel(&model);
+        testerOn(&model);
+        testerOn(&proxy);
+        model.setSnapshot(snapshotOf(kFixture));
+        const QModelIndex jobs = model.indexOf(QStringLiteral("jobs"));
+        QCOMPARE(model.labelNames(jobs), QStringList({QStringLiteral("queue"), QStringLiteral("state")}));
+        const QString l1 = model.headerData(MetricsModel::FirstLabelColumn, Qt::Horizontal).toString();
+        QCOMPARE(l1, QStringLiteral("Label 1"));
+        auto row = [&](const QModelIndex &i) {
+            QStringList cells;
+            for (int c : {int(MetricsModel::NameColumn), int(MetricsModel::ValueColumn), MetricsModel::FirstLabelColumn + 0,
+                          MetricsModel::FirstLabelColumn + 1, MetricsModel::FirstLabelColumn + 2})
+                cells << i.sibling(i.row(), c).data().toString();
+            return cells.join(QLatin1String(" | "));
+        };
+        QStringList rows{row(jobs)};
+        for (int r = 0; r < model.rowCount(jobs); ++r)
+            rows << row(model.index(r, 0, jobs));
+        QCOMPARE(rows, QStringList({
+                           QStringLiteral("jobs |  | queue | state | "),
+                           QStringLiteral("queue=plain state=done | 10 | plain | done | "),
+                           QStringLiteral("queue=plain state=failed | 5 | plain | failed | "),
+                           QStringLiteral("queue=\"café 日本\" state=done | 14 | café 日本 | done | "),
+                           QStringLiteral("queue=\"café 日本\" state=failed | 5 | café 日本 | failed | "),
+                           QStringLiteral("queue=\"quote\\\"d\" state=done | 18 | quote\"d | done | "),
+                           QStringLiteral("queue=\"quote\\\"d\" state=failed | 5 | quote\"d | failed | "),
+                           QStringLiteral("queue=back\\slash state=done | 22 | back\\slash | done | "),
+                           QStringLiteral("queue=back\\slash state=failed | 5 | back\\slash | failed | "),
+                           QStringLiteral("queue=new\\nline state=done | 26 | new\\nline | done | "),
+                           QStringLiteral("queue=new\\nline state=failed | 5 | new\\nline | failed | "),
+                           QStringLiteral("queue=\"\" state=done | 30 |  | done | "),
+                           QStringLiteral("queue=\"\" state=failed | 5 |  | failed | "),
+                       }));
+        // A histogram with a label: its columns are route and le.
+        const QModelIndex latency = model.indexOf(QStringLiteral("latency_seconds"));
+        QCOMPARE(model.labelNames(latency), QStringList({QStringLiteral("route"), QStringLiteral("le")}));
+        QCOMPARE(row(model.index(1, 0, latency)), QStringLiteral("_bucket le=-1.0 route=/b | 0 | /b | -1.0 | "));
+
+        // Sorting by the merged value: as numbers (30 above 5, 10 below 14).
+        proxy.sort(MetricsModel::ValueColumn, Qt::DescendingOrder);
+        const QModelIndex pjobs = proxy.mapFromSource(jobs);
+        QStringList values;
+        for (int r = 0; r < proxy.rowCount(pjobs); ++r)
+            values << proxy.index(r, MetricsModel::ValueColumn, pjobs).data().toString();
+        QCOMPARE(values.mid(0, 6), QStringList({QStringLiteral("30"), QStringLiteral("26"), QStringLiteral("22"),
+                                                QStringLiteral("18"), QStringLiteral("14"), QStringLiteral("10")}));
+        QCOMPARE(values.last(), QStringLiteral("5"));
+        proxy.sort(-1);
+
+        // The filter: a label value as the row shows it, a label name.
+        proxy.setFilterFixedString(QStringLiteral("state=failed"));
+        QStringList shown = flatten(&proxy, {}, 0, 1);
+        QVERIFY2(shown.contains(QStringLiteral("  queue=plain state=failed")), qPrintable(shown.join(QLatin1Char('\n'))));
+        QVERIFY(!shown.contains(QStringLiteral("  queue=plain state=done")));
+        proxy.setFilterFixedString(QStringLiteral("route"));
+        shown = flatten(&proxy, {}, 0, 1);
+        QCOMPARE(shown.first(), QStringLiteral("latency_seconds"));
+        QVERIFY(!shown.contains(QStringLiteral("jobs")));
     }
 
     void gaugeModesEqualTheMergeEngine_data()

@@ -12,6 +12,9 @@
 #include <QClipboard>
 #include <QDir>
 #include <QChart>
+#include <QChartView>
+#include <QComboBox>
+#include <QDateTimeAxis>
 #include <QImage>
 #include <QValueAxis>
 #include <QGuiApplication>
@@ -178,6 +181,89 @@ private Q_SLOTS:
         const QString why = model.index(1, ProcessModel::StateColumn).data(Qt::ToolTipRole).toString();
         QVERIFY2(why.contains(QStringLiteral("no manifest")), qPrintable(why));
         QVERIFY(why.contains(QStringLiteral("no live gauge files")));
+    }
+
+    // Issue 16.2: the merged value in its own small chart (one value axis
+    // per chart), axes from zero for data that is never negative, a dead
+    // pid's line ending where it last wrote, a rate mode for counters that
+    // takes a drop as a restart, and hovering saying pid, time and value.
+    void chartRateMergedAndDeadEnds()
+    {
+        SeriesChartView view;
+        view.resize(900, 600);
+        view.show();
+        auto snap = std::make_shared<Snapshot>();
+        snap->result = std::make_shared<MergeResult>();
+        ProcessStatus dead;
+        dead.pid = "101";
+        dead.liveness = Liveness::Dead;
+        dead.lastWriteMs = 3000;
+        ProcessStatus alive;
+        alive.pid = "102";
+        alive.liveness = Liveness::Alive;
+        snap->processes = {dead, alive};
+        view.setSnapshot(snap);
+        const SeriesId id{"c", "c_total", {}};
+        view.setSeries(id, QStringLiteral("c_total"), MetricType::Counter);
+        QVERIFY(view.rateAvailable());
+        QVERIFY(view.modeBox()->isEnabled());
+        auto tl = std::make_shared<SeriesTimeline>();
+        tl->series = id;
+        tl->type = MetricType::Counter;
+        tl->fromMs = 1000;
+        tl->toMs = 10000;
+        tl->pids.push_back({"101", {{1000, 0.0, 0.0, true}, {2000, 10.0, 0.0, true}}});
+        // 102 restarted at 4000 (its counter from 0 again).
+        tl->pids.push_back({"102", {{1000, 0.0, 0.0, true}, {2000, 10.0, 0.0, true}, {4000, 2.0, 0.0, true},
+                                    {6000, 6.0, 0.0, true}}});
+        tl->merged = {{1000, 0.0, 0.0, true}, {2000, 20.0, 0.0, true}, {4000, 12.0, 0.0, true}, {6000, 16.0, 0.0, true}};
+        view.setTimeline(tl);
+
+        QCOMPARE(view.chart()->series().size(), 2);
+        QCOMPARE(view.chart()->axes(Qt::Vertical).size(), 1);
+        QCOMPARE(view.mergedChart()->series().size(), 1);
+        QCOMPARE(view.mergedChart()->axes(Qt::Vertical).size(), 1);
+        QVERIFY(view.mergedChartView()->isVisible());
+        QCOMPARE(view.valueAxis()->min(), 0.0);
+        QCOMPARE(view.mergedValueAxis()->min(), 0.0);
+        QCOMPARE(view.mergedTimeAxis()->min(), view.timeAxis()->min());
+        QCOMPARE(view.mergedTimeAxis()->max(), view.timeAxis()->max());
+        // The dead pid's line ends at its last write; the live one's at now.
+        QCOMPARE(view.linePoints(QStringLiteral("101")).last(), QPointF(3000, 10));
+        QCOMPARE(view.linePoints(QStringLiteral("102")).last(), QPointF(10000, 6));
+
+        // Hovering: pid, clock time, value of the step under the pointer.
+        const QString tip = view.hoverText(QStringLiteral("102"), QPointF(2500, 7));
+        QVERIFY2(tip.contains(QStringLiteral("pid 102")), qPrintable(tip));
+        QVERIFY2(tip.contains(QDateTime::fromMSecsSinceEpoch(2500).toString(QStringLiteral("HH:mm:ss"))), qPrintable(tip));
+        QVERIFY2(tip.endsWith(QStringLiteral("10")), qPrintable(tip));
+        QVERIFY(view.hoverText(QString(), QPointF(4500, 0)).contains(QStringLiteral("12")));
+
+        // Rate over 30 s: never negative through the restart, on both charts.
+        view.setRateWindow(30000);
+        QVERIFY(view.showingRate());
+        QVERIFY(view.valueAxis()->titleText().contains(QStringLiteral("Rate")));
+        for (const QString &line : {QStringLiteral("101"), QStringLiteral("102"), QString()}) {
+            const QList<QPointF> pts = view.linePoints(line);
+            QVERIFY2(!pts.isEmpty(), qPrintable(line));
+            for (const QPointF &p : pts)
+                QVERIFY2(p.y() >= 0, qPrintable(line + QLatin1Char(' ') + QString::number(p.y())));
+        }
+        // 102 at 6000: 10 + 2 + 4 = 16 over the 5 s it has: 3.2 per second.
+        bool seen = false;
+        for (const QPointF &p : view.linePoints(QStringLiteral("102")))
+            seen = seen || (p.x() == 6000 && qFuzzyCompare(p.y(), 3.2));
+        QVERIFY(seen);
+        QCOMPARE(view.linePoints(QStringLiteral("101")).last().x(), 3000.0);
+        QVERIFY(view.hoverText(QStringLiteral("102"), QPointF(6500, 0)).contains(QStringLiteral("per second")));
+        QCOMPARE(view.valueAxis()->min(), 0.0);
+
+        // A gauge: raw values only.
+        const SeriesId g{"g", "g", {}};
+        view.setSeries(g, QStringLiteral("g"), MetricType::Gauge);
+        QVERIFY(!view.rateAvailable());
+        QVERIFY(!view.modeBox()->isEnabled());
+        QVERIFY(!view.showingRate());
     }
 
     // Issue 18.7: every pid its own colour, a legend that scrolls and lists

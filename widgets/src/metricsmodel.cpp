@@ -4,6 +4,8 @@
 #include "promdir/icons.h"
 #include "promdir/displayformat.h"
 
+#include <QFont>
+
 #include <unordered_map>
 
 namespace promdir {
@@ -24,6 +26,28 @@ QString labelsText(const Labels &labels)
             .replace(QLatin1Char('\n'), QLatin1String("\\n"))
             .replace(QLatin1Char('"'), QLatin1String("\\\""));
         out += QString::fromStdString(n) + QLatin1String("=\"") + value + QLatin1Char('"');
+    }
+    return out;
+}
+
+QString labelValueReadable(const std::string &value)
+{
+    // One line; quoted only where a space, '=' or '"' (or nothing) would
+    // make "a=b c=d" ambiguous.
+    QString v = QString::fromStdString(value);
+    v.replace(QLatin1Char('\n'), QLatin1String("\\n"));
+    if (v.isEmpty() || v.contains(QLatin1Char(' ')) || v.contains(QLatin1Char('=')) || v.contains(QLatin1Char('"')))
+        return QLatin1Char('"') + v.replace(QLatin1Char('"'), QLatin1String("\\\"")) + QLatin1Char('"');
+    return v;
+}
+
+QString labelsReadable(const Labels &labels)
+{
+    QString out;
+    for (const auto &[n, v] : labels) {
+        if (!out.isEmpty())
+            out += QLatin1Char(' ');
+        out += QString::fromStdString(n) + QLatin1Char('=') + labelValueReadable(v);
     }
     return out;
 }
@@ -75,7 +99,10 @@ void MetricsModel::setSnapshot(const SnapshotPtr &snapshot)
             structure.emplace_back("\x1e");
         }
     }
-    if (structure == m_structure && !m_structure.empty()) {
+    const bool sameStructure = structure == m_structure && !m_structure.empty();
+    if (!sameStructure) // the same structure has the same label names
+        updateLabelNames(snapshot && snapshot->result ? snapshot->result->families : kNoFamilies);
+    if (sameStructure) {
         m_snapshot = snapshot;
         const int n = rowCount();
         if (n > 0) {
@@ -180,6 +207,52 @@ QModelIndex MetricsModel::indexOf(const QString &familyName, int sampleRow) cons
     return {};
 }
 
+void MetricsModel::updateLabelNames(const std::vector<MetricFamily> &fs)
+{
+    m_labelNames.assign(fs.size(), {});
+    m_severalNames.assign(fs.size(), false);
+    for (std::size_t i = 0; i < fs.size(); ++i) {
+        QStringList &names = m_labelNames[i];
+        const std::string *firstName = nullptr;
+        for (const auto &s : fs[i].samples) {
+            if (!firstName)
+                firstName = &s.name;
+            else if (s.name != *firstName)
+                m_severalNames[i] = true;
+            for (const auto &l : s.labels) {
+                const QString n = QString::fromStdString(l.first);
+                if (!names.contains(n))
+                    names.append(n);
+            }
+        }
+    }
+}
+
+QStringList MetricsModel::labelNames(const QModelIndex &index) const
+{
+    const MetricFamily *f = family(index);
+    if (!f)
+        return {};
+    const std::size_t i = std::size_t(f - families().data());
+    return i < m_labelNames.size() ? m_labelNames[i] : QStringList();
+}
+
+QString MetricsModel::sampleRowText(std::size_t family, const Sample &s) const
+{
+    // The metric's name is the family row's: a sample row says what differs
+    // (its labels, and its suffix where a family has several: _bucket, _count).
+    const std::string &fname = families()[family].name;
+    QString out;
+    if (family < m_severalNames.size() && m_severalNames[family])
+        out = QString::fromStdString(s.name.size() > fname.size() && s.name.compare(0, fname.size(), fname) == 0
+                                         ? s.name.substr(fname.size())
+                                         : s.name);
+    const QString labels = labelsReadable(s.labels);
+    if (!labels.isEmpty())
+        out = out.isEmpty() ? labels : out + QLatin1Char(' ') + labels;
+    return out.isEmpty() ? QString::fromStdString(s.name) : out;
+}
+
 QModelIndex MetricsModel::index(int row, int column, const QModelIndex &parent) const
 {
     if (row < 0 || column < 0 || column >= ColumnCount)
@@ -226,9 +299,51 @@ QVariant MetricsModel::data(const QModelIndex &index, int role) const
         return QString::fromStdString(f->name);
     if (role == IsFamilyRole)
         return s == nullptr;
+    const std::size_t fi = std::size_t(f - families().data());
+    const int label = index.column() - FirstLabelColumn;
+    const bool labelColumn = label >= 0 && label < kLabelColumns;
+    // The label name of a label column, when the family's names fit.
+    const QString labelName = labelColumn && fi < m_labelNames.size() && m_labelNames[fi].size() <= kLabelColumns
+            && label < m_labelNames[fi].size()
+        ? m_labelNames[fi][label]
+        : QString();
+    auto labelValue = [&]() -> QString {
+        if (labelName.isEmpty())
+            return {};
+        const std::string n = labelName.toStdString();
+        for (const auto &[k, v] : s->labels)
+            if (k == n)
+                return QString::fromStdString(v).replace(QLatin1Char('\n'), QLatin1String("\\n"));
+        return {};
+    };
     if (role == FilterTextRole)
-        return s ? sampleText(s->name, s->labels) : QString::fromStdString(f->name);
+        return s ? QString(sampleText(s->name, s->labels) + QLatin1Char('\n') + labelsReadable(s->labels))
+                 : QString::fromStdString(f->name);
+    if (role == SortRole) {
+        if (s && index.column() == ValueColumn)
+            return s->value;
+        if (!s && index.column() == SeriesColumn)
+            return qulonglong(f->samples.size());
+        if (!s)
+            return index.column() == NameColumn ? QVariant(QString::fromStdString(f->name)) : QVariant(index.row());
+        if (labelColumn)
+            return labelValue();
+        return index.column() == NameColumn ? QVariant(sampleRowText(fi, *s)) : QVariant(index.row());
+    }
     if (!s) {
+        if (labelColumn) {
+            // The family row names its label columns.
+            if (role == Qt::DisplayRole)
+                return labelName;
+            if (role == Qt::ToolTipRole && !labelName.isEmpty())
+                return tr("Label %1").arg(labelName);
+            if (role == Qt::FontRole && !labelName.isEmpty()) {
+                QFont font;
+                font.setItalic(true);
+                return font;
+            }
+            return {};
+        }
         switch (role) {
         case Qt::DisplayRole:
             switch (index.column()) {
@@ -257,10 +372,12 @@ QVariant MetricsModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         switch (index.column()) {
         case NameColumn:
-            return sampleText(s->name, s->labels);
+            return sampleRowText(fi, *s);
         case ValueColumn:
             return sampleValueText(s->value, s->name);
         }
+        if (labelColumn)
+            return labelValue();
         return {};
     case Qt::ToolTipRole:
         return QString(sampleText(s->name, s->labels) + QLatin1Char(' ') + sampleValueTip(s->value, s->name));
@@ -289,6 +406,8 @@ QVariant MetricsModel::headerData(int section, Qt::Orientation orientation, int 
     case HelpColumn:
         return tr("Help");
     }
+    if (section >= FirstLabelColumn && section < FirstLabelColumn + kLabelColumns)
+        return tr("Label %1").arg(section - FirstLabelColumn + 1);
     return {};
 }
 
@@ -296,6 +415,7 @@ MetricsFilterModel::MetricsFilterModel(QObject *parent)
     : QSortFilterProxyModel(parent)
 {
     setFilterRole(MetricsModel::FilterTextRole);
+    setSortRole(MetricsModel::SortRole);
     setFilterCaseSensitivity(Qt::CaseInsensitive);
     setRecursiveFilteringEnabled(true);
 }

@@ -7,6 +7,8 @@
 #include <QTreeView>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace promdir {
 
 MetricsView::MetricsView(QWidget *parent)
@@ -24,6 +26,13 @@ MetricsView::MetricsView(QWidget *parent)
     m_tree->setAlternatingRowColors(true);
     m_tree->setAllColumnsShowFocus(true);
     m_tree->header()->setStretchLastSection(true);
+    // Sorting by any column (the merged value as a number); none at first:
+    // the exposition's order.
+    m_tree->header()->setSortIndicator(-1, Qt::AscendingOrder);
+    m_tree->setSortingEnabled(true);
+    m_tree->sortByColumn(-1, Qt::AscendingOrder);
+    for (int c = MetricsModel::FirstLabelColumn; c < MetricsModel::FirstLabelColumn + MetricsModel::kLabelColumns; ++c)
+        m_tree->setColumnWidth(c, 90);
     m_tree->setColumnWidth(MetricsModel::NameColumn, 300);
     m_tree->setColumnWidth(MetricsModel::TypeColumn, 120);
     m_tree->setColumnWidth(MetricsModel::ValueColumn, 110);
@@ -42,7 +51,11 @@ MetricsView::MetricsView(QWidget *parent)
     connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
         for (int c : {MetricsModel::TypeColumn, MetricsModel::ValueColumn, MetricsModel::SeriesColumn})
             m_tree->resizeColumnToContents(c);
+        showLabelColumns();
     });
+    connect(m_model, &QAbstractItemModel::layoutChanged, this, [this] { showLabelColumns(); });
+    // Label values are known once a family is open: fit them then.
+    connect(m_tree, &QTreeView::expanded, this, [this] { fitLabelColumns(); });
     connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex &current) { onCurrentChanged(current); });
 }
@@ -59,6 +72,30 @@ void MetricsView::setSnapshot(const SnapshotPtr &snapshot)
     const QModelIndex now = m_proxy->mapToSource(m_tree->currentIndex());
     if (!family.isEmpty() && !now.isValid())
         select(family, row);
+}
+
+void MetricsView::showLabelColumns()
+{
+    // Only as many label columns as some family fills.
+    int used = 0;
+    for (int r = 0; r < m_model->rowCount(); ++r) {
+        const int n = int(m_model->labelNames(m_model->index(r, 0)).size());
+        if (n <= MetricsModel::kLabelColumns)
+            used = std::max(used, n);
+    }
+    for (int i = 0; i < MetricsModel::kLabelColumns; ++i)
+        m_tree->setColumnHidden(MetricsModel::FirstLabelColumn + i, i >= used);
+}
+
+void MetricsView::fitLabelColumns()
+{
+    for (int i = 0; i < MetricsModel::kLabelColumns; ++i) {
+        const int c = MetricsModel::FirstLabelColumn + i;
+        if (m_tree->isColumnHidden(c))
+            continue;
+        m_tree->resizeColumnToContents(c);
+        m_tree->setColumnWidth(c, std::clamp(m_tree->columnWidth(c), 60, 260));
+    }
 }
 
 void MetricsView::clear()

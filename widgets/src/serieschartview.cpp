@@ -4,13 +4,18 @@
 #include "promdir/icons.h"
 #include "promdir/processmodel.h"
 #include "promdir/tableactions.h"
+#include "promdir/timelinerate.h"
 
 #include <QChart>
 #include <QChartView>
+#include <QComboBox>
+#include <QCursor>
+#include <QToolTip>
 #include <QDateTime>
 #include <QDateTimeAxis>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLocale>
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
@@ -34,6 +39,13 @@
 namespace promdir {
 
 namespace {
+// A rate is an average: four significant digits say it (numberText gives
+// every digit of the double).
+QString rateText(double v)
+{
+    return std::isfinite(v) ? QLocale().toString(v, 'g', 4) : numberText(v);
+}
+
 // Zoom by a rubber band or the wheel, pan with the arrow keys or by
 // dragging with the middle button; each tells the view that the user now
 // owns the ranges.
@@ -134,8 +146,13 @@ SeriesChartView::SeriesChartView(QWidget *parent)
     , m_chartView(new ZoomableChartView(m_chart, this, [this] { setFollowing(false); }))
     , m_axisX(new QDateTimeAxis)
     , m_axisY(new QValueAxis)
-    , m_axisMerged(new QValueAxis)
     , m_table(new QTableView(this))
+    , m_mergedChart(new QChart)
+    , m_mergedView(new QChartView(m_mergedChart, this))
+    , m_mergedAxisX(new QDateTimeAxis)
+    , m_axisMerged(new QValueAxis)
+    , m_modeLabel(new QLabel(tr("Show:"), this))
+    , m_mode(new QComboBox(this))
     , m_legend(new QListWidget(this))
 {
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -159,9 +176,39 @@ SeriesChartView::SeriesChartView(QWidget *parent)
     m_axisY->setLabelFormat(QStringLiteral("%.6g"));
     m_chart->addAxis(m_axisX, Qt::AlignBottom);
     m_chart->addAxis(m_axisY, Qt::AlignLeft);
-    m_axisMerged->setTitleText(tr("Merged value"));
+    // The merged value: a small chart of its own above, on the same time
+    // range (it follows the big one's zoom and pan).
+    m_mergedAxisX->setFormat(QStringLiteral("HH:mm:ss"));
+    m_mergedAxisX->setTickCount(6);
+    m_mergedAxisX->setRange(m_axisX->min(), m_axisX->max());
+    m_mergedAxisX->setLabelsVisible(false); // the big chart's axis says the time
+    m_axisMerged->setTitleText(tr("Merged"));
     m_axisMerged->setLabelFormat(QStringLiteral("%.6g"));
-    m_chart->addAxis(m_axisMerged, Qt::AlignRight);
+    m_axisMerged->setTickCount(3);
+    m_mergedChart->addAxis(m_mergedAxisX, Qt::AlignBottom);
+    m_mergedChart->addAxis(m_axisMerged, Qt::AlignLeft);
+    m_mergedChart->legend()->hide();
+    m_mergedChart->setMargins(QMargins(4, 2, 4, 0));
+    m_mergedChart->setLocalizeNumbers(true);
+    m_mergedView->setRenderHint(QPainter::Antialiasing);
+    m_mergedView->setFixedHeight(130);
+    m_mergedView->setObjectName(QStringLiteral("mergedChart"));
+    connect(m_axisX, &QDateTimeAxis::rangeChanged, m_mergedAxisX, &QDateTimeAxis::setRange);
+
+    m_mode->setObjectName(QStringLiteral("chartMode"));
+    m_mode->addItem(tr("Value"), 0);
+    m_mode->addItem(tr("Rate per second over 30 s"), 30000);
+    m_mode->addItem(tr("Rate per second over 1 min"), 60000);
+    m_mode->addItem(tr("Rate per second over 5 min"), 300000);
+    m_mode->setToolTip(tr("For counters, and the counts, sums and buckets of histograms and summaries: the "
+                          "increase per second over a window, as PromQL rate() computes it (a drop is a "
+                          "counter that restarted from 0)"));
+    m_mode->setEnabled(false);
+    connect(m_mode, &QComboBox::currentIndexChanged, this, [this] {
+        m_chart->zoomReset();
+        setFollowing(true);
+        updateChart();
+    });
     // The chart's own legend cannot scroll: a list beside it can, and
     // toggles lines.
     m_chart->legend()->hide();
@@ -179,6 +226,8 @@ SeriesChartView::SeriesChartView(QWidget *parent)
             m_hidden.insert(name);
         if (QLineSeries *line = m_lines.value(name))
             line->setVisible(show);
+        if (name.isEmpty())
+            m_mergedView->setVisible(show && m_lines.contains(QString()));
     });
     m_chart->setMargins(QMargins(4, 4, 4, 4));
     m_chart->setLocalizeNumbers(true);
@@ -208,8 +257,15 @@ SeriesChartView::SeriesChartView(QWidget *parent)
     connect(m_model, &QAbstractItemModel::modelReset, m_table, fit);
     connect(m_model, &QAbstractItemModel::layoutChanged, m_table, fit);
 
+    auto *charts = new QWidget(this);
+    auto *chartsLayout = new QVBoxLayout(charts);
+    chartsLayout->setContentsMargins(0, 0, 0, 0);
+    chartsLayout->setSpacing(0);
+    chartsLayout->addWidget(m_mergedView);
+    chartsLayout->addWidget(m_chartView, 1);
+    m_mergedView->setVisible(false);
     auto *chartRow = new QSplitter(Qt::Horizontal, this);
-    chartRow->addWidget(m_chartView);
+    chartRow->addWidget(charts);
     chartRow->addWidget(m_legend);
     chartRow->setStretchFactor(0, 1);
     chartRow->setStretchFactor(1, 0);
@@ -237,6 +293,8 @@ SeriesChartView::SeriesChartView(QWidget *parent)
     });
     auto *top = new QHBoxLayout;
     top->addWidget(m_title, 1);
+    top->addWidget(m_modeLabel);
+    top->addWidget(m_mode);
     top->addWidget(m_resetZoom);
     top->addWidget(savePng);
     auto *layout = new QVBoxLayout(this);
@@ -276,6 +334,8 @@ void SeriesChartView::setSeries(const SeriesId &series, const QString &title, st
     if (series == m_model->series())
         return;
     m_model->setSeries(series, type);
+    m_rateable = series.isValid() && isRateable(type.value_or(MetricType::Counter), series.sample);
+    m_mode->setEnabled(m_rateable);
     m_title->setText(series.isValid() ? title
                                       : tr("Select a series in the Metrics list to see every pid's value over time."));
     m_timeline.reset();
@@ -296,6 +356,11 @@ void SeriesChartView::setTimeline(const TimelinePtr &timeline)
     if (!timeline || !(timeline->series == m_model->series()))
         return;
     m_timeline = timeline;
+    const bool rateable = isRateable(timeline->type, timeline->series.sample);
+    if (rateable != m_rateable) {
+        m_rateable = rateable;
+        m_mode->setEnabled(rateable);
+    }
     updateChart();
 }
 
@@ -306,9 +371,16 @@ QLineSeries *SeriesChartView::lineFor(const QString &name, bool merged)
         return *it;
     auto *line = new QLineSeries;
     line->setName(merged ? tr("merged") : tr("pid %1").arg(name));
-    m_chart->addSeries(line);
-    line->attachAxis(m_axisX);
+    QChart *chart = merged ? m_mergedChart : m_chart;
+    chart->addSeries(line);
+    line->attachAxis(merged ? m_mergedAxisX : m_axisX);
     line->attachAxis(merged ? m_axisMerged : m_axisY);
+    connect(line, &QLineSeries::hovered, this, [this, name](const QPointF &at, bool state) {
+        if (state)
+            QToolTip::showText(QCursor::pos(), hoverText(name, at), this);
+        else
+            QToolTip::hideText();
+    });
     QPen pen(colourOf(name));
     pen.setWidthF(merged ? 3.0 : 2.0);
     line->setPen(pen);
@@ -359,19 +431,61 @@ void SeriesChartView::updateLegend(const QList<std::pair<QString, QString>> &ent
     }
 }
 
+void SeriesChartView::setRateWindow(int ms)
+{
+    const int i = m_mode->findData(ms);
+    m_mode->setCurrentIndex(i < 0 ? 0 : i);
+}
+
+int SeriesChartView::rateWindow() const
+{
+    return m_mode->currentData().toInt();
+}
+
+QList<QPointF> SeriesChartView::linePoints(const QString &line) const
+{
+    const QLineSeries *l = m_lines.value(line);
+    return l ? l->points() : QList<QPointF>();
+}
+
+QString SeriesChartView::hoverText(const QString &line, const QPointF &at) const
+{
+    const QLineSeries *l = m_lines.value(line);
+    if (!l || l->count() == 0)
+        return {};
+    // The point at or before the pointer: the value held there (the lines
+    // are steps).
+    const QList<QPointF> pts = l->points();
+    qsizetype best = 0;
+    for (qsizetype i = 0; i < pts.size() && pts[i].x() <= at.x(); ++i)
+        best = i;
+    const QPointF p = pts[best];
+    const QString who = line.isEmpty() ? tr("merged") : tr("pid %1").arg(line);
+    const QString when = QDateTime::fromMSecsSinceEpoch(std::int64_t(at.x())).toString(QStringLiteral("HH:mm:ss"));
+    const QString value = showingRate() ? tr("%1 per second").arg(rateText(p.y())) : numberText(p.y());
+    return tr("%1\n%2\n%3").arg(who, when, value);
+}
+
 void SeriesChartView::updateChart()
 {
     const auto tl = m_timeline;
+    const bool rate = showingRate();
+    const std::int64_t window = rateWindow();
     QSet<QString> keep;
     double lo = INFINITY, hi = -INFINITY;
     double mlo = INFINITY, mhi = -INFINITY;
     std::int64_t first = tl ? tl->toMs : 0;
-    auto plot = [&](const QString &name, const std::vector<TimelinePoint> &pts, bool merged, bool dead) {
+    // Steps from `pts` up to `endMs` (where a dead pid's line ends): the
+    // value holds until the next point; a point not present ends the line.
+    auto plot = [&](const QString &name, const std::vector<TimelinePoint> &raw, bool merged, std::int64_t endMs) {
+        const std::vector<TimelinePoint> pts = rate ? counterRate(raw, window, endMs) : raw;
         QList<QPointF> out;
         out.reserve(qsizetype(pts.size()) * 2 + 1);
         bool have = false;
         double last = 0.0;
         for (const auto &p : pts) {
+            if (p.timeMs > endMs)
+                break;
             const double x = double(std::max(p.timeMs, tl->fromMs));
             if (!p.present || !std::isfinite(p.value)) {
                 if (have)
@@ -388,24 +502,11 @@ void SeriesChartView::updateChart()
             (merged ? mhi : hi) = std::max(merged ? mhi : hi, p.value);
             first = std::min<std::int64_t>(first, std::int64_t(x));
         }
-        if (have)
-            out.append(QPointF(double(tl->toMs), last));
+        if (have && double(endMs) > out.back().x())
+            out.append(QPointF(double(std::max(endMs, tl->fromMs)), last));
         if (out.isEmpty())
-            return;
+            return QString();
         QLineSeries *line = lineFor(name, merged);
-        if (!merged) {
-            // Only on change: each of these lays the legend out again.
-            const Qt::PenStyle style = dead ? Qt::DashLine : Qt::SolidLine;
-            if (line->pen().style() != style) {
-                QPen pen = line->pen();
-                pen.setStyle(style);
-                pen.setWidthF(dead ? 1.5 : 2.0);
-                line->setPen(pen);
-            }
-            const QString label = dead ? tr("pid %1 (dead)").arg(name) : tr("pid %1").arg(name);
-            if (line->name() != label)
-                line->setName(label);
-        }
         // Few points: show them, so a value seen once is not invisible.
         if (line->pointsVisible() != (out.size() < 60))
             line->setPointsVisible(out.size() < 60);
@@ -413,15 +514,19 @@ void SeriesChartView::updateChart()
         if (line->isVisible() == m_hidden.contains(name))
             line->setVisible(!m_hidden.contains(name));
         keep.insert(name);
+        const QString unit = rate ? tr("/s") : QString();
+        // The legend says the last value, NaN included.
+        return pts.empty() || !pts.back().present ? QString()
+                                                  : QString(QStringLiteral(" = ")
+                                                            + (rate ? rateText(pts.back().value) : numberText(pts.back().value))
+                                                            + unit);
     };
     QList<std::pair<QString, QString>> legend;
-    auto lastText = [](const std::vector<TimelinePoint> &pts) {
-        return pts.empty() || !pts.back().present ? QString() : QString(QStringLiteral(" = ") + numberText(pts.back().value));
-    };
     int shown = 0, total = 0;
     if (tl) {
-        if (!tl->merged.empty())
-            legend.append({QString(), tr("merged") + lastText(tl->merged)});
+        const QString mergedText = plot(QString(), tl->merged, true, tl->toMs);
+        if (keep.contains(QString()))
+            legend.append({QString(), tr("merged") + mergedText});
         total = int(tl->pids.size());
         // Running processes first: with many recycled workers they are the
         // ones worth a line.
@@ -433,17 +538,36 @@ void SeriesChartView::updateChart()
                 const bool dead = ps && ps->liveness == Liveness::Dead;
                 if (dead != wantDead)
                     continue;
+                // A dead pid's line ends where it last wrote (or was last
+                // seen to change), not at now.
+                std::int64_t endMs = tl->toMs;
+                if (dead) {
+                    endMs = p.points.empty() ? tl->fromMs : p.points.back().timeMs;
+                    if (ps->lastWriteMs > endMs)
+                        endMs = std::min(ps->lastWriteMs, tl->toMs);
+                }
                 const QString pid = QString::fromStdString(p.pid);
-                plot(pid, p.points, false, dead);
-                legend.append({pid, (dead ? tr("pid %1 (dead)").arg(pid) : tr("pid %1").arg(pid)) + lastText(p.points)});
+                const QString text = plot(pid, p.points, false, endMs);
+                if (QLineSeries *line = m_lines.value(pid); line && keep.contains(pid)) {
+                    const QString label = dead ? tr("pid %1 (dead)").arg(pid) : tr("pid %1").arg(pid);
+                    if (line->name() != label)
+                        line->setName(label);
+                    // Only on change: each of these lays the chart out again.
+                    const qreal width = dead ? 1.5 : 2.0;
+                    if (line->pen().widthF() != width) {
+                        QPen pen = line->pen();
+                        pen.setWidthF(width);
+                        line->setPen(pen);
+                    }
+                }
+                legend.append({pid, (dead ? tr("pid %1 (dead)").arg(pid) : tr("pid %1").arg(pid)) + text});
                 ++shown;
             }
         }
-        plot(QString(), tl->merged, true, false);
     }
     for (auto it = m_lines.begin(); it != m_lines.end();) {
         if (!keep.contains(it.key())) {
-            m_chart->removeSeries(*it);
+            (*it)->chart()->removeSeries(*it);
             delete *it;
             it = m_lines.erase(it);
         } else {
@@ -451,28 +575,33 @@ void SeriesChartView::updateChart()
         }
     }
     updateLegend(legend);
+    const bool haveMerged = m_lines.contains(QString());
+    m_mergedView->setVisible(haveMerged && !m_hidden.contains(QString()));
     m_note->setVisible(total > shown);
     if (total > shown)
         m_note->setText(tr("Showing %1 of %2 pids; the table lists all.").arg(shown).arg(total));
+    const QString what = rate ? m_mode->currentText() : tr("Value");
+    if (m_axisY->titleText() != what)
+        m_axisY->setTitleText(what);
     if (!m_following)
         return; // the user zoomed or panned: the ranges are theirs
-    if (tl && std::isfinite(lo)) {
+    // Padding, but never below zero for data that is not.
+    auto range = [](QValueAxis *axis, double lo, double hi) {
         const double pad = hi > lo ? (hi - lo) * 0.08 : std::max(1.0, std::abs(hi) * 0.1);
-        m_axisY->setRange(lo - pad, hi + pad);
+        const double min = lo >= 0 ? std::max(0.0, lo - pad) : lo - pad;
+        axis->setRange(min, hi + pad);
+        axis->applyNiceNumbers();
+        if (lo >= 0 && axis->min() < 0)
+            axis->setMin(0);
+    };
+    if (tl && (std::isfinite(lo) || std::isfinite(mlo))) {
         const std::int64_t from = std::min(first, tl->toMs - 1000);
         m_axisX->setRange(QDateTime::fromMSecsSinceEpoch(from), QDateTime::fromMSecsSinceEpoch(tl->toMs));
-        m_axisY->applyNiceNumbers();
     }
-    m_axisMerged->setVisible(tl && std::isfinite(mlo));
-    if (tl && std::isfinite(mlo)) {
-        const double pad = mhi > mlo ? (mhi - mlo) * 0.08 : std::max(1.0, std::abs(mhi) * 0.1);
-        m_axisMerged->setRange(mlo - pad, mhi + pad);
-        m_axisMerged->applyNiceNumbers();
-        if (!std::isfinite(lo)) {
-            const std::int64_t from = std::min(first, tl->toMs - 1000);
-            m_axisX->setRange(QDateTime::fromMSecsSinceEpoch(from), QDateTime::fromMSecsSinceEpoch(tl->toMs));
-        }
-    }
+    if (tl && std::isfinite(lo))
+        range(m_axisY, lo, hi);
+    if (tl && std::isfinite(mlo))
+        range(m_axisMerged, mlo, mhi);
 }
 
 } // namespace promdir

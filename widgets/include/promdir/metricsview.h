@@ -33,11 +33,14 @@ public:
     QLineEdit *filterEdit() const { return m_filter; }
     QTreeView *treeView() const { return m_tree; }
     MetricsModel *model() const { return m_model; }
+    // Label columns as wide as the rows on screen need (within bounds).
+    void fitLabelColumns();
 
 Q_SIGNALS:
     void selectionChanged(const promdir::MetricSelection &selection);
 
 private:
+    void showLabelColumns();
     void onCurrentChanged(const QModelIndex &current);
     MetricsModel *m_model;
     MetricsFilterModel *m_proxy;

@@ -1,17 +1,23 @@
 #pragma once
 // Per-pid series: every pid's value of the selected series over time, one
-// line per pid (dead pids dashed), the merged value as its own line, a
-// legend that toggles lines, and the current per-pid values below.
+// line per pid (a dead pid's ends where it last wrote), the merged value in
+// its own small chart above on the same time range (its scale dwarfs each
+// pid's; one chart with two value axes read as lines crossing), a legend that
+// toggles lines, and the current per-pid values below. Counters, and the
+// counts, sums and buckets of histograms and summaries, can be shown as a
+// rate per second instead of the raw value.
 
 #include "promdir/pidvaluesmodel.h"
 
 #include <QColor>
+#include <QPointF>
 #include <QHash>
 #include <QSet>
 #include <QWidget>
 
 class QChart;
 class QChartView;
+class QComboBox;
 class QDateTimeAxis;
 class QLabel;
 class QListWidget;
@@ -42,6 +48,26 @@ public:
     void setFollowing(bool following);
     bool saveChart(const QString &path) const;
     QValueAxis *valueAxis() const { return m_axisY; }
+    QDateTimeAxis *timeAxis() const { return m_axisX; }
+    // The small chart of the merged value (hidden when there is none).
+    QChart *mergedChart() const { return m_mergedChart; }
+    QChartView *mergedChartView() const { return m_mergedView; }
+    QValueAxis *mergedValueAxis() const { return m_axisMerged; }
+    QDateTimeAxis *mergedTimeAxis() const { return m_mergedAxisX; }
+
+    // The rate window in ms, 0 for the raw value. Ignored (raw values) for
+    // series rate() does not apply to; rateAvailable() says which.
+    void setRateWindow(int ms);
+    int rateWindow() const;
+    bool rateAvailable() const { return m_rateable; }
+    bool showingRate() const { return m_rateable && rateWindow() > 0; }
+    QComboBox *modeBox() const { return m_mode; }
+
+    // What hovering a line at `at` (chart values) shows: pid, time, value
+    // of the nearest point. "" is the merged line.
+    QString hoverText(const QString &line, const QPointF &at) const;
+    // The points of a line as drawn ("" for merged); empty when none.
+    QList<QPointF> linePoints(const QString &line) const;
 
 public Q_SLOTS:
     void resetZoom();
@@ -66,7 +92,13 @@ private:
     QChartView *m_chartView;
     QDateTimeAxis *m_axisX;
     QValueAxis *m_axisY;
-    QValueAxis *m_axisMerged; // the merged value has its own scale: it dwarfs each pid's
+    QChart *m_mergedChart;
+    QChartView *m_mergedView;
+    QDateTimeAxis *m_mergedAxisX;
+    QValueAxis *m_axisMerged;
+    QLabel *m_modeLabel;
+    QComboBox *m_mode;
+    bool m_rateable = false;
     QTableView *m_table;
     SnapshotPtr m_snapshot;
     TimelinePtr m_timeline;
