@@ -126,7 +126,7 @@ int runDoctor(const Args &args)
     const LoadResult result = loadPath(path, load);
     bar.finish();
     if (engineOptions.pidNamespace == PidNamespace::Separate && !result.archive.isArchive)
-        options.processes.pidsNotVisible = "pids here are not visible from this pid namespace (set to separate)";
+        options.processes.pidsNotVisible = std::string(kPidsSetSeparate);
     const DoctorReport report = runDoctor(path, result, options);
 
     std::string out;

@@ -253,6 +253,32 @@ private slots:
         }
     }
 
+    // A kept file that reads as damaged at its recheck is shown as it now
+    // is, but only contents read cleanly say a writer elsewhere is alive:
+    // Auto keeps trusting liveness.
+    void damagedKeptFileDoesNotHidePids()
+    {
+        const std::string dir = m_tmp.path().toStdString() + "/damaged";
+        fs::create_directory(dir);
+        const std::string key = R"(["jobs", "jobs_total", {"queue": "a"}, "Jobs."])";
+        const std::string path = dir + "/counter_" + goneChildPid() + ".db";
+        std::ofstream(path, std::ios::binary) << DbBuilder().add(key, 5.0).bytes(65536);
+        MappedFile header(path, 8); // the first entry's key length, and four bytes of its key
+        MergeEngineOptions options;
+        options.recheckEvery = std::chrono::milliseconds(200);
+        MergeEngine engine(dir, options);
+        engine.refresh();
+        engine.refresh();
+        header.set(-1.0); // key length 0: the entry no longer parses
+        std::this_thread::sleep_for(std::chrono::milliseconds(250));
+        const auto r = engine.refresh();
+        QCOMPARE(r->stats.filesRechecked, std::size_t(1));
+        QVERIFY(!r->load.allProblems().empty());
+        QCOMPARE(render(r->families), fullRender(dir));
+        QVERIFY(r->pids.visible);
+        QVERIFY(engine.refresh()->pids.visible);
+    }
+
     // The files kept unread are read again in turn: a share on each
     // refresh, all of them once recheckEvery has passed.
     void keptFilesRecheckedInTurn()

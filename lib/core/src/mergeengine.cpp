@@ -288,7 +288,7 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
     const bool isDirectory = std::filesystem::is_directory(m_path, ec);
     const PidNamespace ns = m_options.pidNamespace;
     if (ns == PidNamespace::Separate)
-        result->pids = {false, "pids here are not visible from this pid namespace (set to separate)"};
+        result->pids = {false, std::string(kPidsSetSeparate)};
     else if (ns == PidNamespace::Auto && !c.pidsHidden.empty())
         result->pids = {false, c.pidsHidden};
     const bool trustDead = result->pids.visible;
@@ -389,7 +389,10 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
                 if (!fresh[j])
                     continue;
                 c.recheckHash.erase(f.get());
-                if (ns == PidNamespace::Auto && c.pidsHidden.empty())
+                // A read that failed (an I/O error, a file swapped under us)
+                // is shown as such, but only new contents read cleanly say
+                // that a writer elsewhere is alive.
+                if (ns == PidNamespace::Auto && c.pidsHidden.empty() && fresh[j]->ok())
                     c.pidsHidden = "pids here are not visible from this pid namespace: " + f->name
                                    + " changed after process " + f->fileName.pid + " was gone";
                 f = std::move(fresh[j]);

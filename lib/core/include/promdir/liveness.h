@@ -21,6 +21,9 @@ enum class PidNamespace { Auto, Shared, Separate };
 
 std::string_view toString(PidNamespace ns); // "auto", "shared", "separate"
 std::optional<PidNamespace> pidNamespaceFromString(std::string_view s);
+// What is said of a directory's processes when PidNamespace::Separate is set.
+inline constexpr std::string_view kPidsSetSeparate =
+    "pids here are not visible from this pid namespace (set to separate)";
 
 std::string_view toString(Liveness state); // "unknown", "alive", "dead"
 std::optional<Liveness> livenessFromString(std::string_view s);
