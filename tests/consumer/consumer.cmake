@@ -6,22 +6,8 @@ set(build ${WORK}/${NAME})
 file(REMOVE_RECURSE ${build})
 # The consumer's own data: a copy, so nothing can touch tests/data.
 file(COPY ${FIXTURE}/metrics DESTINATION ${build}/data)
-execute_process(COMMAND ${CMAKE_COMMAND} -S ${SOURCE} -B ${build}/build -G Ninja
-                  -DCMAKE_PREFIX_PATH=${WORK}/prefix -DCMAKE_CXX_COMPILER=${CXX}
-                RESULT_VARIABLE rc)
-if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "configuring the consumer ${NAME} failed: ${rc}")
-endif()
-# It must have found the scratch prefix, not some other installed promdir.
-file(STRINGS ${build}/build/CMakeCache.txt found REGEX "^Promdir_DIR:")
-string(FIND "${found}" "${WORK}/prefix/" at)
-if(NOT at GREATER -1)
-  message(FATAL_ERROR "the consumer ${NAME} found another Promdir: ${found}")
-endif()
-execute_process(COMMAND ${CMAKE_COMMAND} --build ${build}/build RESULT_VARIABLE rc)
-if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "building the consumer ${NAME} failed: ${rc}")
-endif()
+include(${CMAKE_CURRENT_LIST_DIR}/buildagainst.cmake)
+promdir_build_against_prefix("the consumer ${NAME}" ${SOURCE} ${build}/build)
 execute_process(COMMAND ${build}/build/consumer ${build}/data/metrics
                 OUTPUT_VARIABLE out RESULT_VARIABLE rc TIMEOUT 60)
 file(READ ${FIXTURE}/expected-current.prom expected)

@@ -4,21 +4,8 @@
 #   -DNAME= -DSOURCE= -DWORK= -DCXX= -DPROGRAM= [-DRUN_HELP=ON]
 set(build ${WORK}/example-${NAME})
 file(REMOVE_RECURSE ${build})
-execute_process(COMMAND ${CMAKE_COMMAND} -S ${SOURCE} -B ${build} -G Ninja
-                  -DCMAKE_PREFIX_PATH=${WORK}/prefix -DCMAKE_CXX_COMPILER=${CXX}
-                RESULT_VARIABLE rc)
-if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "configuring the example ${NAME} outside the tree failed: ${rc}")
-endif()
-file(STRINGS ${build}/CMakeCache.txt found REGEX "^Promdir_DIR:")
-string(FIND "${found}" "${WORK}/prefix/" at)
-if(NOT at GREATER -1)
-  message(FATAL_ERROR "the example ${NAME} found another Promdir: ${found}")
-endif()
-execute_process(COMMAND ${CMAKE_COMMAND} --build ${build} RESULT_VARIABLE rc)
-if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "building the example ${NAME} outside the tree failed: ${rc}")
-endif()
+include(${CMAKE_CURRENT_LIST_DIR}/buildagainst.cmake)
+promdir_build_against_prefix("the example ${NAME}" ${SOURCE} ${build})
 if(NOT RUN_HELP)
   message(STATUS "the example ${NAME} builds against the installed Promdir")
   return()
