@@ -206,6 +206,10 @@ private Q_SLOTS:
         QTest::newRow("unknown option") << QStringList{QStringLiteral("--password=x"), kFixture};
         QTest::newRow("cert without key") << QStringList{QStringLiteral("--tls-cert"), QStringLiteral("/etc/hostname"), kFixture};
         QTest::newRow("missing credentials") << QStringList{QStringLiteral("--credentials"), QStringLiteral("/nonexistent/c"), kFixture};
+        QTest::newRow("bad pid namespace") << QStringList{QStringLiteral("--pid-namespace=host"), kFixture};
+        QTest::newRow("pid namespace without value") << QStringList{kFixture, QStringLiteral("--pid-namespace")};
+        QTest::newRow("zero recheck") << QStringList{QStringLiteral("--recheck"), QStringLiteral("0s"), kFixture};
+        QTest::newRow("bad recheck") << QStringList{QStringLiteral("--recheck=soon"), kFixture};
     }
     void usageErrors()
     {
