@@ -63,7 +63,7 @@ endfunction()
 set(runtime_depends libc6 libstdc\\+\\+6 libboost-iostreams1\\.74\\.0 libarchive13)
 set(runtime_files bin/promdir)
 set(dev_depends libboost-iostreams-dev libarchive-dev)
-set(dev_files include/promdir/mergeengine.h include/promdir/render.h
+set(dev_files include/promdir/engine/mergeengine.h include/promdir/render/render.h
   "lib[^ ]*/libpromdir_core\\.a" "lib[^ ]*/cmake/Promdir/PromdirConfig\\.cmake"
   "lib[^ ]*/cmake/Promdir/PromdirConfigVersion\\.cmake" "lib[^ ]*/cmake/Promdir/PromdirTargets-Core\\.cmake")
 if(GUI)

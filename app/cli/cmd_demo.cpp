@@ -4,7 +4,7 @@
 // directories for benchmarks.
 #include "commands.h"
 
-#include "promdir/writer.h"
+#include "promdir/writer/writer.h"
 
 #include <algorithm>
 #include <atomic>

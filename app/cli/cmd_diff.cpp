@@ -3,10 +3,10 @@
 #include "loadoptions.h"
 #include "progress.h"
 
-#include "promdir/diff.h"
-#include "promdir/floatformat.h"
-#include "promdir/json.h"
-#include "promdir/mergeengine.h"
+#include "promdir/diagnostics/diff.h"
+#include "promdir/format/floatformat.h"
+#include "promdir/format/json.h"
+#include "promdir/engine/mergeengine.h"
 
 #include <cstdio>
 

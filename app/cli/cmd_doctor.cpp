@@ -3,10 +3,10 @@
 #include "loadoptions.h"
 #include "progress.h"
 
-#include "promdir/archive.h"
-#include "promdir/doctor.h"
-#include "promdir/json.h"
-#include "promdir/mergeengine.h"
+#include "promdir/archive/archive.h"
+#include "promdir/diagnostics/doctor.h"
+#include "promdir/format/json.h"
+#include "promdir/engine/mergeengine.h"
 
 #include <cstdio>
 

@@ -1,8 +1,8 @@
 // promdir mark-dead: the reference's mark_process_dead(pid).
 #include "commands.h"
 
-#include "promdir/liveness.h"
-#include "promdir/processes.h"
+#include "promdir/diagnostics/liveness.h"
+#include "promdir/diagnostics/processes.h"
 
 #include <cstdio>
 #include <filesystem>

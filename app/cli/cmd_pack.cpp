@@ -1,7 +1,7 @@
 // promdir pack: the support tarball a support engineer asks for.
 #include "commands.h"
 
-#include "promdir/archive.h"
+#include "promdir/archive/archive.h"
 
 #include <cstdio>
 

@@ -3,8 +3,8 @@
 #include "loadoptions.h"
 #include "progress.h"
 
-#include "promdir/mergeengine.h"
-#include "promdir/render.h"
+#include "promdir/engine/mergeengine.h"
+#include "promdir/render/render.h"
 
 #include <cstdio>
 

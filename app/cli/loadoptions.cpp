@@ -1,7 +1,7 @@
 #include "loadoptions.h"
 
-#include "promdir/archive.h"
-#include "promdir/json.h"
+#include "promdir/archive/archive.h"
+#include "promdir/format/json.h"
 
 #include <charconv>
 #include <cstdio>

@@ -4,8 +4,8 @@
 
 #include "commands.h"
 
-#include "promdir/mergeengine.h"
-#include "promdir/processes.h"
+#include "promdir/engine/mergeengine.h"
+#include "promdir/diagnostics/processes.h"
 
 #include <optional>
 

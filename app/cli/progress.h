@@ -3,7 +3,7 @@
 // stderr is a terminal and loading has taken more than half a second;
 // erased when done, so pipes and logs never see it.
 
-#include "promdir/directory.h"
+#include "promdir/read/directory.h"
 
 #include <chrono>
 #include <string>

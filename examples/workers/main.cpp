@@ -13,9 +13,9 @@
 // what a /metrics endpoint (promdir serve, or the Python client) would serve.
 //
 // METRICS_DIR defaults to $PROMETHEUS_MULTIPROC_DIR, else a temporary one.
-#include "promdir/mergeengine.h"
-#include "promdir/render.h"
-#include "promdir/writer.h"
+#include "promdir/engine/mergeengine.h"
+#include "promdir/render/render.h"
+#include "promdir/writer/writer.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

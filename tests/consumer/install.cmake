@@ -14,7 +14,7 @@ file(GLOB_RECURSE config_files ${WORK}/prefix/*/Promdir*.cmake)
 set(components Core)
 set(expected
   bin/promdir
-  include/promdir/mergeengine.h
+  include/promdir/engine/mergeengine.h
   @LIBDIR@/libpromdir_core.a
   @CMAKEDIR@/PromdirConfig.cmake
   @CMAKEDIR@/PromdirConfigVersion.cmake

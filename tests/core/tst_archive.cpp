@@ -3,10 +3,10 @@
 // and hostile archives; links skipped; pack round trip with liveness.
 #include "archivetestutil.h"
 
-#include "promdir/archive.h"
-#include "promdir/mergeengine.h"
-#include "promdir/processes.h"
-#include "promdir/render.h"
+#include "promdir/archive/archive.h"
+#include "promdir/engine/mergeengine.h"
+#include "promdir/diagnostics/processes.h"
+#include "promdir/render/render.h"
 
 #include <QCoreApplication>
 #include <QTemporaryDir>

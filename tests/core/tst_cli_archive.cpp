@@ -4,7 +4,7 @@
 #include "archivetestutil.h"
 #include "dbbuilder.h"
 
-#include "promdir/key.h"
+#include "promdir/format/key.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>

@@ -3,10 +3,10 @@
 #include "archivetestutil.h"
 #include "dbbuilder.h"
 
-#include "promdir/doctor.h"
-#include "promdir/diff.h"
-#include "promdir/key.h"
-#include "promdir/mergeengine.h"
+#include "promdir/diagnostics/doctor.h"
+#include "promdir/diagnostics/diff.h"
+#include "promdir/format/key.h"
+#include "promdir/engine/mergeengine.h"
 
 #include <QCoreApplication>
 #include <QTemporaryDir>

@@ -1,7 +1,7 @@
 // Golden files: every fixture written by a real Python client renders
 // byte for byte like the current client (tests/data/client_python/*).
-#include "promdir/mergeengine.h"
-#include "promdir/render.h"
+#include "promdir/engine/mergeengine.h"
+#include "promdir/render/render.h"
 
 #include <QtTest>
 

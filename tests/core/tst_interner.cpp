@@ -1,10 +1,10 @@
 // The key interner and its store: one parsed key per distinct byte string,
 // dense ids, keys that live as long as a file read with them, and the same
 // answers when many threads intern at once (lookups take no lock).
-#include "promdir/directory.h"
-#include "promdir/merge.h"
-#include "promdir/reader.h"
-#include "promdir/render.h"
+#include "promdir/read/directory.h"
+#include "promdir/merge/merge.h"
+#include "promdir/read/reader.h"
+#include "promdir/render/render.h"
 
 #include "dbbuilder.h"
 

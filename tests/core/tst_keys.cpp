@@ -1,9 +1,9 @@
 // Keys, JSON and numbers: the rules as a table (bulk comparisons against
 // Python live in tests/interop).
-#include "promdir/filename.h"
-#include "promdir/floatformat.h"
-#include "promdir/json.h"
-#include "promdir/key.h"
+#include "promdir/format/filename.h"
+#include "promdir/format/floatformat.h"
+#include "promdir/format/json.h"
+#include "promdir/format/key.h"
 
 #include <QtTest>
 

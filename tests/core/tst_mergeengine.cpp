@@ -2,8 +2,8 @@
 // whatever changed in between, and skips what cannot have changed.
 #include "dbbuilder.h"
 
-#include "promdir/mergeengine.h"
-#include "promdir/render.h"
+#include "promdir/engine/mergeengine.h"
+#include "promdir/render/render.h"
 
 #include <QtTest>
 

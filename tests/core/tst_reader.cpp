@@ -2,8 +2,8 @@
 // problem with the right offset, never a crash, and other files still merge.
 #include "dbbuilder.h"
 
-#include "promdir/directory.h"
-#include "promdir/render.h"
+#include "promdir/read/directory.h"
+#include "promdir/render/render.h"
 
 #include <QtTest>
 

@@ -3,12 +3,12 @@
 // in tests/interop/writer).
 #include "dbbuilder.h"
 
-#include "promdir/directory.h"
-#include "promdir/key.h"
-#include "promdir/merge.h"
-#include "promdir/reader.h"
-#include "promdir/render.h"
-#include "promdir/writer.h"
+#include "promdir/read/directory.h"
+#include "promdir/format/key.h"
+#include "promdir/merge/merge.h"
+#include "promdir/read/reader.h"
+#include "promdir/render/render.h"
+#include "promdir/writer/writer.h"
 
 #include <QTemporaryDir>
 #include <QtTest>

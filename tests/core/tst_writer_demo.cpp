@@ -1,7 +1,7 @@
 // promdir demo: real worker processes writing with the writer, recycled and
 // marked dead; and the fast generator.
-#include "promdir/directory.h"
-#include "promdir/merge.h"
+#include "promdir/read/directory.h"
+#include "promdir/merge/merge.h"
 
 #include <QProcess>
 #include <QTemporaryDir>

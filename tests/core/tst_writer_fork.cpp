@@ -1,8 +1,8 @@
 // fork(): parent and child counts land in files of their own pids, with no
 // call from the application; the child's files hold every series the parent
 // had created (as the Python client's reset after a pid change does).
-#include "promdir/reader.h"
-#include "promdir/writer.h"
+#include "promdir/read/reader.h"
+#include "promdir/writer/writer.h"
 
 #include <QTemporaryDir>
 #include <QtTest>

@@ -1,8 +1,8 @@
 // Several threads update the same and different series while other threads
 // keep creating series, so that files grow under the writers' feet; the
 // totals in the files must be exact.
-#include "promdir/reader.h"
-#include "promdir/writer.h"
+#include "promdir/read/reader.h"
+#include "promdir/writer/writer.h"
 
 #include <QTemporaryDir>
 #include <QtTest>

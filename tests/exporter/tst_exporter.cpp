@@ -4,9 +4,9 @@
 #include "httpclient.h"
 #include "serverthread.h"
 
-#include "promdir/exposition.h"
-#include "promdir/mergeengine.h"
-#include "promdir/render.h"
+#include "promdir/render/exposition.h"
+#include "promdir/engine/mergeengine.h"
+#include "promdir/render/render.h"
 
 #include <QtCore/QDir>
 #include <QtCore/QProcess>

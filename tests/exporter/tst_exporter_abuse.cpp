@@ -7,8 +7,8 @@
 #include "httpclient.h"
 #include "serverthread.h"
 
-#include "promdir/mergeengine.h"
-#include "promdir/render.h"
+#include "promdir/engine/mergeengine.h"
+#include "promdir/render/render.h"
 
 #include <QtCore/QProcess>
 #include <QtCore/QTemporaryDir>

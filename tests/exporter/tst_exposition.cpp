@@ -1,6 +1,6 @@
 // The exporter's plain helpers: negotiation as the Python client's
 // choose_encoder / gzip_accepted, gzip, and the promdir_file_errors family.
-#include "promdir/exposition.h"
+#include "promdir/render/exposition.h"
 
 #include <QtTest/QtTest>
 

@@ -5,8 +5,8 @@
 // defaults so that a decompression bomb ends at a limit within the timeout.
 #include "fuzzcheck.h"
 
-#include "promdir/archive.h"
-#include "promdir/render.h"
+#include "promdir/archive/archive.h"
+#include "promdir/render/render.h"
 
 #include <sys/mman.h>
 #include <unistd.h>

@@ -13,7 +13,7 @@
 
 #include "../../lib/exporter/src/request_p.h"
 
-#include "promdir/exposition.h"
+#include "promdir/render/exposition.h"
 
 #include <boost/iostreams/copy.hpp>
 #include <boost/iostreams/filter/gzip.hpp>

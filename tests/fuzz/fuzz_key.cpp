@@ -5,8 +5,8 @@
 // writer relies on both to write keys the reader and Python agree on).
 #include "fuzzcheck.h"
 
-#include "promdir/json.h"
-#include "promdir/key.h"
+#include "promdir/format/json.h"
+#include "promdir/format/key.h"
 
 using namespace promdir;
 

@@ -9,9 +9,9 @@
 // merge need. tests/fuzz/make-seeds writes the fixtures in this form.
 #include "fuzzcheck.h"
 
-#include "promdir/merge.h"
-#include "promdir/reader.h"
-#include "promdir/render.h"
+#include "promdir/merge/merge.h"
+#include "promdir/read/reader.h"
+#include "promdir/render/render.h"
 
 #include <bit>
 #include <cstring>

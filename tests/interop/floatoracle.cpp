@@ -4,7 +4,7 @@
 //   p<hex bytes>      a string for pythonFloat
 //                     -> "p\t<16 hex digits of the result>" or "p\tnone"
 
-#include "promdir/floatformat.h"
+#include "promdir/format/floatformat.h"
 
 #include <bit>
 #include <charconv>

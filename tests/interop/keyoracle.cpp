@@ -13,9 +13,9 @@
 // s:<hex>, [a,b], {<hex key>:<value>,...} with object members in document
 // order (duplicates kept).
 
-#include "promdir/floatformat.h"
-#include "promdir/json.h"
-#include "promdir/key.h"
+#include "promdir/format/floatformat.h"
+#include "promdir/format/json.h"
+#include "promdir/format/key.h"
 
 #include <cstdio>
 #include <iostream>

@@ -1,7 +1,7 @@
 #pragma once
 // Writes small generation-4 .db files the way the reference does, for tests.
 
-#include "promdir/key.h"
+#include "promdir/format/key.h"
 
 #include <QByteArray>
 #include <QFile>

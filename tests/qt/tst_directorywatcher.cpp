@@ -3,7 +3,7 @@
 // pause, and the mark-dead action.
 #include "promdir/directorywatcher.h"
 #include "promdir/processcontrol.h"
-#include "promdir/render.h"
+#include "promdir/render/render.h"
 #include "testdb.h"
 #include "testpids.h"
 

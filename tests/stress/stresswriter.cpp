@@ -9,7 +9,7 @@
 //   the directory (the test refuses a process whose pid an earlier writer
 //   had). MAX_OPS 0: until STOP_FILE exists. VALUEs: what gauges are set to.
 // Exit: 0 done (report on stdout), 3 the writer returned an error, 2 usage.
-#include "promdir/writer.h"
+#include "promdir/writer/writer.h"
 
 #include <array>
 #include <cstdio>

@@ -31,9 +31,9 @@
 // byte for byte.
 //
 // PROMDIR_STRESS_SECONDS sets how long the writers run (default 8).
-#include "promdir/mergeengine.h"
-#include "promdir/render.h"
-#include "promdir/writer.h"
+#include "promdir/engine/mergeengine.h"
+#include "promdir/render/render.h"
+#include "promdir/writer/writer.h"
 
 #include <QFile>
 #include <QProcess>

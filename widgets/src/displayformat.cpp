@@ -1,6 +1,6 @@
 #include "promdir/displayformat.h"
 
-#include "promdir/floatformat.h"
+#include "promdir/format/floatformat.h"
 
 #include <QCoreApplication>
 #include <QDateTime>

@@ -1,7 +1,7 @@
 #include "promdir/filesmodel.h"
 
 #include "promdir/displayformat.h"
-#include "promdir/floatformat.h"
+#include "promdir/format/floatformat.h"
 #include "promdir/metricsmodel.h"
 
 #include <QBrush>

@@ -1,6 +1,6 @@
 #include "promdir/histogrammodel.h"
 
-#include "promdir/floatformat.h"
+#include "promdir/format/floatformat.h"
 #include "promdir/metricsmodel.h"
 
 #include <algorithm>

@@ -1,6 +1,6 @@
 #include "promdir/metricsmodel.h"
 
-#include "promdir/floatformat.h"
+#include "promdir/format/floatformat.h"
 #include "promdir/icons.h"
 #include "promdir/displayformat.h"
 

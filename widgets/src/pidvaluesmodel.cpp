@@ -2,7 +2,7 @@
 
 #include "promdir/displayformat.h"
 
-#include "promdir/floatformat.h"
+#include "promdir/format/floatformat.h"
 #include "promdir/metricsmodel.h"
 #include "promdir/processmodel.h"
 

@@ -1,7 +1,7 @@
 #include "exporterserver_p.h"
 #include "request_p.h"
 
-#include "promdir/exposition.h"
+#include "promdir/render/exposition.h"
 
 #include <QtCore/QLoggingCategory>
 #include <QtHttpServer/QHttpServerRequest>

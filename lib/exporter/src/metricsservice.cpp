@@ -1,6 +1,6 @@
 #include "metricsservice_p.h"
 
-#include "promdir/exposition.h"
+#include "promdir/render/exposition.h"
 
 #include <QtConcurrent/QtConcurrentRun>
 #include <QtCore/QFutureWatcher>

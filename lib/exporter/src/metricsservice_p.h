@@ -3,7 +3,7 @@
 // that arrive while it runs (private to Promdir::Exporter).
 
 #include "promdir/exporter.h"
-#include "promdir/render.h"
+#include "promdir/render/render.h"
 
 #include <QtCore/QByteArray>
 #include <QtCore/QObject>

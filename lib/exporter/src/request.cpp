@@ -1,6 +1,6 @@
 #include "request_p.h"
 
-#include "promdir/exposition.h"
+#include "promdir/render/exposition.h"
 
 #include <QtCore/QUrlQuery>
 

@@ -1,8 +1,8 @@
 #include "promdir/processcontrol.h"
 
-#include "promdir/filename.h"
-#include "promdir/liveness.h"
-#include "promdir/processes.h"
+#include "promdir/format/filename.h"
+#include "promdir/diagnostics/liveness.h"
+#include "promdir/diagnostics/processes.h"
 
 #include <QFileInfo>
 

@@ -13,7 +13,7 @@
 //          --view NAME (series), --target MS (50)
 #include "mainwindow.h"
 
-#include "promdir/reader.h"
+#include "promdir/read/reader.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

@@ -7,8 +7,8 @@
 // processes are started and those pids' files renamed to theirs, so that
 // liveness, and "one live process changed", are real. Prints one line per
 // figure ("name value unit"), for scripts/bench-vs-python to tabulate.
-#include "promdir/mergeengine.h"
-#include "promdir/render.h"
+#include "promdir/engine/mergeengine.h"
+#include "promdir/render/render.h"
 
 #include <algorithm>
 #include <chrono>

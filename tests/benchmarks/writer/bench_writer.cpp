@@ -10,7 +10,7 @@
 // faster than the Python client's single-threaded (the target) and
 // what a bare atomic add costs on the machine. Exit status 1 when the totals
 // are wrong or Python could not be measured.
-#include "promdir/writer.h"
+#include "promdir/writer/writer.h"
 
 #include <algorithm>
 #include <atomic>

@@ -1,6 +1,6 @@
 // Renders a directory with the installed library: prints the exposition.
-#include <promdir/mergeengine.h>
-#include <promdir/render.h>
+#include <promdir/engine/mergeengine.h>
+#include <promdir/render/render.h>
 
 #include <iostream>
 

@@ -3,7 +3,7 @@
 // Python client's rendering). Fails when the server does not answer 200
 // text 0.0.4, or when the body is not what renderScrape() makes.
 #include <promdir/exporter.h>
-#include <promdir/exposition.h>
+#include <promdir/render/exposition.h>
 
 #include <QCoreApplication>
 #include <QNetworkAccessManager>

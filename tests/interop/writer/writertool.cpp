@@ -9,8 +9,8 @@
 //    "unit": ..., "mode": "all|...", "buckets": [...]}
 //   {"op": "inc|dec|set|observe|child", "id": "m1", "values": [...], "amount": x}
 // Exit: 0 done, 3 the writer returned an error (message on stderr), 2 usage.
-#include "promdir/json.h"
-#include "promdir/writer.h"
+#include "promdir/format/json.h"
+#include "promdir/writer/writer.h"
 
 #include <cstdio>
 #include <fstream>

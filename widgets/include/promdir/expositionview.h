@@ -2,7 +2,7 @@
 // The rendered /metrics text of the current snapshot, text 0.0.4 or
 // OpenMetrics, with find, copy and save. The exporter serves the same.
 
-#include "promdir/render.h"
+#include "promdir/render/render.h"
 #include "promdir/snapshot.h"
 
 #include <QWidget>

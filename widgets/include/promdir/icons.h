@@ -1,7 +1,7 @@
 #pragma once
 // Icons from resources/promdir.qrc (SVG, so they stay sharp at any DPI).
 
-#include "promdir/types.h"
+#include "promdir/format/types.h"
 
 #include <QIcon>
 

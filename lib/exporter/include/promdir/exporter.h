@@ -10,7 +10,7 @@
 // The exporter's sockets live in the thread the Exporter lives in; merging
 // and rendering run on QThreadPool::globalInstance(), never there.
 
-#include "promdir/mergeengine.h"
+#include "promdir/engine/mergeengine.h"
 
 #include <QtCore/QObject>
 #include <QtCore/QString>

@@ -3,8 +3,8 @@
 // thread and handed to the GUI as shared_ptr<const Snapshot>: the GUI never
 // reads files, and models reset from a snapshot in one go.
 
-#include "promdir/liveness.h"
-#include "promdir/mergeengine.h"
+#include "promdir/diagnostics/liveness.h"
+#include "promdir/engine/mergeengine.h"
 
 #include <QMetaType>
 #include <QString>

@@ -1,0 +1,19 @@
+#pragma once
+// What a file's name says: counter_<pid>.db, gauge_<mode>_<pid>.db, ...
+
+#include "promdir/format/types.h"
+
+namespace promdir {
+
+struct FileName
+{
+    bool valid = false;          // of the reference's form
+    MetricType type = MetricType::Counter;
+    GaugeMode mode = GaugeMode::None;
+    std::string pid;             // any string without '_'
+    std::string reason;          // why not valid
+};
+
+FileName parseFileName(std::string_view baseName);
+
+} // namespace promdir

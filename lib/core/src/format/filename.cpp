@@ -1,0 +1,56 @@
+#include "promdir/format/filename.h"
+
+namespace promdir {
+
+// The reference splits the base name on '_': type, [mode,] pid + ".db".
+FileName parseFileName(std::string_view base)
+{
+    FileName f;
+    if (!base.ends_with(".db")) {
+        f.reason = "not a .db file";
+        return f;
+    }
+    std::string_view stem = base.substr(0, base.size() - 3);
+    // At most three parts matter (type, mode, pid); count the rest.
+    std::string_view parts[3];
+    std::size_t count = 0;
+    for (std::size_t start = 0;;) {
+        const std::size_t us = stem.find('_', start);
+        const std::string_view part = stem.substr(start, us == std::string_view::npos ? std::string_view::npos : us - start);
+        if (count < 3)
+            parts[count] = part;
+        ++count;
+        if (us == std::string_view::npos)
+            break;
+        start = us + 1;
+    }
+    const auto type = metricTypeFromString(parts[0]);
+    if (!type) {
+        f.reason = "name does not start with counter_, gauge_, histogram_ or summary_";
+        return f;
+    }
+    f.type = *type;
+    const std::size_t expected = *type == MetricType::Gauge ? 3 : 2;
+    if (count != expected) {
+        f.reason = *type == MetricType::Gauge ? "expected gauge_<mode>_<pid>.db"
+                                              : "expected " + std::string(parts[0]) + "_<pid>.db";
+        return f;
+    }
+    if (*type == MetricType::Gauge) {
+        const auto mode = gaugeModeFromString(parts[1]);
+        if (!mode) {
+            f.reason = "unknown gauge mode '" + std::string(parts[1]) + "'";
+            return f;
+        }
+        f.mode = *mode;
+    }
+    f.pid = std::string(parts[count - 1]);
+    if (f.pid.empty()) {
+        f.reason = "empty process id";
+        return f;
+    }
+    f.valid = true;
+    return f;
+}
+
+} // namespace promdir

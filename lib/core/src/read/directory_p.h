@@ -1,0 +1,32 @@
+#pragma once
+// Internal: directory loading with a source of previous results (the
+// merge engine's cache).
+
+#include "promdir/read/directory.h"
+#include "merge/merge_p.h"
+
+#include <functional>
+
+namespace promdir {
+
+// What the caller knows of a file from an earlier load.
+struct PreviousFile
+{
+    std::shared_ptr<const ParsedFile> file;
+    // The file cannot have changed unless its stamp did (its process is
+    // dead): it is not read again when the stamp is the same.
+    bool frozen = false;
+};
+
+using PreviousLookup = std::function<PreviousFile(const std::string &path, const FileName &name)>;
+
+// `previous` is asked about each file (its path, and what its name says)
+// from the loading threads, at once.
+// `firsts`, when given, gets where each key of the load's interner was
+// first seen outside gauge files, in merge order (for compilePlan); it is
+// left empty when that could not be worked out.
+LoadResult loadDirectoryWith(const std::filesystem::path &dir, const LoadOptions &options,
+                             const PreviousLookup &previous,
+                             std::vector<detail::FirstSighting> *firsts = nullptr);
+
+} // namespace promdir

@@ -1,0 +1,320 @@
+#include "promdir/render/render.h"
+
+#include "promdir/format/floatformat.h"
+#include "support/keptthreads_p.h"
+#include "format/unicodeprintable_p.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <iterator>
+
+namespace promdir {
+
+namespace {
+
+// Decodes the next code point (generalised UTF-8); invalid bytes count as
+// one code point each.
+std::uint32_t nextCodePoint(std::string_view s, std::size_t &i, std::size_t &len)
+{
+    const auto b0 = static_cast<unsigned char>(s[i]);
+    int n = b0 < 0x80 ? 1 : (b0 & 0xE0) == 0xC0 ? 2 : (b0 & 0xF0) == 0xE0 ? 3 : (b0 & 0xF8) == 0xF0 ? 4 : 1;
+    if (i + n > s.size())
+        n = 1;
+    std::uint32_t cp = n == 1 ? b0 : n == 2 ? (b0 & 0x1F) : n == 3 ? (b0 & 0x0F) : (b0 & 0x07);
+    for (int k = 1; k < n; ++k)
+        cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    len = static_cast<std::size_t>(n);
+    i += len;
+    return cp;
+}
+
+bool isLabelRune(std::uint32_t c, std::size_t index)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (c >= '0' && c <= '9' && index > 0);
+}
+
+bool isMetricRune(std::uint32_t c, std::size_t index)
+{
+    return isLabelRune(c, index) || c == ':';
+}
+
+template<typename Valid>
+bool allValid(std::string_view s, Valid valid)
+{
+    if (s.empty())
+        return false;
+    // Names are nearly always ASCII: one byte is one code point.
+    std::size_t ascii = 0;
+    while (ascii < s.size() && static_cast<unsigned char>(s[ascii]) < 0x80) {
+        if (!valid(static_cast<unsigned char>(s[ascii]), ascii))
+            return false;
+        ++ascii;
+    }
+    if (ascii == s.size())
+        return true;
+    std::size_t i = 0, index = 0, len = 0;
+    while (i < s.size())
+        if (!valid(nextCodePoint(s, i, len), index++))
+            return false;
+    return true;
+}
+
+// The reference's "underscores" escaping: every code point that is not a
+// legacy rune becomes '_'.
+template<typename Valid>
+void appendUnderscored(std::string &out, std::string_view s, Valid valid)
+{
+    std::size_t i = 0, index = 0, len = 0;
+    while (i < s.size()) {
+        const std::size_t at = i;
+        const std::uint32_t c = nextCodePoint(s, i, len);
+        if (valid(c, index++))
+            out.append(s.substr(at, len));
+        else
+            out += '_';
+    }
+}
+
+// escape_metric_name / escape_label_name with the default escaping.
+template<typename Valid>
+void appendName(std::string &out, std::string_view s, Valid valid)
+{
+    if (s.empty() || allValid(s, valid))
+        out.append(s);
+    else
+        appendUnderscored(out, s, valid);
+}
+
+void appendEscaped(std::string &out, std::string_view s, bool quotes)
+{
+    const std::string_view specials = quotes ? std::string_view("\\\n\"") : std::string_view("\\\n");
+    for (;;) {
+        const std::size_t at = s.find_first_of(specials);
+        out.append(s.substr(0, at));
+        if (at == std::string_view::npos)
+            return;
+        out += s[at] == '\n' ? std::string_view("\\n") : s[at] == '"' ? std::string_view("\\\"") : std::string_view("\\\\");
+        s.remove_prefix(at + 1);
+    }
+}
+
+bool keep(const RenderOptions &options, const std::string &sampleName)
+{
+    return options.names.empty()
+           || std::find(options.names.begin(), options.names.end(), sampleName) != options.names.end();
+}
+
+void appendLabels(std::string &out, const Labels &labels)
+{
+    if (labels.empty())
+        return;
+    out += '{';
+    bool first = true;
+    for (const auto &[k, v] : labels) {
+        if (!first)
+            out += ',';
+        first = false;
+        appendName(out, k, isLabelRune);
+        out += "=\"";
+        appendEscaped(out, v, true);
+        out += '"';
+    }
+    out += '}';
+}
+
+void appendHelpType(std::string &out, std::string_view name, std::string_view help, std::string_view type, bool om)
+{
+    out += "# HELP ";
+    appendName(out, name, isMetricRune);
+    out += ' ';
+    appendEscaped(out, help, om);
+    out += "\n# TYPE ";
+    appendName(out, name, isMetricRune);
+    out += ' ';
+    out += type;
+    out += '\n';
+}
+
+void renderTextFamily(std::string &out, const MetricFamily &fam, const std::vector<const Sample *> &samples)
+{
+    const std::string mname = fam.type == MetricType::Counter ? fam.name + "_total" : fam.name;
+    appendHelpType(out, mname, fam.help, toString(fam.type), false);
+    // OpenMetrics-only samples go into gauges of their own, after the family.
+    std::vector<std::pair<std::string, std::string>> extra; // suffix, lines
+    const char *const suffixes[] = {"_created", "_gsum", "_gcount"};
+    const std::string specialNames[] = {fam.name + suffixes[0], fam.name + suffixes[1], fam.name + suffixes[2]};
+    std::string line;
+    for (const Sample *s : samples) {
+        line.clear();
+        appendName(line, s->name, isMetricRune);
+        appendLabels(line, s->labels);
+        line += ' ';
+        line += floatToGoString(s->value);
+        line += '\n';
+        bool special = false;
+        for (int k = 0; k < 3; ++k) {
+            const char *suffix = suffixes[k];
+            if (s->name == specialNames[k]) {
+                auto it = std::find_if(extra.begin(), extra.end(), [&](const auto &e) { return e.first == suffix; });
+                if (it == extra.end())
+                    extra.emplace_back(suffix, line);
+                else
+                    it->second += line;
+                special = true;
+                break;
+            }
+        }
+        if (!special)
+            out += line;
+    }
+    std::sort(extra.begin(), extra.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
+    for (const auto &[suffix, lines] : extra) {
+        appendHelpType(out, fam.name + suffix, fam.help, "gauge", false);
+        out += lines;
+    }
+}
+
+void renderOpenMetricsFamily(std::string &out, const MetricFamily &fam, const std::vector<const Sample *> &samples)
+{
+    appendHelpType(out, fam.name, fam.help, toString(fam.type), true);
+    for (const Sample *s : samples) {
+        // The current reference escapes sample names with the label-name
+        // rules here (so ':' becomes '_').
+        appendUnderscored(out, s->name, isLabelRune);
+        appendLabels(out, s->labels);
+        out += ' ';
+        out += floatToGoString(s->value);
+        out += '\n';
+    }
+}
+
+// Python's repr(str) for the sample table: what str.isprintable() says.
+bool isPrintable(std::uint32_t c)
+{
+    const auto *end = std::end(detail::kNotPrintable);
+    const auto *it = std::upper_bound(std::begin(detail::kNotPrintable), end, c,
+                                      [](std::uint32_t v, const detail::CodePointRange &r) { return v < r.first; });
+    return it == std::begin(detail::kNotPrintable) || c > std::prev(it)->last;
+}
+
+void appendPyRepr(std::string &out, std::string_view s)
+{
+    const bool hasSingle = s.find('\'') != std::string_view::npos;
+    const bool hasDouble = s.find('"') != std::string_view::npos;
+    const char quote = hasSingle && !hasDouble ? '"' : '\'';
+    out += quote;
+    std::size_t i = 0, len = 0;
+    while (i < s.size()) {
+        const std::size_t at = i;
+        const std::uint32_t c = nextCodePoint(s, i, len);
+        char buf[16];
+        if (c == static_cast<std::uint32_t>(quote) || c == '\\') {
+            out += '\\';
+            out += static_cast<char>(c);
+        } else if (c == '\t') {
+            out += "\\t";
+        } else if (c == '\n') {
+            out += "\\n";
+        } else if (c == '\r') {
+            out += "\\r";
+        } else if (isPrintable(c)) {
+            out.append(s.substr(at, len));
+        } else {
+            if (c <= 0xFF)
+                std::snprintf(buf, sizeof buf, "\\x%02x", c);
+            else if (c <= 0xFFFF)
+                std::snprintf(buf, sizeof buf, "\\u%04x", c);
+            else
+                std::snprintf(buf, sizeof buf, "\\U%08x", c);
+            out += buf;
+        }
+    }
+    out += quote;
+}
+
+// The exposition of `families` (without the OpenMetrics end), appended to
+// `out`.
+void renderFamilies(std::string &out, std::span<const MetricFamily> families, const RenderOptions &options)
+{
+    std::vector<const Sample *> samples;
+    for (const MetricFamily &fam : families) {
+        samples.clear();
+        for (const Sample &s : fam.samples)
+            if (keep(options, s.name))
+                samples.push_back(&s);
+        if (samples.empty() && !options.names.empty())
+            continue;
+        if (options.format == Format::OpenMetrics)
+            renderOpenMetricsFamily(out, fam, samples);
+        else
+            renderTextFamily(out, fam, samples);
+    }
+}
+
+// From how many samples an exposition is rendered in two halves at once.
+constexpr std::size_t kRenderInTwo = 1000;
+
+} // namespace
+
+std::string render(std::span<const MetricFamily> families, const RenderOptions &options)
+{
+    // A big exposition is rendered in two halves at once when a second core
+    // is idle (a scrape of 1,000 processes' files: 0.7 ms on one).
+    std::size_t total = 0;
+    for (const MetricFamily &fam : families)
+        total += fam.samples.size();
+    std::string out;
+    if (total >= kRenderInTwo && families.size() > 1) {
+        // Where the two halves are the most even.
+        std::size_t split = 1, before = 0, best = total;
+        for (std::size_t i = 0; i + 1 < families.size(); ++i) {
+            before += families[i].samples.size();
+            const std::size_t uneven = before > total - before ? 2 * before - total : total - 2 * before;
+            if (uneven < best) {
+                best = uneven;
+                split = i + 1;
+            }
+        }
+        std::string second;
+        detail::runBesideIfIdle([&] { renderFamilies(out, families.first(split), options); },
+                                [&] { renderFamilies(second, families.subspan(split), options); });
+        out += second;
+    } else {
+        renderFamilies(out, families, options);
+    }
+    if (options.format == Format::OpenMetrics)
+        out += "# EOF\n";
+    return out;
+}
+
+std::string renderSampleTable(std::span<const MetricFamily> families)
+{
+    std::string out;
+    for (const MetricFamily &fam : families) {
+        for (const Sample &s : fam.samples) {
+            out += fam.name;
+            out += '\t';
+            out += toString(fam.type);
+            out += '\t';
+            out += s.name;
+            out += "\t[";
+            bool first = true;
+            for (const auto &[k, v] : s.labels) {
+                if (!first)
+                    out += ", ";
+                first = false;
+                out += '(';
+                appendPyRepr(out, k);
+                out += ", ";
+                appendPyRepr(out, v);
+                out += ')';
+            }
+            out += "]\t";
+            out += pythonRepr(s.value);
+            out += '\n';
+        }
+    }
+    return out;
+}
+
+} // namespace promdir
