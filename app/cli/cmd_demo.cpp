@@ -80,7 +80,7 @@ struct AppMetrics
     Gauge lastRequest;
 };
 
-WriterResult<AppMetrics> createMetrics(const Writer &w)
+Result<AppMetrics> createMetrics(const Writer &w)
 {
     auto requests = w.counter({.name = "http_requests_total", .help = "HTTP requests handled.",
                                .labelNames = {"method", "endpoint", "status"}, .ns = "demo"});
@@ -100,7 +100,7 @@ WriterResult<AppMetrics> createMetrics(const Writer &w)
     auto last = w.gauge({.name = "last_request_timestamp", .help = "When the last request was handled.",
                          .ns = "demo", .unit = "seconds"},
                         GaugeMode::MostRecent);
-    for (const WriterError *e : {requests ? nullptr : &requests.error(), latency ? nullptr : &latency.error(),
+    for (const Error *e : {requests ? nullptr : &requests.error(), latency ? nullptr : &latency.error(),
                                  size ? nullptr : &size.error(), inProgress ? nullptr : &inProgress.error(),
                                  memory ? nullptr : &memory.error(), maxLatency ? nullptr : &maxLatency.error(),
                                  last ? nullptr : &last.error()})

@@ -101,7 +101,7 @@ private slots:
         auto r = buildMetricName(MetricType(type), o);
         if (expected.isEmpty()) {
             QVERIFY(!r);
-            QCOMPARE(r.error().code, WriterErrorCode::InvalidName);
+            QVERIFY(r.error().code == WriterErrorCode::InvalidName);
             QVERIFY(!r.error().message.empty());
         } else {
             QVERIFY2(r, r ? "" : r.error().message.c_str());
@@ -167,21 +167,21 @@ private slots:
         o.directory = "/nonexistent/promdir-writer-test";
         auto r = Writer::open(o);
         QVERIFY(!r);
-        QCOMPARE(r.error().code, WriterErrorCode::BadDirectory);
+        QVERIFY(r.error().code == WriterErrorCode::BadDirectory);
         QTemporaryDir dir;
         const auto file = std::filesystem::path(dir.path().toStdString()) / "plain";
         writeAll(file, "x");
         o.directory = file;
         r = Writer::open(o);
         QVERIFY(!r);
-        QCOMPARE(r.error().code, WriterErrorCode::BadDirectory);
+        QVERIFY(r.error().code == WriterErrorCode::BadDirectory);
         QVERIFY(r.error().message.find("not a directory") != std::string::npos);
 
         qunsetenv("PROMETHEUS_MULTIPROC_DIR");
         qunsetenv("prometheus_multiproc_dir");
         r = Writer::open();
         QVERIFY(!r);
-        QCOMPARE(r.error().code, WriterErrorCode::NoDirectory);
+        QVERIFY(r.error().code == WriterErrorCode::NoDirectory);
         qputenv("prometheus_multiproc_dir", dir.path().toUtf8());
         r = Writer::open();
         QVERIFY(r);
@@ -191,7 +191,7 @@ private slots:
         WriterOptions bad = optionsFor(dir, "a_b");
         r = Writer::open(bad);
         QVERIFY(!r);
-        QCOMPARE(r.error().code, WriterErrorCode::InvalidProcessIdentifier);
+        QVERIFY(r.error().code == WriterErrorCode::InvalidProcessIdentifier);
     }
 
     void defaultIdentifierIsPid()
@@ -310,7 +310,7 @@ private slots:
         QVERIFY(w->counter({.name = "x"}));
         auto again = w->counter({.name = "x_total"});
         QVERIFY(!again);
-        QCOMPARE(again.error().code, WriterErrorCode::DuplicateMetric);
+        QVERIFY(again.error().code == WriterErrorCode::DuplicateMetric);
         QVERIFY(!w->gauge({.name = "x_total"})); // the counter's sample name
         QVERIFY(!w->gauge({.name = "x_created"}));
         QVERIFY(w->histogram({.name = "h"}));
@@ -400,7 +400,7 @@ private slots:
         QVERIFY(w);
         auto c = w->counter({.name = "c", .help = "h"});
         QVERIFY(!c);
-        QCOMPARE(c.error().code, WriterErrorCode::ForeignFile);
+        QVERIFY(c.error().code == WriterErrorCode::ForeignFile);
         QVERIFY(c.error().message.find("counter_1234.db") != std::string::npos);
         QCOMPARE(readAll(path), gen3); // untouched
         // Garbage, and an SQLite database under a writer's name.
@@ -415,10 +415,20 @@ private slots:
     // error it gives an invalid handle (updates say InvalidHandle).
     void failedResultNeverThrows()
     {
-        static_assert(noexcept(*std::declval<WriterResult<Counter> &>()));
-        static_assert(noexcept(std::declval<WriterResult<Counter> &>().operator->()));
-        static_assert(noexcept(std::declval<const WriterResult<Gauge> &>().value()));
-        static_assert(noexcept(std::declval<WriterResult<Writer> &>().error()));
+        static_assert(noexcept(*std::declval<Result<Counter> &>()));
+        static_assert(noexcept(std::declval<Result<Counter> &>().operator->()));
+        static_assert(noexcept(std::declval<const Result<Gauge> &>().value()));
+        static_assert(noexcept(std::declval<Result<Writer> &>().error()));
+        // Updates say they never throw.
+        static_assert(noexcept(std::declval<const Counter &>().inc()));
+        static_assert(noexcept(std::declval<const Counter &>().reset()));
+        static_assert(noexcept(std::declval<const Gauge &>().set(1.0)));
+        static_assert(noexcept(std::declval<const Gauge &>().dec()));
+        static_assert(noexcept(std::declval<const Gauge &>().setToCurrentTime()));
+        static_assert(noexcept(std::declval<const Gauge &>().trackInProgress()));
+        static_assert(noexcept(std::declval<const Histogram &>().observe(1.0)));
+        static_assert(noexcept(std::declval<const Summary &>().observe(1.0)));
+        static_assert(noexcept(std::declval<const Summary &>().count()));
         QTemporaryDir dir;
         auto w = Writer::open(optionsFor(dir));
         QVERIFY(w);
@@ -472,7 +482,7 @@ private slots:
         QVERIFY(w);
         auto c = w->counter({.name = "c", .help = "h"});
         QVERIFY(!c);
-        QCOMPARE(c.error().code, WriterErrorCode::FileError);
+        QVERIFY(c.error().code == WriterErrorCode::FileError);
         QVERIFY2(c.error().message.find("is a symbolic link") != std::string::npos, c.error().message.c_str());
         auto g = w->gauge({.name = "g", .help = "h"}, GaugeMode::All);
         QVERIFY(!g);
@@ -505,7 +515,7 @@ private slots:
         QVERIFY(w);
         auto counter = w->counter({.name = "c2", .help = "h"});
         QVERIFY(!counter);
-        QCOMPARE(counter.error().code, WriterErrorCode::FileInUse);
+        QVERIFY(counter.error().code == WriterErrorCode::FileInUse);
         QVERIFY2(counter.error().message.find("counter_777.db") != std::string::npos, counter.error().message.c_str());
         // Other identifiers are fine, and the file again once it is free.
         QVERIFY(Writer::open(optionsFor(dir, "778"))->counter({.name = "c", .help = "h"}));

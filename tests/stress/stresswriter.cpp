@@ -37,7 +37,7 @@ int fail(const std::string &what)
 }
 
 template<typename T>
-bool take(WriterResult<T> r, T &out, std::string &error)
+bool take(Result<T> r, T &out, std::string &error)
 {
     if (!r) {
         error = r.error().message;

@@ -298,7 +298,7 @@ void TestStress::deadWritersLastWritesAreMerged()
     if (child == 0) {
         // No QtTest macros in here: the exit status says what went wrong.
         auto w = Writer::open(options);
-        auto jobs = w ? w->counter({.name = "jobs", .help = "Jobs."}) : WriterResult<Counter>(WriterError{});
+        auto jobs = w ? w->counter({.name = "jobs", .help = "Jobs."}) : Result<Counter>(Error{});
         char b = 0;
         if (!jobs || jobs->inc() != WriteStatus::Ok || ::write(toParent[1], &b, 1) != 1 || ::read(toChild[0], &b, 1) != 1)
             ::_exit(1);

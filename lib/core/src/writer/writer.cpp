@@ -102,10 +102,22 @@ WriterCore::~WriterCore()
     g_cores.erase(std::remove(g_cores.begin(), g_cores.end(), this), g_cores.end());
 }
 
-WriteStatus WriterCore::recover()
+WriteStatus WriterCore::recover() noexcept
 {
-    std::lock_guard lock(mutex);
-    return recoverLocked();
+    // Updates promise not to throw: running out of memory while moving to
+    // the child's files fails the writer like any other failure to open
+    // them (the series may point into files already let go: never again).
+    try {
+        std::lock_guard lock(mutex);
+        try {
+            return recoverLocked();
+        } catch (...) {
+            state = State::Failed;
+            return WriteStatus::Failed;
+        }
+    } catch (...) {
+        return WriteStatus::Failed; // the lock itself failed
+    }
 }
 
 WriteStatus WriterCore::recoverLocked()
@@ -135,13 +147,13 @@ WriteStatus WriterCore::recoverLocked()
     return WriteStatus::Ok;
 }
 
-WriterResult<bool> WriterCore::switchIdentityLocked(const std::string &newPid)
+Result<void> WriterCore::switchIdentityLocked(const std::string &newPid)
 {
     if (newPid == pid)
-        return true; // the Python client too keeps its files when the identifier does not change
+        return {}; // the Python client too keeps its files when the identifier does not change
     if (newPid.empty() || newPid.find_first_of("_/") != std::string::npos || newPid.find('\0') != std::string::npos)
-        return WriterError{WriterErrorCode::InvalidProcessIdentifier,
-                           "process identifier '" + newPid + "' is empty or contains '_' or '/'"};
+        return Error{WriterErrorCode::InvalidProcessIdentifier,
+                     "process identifier '" + newPid + "' is empty or contains '_' or '/'"};
     // Every known series gets its entry in the new files, in creation order,
     // as the Python client's reset after a pid change does.
     const std::string oldPid = pid;
@@ -152,7 +164,7 @@ WriterResult<bool> WriterCore::switchIdentityLocked(const std::string &newPid)
     pointers.reserve(slots.size());
     for (Slot *s : slots) {
         auto f = fileLocked(s->filePrefix);
-        WriterResult<double *> p = f ? (*f)->slot(s->key) : WriterResult<double *>(f.error());
+        Result<double *> p = f ? (*f)->slot(s->key) : Result<double *>(f.error());
         if (!p) {
             files = std::move(oldFiles);
             pid = oldPid;
@@ -166,10 +178,10 @@ WriterResult<bool> WriterCore::switchIdentityLocked(const std::string &newPid)
     // fork): keep them mapped until the writer goes away.
     for (auto &[prefix, file] : oldFiles)
         retired.push_back(std::move(file));
-    return true;
+    return {};
 }
 
-WriterResult<MappedFile *> WriterCore::fileLocked(const std::string &prefix)
+Result<MappedFile *> WriterCore::fileLocked(const std::string &prefix)
 {
     if (auto it = files.find(prefix); it != files.end())
         return it->second.get();
@@ -181,7 +193,7 @@ WriterResult<MappedFile *> WriterCore::fileLocked(const std::string &prefix)
     return raw;
 }
 
-WriterResult<Series *> WriterCore::createSeriesLocked(Family &family, std::vector<std::string> labelValues)
+Result<Series *> WriterCore::createSeriesLocked(Family &family, std::vector<std::string> labelValues)
 {
     Labels labels;
     for (std::size_t i = 0; i < family.labelNames.size(); ++i)
@@ -286,9 +298,9 @@ bool validUtf8(std::string_view s)
     return json::findInvalidUtf8(s) == std::string_view::npos;
 }
 
-WriterError error(WriterErrorCode code, std::string message)
+Error error(WriterErrorCode code, std::string message)
 {
-    return WriterError{code, std::move(message)};
+    return Error{code, std::move(message)};
 }
 
 std::string typeName(MetricType t)
@@ -313,7 +325,7 @@ std::vector<std::string> takenNames(MetricType type, const std::string &name)
     return out;
 }
 
-WriterResult<bool> validateLabelNames(MetricType type, const std::vector<std::string> &names, NameValidation v)
+Result<void> validateLabelNames(MetricType type, const std::vector<std::string> &names, NameValidation v)
 {
     for (std::size_t i = 0; i < names.size(); ++i) {
         const std::string &l = names[i];
@@ -328,7 +340,7 @@ WriterResult<bool> validateLabelNames(MetricType type, const std::vector<std::st
             if (names[j] == l)
                 return error(WriterErrorCode::InvalidLabelName, "Label name '" + l + "' given twice");
     }
-    return true;
+    return {};
 }
 
 struct Created
@@ -337,7 +349,7 @@ struct Created
     Series *series = nullptr;
 };
 
-WriterResult<Created> createMetric(const std::shared_ptr<WriterCore> &core, MetricType type,
+Result<Created> createMetric(const std::shared_ptr<WriterCore> &core, MetricType type,
                                    const MetricOptions &options, GaugeMode mode, std::vector<double> buckets)
 {
     if (!core)
@@ -419,10 +431,9 @@ std::string_view toString(WriteStatus status)
 }
 
 namespace detail {
-const WriterError &noWriterError()
+std::string_view writerErrorCodeName(int value) noexcept
 {
-    static const WriterError none{};
-    return none;
+    return nameOf(WriterErrorCode(value));
 }
 } // namespace detail
 
@@ -440,7 +451,7 @@ std::string_view nameOf(WriteStatus status)
     return "Unknown";
 }
 
-std::string_view nameOf(WriterErrorCode code)
+std::string_view nameOf(WriterErrorCode code) noexcept
 {
     switch (code) {
     case WriterErrorCode::NoDirectory: return "NoDirectory";
@@ -471,7 +482,7 @@ const std::vector<double> &defaultBuckets()
     return b;
 }
 
-WriterResult<std::string> buildMetricName(MetricType type, const MetricOptions &o, NameValidation validation)
+Result<std::string> buildMetricName(MetricType type, const MetricOptions &o, NameValidation validation)
 {
     if (o.name.empty())
         return error(WriterErrorCode::InvalidName, "Metric name should not be empty");
@@ -491,7 +502,7 @@ WriterResult<std::string> buildMetricName(MetricType type, const MetricOptions &
     return full;
 }
 
-WriterResult<int> markProcessDead(std::string_view pid, const std::filesystem::path &directory)
+Result<int> markProcessDead(std::string_view pid, const std::filesystem::path &directory)
 {
     std::filesystem::path dir = directory;
     if (dir.empty()) {
@@ -510,14 +521,14 @@ WriterResult<int> markProcessDead(std::string_view pid, const std::filesystem::p
     return static_cast<int>(r.removed.size());
 }
 
-WriterResult<int> markProcessDead(std::int64_t pid, const std::filesystem::path &directory)
+Result<int> markProcessDead(std::int64_t pid, const std::filesystem::path &directory)
 {
     return markProcessDead(std::to_string(pid), directory);
 }
 
 // ---- Writer ---------------------------------------------------------------
 
-WriterResult<Writer> Writer::open(WriterOptions options)
+Result<Writer> Writer::open(WriterOptions options)
 {
     std::filesystem::path dir = options.directory;
     if (dir.empty()) {
@@ -547,7 +558,7 @@ WriterResult<Writer> Writer::open(WriterOptions options)
     return Writer(std::move(core));
 }
 
-WriterResult<Counter> Writer::counter(const MetricOptions &options) const
+Result<Counter> Writer::counter(const MetricOptions &options) const
 {
     auto c = createMetric(m_core, MetricType::Counter, options, GaugeMode::None, {});
     if (!c)
@@ -555,7 +566,7 @@ WriterResult<Counter> Writer::counter(const MetricOptions &options) const
     return Counter(MetricHandle(c->family, c->series));
 }
 
-WriterResult<Gauge> Writer::gauge(const MetricOptions &options, GaugeMode mode) const
+Result<Gauge> Writer::gauge(const MetricOptions &options, GaugeMode mode) const
 {
     auto c = createMetric(m_core, MetricType::Gauge, options, mode, {});
     if (!c)
@@ -563,7 +574,7 @@ WriterResult<Gauge> Writer::gauge(const MetricOptions &options, GaugeMode mode) 
     return Gauge(MetricHandle(c->family, c->series));
 }
 
-WriterResult<Histogram> Writer::histogram(const MetricOptions &options, std::vector<double> buckets) const
+Result<Histogram> Writer::histogram(const MetricOptions &options, std::vector<double> buckets) const
 {
     auto c = createMetric(m_core, MetricType::Histogram, options, GaugeMode::None, std::move(buckets));
     if (!c)
@@ -571,7 +582,7 @@ WriterResult<Histogram> Writer::histogram(const MetricOptions &options, std::vec
     return Histogram(MetricHandle(c->family, c->series));
 }
 
-WriterResult<Summary> Writer::summary(const MetricOptions &options) const
+Result<Summary> Writer::summary(const MetricOptions &options) const
 {
     auto c = createMetric(m_core, MetricType::Summary, options, GaugeMode::None, {});
     if (!c)
@@ -591,7 +602,7 @@ std::string Writer::processIdentifier() const
     return m_core->pid;
 }
 
-WriterResult<bool> Writer::refreshProcessIdentifier() const
+Result<bool> Writer::refreshProcessIdentifier() const
 {
     std::lock_guard lock(m_core->mutex);
     if (const WriteStatus st = m_core->recoverLocked(); st != WriteStatus::Ok)
@@ -616,13 +627,13 @@ std::vector<std::filesystem::path> Writer::files() const
     return out;
 }
 
-WriterResult<bool> Writer::flush() const
+Result<void> Writer::flush() const
 {
     std::lock_guard lock(m_core->mutex);
     for (const auto &[prefix, f] : m_core->files)
         if (!f->sync())
             return error(WriterErrorCode::FileError, f->path().string() + ": msync failed");
-    return true;
+    return {};
 }
 
 void Writer::close() const
@@ -673,7 +684,7 @@ const std::vector<std::string> &MetricHandle::labelValues() const
     return m_series ? m_series->labelValues : kNoNames;
 }
 
-WriterResult<MetricHandle> MetricHandle::childFor(std::span<const std::string_view> values) const
+Result<MetricHandle> MetricHandle::childFor(std::span<const std::string_view> values) const
 {
     if (!m_family)
         return error(WriterErrorCode::InvalidHandle, "invalid metric handle");
@@ -709,7 +720,7 @@ WriterResult<MetricHandle> MetricHandle::childFor(std::span<const std::string_vi
     return MetricHandle(m_family, *s);
 }
 
-WriterResult<MetricHandle>
+Result<MetricHandle>
 MetricHandle::childForNames(std::span<const std::pair<std::string_view, std::string_view>> labels) const
 {
     if (!m_family)
@@ -767,7 +778,7 @@ double readSlot(const Series *s, std::size_t i)
 
 // Counter
 
-WriteStatus Counter::inc(double amount) const
+WriteStatus Counter::inc(double amount) const noexcept
 {
     if (const WriteStatus st = precheck(); st != WriteStatus::Ok) [[unlikely]]
         return st;
@@ -779,7 +790,7 @@ WriteStatus Counter::inc(double amount) const
     return st;
 }
 
-WriteStatus Counter::reset() const
+WriteStatus Counter::reset() const noexcept
 {
     if (const WriteStatus st = precheck(); st != WriteStatus::Ok)
         return st;
@@ -789,14 +800,14 @@ WriteStatus Counter::reset() const
     return st;
 }
 
-double Counter::value() const
+double Counter::value() const noexcept
 {
     return precheck() == WriteStatus::Ok ? readSlot(m_series, 0) : kNaN;
 }
 
 // Gauge
 
-GaugeMode Gauge::mode() const
+GaugeMode Gauge::mode() const noexcept
 {
     return m_family ? m_family->mode : GaugeMode::None;
 }
@@ -806,7 +817,7 @@ static bool isMostRecent(GaugeMode m)
     return m == GaugeMode::MostRecent || m == GaugeMode::LiveMostRecent;
 }
 
-WriteStatus Gauge::inc(double amount) const
+WriteStatus Gauge::inc(double amount) const noexcept
 {
     if (const WriteStatus st = precheck(); st != WriteStatus::Ok) [[unlikely]]
         return st;
@@ -818,12 +829,12 @@ WriteStatus Gauge::inc(double amount) const
     return st;
 }
 
-WriteStatus Gauge::dec(double amount) const
+WriteStatus Gauge::dec(double amount) const noexcept
 {
     return inc(-amount);
 }
 
-WriteStatus Gauge::set(double value) const
+WriteStatus Gauge::set(double value) const noexcept
 {
     if (const WriteStatus st = precheck(); st != WriteStatus::Ok) [[unlikely]]
         return st;
@@ -847,17 +858,17 @@ WriteStatus Gauge::set(double value) const
     return st;
 }
 
-WriteStatus Gauge::setToCurrentTime() const
+WriteStatus Gauge::setToCurrentTime() const noexcept
 {
     return set(detail::now());
 }
 
-double Gauge::value() const
+double Gauge::value() const noexcept
 {
     return precheck() == WriteStatus::Ok ? readSlot(m_series, 0) : kNaN;
 }
 
-double Gauge::timestamp() const
+double Gauge::timestamp() const noexcept
 {
     if (precheck() != WriteStatus::Ok)
         return kNaN;
@@ -868,7 +879,7 @@ double Gauge::timestamp() const
 
 // Histogram
 
-WriteStatus Histogram::observe(double amount) const
+WriteStatus Histogram::observe(double amount) const noexcept
 {
     if (const WriteStatus st = precheck(); st != WriteStatus::Ok) [[unlikely]]
         return st;
@@ -892,21 +903,21 @@ const std::vector<double> &Histogram::buckets() const
     return m_family ? m_family->buckets : none;
 }
 
-double Histogram::bucketValue(std::size_t i) const
+double Histogram::bucketValue(std::size_t i) const noexcept
 {
     if (precheck() != WriteStatus::Ok || i >= m_family->buckets.size())
         return kNaN;
     return readSlot(m_series, 1 + i);
 }
 
-double Histogram::sum() const
+double Histogram::sum() const noexcept
 {
     return precheck() == WriteStatus::Ok ? readSlot(m_series, 0) : kNaN;
 }
 
 // Summary
 
-WriteStatus Summary::observe(double amount) const
+WriteStatus Summary::observe(double amount) const noexcept
 {
     if (const WriteStatus st = precheck(); st != WriteStatus::Ok) [[unlikely]]
         return st;
@@ -919,12 +930,12 @@ WriteStatus Summary::observe(double amount) const
     return st;
 }
 
-double Summary::count() const
+double Summary::count() const noexcept
 {
     return precheck() == WriteStatus::Ok ? readSlot(m_series, 0) : kNaN;
 }
 
-double Summary::sum() const
+double Summary::sum() const noexcept
 {
     return precheck() == WriteStatus::Ok ? readSlot(m_series, 1) : kNaN;
 }

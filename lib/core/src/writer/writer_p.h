@@ -21,13 +21,13 @@ extern std::atomic<std::uint64_t> g_forkCount;
 class MappedFile
 {
 public:
-    static WriterResult<std::unique_ptr<MappedFile>> open(const std::filesystem::path &path,
+    static Result<std::unique_ptr<MappedFile>> open(const std::filesystem::path &path,
                                                           std::uint64_t maxSize);
     // One object per file in the whole process: two writers (a library and
     // the application, say) on the same directory and identifier must
     // append through one `used`, or they would overwrite each other's
     // entries. Call with a writer's lock held.
-    static WriterResult<std::shared_ptr<MappedFile>> openShared(const std::filesystem::path &path,
+    static Result<std::shared_ptr<MappedFile>> openShared(const std::filesystem::path &path,
                                                                 std::uint64_t maxSize);
     // Discards (see discard()) unless another writer still uses the file.
     // The caller keeps its reference, so the address range stays reserved.
@@ -38,7 +38,7 @@ public:
 
     // The value field (value, then timestamp) of `key`, appending a new
     // entry with 0.0/0.0 when missing. Caller holds the writer's lock.
-    WriterResult<double *> slot(const std::string &key);
+    Result<double *> slot(const std::string &key);
     bool sync();
     // Closes the file but keeps the address range mapped to private memory,
     // so threads still holding pointers write harmlessly into nothing.
@@ -51,8 +51,8 @@ public:
 
 private:
     MappedFile() = default;
-    WriterResult<bool> ensureCapacity(std::size_t end);
-    WriterResult<bool> allocate(std::size_t end);
+    Result<void> ensureCapacity(std::size_t end);
+    Result<void> allocate(std::size_t end);
 
     std::filesystem::path m_path;
     int m_fd = -1;
@@ -124,11 +124,11 @@ struct WriterCore
 
     // Slow path of every update: after fork() moves to the child's files;
     // reports Closed/Failed.
-    WriteStatus recover();
+    WriteStatus recover() noexcept;
     WriteStatus recoverLocked();
-    WriterResult<MappedFile *> fileLocked(const std::string &prefix);
-    WriterResult<Series *> createSeriesLocked(Family &family, std::vector<std::string> labelValues);
-    WriterResult<bool> switchIdentityLocked(const std::string &newPid);
+    Result<MappedFile *> fileLocked(const std::string &prefix);
+    Result<Series *> createSeriesLocked(Family &family, std::vector<std::string> labelValues);
+    Result<void> switchIdentityLocked(const std::string &newPid);
 };
 
 // The update path: the slot's value pointer, after making sure the files

@@ -40,15 +40,15 @@ std::size_t roundUp(std::size_t v, std::size_t a)
     return (v + a - 1) / a * a;
 }
 
-WriterError fileError(const std::filesystem::path &path, const char *what, int err)
+Error fileError(const std::filesystem::path &path, const char *what, int err)
 {
-    return WriterError{WriterErrorCode::FileError,
+    return Error{WriterErrorCode::FileError,
                        path.string() + ": " + what + ": " + std::strerror(err)};
 }
 
-WriterError foreign(const std::filesystem::path &path, std::size_t offset, const std::string &why)
+Error foreign(const std::filesystem::path &path, std::size_t offset, const std::string &why)
 {
-    return WriterError{WriterErrorCode::ForeignFile,
+    return Error{WriterErrorCode::ForeignFile,
                        path.string() + ": offset " + std::to_string(offset) + ": " + why +
                            "; not a multiprocess file of format generation 4 (Python client 0.18 or later)."
                            " Move it away or use another process identifier."};
@@ -77,7 +77,7 @@ bool readAll(int fd, char *buf, std::size_t n)
 
 } // namespace
 
-WriterResult<std::unique_ptr<MappedFile>> MappedFile::open(const std::filesystem::path &path,
+Result<std::unique_ptr<MappedFile>> MappedFile::open(const std::filesystem::path &path,
                                                            std::uint64_t maxSize)
 {
     std::unique_ptr<MappedFile> f(new MappedFile);
@@ -86,7 +86,7 @@ WriterResult<std::unique_ptr<MappedFile>> MappedFile::open(const std::filesystem
     // as root would write wherever it points).
     f->m_fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0666);
     if (f->m_fd < 0 && errno == ELOOP)
-        return WriterError{WriterErrorCode::FileError, path.string() + ": is a symbolic link; not followed"};
+        return Error{WriterErrorCode::FileError, path.string() + ": is a symbolic link; not followed"};
     if (f->m_fd < 0)
         return fileError(path, "cannot open for writing", errno);
     // One writer per file: a second process with the same identifier (a
@@ -94,7 +94,7 @@ WriterResult<std::unique_ptr<MappedFile>> MappedFile::open(const std::filesystem
     // entries over the first one's. The lock goes with the descriptor.
     if (::flock(f->m_fd, LOCK_EX | LOCK_NB) != 0) {
         if (errno == EWOULDBLOCK)
-            return WriterError{WriterErrorCode::FileInUse,
+            return Error{WriterErrorCode::FileInUse,
                                path.string() + ": another process is writing this file (the same process "
                                                "identifier in another pid namespace?)"};
         return fileError(path, "cannot lock", errno);
@@ -103,7 +103,7 @@ WriterResult<std::unique_ptr<MappedFile>> MappedFile::open(const std::filesystem
     if (::fstat(f->m_fd, &st) != 0)
         return fileError(path, "cannot stat", errno);
     if (!S_ISREG(st.st_mode))
-        return WriterError{WriterErrorCode::FileError, path.string() + ": not a regular file"};
+        return Error{WriterErrorCode::FileError, path.string() + ": not a regular file"};
     const std::size_t size = std::size_t(st.st_size);
 
     // An existing file is checked through read() before anything is changed,
@@ -187,7 +187,7 @@ std::string identity(const std::filesystem::path &path)
 }
 } // namespace
 
-WriterResult<std::shared_ptr<MappedFile>> MappedFile::openShared(const std::filesystem::path &path,
+Result<std::shared_ptr<MappedFile>> MappedFile::openShared(const std::filesystem::path &path,
                                                                  std::uint64_t maxSize)
 {
     std::lock_guard lock(g_filesMutex);
@@ -221,12 +221,12 @@ MappedFile::~MappedFile()
         ::close(m_fd);
 }
 
-WriterResult<bool> MappedFile::allocate(std::size_t end)
+Result<void> MappedFile::allocate(std::size_t end)
 {
     // Give the pages about to be written real blocks now: on a full disk
     // (or /dev/shm) that is an error here instead of SIGBUS on a store.
     if (end <= m_allocated)
-        return true;
+        return {};
     const std::size_t to = roundUp(end, pageSize());
 #ifdef __linux__
     if (::fallocate(m_fd, 0, off_t(m_allocated), off_t(to - m_allocated)) != 0) {
@@ -236,15 +236,15 @@ WriterResult<bool> MappedFile::allocate(std::size_t end)
     }
 #endif
     m_allocated = to;
-    return true;
+    return {};
 }
 
-WriterResult<bool> MappedFile::ensureCapacity(std::size_t end)
+Result<void> MappedFile::ensureCapacity(std::size_t end)
 {
     while (end > m_capacity) {
         const std::size_t next = m_capacity * 2; // doubling, as the Python client does
         if (next > m_reserved)
-            return WriterError{WriterErrorCode::FileError,
+            return Error{WriterErrorCode::FileError,
                                m_path.string() + ": file would grow beyond " + std::to_string(m_reserved) + " bytes"};
         if (::ftruncate(m_fd, off_t(next)) != 0)
             return fileError(m_path, "cannot grow", errno);
@@ -254,22 +254,22 @@ WriterResult<bool> MappedFile::ensureCapacity(std::size_t end)
             return fileError(m_path, "cannot map the grown file", errno);
         m_capacity = next;
     }
-    return true;
+    return {};
 }
 
-WriterResult<double *> MappedFile::slot(const std::string &key)
+Result<double *> MappedFile::slot(const std::string &key)
 {
     std::lock_guard lock(m_appendMutex);
     if (auto it = m_positions.find(key); it != m_positions.end())
         return reinterpret_cast<double *>(m_base + it->second);
     if (m_fd < 0)
-        return WriterError{WriterErrorCode::Closed, m_path.string() + ": closed"};
+        return Error{WriterErrorCode::Closed, m_path.string() + ": closed"};
     const std::size_t len = key.size();
     const std::size_t padding = 8 - (len + 4) % 8;
     const std::size_t entry = 4 + len + padding + 16;
     if (len > std::size_t(std::numeric_limits<std::int32_t>::max()) ||
         m_used + entry > std::size_t(std::numeric_limits<std::int32_t>::max()))
-        return WriterError{WriterErrorCode::FileError, m_path.string() + ": file would exceed 2 GiB"};
+        return Error{WriterErrorCode::FileError, m_path.string() + ": file would exceed 2 GiB"};
     if (auto r = ensureCapacity(m_used + entry); !r)
         return r.error();
     if (auto r = allocate(m_used + entry); !r)

@@ -11,8 +11,9 @@
 //     auto get = requests->labels("get", "/api");          // keep this handle
 //     get->inc();                                          // lock-free, a few ns
 //
-// Errors are values: every factory returns a WriterResult (an expected-like
-// value-or-error); updates return a WriteStatus. Nothing here throws.
+// Errors are values: every factory returns a Result (format/result.h: a
+// value or an Error whose code is a WriterErrorCode); updates return a
+// WriteStatus. Nothing here throws.
 //
 // Files. Every process writes its own files in the directory:
 // counter_<pid>.db, histogram_<pid>.db, summary_<pid>.db and
@@ -61,11 +62,10 @@
 //
 // Platform: POSIX with mmap (Linux, BSDs, macOS), 64-bit address space.
 
+#include "promdir/format/result.h"
 #include "promdir/format/types.h"
 
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <initializer_list>
@@ -76,7 +76,6 @@
 #include <string_view>
 #include <type_traits>
 #include <utility>
-#include <variant>
 #include <vector>
 
 namespace promdir {
@@ -101,79 +100,24 @@ enum class WriterErrorCode {
     InvalidGaugeMode, // GaugeMode::None or a value that is no mode
 };
 
-struct WriterError
-{
-    WriterErrorCode code = WriterErrorCode::FileError;
-    std::string message; // one clear sentence, with the file when there is one
-};
-
 // The enumerator's name: "InvalidLabelValues", "FileInUse", ... (nameOf, not
 // toString: QtTest's QCOMPARE finds a toString by argument-dependent lookup
 // and needs it to return char*).
-std::string_view nameOf(WriterErrorCode code);
+std::string_view nameOf(WriterErrorCode code) noexcept;
 
-class MetricHandle;
-
+// The writer's errors are Errors whose code is a WriterErrorCode:
+// r.error().code == WriterErrorCode::FileInUse.
 namespace detail {
-const WriterError &noWriterError(); // the empty error of an ok result
+std::string_view writerErrorCodeName(int value) noexcept;
+}
+inline constexpr ErrorCategory kWriterErrors{"writer", &detail::writerErrorCodeName};
+constexpr const ErrorCategory &errorCategory(WriterErrorCode) noexcept
+{
+    return kWriterErrors;
 }
 
-// Value or error, in the spirit of std::expected (C++23). Nothing here
-// throws, whatever is asked of it:
-// - value(), * and -> are meant for ok() results (check first). On an
-//   error, a metric handle (Counter, Gauge, Histogram, Summary) comes back
-//   as an invalid handle, whose updates return WriteStatus::InvalidHandle
-//   and whose labels(...) is an error again, so the idiom
-//   `auto h = *requests->labels("get", "/api");` never throws; anything
-//   else (a Writer, a number) ends the program with the error's message.
-// - error() of an ok() result is a WriterError with an empty message.
-template<typename T>
-class [[nodiscard]] WriterResult
-{
-public:
-    WriterResult(T value) : m_v(std::in_place_index<0>, std::move(value)) {}
-    WriterResult(WriterError error) : m_v(std::in_place_index<1>, std::move(error)) {}
-
-    bool ok() const noexcept { return m_v.index() == 0; }
-    explicit operator bool() const noexcept { return ok(); }
-    T &value() & noexcept { return get(); }
-    const T &value() const & noexcept { return const_cast<WriterResult *>(this)->get(); }
-    T &&value() && noexcept { return std::move(get()); }
-    T *operator->() noexcept { return &get(); }
-    const T *operator->() const noexcept { return &const_cast<WriterResult *>(this)->get(); }
-    T &operator*() & noexcept { return get(); }
-    const T &operator*() const & noexcept { return const_cast<WriterResult *>(this)->get(); }
-    const WriterError &error() const noexcept
-    {
-        const WriterError *e = std::get_if<1>(&m_v);
-        return e ? *e : detail::noWriterError();
-    }
-
-private:
-    // A failed result of a handle type carries an invalid handle of its own
-    // (no static in this header: no exit-time destructor for users).
-    static constexpr bool kHandle = std::is_base_of_v<MetricHandle, T> && std::is_default_constructible_v<T>;
-    struct NoHandle
-    {
-    };
-
-    T &get() noexcept
-    {
-        if (T *v = std::get_if<0>(&m_v))
-            return *v;
-        if constexpr (kHandle) {
-            return m_invalid;
-        } else {
-            std::fprintf(stderr, "promdir: the value of a failed WriterResult was used: %s\n",
-                         std::get<1>(m_v).message.c_str());
-            std::abort();
-        }
-    }
-    std::variant<T, WriterError> m_v;
-    [[no_unique_address]] std::conditional_t<kHandle, T, NoHandle> m_invalid{};
-};
-
-// What an update did. Updates never throw and never block on a lock.
+// What an update did. Updates never throw (they are noexcept) and never
+// block on a lock.
 enum class WriteStatus : std::uint8_t {
     Ok,
     MissingLabelValues, // update on a metric with label names: use labels(...)
@@ -231,7 +175,7 @@ const std::vector<double> &defaultBuckets();
 // "_total" dropped for counters, "_unit" appended unless already there.
 // Validated with `validation`. For gauges, histograms and summaries the
 // stored metric name; for counters the samples are <name>_total.
-WriterResult<std::string> buildMetricName(MetricType type, const MetricOptions &options,
+Result<std::string> buildMetricName(MetricType type, const MetricOptions &options,
                                           NameValidation validation = NameValidation::Legacy);
 
 namespace detail {
@@ -246,9 +190,9 @@ class MetricHandle
 {
 public:
     // Valid handles come from Writer; a default one only reports InvalidHandle.
-    bool isValid() const { return m_family != nullptr; }
+    bool isValid() const noexcept { return m_family != nullptr; }
     // A child of labels(...) or a metric without label names: can be updated.
-    bool isObservable() const { return m_series != nullptr; }
+    bool isObservable() const noexcept { return m_series != nullptr; }
     const std::string &name() const;                    // metric name as stored
     const std::string &help() const;
     const std::vector<std::string> &labelNames() const;
@@ -258,9 +202,9 @@ protected:
     MetricHandle() = default;
     MetricHandle(std::shared_ptr<detail::Family> family, detail::Series *series)
         : m_family(std::move(family)), m_series(series) {}
-    WriterResult<MetricHandle> childFor(std::span<const std::string_view> values) const;
-    WriterResult<MetricHandle> childForNames(std::span<const std::pair<std::string_view, std::string_view>> labels) const;
-    WriteStatus precheck() const
+    Result<MetricHandle> childFor(std::span<const std::string_view> values) const;
+    Result<MetricHandle> childForNames(std::span<const std::pair<std::string_view, std::string_view>> labels) const;
+    WriteStatus precheck() const noexcept
     {
         if (m_series) [[likely]]
             return WriteStatus::Ok;
@@ -272,86 +216,105 @@ protected:
     friend class Writer;
 };
 
-// Shared by the metric classes: labels("a", "b"), labels({"a", "b"}),
-// labels(std::vector<std::string>), labelsByName({{"method", "get"}, ...}).
-#define PROMDIR_WRITER_LABELS(Class)                                                                 \
-    WriterResult<Class> labels(std::initializer_list<std::string_view> values) const                 \
-    {                                                                                                \
-        return wrap(childFor(std::span<const std::string_view>(values.begin(), values.size())));     \
-    }                                                                                                \
-    WriterResult<Class> labels(std::span<const std::string> values) const                            \
-    {                                                                                                \
-        std::vector<std::string_view> v(values.begin(), values.end());                               \
-        return wrap(childFor(v));                                                                    \
-    }                                                                                                \
-    WriterResult<Class> labels(const std::vector<std::string> &values) const                         \
-    {                                                                                                \
-        return labels(std::span<const std::string>(values));                                         \
-    }                                                                                                \
-    template<typename... S>                                                                          \
-        requires(sizeof...(S) > 0 && (std::is_convertible_v<const S &, std::string_view> && ...))    \
-    WriterResult<Class> labels(const S &...values) const                                             \
-    {                                                                                                \
-        const std::string_view v[] = {std::string_view(values)...};                                  \
-        return wrap(childFor(v));                                                                    \
-    }                                                                                                \
-    /* Like Python's labels(method="get", ...): every label name exactly once. */                    \
-    WriterResult<Class> labelsByName(                                                                \
-        std::initializer_list<std::pair<std::string_view, std::string_view>> labels) const           \
-    {                                                                                                \
-        return wrap(childForNames(std::span(labels.begin(), labels.size())));                        \
-    }                                                                                                \
-                                                                                                     \
-private:                                                                                             \
-    static WriterResult<Class> wrap(WriterResult<MetricHandle> r)                                    \
-    {                                                                                                \
-        if (!r)                                                                                      \
-            return r.error();                                                                        \
-        return Class(std::move(*r));                                                                 \
-    }                                                                                                \
-    explicit Class(MetricHandle h) : MetricHandle(std::move(h)) {}                                   \
-    friend class Writer;                                                                             \
-                                                                                                     \
-public:
+// A failed Result of a metric handle gives an invalid handle: its updates
+// return WriteStatus::InvalidHandle and its labels(...) is an error again,
+// so `auto h = *requests->labels("get", "/api");` never ends the program.
+template<typename T>
+    requires(std::is_base_of_v<MetricHandle, T> && std::is_default_constructible_v<T>)
+inline constexpr bool invalidWhenFailed<T> = true;
 
-class Counter : public MetricHandle
+// The metric classes' labels(...): labels("a", "b"), labels({"a", "b"}),
+// labels(std::vector<std::string>), labelsByName({{"method", "get"}, ...}).
+// Each gives the metric's own class (Counter, Gauge, ...).
+template<typename Self>
+class LabelledMetric : public MetricHandle
+{
+public:
+    Result<Self> labels(std::initializer_list<std::string_view> values) const
+    {
+        return wrap(childFor(std::span<const std::string_view>(values.begin(), values.size())));
+    }
+    Result<Self> labels(std::span<const std::string> values) const
+    {
+        std::vector<std::string_view> v(values.begin(), values.end());
+        return wrap(childFor(v));
+    }
+    Result<Self> labels(const std::vector<std::string> &values) const
+    {
+        return labels(std::span<const std::string>(values));
+    }
+    template<typename... S>
+        requires(sizeof...(S) > 0 && (std::is_convertible_v<const S &, std::string_view> && ...))
+    Result<Self> labels(const S &...values) const
+    {
+        const std::string_view v[] = {std::string_view(values)...};
+        return wrap(childFor(v));
+    }
+    // Like Python's labels(method="get", ...): every label name exactly once.
+    Result<Self> labelsByName(std::initializer_list<std::pair<std::string_view, std::string_view>> labels) const
+    {
+        return wrap(childForNames(std::span(labels.begin(), labels.size())));
+    }
+
+protected:
+    LabelledMetric() = default;
+    explicit LabelledMetric(MetricHandle h) : MetricHandle(std::move(h)) {}
+
+private:
+    static Result<Self> wrap(Result<MetricHandle> r)
+    {
+        if (!r)
+            return r.error();
+        return Self(std::move(*r));
+    }
+};
+
+class Counter : public LabelledMetric<Counter>
 {
 public:
     Counter() = default;
-    PROMDIR_WRITER_LABELS(Counter)
     // Adds amount (>= 0; NaN is accepted like the Python client does).
-    WriteStatus inc(double amount = 1.0) const;
+    WriteStatus inc(double amount = 1.0) const noexcept;
     // Back to zero (the Python client's reset()).
-    WriteStatus reset() const;
+    WriteStatus reset() const noexcept;
     // This process's stored value (NaN for a parent or an invalid handle).
-    double value() const;
+    double value() const noexcept;
+
+private:
+    explicit Counter(MetricHandle h) : LabelledMetric(std::move(h)) {}
+    friend class LabelledMetric<Counter>;
+    friend class Writer;
 };
 
-class Gauge : public MetricHandle
+class Gauge : public LabelledMetric<Gauge>
 {
 public:
     Gauge() = default;
-    PROMDIR_WRITER_LABELS(Gauge)
-    GaugeMode mode() const;
+    GaugeMode mode() const noexcept;
     // inc/dec: not in the mostrecent modes (WriteStatus::NotInThisMode).
-    WriteStatus inc(double amount = 1.0) const;
-    WriteStatus dec(double amount = 1.0) const;
+    WriteStatus inc(double amount = 1.0) const noexcept;
+    WriteStatus dec(double amount = 1.0) const noexcept;
     // In the mostrecent modes also stores the current time as the timestamp.
-    WriteStatus set(double value) const;
-    WriteStatus setToCurrentTime() const;
-    double value() const;
-    double timestamp() const; // the stored timestamp (0 unless mostrecent)
+    WriteStatus set(double value) const noexcept;
+    WriteStatus setToCurrentTime() const noexcept;
+    double value() const noexcept;
+    double timestamp() const noexcept; // the stored timestamp (0 unless mostrecent)
 
     // inc() now, dec() when the returned object is destroyed (Python's
     // track_inprogress()).
     class InProgress;
-    InProgress trackInProgress() const;
+    InProgress trackInProgress() const noexcept;
+
+private:
+    explicit Gauge(MetricHandle h) : LabelledMetric(std::move(h)) {}
+    friend class LabelledMetric<Gauge>;
+    friend class Writer;
 };
 
 class Gauge::InProgress
 {
 public:
-    explicit InProgress(const Gauge &g) : m_gauge(g) { m_gauge.inc(); }
+    explicit InProgress(const Gauge &g) noexcept : m_gauge(g) { m_gauge.inc(); }
     ~InProgress() { m_gauge.dec(); }
     InProgress(const InProgress &) = delete;
     InProgress &operator=(const InProgress &) = delete;
@@ -360,67 +323,73 @@ private:
     Gauge m_gauge;
 };
 
-inline Gauge::InProgress Gauge::trackInProgress() const
+inline Gauge::InProgress Gauge::trackInProgress() const noexcept
 {
     return InProgress(*this);
 }
 
-class Histogram : public MetricHandle
+class Histogram : public LabelledMetric<Histogram>
 {
 public:
     Histogram() = default;
-    PROMDIR_WRITER_LABELS(Histogram)
-    WriteStatus observe(double amount) const;
+    WriteStatus observe(double amount) const noexcept;
     // Upper bounds, +Inf last.
     const std::vector<double> &buckets() const;
     // This process's stored count of bucket i alone (not cumulative) and sum.
-    double bucketValue(std::size_t i) const;
-    double sum() const;
+    double bucketValue(std::size_t i) const noexcept;
+    double sum() const noexcept;
+
+private:
+    explicit Histogram(MetricHandle h) : LabelledMetric(std::move(h)) {}
+    friend class LabelledMetric<Histogram>;
+    friend class Writer;
 };
 
-class Summary : public MetricHandle
+class Summary : public LabelledMetric<Summary>
 {
 public:
     Summary() = default;
-    PROMDIR_WRITER_LABELS(Summary)
-    WriteStatus observe(double amount) const;
-    double count() const;
-    double sum() const;
-};
+    WriteStatus observe(double amount) const noexcept;
+    double count() const noexcept;
+    double sum() const noexcept;
 
-#undef PROMDIR_WRITER_LABELS
+private:
+    explicit Summary(MetricHandle h) : LabelledMetric(std::move(h)) {}
+    friend class LabelledMetric<Summary>;
+    friend class Writer;
+};
 
 // One process's view of a metrics directory. Cheap to copy; all copies and
 // every metric handle share the same files. Thread-safe.
 class Writer
 {
 public:
-    static WriterResult<Writer> open(WriterOptions options = {});
+    static Result<Writer> open(WriterOptions options = {});
 
     // Like the Python client's constructors. A metric without label names
     // gets its series (and file entries) at once; one with label names when
     // labels(...) is first called for a label set. Each metric name may be
     // used once per writer (the Python registry's rule, with its suffixes:
     // a counter "x" also takes x_total and x_created, and so on).
-    WriterResult<Counter> counter(const MetricOptions &options) const;
-    WriterResult<Gauge> gauge(const MetricOptions &options, GaugeMode mode = GaugeMode::All) const;
+    Result<Counter> counter(const MetricOptions &options) const;
+    Result<Gauge> gauge(const MetricOptions &options, GaugeMode mode = GaugeMode::All) const;
     // Bounds must increase strictly; +Inf is added when missing.
-    WriterResult<Histogram> histogram(const MetricOptions &options,
-                                      std::vector<double> buckets = defaultBuckets()) const;
-    WriterResult<Summary> summary(const MetricOptions &options) const;
+    Result<Histogram> histogram(const MetricOptions &options, std::vector<double> buckets = defaultBuckets()) const;
+    Result<Summary> summary(const MetricOptions &options) const;
 
     const std::filesystem::path &directory() const;
     // The identifier the files are named after now.
     std::string processIdentifier() const;
     // Asks the identifier function again and moves to new files when it
-    // answers differently (after fork() this happens by itself).
-    WriterResult<bool> refreshProcessIdentifier() const;
+    // answers differently (after fork() this happens by itself). True when
+    // the identifier changed.
+    Result<bool> refreshProcessIdentifier() const;
     // Paths of this process's files opened so far.
     std::vector<std::filesystem::path> files() const;
 
     // msync every file (durability against a machine crash only; readers
     // see every update without it).
-    WriterResult<bool> flush() const;
+    Result<void> flush() const;
     // Unmaps and closes the files; later updates return WriteStatus::Closed
     // and factories an error. Handles stay safe to use.
     void close() const;
@@ -435,7 +404,7 @@ private:
 // files gauge_live{all,min,max,sum,mostrecent}_<pid>.db of that process and
 // nothing else. `directory` empty: $PROMETHEUS_MULTIPROC_DIR. Returns how
 // many files were removed (0 when there were none).
-WriterResult<int> markProcessDead(std::string_view pid, const std::filesystem::path &directory = {});
-WriterResult<int> markProcessDead(std::int64_t pid, const std::filesystem::path &directory = {});
+Result<int> markProcessDead(std::string_view pid, const std::filesystem::path &directory = {});
+Result<int> markProcessDead(std::int64_t pid, const std::filesystem::path &directory = {});
 
 } // namespace promdir
