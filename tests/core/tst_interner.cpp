@@ -32,7 +32,7 @@ private slots:
     void sameBytesSameKey()
     {
         KeyInterner interner;
-        KeyParseResult err;
+        Problem err;
         const std::string a = keyBytes(1);
         const Key *k1 = interner.intern(a, &err);
         QVERIFY(k1);
@@ -49,7 +49,7 @@ private slots:
     void badKeysAreNotStored()
     {
         KeyInterner interner;
-        KeyParseResult err;
+        Problem err;
         QVERIFY(!interner.intern("[\"m\", \"m_total\", {}", &err));
         QVERIFY(err.kind == ProblemKind::BadJson);
         QVERIFY(!interner.intern("[\"m\xff\", \"m_total\", {}, \"h\"]", &err));
@@ -75,7 +75,7 @@ private slots:
                 for (int round = 0; round < 2; ++round)
                     for (int j = 0; j < kKeys; ++j) {
                         const int i = t % 2 ? kKeys - 1 - j : (j * 7919 + t) % kKeys; // different orders
-                        KeyParseResult err;
+                        Problem err;
                         const Key *k = interner.intern(bytes[static_cast<std::size_t>(i)], &err);
                         if (round == 0)
                             seen[static_cast<std::size_t>(t)][static_cast<std::size_t>(i)] = k;
@@ -190,7 +190,7 @@ private slots:
             QVERIFY(f.ok());
             QCOMPARE(f.entries.size(), std::size_t(2));
             QCOMPARE(f.keyStore, interner.store());
-            KeyParseResult err;
+            Problem err;
             QCOMPARE(f.entries[0].key, interner.intern(k1, &err));
             QCOMPARE(f.entries[1].key, interner.intern(k2, &err));
             QCOMPARE(interner.size(), size);
@@ -199,7 +199,7 @@ private slots:
         KeyInterner a;
         for (int round = 0; round < 3; ++round) {
             KeyInterner b;
-            KeyParseResult err;
+            Problem err;
             for (int i = 0; i < round; ++i) // other keys first: other places
                 QVERIFY(b.intern(keyBytes(100 + i), &err));
             check(a, 2);

@@ -40,7 +40,7 @@ private slots:
         for (const auto &[name, reason] : bad) {
             f = parseFileName(name);
             QVERIFY2(!f.valid, name);
-            QCOMPARE(f.reason, std::string(reason));
+            QCOMPARE(problemText(f.reason), std::string(reason));
         }
     }
 
@@ -74,27 +74,79 @@ private slots:
         QCOMPARE(QByteArray::fromStdString(key), expected);
         // and it parses back to the same parts
         const auto parsed = parseKey(key);
-        QVERIFY(parsed.ok);
-        QCOMPARE(parsed.key.shape, 3);
-        QCOMPARE(parsed.key.labels.size(), std::size_t(labels.size() / 2));
-        QCOMPARE(promdir::encodeKey(parsed.key.metric, parsed.key.sample, parsed.key.labels, parsed.key.help), key);
+        QVERIFY(parsed);
+        QCOMPARE(parsed->shape, 3);
+        QCOMPARE(parsed->labels.size(), std::size_t(labels.size() / 2));
+        QCOMPARE(promdir::encodeKey(parsed->metric, parsed->sample, parsed->labels, parsed->help), key);
     }
 
     void parseAnyJson()
     {
         // Raw UTF-8, odd spacing, escaped slash, duplicate names (last wins).
         const auto r = parseKey("[ \"m\",\"m_total\" ,{\"a\":\"x\\/y\",\"a\":\"\xC3\xA9\"} ,\"h\\u00e9\"]\n");
-        QVERIFY(r.ok);
-        QCOMPARE(r.key.labels, (Labels{{"a", "\xC3\xA9"}}));
-        QCOMPARE(r.key.help, std::string("h\xC3\xA9"));
+        QVERIFY(r);
+        QCOMPARE(r->labels, (Labels{{"a", "\xC3\xA9"}}));
+        QCOMPARE(r->help, std::string("h\xC3\xA9"));
         // Lone surrogates survive as generalised UTF-8 and encode back.
         const auto s = json::parse(R"("\ud800x\udfff")");
-        QVERIFY(s.ok);
-        QCOMPARE(json::pythonString(s.value.str()), std::string(R"("\ud800x\udfff")"));
+        QVERIFY(s);
+        QCOMPARE(json::pythonString(s->str()), std::string(R"("\ud800x\udfff")"));
         // Python's extra numbers
-        QVERIFY(json::parse("[NaN, -Infinity, 1e400, -0.0]").ok);
+        QVERIFY(json::parse("[NaN, -Infinity, 1e400, -0.0]").ok());
         for (const char *bad : {"", "[", "[1,]", "{\"a\" 1}", "\"\\x\"", "[1] 2", "\"a\nb\"", "tru", "01"})
-            QVERIFY2(!json::parse(bad).ok, bad);
+            QVERIFY2(!json::parse(bad).ok(), bad);
+    }
+
+    // Why a text is not a key: the problem's kind, code, arguments, offset
+    // in the text, and its English sentence.
+    void whyNotAKey_data()
+    {
+        QTest::addColumn<QByteArray>("text");
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<int>("code");
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<qulonglong>("offset");
+        QTest::addColumn<QString>("message");
+        auto row = [](const char *name, const char *text, ProblemKind kind, ProblemCode code, QStringList args,
+                      qulonglong offset, const char *message) {
+            QTest::newRow(name) << QByteArray(text) << int(kind) << int(code) << args << offset
+                                << QString::fromUtf8(message);
+        };
+        row("unterminated", "[\"m\", \"m_total\", {\"a\": \"x", ProblemKind::BadJson, ProblemCode::KeyNotJson,
+            {QStringLiteral("JsonUnterminatedString")}, 25, "key is not JSON: unterminated string");
+        row("trailing", "[\"m\", \"m\", {}, \"h\"] x", ProblemKind::BadJson, ProblemCode::KeyNotJson,
+            {QStringLiteral("JsonExtraData")}, 20, "key is not JSON: extra data after the JSON value");
+        row("object", "{\"a\": 1}", ProblemKind::BadKeyShape, ProblemCode::KeyNotArray, {}, 0,
+            "key is not a JSON array");
+        row("two elements", "[\"m\", \"m\"]", ProblemKind::BadKeyShape, ProblemCode::KeyWrongLength,
+            {QStringLiteral("2")}, 0, "key array has 2 elements, expected 3 or 4");
+        row("label value", "[\"m\", \"m\", {\"le\": 1}, \"h\"]", ProblemKind::BadKeyShape,
+            ProblemCode::KeyLabelValueNotString, {QStringLiteral("le")}, 0,
+            "value of label 'le' in the key is not a string");
+        row("gen 1 counts", "[\"m\", \"m\", [\"a\", \"b\"], [\"x\"]]", ProblemKind::BadKeyShape,
+            ProblemCode::KeyLabelCountMismatch, {QStringLiteral("2"), QStringLiteral("1")}, 0,
+            "key has 2 label names but 1 values");
+    }
+    void whyNotAKey()
+    {
+        QFETCH(QByteArray, text);
+        QFETCH(int, kind);
+        QFETCH(int, code);
+        QFETCH(QStringList, args);
+        QFETCH(qulonglong, offset);
+        QFETCH(QString, message);
+        const auto r = parseKey(text.toStdString());
+        QVERIFY(!r);
+        const Problem &p = r.error();
+        QCOMPARE(int(p.kind), kind);
+        QCOMPARE(int(p.code), code);
+        QStringList got; // a nested phrase by its code's name, text as it is
+        for (const Phrase &a : p.args)
+            got << QString::fromStdString(a.code == ProblemCode::Verbatim ? a.text : std::string(nameOf(a.code)));
+        QCOMPARE(got, args);
+        QCOMPARE(qulonglong(p.offset), offset);
+        QVERIFY(p.file.empty());
+        QCOMPARE(QString::fromStdString(p.message), message);
     }
 
     void floatToGoString_data()

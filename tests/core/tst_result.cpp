@@ -175,6 +175,21 @@ private Q_SLOTS:
         const Result<sample::Handle> fine(sample::Handle{3});
         QCOMPARE(fine->id, 3);
     }
+
+    void problemsAsErrors()
+    {
+        // Parsers of input give a Problem: where, what kind, and its sentence.
+        const Result<int, Problem> bad(makeProblem({}, 12, ProblemKind::BadJson, ProblemCode::JsonUnterminatedString));
+        QVERIFY(!bad);
+        QCOMPARE(bad.error().offset, std::uint64_t(12));
+        QVERIFY(bad.error().kind == ProblemKind::BadJson);
+        QCOMPARE(bad.error().message, std::string("unterminated string"));
+        const Result<int, Problem> good(1);
+        QVERIFY(good.error().message.empty());
+        QVERIFY(good.error().code == ProblemCode::Verbatim);
+        QVERIFY(abortsSaying([] { (void)*Result<int, Problem>(makeProblem({}, 0, ProblemKind::Empty, ProblemCode::FileEmpty)); },
+                             "file is empty (0 bytes)"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestResult)

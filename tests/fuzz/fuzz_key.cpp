@@ -17,16 +17,16 @@ void checkStrings(const json::Value &v)
 {
     if (v.isString()) {
         const std::string encoded = json::pythonString(v.str());
-        const json::ParseResult back = json::parse(encoded);
-        FUZZ_CHECK(back.ok && back.value.isString());
-        FUZZ_CHECK(back.value.str() == v.str());
+        const auto back = json::parse(encoded);
+        FUZZ_CHECK(back && back->isString());
+        FUZZ_CHECK(back->str() == v.str());
     } else if (v.isArray()) {
         for (const json::Value &e : v.array())
             checkStrings(e);
     } else if (v.isObject()) {
         for (const auto &[name, e] : v.object()) {
-            const json::ParseResult back = json::parse(json::pythonString(name));
-            FUZZ_CHECK(back.ok && back.value.isString() && back.value.str() == name);
+            const auto back = json::parse(json::pythonString(name));
+            FUZZ_CHECK(back && back->isString() && back->str() == name);
             checkStrings(e);
         }
     }
@@ -45,22 +45,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     const std::string_view text = fuzz::bytesOf(data, size);
     (void)json::findInvalidUtf8(text);
 
-    const json::ParseResult parsed = json::parse(text);
-    if (parsed.ok)
-        checkStrings(parsed.value);
+    const auto parsed = json::parse(text);
+    if (parsed)
+        checkStrings(*parsed);
     else
-        FUZZ_CHECK(parsed.errorOffset <= text.size() && !parsed.error.empty());
+        FUZZ_CHECK(parsed.error().offset <= text.size() && !parsed.error().message.empty());
 
-    const KeyParseResult key = parseKey(text);
-    if (!key.ok) {
-        FUZZ_CHECK(!key.error.empty());
-        FUZZ_CHECK(key.errorOffset <= text.size());
+    const auto key = parseKey(text);
+    if (!key) {
+        FUZZ_CHECK(!key.error().message.empty());
+        FUZZ_CHECK(key.error().offset <= text.size());
         // Only JSON that is no key array is a shape problem.
-        FUZZ_CHECK((key.kind == ProblemKind::BadJson) == !parsed.ok);
+        FUZZ_CHECK((key.error().kind == ProblemKind::BadJson) == !parsed);
         return 0;
     }
-    FUZZ_CHECK(parsed.ok);
-    const Key &k = key.key;
+    FUZZ_CHECK(parsed.ok());
+    const Key &k = *key;
     FUZZ_CHECK(k.raw == text);
     FUZZ_CHECK(k.shape >= 1 && k.shape <= 3);
     FUZZ_CHECK(k.hasHelp == (k.shape == 3));
@@ -68,13 +68,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     checkLabels(k.labels);
 
     const std::string encoded = encodeKey(k.metric, k.sample, k.labels, k.help);
-    const KeyParseResult again = parseKey(encoded);
-    FUZZ_CHECK(again.ok);
-    FUZZ_CHECK(again.key.shape == 3);
-    FUZZ_CHECK(again.key.metric == k.metric);
-    FUZZ_CHECK(again.key.sample == k.sample);
-    FUZZ_CHECK(again.key.labels == k.labels);
-    FUZZ_CHECK(again.key.help == k.help);
-    FUZZ_CHECK(encodeKey(again.key.metric, again.key.sample, again.key.labels, again.key.help) == encoded);
+    const auto again = parseKey(encoded);
+    FUZZ_CHECK(again.ok());
+    FUZZ_CHECK(again->shape == 3);
+    FUZZ_CHECK(again->metric == k.metric);
+    FUZZ_CHECK(again->sample == k.sample);
+    FUZZ_CHECK(again->labels == k.labels);
+    FUZZ_CHECK(again->help == k.help);
+    FUZZ_CHECK(encodeKey(again->metric, again->sample, again->labels, again->help) == encoded);
     return 0;
 }

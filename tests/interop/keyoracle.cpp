@@ -141,21 +141,21 @@ int main()
         }
         case 'P': {
             const auto r = promdir::json::parse(s[1]);
-            if (r.ok) {
+            if (r) {
                 out += "ok\t";
-                dump(out, r.value);
+                dump(out, *r);
             } else {
-                out += "err\t" + std::to_string(r.errorOffset);
+                out += "err\t" + std::to_string(r.error().offset);
             }
             break;
         }
         case 'Q': {
             const auto r = promdir::parseKey(s[1]);
-            if (!r.ok) {
-                out += "err\t" + std::string(promdir::toString(r.kind));
+            if (!r) {
+                out += "err\t" + std::string(promdir::toString(r.error().kind));
                 break;
             }
-            const auto &k = r.key;
+            const auto &k = *r;
             out += "ok\t" + toHex(k.metric) + "\t" + toHex(k.sample) + "\t" + std::to_string(k.shape) + "\t"
                 + (k.hasHelp ? "1" : "0") + "\t" + toHex(k.help);
             for (const auto &[name, value] : k.labels)

@@ -164,7 +164,7 @@ QVariant FilesModel::data(const QModelIndex &index, int role) const
     case Qt::ToolTipRole: {
         QStringList lines;
         if (!f.fileName.valid)
-            lines << QString::fromStdString(f.fileName.reason);
+            lines << QString::fromStdString(problemText(f.fileName.reason));
         for (const auto &p : f.problems)
             lines << QString::fromStdString(p.describe());
         if (r.stale)

@@ -199,7 +199,7 @@ void FilesView::showFile(const QModelIndex &proxyIndex)
     m_entriesTitle->setText(tr("%1: %n entries", nullptr, int(file->entries.size())).arg(m_current));
     QStringList lines;
     if (!file->fileName.valid)
-        lines << QString::fromStdString(file->fileName.reason);
+        lines << QString::fromStdString(problemText(file->fileName.reason));
     for (const auto &p : file->problems)
         lines << QString::fromStdString(p.describe());
     const QString text = lines.join(QLatin1Char('\n'));

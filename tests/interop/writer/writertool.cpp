@@ -83,9 +83,9 @@ int main(int argc, char **argv)
     std::stringstream ss;
     ss << in.rdbuf();
     const auto parsed = json::parse(ss.str());
-    if (!parsed.ok)
-        return fail("bad scenario JSON: " + parsed.error);
-    const json::Value *processes = member(parsed.value, "processes");
+    if (!parsed)
+        return fail("bad scenario JSON: " + parsed.error().message);
+    const json::Value *processes = member(*parsed, "processes");
     if (!processes || !processes->isArray())
         return fail("scenario has no processes");
     for (const auto &p : processes->array()) {

@@ -238,39 +238,39 @@ private:
 };
 
 // Boost's exceptions in words, and whether the data just ended early.
-std::string describeFailure(Compression c, const std::exception &e, bool &truncated)
+Phrase describeFailure(Compression c, const std::exception &e, bool &truncated)
 {
     truncated = false;
-    const std::string what = std::string(toString(c)) + " data ";
+    const std::string what(toString(c));
     if (const auto *g = dynamic_cast<const io::gzip_error *>(&e)) {
         if ((g->error() == io::gzip::zlib_error && g->zlib_error_code() == io::zlib::buf_error)
             || g->error() == io::gzip::bad_footer) {
             truncated = true;
-            return what + "ends early (the file is truncated)";
+            return Phrase(ProblemCode::DataEndsEarly, {what});
         }
         if (g->error() == io::gzip::bad_crc || g->error() == io::gzip::bad_length)
-            return what + "is corrupt (checksum mismatch)";
+            return Phrase(ProblemCode::DataChecksumMismatch, {what});
         if (g->error() == io::gzip::bad_header)
-            return what + "has a bad header";
-        return what + "is corrupt (zlib error " + std::to_string(g->zlib_error_code()) + ")";
+            return Phrase(ProblemCode::DataBadHeader, {what});
+        return Phrase(ProblemCode::DataCorrupt, {what, "zlib", g->zlib_error_code()});
     }
     if (const auto *b = dynamic_cast<const io::bzip2_error *>(&e)) {
         if (b->error() == io::bzip2::unexpected_eof) {
             truncated = true;
-            return what + "ends early (the file is truncated)";
+            return Phrase(ProblemCode::DataEndsEarly, {what});
         }
-        return what + "is corrupt (bzip2 error " + std::to_string(b->error()) + ")";
+        return Phrase(ProblemCode::DataCorrupt, {what, "bzip2", b->error()});
     }
     if (const auto *x = dynamic_cast<const io::lzma_error *>(&e)) {
         if (x->error() == io::lzma::buf_error) {
             truncated = true;
-            return what + "ends early (the file is truncated)";
+            return Phrase(ProblemCode::DataEndsEarly, {what});
         }
-        return what + "is corrupt (lzma error " + std::to_string(x->error()) + ")";
+        return Phrase(ProblemCode::DataCorrupt, {what, "lzma", x->error()});
     }
     if (const auto *z = dynamic_cast<const io::zstd_error *>(&e))
-        return what + "is corrupt (zstd error " + std::to_string(z->error()) + ")";
-    return what + "could not be read (" + e.what() + ")";
+        return Phrase(ProblemCode::DataCorrupt, {what, "zstd", z->error()});
+    return Phrase(ProblemCode::DataUnreadable, {what, e.what()});
 }
 
 // The tar data handed to libarchive: decompressed, and counted against the
@@ -289,7 +289,7 @@ struct TarFeed
     std::uint64_t holes = 0; // sparse holes charged so far
     bool atEnd = false;      // the decompressed data ended normally
     Stop stop = Stop::None;
-    std::string failure; // Failed: in words
+    Phrase failure; // Failed: why
     bool failureIsTruncation = false;
     std::vector<char> buffer = std::vector<char>(64 * 1024);
 
@@ -328,7 +328,7 @@ struct TarFeed
             failure = describeFailure(compression, e, failureIsTruncation);
         } catch (...) {
             stop = Stop::Failed;
-            failure = "the archive could not be decompressed";
+            failure = ProblemCode::ArchiveNotDecompressed;
         }
         bytes += got;
         if (!charge(0))
@@ -561,23 +561,23 @@ bool isDbName(std::string_view base)
     return base.ends_with(".db") && !base.starts_with(".");
 }
 
-// Why a member is not read, for what libarchive says it is; empty for a
+// Why a member is not read, for what libarchive says it is; none for a
 // regular file.
-std::string notReadReason(struct archive_entry *e)
+std::optional<Phrase> notReadReason(struct archive_entry *e)
 {
     if (const char *target = archive_entry_hardlink(e))
-        return "hard link to '" + escapeMemberName(target) + "'; links are not followed";
+        return Phrase(ProblemCode::MemberHardLink, {escapeMemberName(target)});
     switch (archive_entry_filetype(e)) {
-    case AE_IFREG: return {};
+    case AE_IFREG: return std::nullopt;
     case AE_IFLNK: {
         const char *target = archive_entry_symlink(e);
-        return "symbolic link to '" + escapeMemberName(target ? target : "") + "'; links are not followed";
+        return Phrase(ProblemCode::MemberSymlink, {escapeMemberName(target ? target : "")});
     }
-    case AE_IFCHR: return "character device; not read";
-    case AE_IFBLK: return "block device; not read";
-    case AE_IFIFO: return "FIFO; not read";
-    case AE_IFSOCK: return "socket; not read";
-    default: return "special member; not read";
+    case AE_IFCHR: return Phrase(ProblemCode::MemberCharDevice);
+    case AE_IFBLK: return Phrase(ProblemCode::MemberBlockDevice);
+    case AE_IFIFO: return Phrase(ProblemCode::MemberFifo);
+    case AE_IFSOCK: return Phrase(ProblemCode::MemberSocket);
+    default: return Phrase(ProblemCode::MemberSpecial);
     }
 }
 
@@ -676,7 +676,7 @@ LoadResult loadArchive(const fs::path &archive, const LoadOptions &options)
             r.archive.skipped.push_back({std::move(name), std::move(reason)});
     };
 
-    std::string breakWhy; // set when the archive could not be read to its end
+    std::optional<Phrase> breakWhy; // set when the archive could not be read to its end
     ProblemKind breakKind = ProblemKind::Truncated;
     std::string currentMember; // escaped, for the break message
     std::uint64_t currentSize = 0;
@@ -688,7 +688,7 @@ LoadResult loadArchive(const fs::path &archive, const LoadOptions &options)
     };
     // libarchive stopped: the feed's reason first (it knows about limits,
     // cancelling and decompression), else libarchive's own words.
-    auto brokeOff = [&](const char *what) {
+    auto brokeOff = [&](ProblemCode what) {
         if (feed.stop == TarFeed::Stop::Failed) {
             breakWhy = feed.failure;
             breakKind = feed.failureIsTruncation ? ProblemKind::Truncated : ProblemKind::Unreadable;
@@ -703,20 +703,18 @@ LoadResult loadArchive(const fs::path &archive, const LoadOptions &options)
         const bool cut = said.find("runcated") != std::string::npos
                          || (feed.atEnd && tarPosition() + 512 >= feed.bytes);
         breakKind = cut ? ProblemKind::Truncated : ProblemKind::Unreadable;
-        breakWhy = (cut ? std::string("the archive ends inside ") : std::string("damaged tar data in ")) + what
-                   + " (" + said + ")";
+        breakWhy = Phrase(cut ? ProblemCode::ArchiveEndsInside : ProblemCode::ArchiveDamagedIn, {what, said});
     };
 
     if (archive_read_open(a, &feed, nullptr, feedTar, nullptr) != ARCHIVE_OK) {
         if (feed.stop == TarFeed::Stop::None && feed.bytes == 0) {
-            breakWhy = "the archive is empty";
+            breakWhy = ProblemCode::ArchiveEmpty;
         } else if (feed.stop == TarFeed::Stop::None) {
             const char *err = archive_error_string(a);
             breakKind = ProblemKind::Unreadable;
-            breakWhy = std::string("not a tar archive, or its first header is damaged (")
-                       + (err ? err : "unknown error") + ")";
+            breakWhy = Phrase(ProblemCode::ArchiveNotTar, {err ? err : "unknown error"});
         } else {
-            brokeOff("its first header");
+            brokeOff(ProblemCode::TarFirstHeader);
         }
     } else {
         // Nothing of ours may leave the library as an exception (an
@@ -724,7 +722,7 @@ LoadResult loadArchive(const fs::path &archive, const LoadOptions &options)
         try {
             for (;;) {
                 if (inMember && archive_read_data_skip(a) != ARCHIVE_OK) {
-                    brokeOff("a member's data");
+                    brokeOff(ProblemCode::TarMemberData);
                     break;
                 }
                 const std::uint64_t before = tarPosition();
@@ -735,9 +733,9 @@ LoadResult loadArchive(const fs::path &archive, const LoadOptions &options)
                     if (tarPosition() == before) {
                         // The data ended at a member boundary, no marker read.
                         if (r.archive.members == 0 && feed.bytes == 0)
-                            breakWhy = "the archive is empty";
+                            breakWhy = ProblemCode::ArchiveEmpty;
                         else
-                            breakWhy = "the archive ends without its end-of-archive marker (cut at a member boundary?)";
+                            breakWhy = ProblemCode::ArchiveNoEndMarker;
                         break;
                     }
                     r.archive.complete = true;
@@ -748,14 +746,13 @@ LoadResult loadArchive(const fs::path &archive, const LoadOptions &options)
                         }
                     if (feed.stop == TarFeed::Stop::Failed) {
                         r.archive.complete = false;
-                        breakWhy = feed.failure
-                                   + " after the end-of-archive marker, so the members read may hold damaged values";
+                        breakWhy = Phrase(ProblemCode::ArchiveDamagedAfterEnd, {feed.failure});
                         breakKind = feed.failureIsTruncation ? ProblemKind::Truncated : ProblemKind::Unreadable;
                     }
                     break;
                 }
                 if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
-                    brokeOff("a member header");
+                    brokeOff(ProblemCode::TarMemberHeader);
                     break;
                 }
                 if (++r.archive.members > limits.maxMembers) {
@@ -771,9 +768,9 @@ LoadResult loadArchive(const fs::path &archive, const LoadOptions &options)
                 currentMember = display;
                 currentSize = size;
                 inMember = true;
-                const std::string why = isDir ? std::string() : notReadReason(e);
+                const std::optional<Phrase> why = isDir ? std::nullopt : notReadReason(e);
                 // Holes are charged when the member is met, read or not.
-                const std::uint64_t holes = why.empty() && !isDir ? holeBytes(e, size) : 0;
+                const std::uint64_t holes = !why && !isDir ? holeBytes(e, size) : 0;
                 const bool sparse = holes > 0;
                 if (sparse && !feed.charge(holes))
                     break;
@@ -786,18 +783,18 @@ LoadResult loadArchive(const fs::path &archive, const LoadOptions &options)
                 if (isDir)
                     continue;
                 const std::string memberPath = shown + ":" + display;
-                if (!why.empty()) {
-                    skipMember(display, why);
+                if (why) {
+                    skipMember(display, problemText(*why));
                     if (wantFolder(mp.folder) && isDbName(mp.base))
                         folders[mp.folder].problems.push_back(
-                            {memberPath, 0, ProblemKind::Unreadable, "is a " + why + ", so its metrics were not read"});
+                            makeProblem(memberPath, 0, ProblemKind::Unreadable, ProblemCode::MemberNotRead, {*why}));
                     continue;
                 }
                 if (mp.base == kManifestName) {
                     if (size <= kMaxManifestBytes) {
                         MemberData data(a, feed, sparse);
                         if (!data.readTo(size)) {
-                            brokeOff("a member's data");
+                            brokeOff(ProblemCode::TarMemberData);
                             break;
                         }
                         if (data.bytes().size() == size) {
@@ -813,7 +810,7 @@ LoadResult loadArchive(const fs::path &archive, const LoadOptions &options)
                     Folder &f = folders[mp.folder];
                     if (f.foreignListed++ < kMaxForeignListed)
                         f.problems.push_back(
-                            {memberPath, 0, ProblemKind::ForeignFile, "not a metrics file (*.db); ignored"});
+                            makeProblem(memberPath, 0, ProblemKind::ForeignFile, ProblemCode::NotMetricsFileIgnored));
                     else
                         ++f.foreignOmitted;
                     continue;
@@ -825,7 +822,7 @@ LoadResult loadArchive(const fs::path &archive, const LoadOptions &options)
                                                        + archive_entry_mtime_nsec(e)
                                                  : 0;
                 // A member listed with one problem and not read.
-                auto notRead = [&](ProblemKind kind, std::string message) {
+                auto notRead = [&](ProblemKind kind, ProblemCode code, std::vector<Phrase> args) {
                     auto f = std::make_shared<ParsedFile>();
                     f->path = memberPath;
                     f->name = mp.base;
@@ -833,20 +830,17 @@ LoadResult loadArchive(const fs::path &archive, const LoadOptions &options)
                     f->size = size;
                     f->stamp.size = size;
                     f->stamp.mtimeNs = mtimeNs;
-                    f->problems.push_back({memberPath, 0, kind, std::move(message)});
+                    f->problems.push_back(makeProblem(memberPath, 0, kind, code, std::move(args)));
                     folder.add(std::move(f));
                 };
                 if (!fn.valid) {
-                    notRead(ProblemKind::ForeignFile, "not a metrics file name (" + fn.reason + "); not merged");
+                    notRead(ProblemKind::ForeignFile, ProblemCode::BadFileName, {fn.reason});
                     continue;
                 }
                 if (!folder.byName.count(mp.base))
                     ++folder.metricsFiles;
                 if (size > limits.maxMemberBytes) {
-                    notRead(ProblemKind::Unreadable, "member is " + std::to_string(size)
-                                                         + " bytes, more than the limit of "
-                                                         + humanBytes(limits.maxMemberBytes)
-                                                         + " for one file; not read (raise it with --max-member-size)");
+                    notRead(ProblemKind::Unreadable, ProblemCode::MemberTooBig, {size, humanBytes(limits.maxMemberBytes)});
                     continue;
                 }
                 // Only the `used` bytes matter; the zero tail is skipped unbuffered.
@@ -867,13 +861,13 @@ LoadResult loadArchive(const fs::path &archive, const LoadOptions &options)
                 pf.stamp.mtimeNs = mtimeNs;
                 folder.add(std::make_shared<ParsedFile>(std::move(pf)));
                 if (!whole) {
-                    brokeOff("a member's data");
+                    brokeOff(ProblemCode::TarMemberData);
                     break;
                 }
             }
         } catch (const std::exception &e) {
             breakKind = ProblemKind::Unreadable;
-            breakWhy = std::string("reading stopped: ") + e.what();
+            breakWhy = Phrase(ProblemCode::ArchiveReadingStopped, {e.what()});
         }
     }
 
@@ -895,7 +889,7 @@ LoadResult loadArchive(const fs::path &archive, const LoadOptions &options)
                      + " of uncompressed data, the limit (raise it with --max-total-size, "
                        "or LoadOptions::limits.maxTotalBytes)";
     if (!limitError.empty())
-        breakWhy.clear();
+        breakWhy.reset();
 
     // Which folder is the metrics directory?
     std::vector<std::string> candidates;
@@ -933,7 +927,7 @@ LoadResult loadArchive(const fs::path &archive, const LoadOptions &options)
             if (mr.ok && existing.contains(normaliseSubdir(mr.manifest.folder)))
                 chosen = normaliseSubdir(mr.manifest.folder);
         }
-        if (!chosen && breakWhy.empty() && limitError.empty())
+        if (!chosen && !breakWhy && limitError.empty())
             chooseError = "no metrics files (*.db) in the archive (" + std::to_string(r.archive.members)
                           + " members)";
     }
@@ -945,14 +939,13 @@ LoadResult loadArchive(const fs::path &archive, const LoadOptions &options)
             r.files = std::move(it->second.files);
             r.problems = std::move(it->second.problems);
             if (it->second.foreignOmitted)
-                r.problems.push_back({shown + ":" + escapeMemberName(*chosen), 0, ProblemKind::ForeignFile,
-                                      "and " + std::to_string(it->second.foreignOmitted)
-                                          + " more files that are not metrics files (*.db); ignored"});
+                r.problems.push_back(makeProblem(shown + ":" + escapeMemberName(*chosen), 0, ProblemKind::ForeignFile,
+                                                 ProblemCode::MoreForeignFiles, {it->second.foreignOmitted}));
         }
         sortByName(r.files);
         for (const auto &f : existing.children(*chosen))
-            r.problems.push_back({shown + ":" + escapeMemberName(f), 0, ProblemKind::ForeignFile,
-                                  "sub-folder ignored (the directory is not read recursively)"});
+            r.problems.push_back(makeProblem(shown + ":" + escapeMemberName(f), 0, ProblemKind::ForeignFile,
+                                             ProblemCode::SubfolderIgnored));
         // The nearest manifest at or above the folder.
         const std::pair<const std::string, Folder> *nearest = nullptr;
         for (const auto &entry : folders)
@@ -964,21 +957,19 @@ LoadResult loadArchive(const fs::path &archive, const LoadOptions &options)
             if (mr.ok)
                 r.manifest = mr.manifest;
             else
-                r.problems.push_back({nearest->second.manifestMember, 0, ProblemKind::BadJson,
-                                      "manifest not usable: " + mr.error + "; liveness unknown"});
+                r.problems.push_back(makeProblem(nearest->second.manifestMember, 0, ProblemKind::BadJson,
+                                                 ProblemCode::ManifestNotUsable, {mr.error}));
         }
     }
 
     std::string breakMessage;
-    if (!breakWhy.empty()) {
-        std::string msg = breakWhy;
+    if (breakWhy) {
+        Phrase why = std::move(*breakWhy);
         if (inMember && !currentMember.empty() && !r.archive.complete)
-            msg += "; in or right after member '" + currentMember + "' (" + std::to_string(currentSize) + " bytes)";
-        msg += "; stopped at byte " + std::to_string(state->read) + " of " + std::to_string(state->total)
-               + " of the file (byte " + std::to_string(feed.bytes) + " of the tar data), after "
-               + std::to_string(r.archive.members) + " members; the files read before are kept";
-        r.problems.push_back({shown, tarPosition(), breakKind, msg});
-        breakMessage = msg;
+            why = Phrase(ProblemCode::ArchiveStoppedInMember, {std::move(why), currentMember, currentSize});
+        r.problems.push_back(makeProblem(shown, tarPosition(), breakKind, ProblemCode::ArchiveStopped,
+                                         {std::move(why), state->read, state->total, feed.bytes, r.archive.members}));
+        breakMessage = r.problems.back().message;
     }
 
     if (!limitError.empty()) {

@@ -77,11 +77,11 @@ ManifestParseResult parseManifest(std::string_view text)
 {
     ManifestParseResult r;
     const auto pr = json::parse(text);
-    if (!pr.ok) {
-        r.error = "bad JSON at byte " + std::to_string(pr.errorOffset) + ": " + pr.error;
+    if (!pr) {
+        r.error = "bad JSON at byte " + std::to_string(pr.error().offset) + ": " + pr.error().message;
         return r;
     }
-    if (!pr.value.isObject()) {
+    if (!pr->isObject()) {
         r.error = "not a JSON object";
         return r;
     }
@@ -91,7 +91,7 @@ ManifestParseResult parseManifest(std::string_view text)
         return std::nullopt;
     };
     Manifest &m = r.manifest;
-    for (const auto &[k, v] : pr.value.object()) {
+    for (const auto &[k, v] : pr->object()) {
         if (k == "format" && number(v))
             m.format = static_cast<int>(*number(v));
         else if (k == "host" && v.isString())

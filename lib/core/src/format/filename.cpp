@@ -7,7 +7,7 @@ FileName parseFileName(std::string_view base)
 {
     FileName f;
     if (!base.ends_with(".db")) {
-        f.reason = "not a .db file";
+        f.reason = ProblemCode::NameNotDb;
         return f;
     }
     std::string_view stem = base.substr(0, base.size() - 3);
@@ -26,27 +26,27 @@ FileName parseFileName(std::string_view base)
     }
     const auto type = metricTypeFromString(parts[0]);
     if (!type) {
-        f.reason = "name does not start with counter_, gauge_, histogram_ or summary_";
+        f.reason = ProblemCode::NameUnknownType;
         return f;
     }
     f.type = *type;
     const std::size_t expected = *type == MetricType::Gauge ? 3 : 2;
     if (count != expected) {
-        f.reason = *type == MetricType::Gauge ? "expected gauge_<mode>_<pid>.db"
-                                              : "expected " + std::string(parts[0]) + "_<pid>.db";
+        f.reason = *type == MetricType::Gauge ? Phrase(ProblemCode::NameExpectedGauge)
+                                              : Phrase(ProblemCode::NameExpectedType, {std::string(parts[0])});
         return f;
     }
     if (*type == MetricType::Gauge) {
         const auto mode = gaugeModeFromString(parts[1]);
         if (!mode) {
-            f.reason = "unknown gauge mode '" + std::string(parts[1]) + "'";
+            f.reason = Phrase(ProblemCode::NameUnknownGaugeMode, {std::string(parts[1])});
             return f;
         }
         f.mode = *mode;
     }
     f.pid = std::string(parts[count - 1]);
     if (f.pid.empty()) {
-        f.reason = "empty process id";
+        f.reason = ProblemCode::NameEmptyPid;
         return f;
     }
     f.valid = true;

@@ -72,35 +72,28 @@ class Parser
 public:
     explicit Parser(std::string_view text) : m_s(text) {}
 
-    ParseResult run()
+    Result<Value, Problem> run()
     {
-        ParseResult r;
+        Value value;
         skipWs();
-        if (!parseValue(r.value, 0)) {
-            r.errorOffset = m_errPos;
-            r.error = m_err;
-            return r;
-        }
+        if (!parseValue(value, 0))
+            return makeProblem({}, m_errPos, ProblemKind::BadJson, m_err);
         skipWs();
-        if (m_i != m_s.size()) {
-            r.errorOffset = m_i;
-            r.error = "extra data after the JSON value";
-            return r;
-        }
-        r.ok = true;
-        return r;
+        if (m_i != m_s.size())
+            return makeProblem({}, m_i, ProblemKind::BadJson, ProblemCode::JsonExtraData);
+        return value;
     }
 
 private:
     std::string_view m_s;
     std::size_t m_i = 0;
     std::size_t m_errPos = 0;
-    std::string m_err;
+    ProblemCode m_err = ProblemCode::Verbatim; // Verbatim: no error yet
 
-    bool fail(const char *msg)
+    bool fail(ProblemCode why)
     {
-        if (m_err.empty()) {
-            m_err = msg;
+        if (m_err == ProblemCode::Verbatim) {
+            m_err = why;
             m_errPos = m_i;
         }
         return false;
@@ -121,9 +114,9 @@ private:
     bool parseValue(Value &out, int depth)
     {
         if (depth > 256)
-            return fail("JSON nested too deeply");
+            return fail(ProblemCode::JsonTooDeep);
         if (m_i >= m_s.size())
-            return fail("unexpected end of JSON text");
+            return fail(ProblemCode::JsonUnexpectedEnd);
         const char c = m_s[m_i];
         switch (c) {
         case '"': {
@@ -145,7 +138,7 @@ private:
             if (c == '-' || (c >= '0' && c <= '9'))
                 return parseNumber(out);
         }
-        return fail("expected a JSON value");
+        return fail(ProblemCode::JsonExpectedValue);
     }
 
     bool parseNumber(Value &out)
@@ -170,18 +163,18 @@ private:
         if (m_i < m_s.size() && m_s[m_i] == '0')
             ++m_i;
         else if (digits() == 0)
-            return fail("bad number");
+            return fail(ProblemCode::JsonBadNumber);
         if (m_i < m_s.size() && m_s[m_i] == '.') {
             ++m_i;
             if (digits() == 0)
-                return fail("bad number: no digits after '.'");
+                return fail(ProblemCode::JsonNoFractionDigits);
         }
         if (m_i < m_s.size() && (m_s[m_i] == 'e' || m_s[m_i] == 'E')) {
             ++m_i;
             if (m_i < m_s.size() && (m_s[m_i] == '+' || m_s[m_i] == '-'))
                 ++m_i;
             if (digits() == 0)
-                return fail("bad number: no digits in exponent");
+                return fail(ProblemCode::JsonNoExponentDigits);
         }
         out.numberText = std::string(m_s.substr(start, m_i - start));
         // JSON numbers are a subset of what Python's float() reads.
@@ -193,7 +186,7 @@ private:
     bool hex4(std::uint32_t &v)
     {
         if (m_i + 4 > m_s.size())
-            return fail("truncated \\u escape");
+            return fail(ProblemCode::JsonTruncatedUnicodeEscape);
         v = 0;
         for (int k = 0; k < 4; ++k) {
             const char h = m_s[m_i + k];
@@ -201,7 +194,7 @@ private:
             if (h >= '0' && h <= '9') v |= h - '0';
             else if (h >= 'a' && h <= 'f') v |= h - 'a' + 10;
             else if (h >= 'A' && h <= 'F') v |= h - 'A' + 10;
-            else return fail("bad \\u escape");
+            else return fail(ProblemCode::JsonBadUnicodeEscape);
         }
         m_i += 4;
         return true;
@@ -212,18 +205,18 @@ private:
         ++m_i; // opening quote
         for (;;) {
             if (m_i >= m_s.size())
-                return fail("unterminated string");
+                return fail(ProblemCode::JsonUnterminatedString);
             const auto c = static_cast<unsigned char>(m_s[m_i]);
             if (c == '"') {
                 ++m_i;
                 return true;
             }
             if (c < 0x20)
-                return fail("control character in string");
+                return fail(ProblemCode::JsonControlCharacter);
             if (c == '\\') {
                 ++m_i;
                 if (m_i >= m_s.size())
-                    return fail("unterminated string");
+                    return fail(ProblemCode::JsonUnterminatedString);
                 const char e = m_s[m_i++];
                 switch (e) {
                 case '"': out += '"'; break;
@@ -247,7 +240,7 @@ private:
                         if (hex4(lo) && lo >= 0xDC00 && lo <= 0xDFFF) {
                             cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
                         } else {
-                            m_err.clear();
+                            m_err = ProblemCode::Verbatim; // no error after all
                             m_i = save;
                         }
                     }
@@ -256,7 +249,7 @@ private:
                 }
                 default:
                     --m_i;
-                    return fail("bad escape in string");
+                    return fail(ProblemCode::JsonBadEscape);
                 }
                 continue;
             }
@@ -264,7 +257,7 @@ private:
             const std::size_t at = m_i;
             if (!decodeUtf8(m_s, m_i, cp, false)) {
                 m_i = at;
-                return fail("invalid UTF-8 in string");
+                return fail(ProblemCode::JsonInvalidUtf8);
             }
             out.append(m_s.substr(at, m_i - at));
         }
@@ -288,7 +281,7 @@ private:
             arr.push_back(std::move(v));
             skipWs();
             if (m_i >= m_s.size())
-                return fail("unterminated array");
+                return fail(ProblemCode::JsonUnterminatedArray);
             if (m_s[m_i] == ',') {
                 ++m_i;
                 continue;
@@ -298,7 +291,7 @@ private:
                 out.v = std::move(arr);
                 return true;
             }
-            return fail("expected ',' or ']'");
+            return fail(ProblemCode::JsonExpectedCommaOrBracket);
         }
     }
 
@@ -315,13 +308,13 @@ private:
         for (;;) {
             skipWs();
             if (m_i >= m_s.size() || m_s[m_i] != '"')
-                return fail("expected a string as object key");
+                return fail(ProblemCode::JsonExpectedKey);
             std::string name;
             if (!parseString(name))
                 return false;
             skipWs();
             if (m_i >= m_s.size() || m_s[m_i] != ':')
-                return fail("expected ':'");
+                return fail(ProblemCode::JsonExpectedColon);
             ++m_i;
             skipWs();
             Value v;
@@ -330,7 +323,7 @@ private:
             obj.emplace_back(std::move(name), std::move(v));
             skipWs();
             if (m_i >= m_s.size())
-                return fail("unterminated object");
+                return fail(ProblemCode::JsonUnterminatedObject);
             if (m_s[m_i] == ',') {
                 ++m_i;
                 continue;
@@ -340,7 +333,7 @@ private:
                 out.v = std::move(obj);
                 return true;
             }
-            return fail("expected ',' or '}'");
+            return fail(ProblemCode::JsonExpectedCommaOrBrace);
         }
     }
 };
@@ -358,7 +351,7 @@ void appendU(std::string &out, std::uint32_t u)
 
 } // namespace
 
-ParseResult parse(std::string_view text)
+Result<Value, Problem> parse(std::string_view text)
 {
     return Parser(text).run();
 }

@@ -27,65 +27,58 @@ Labels normaliseLabels(Labels labels)
 
 namespace {
 
-KeyParseResult shapeError(std::string msg)
+Problem shapeError(ProblemCode why, std::vector<Phrase> args = {})
 {
-    KeyParseResult r;
-    r.kind = ProblemKind::BadKeyShape;
-    r.error = std::move(msg);
-    return r;
+    return makeProblem({}, 0, ProblemKind::BadKeyShape, why, std::move(args));
 }
 
 } // namespace
 
-KeyParseResult parseKey(std::string_view text)
+Result<Key, Problem> parseKey(std::string_view text)
 {
-    auto parsed = json::parse(text);
-    if (!parsed.ok) {
-        KeyParseResult r;
-        r.kind = ProblemKind::BadJson;
-        r.errorOffset = parsed.errorOffset;
-        r.error = "key is not JSON: " + parsed.error;
-        return r;
+    const auto parsed = json::parse(text);
+    if (!parsed) {
+        const Problem &why = parsed.error();
+        return makeProblem({}, why.offset, ProblemKind::BadJson, ProblemCode::KeyNotJson,
+                           {Phrase(why.code, why.args)});
     }
-    if (!parsed.value.isArray())
-        return shapeError("key is not a JSON array");
-    const auto &a = parsed.value.array();
+    if (!parsed->isArray())
+        return shapeError(ProblemCode::KeyNotArray);
+    const auto &a = parsed->array();
     if (a.size() != 3 && a.size() != 4)
-        return shapeError("key array has " + std::to_string(a.size()) + " elements, expected 3 or 4");
+        return shapeError(ProblemCode::KeyWrongLength, {a.size()});
     if (!a[0].isString() || !a[1].isString())
-        return shapeError("metric and sample names in the key are not strings");
+        return shapeError(ProblemCode::KeyNamesNotStrings);
 
-    KeyParseResult r;
-    Key &k = r.key;
+    Key k;
     k.metric = a[0].str();
     k.sample = a[1].str();
     Labels labels;
     if (a.size() == 4 && a[2].isArray()) {
         // Generation 1: [metric, sample, [names], [values]].
         if (!a[3].isArray())
-            return shapeError("label values of the key are not an array");
+            return shapeError(ProblemCode::KeyLabelValuesNotArray);
         const auto &names = a[2].array();
         const auto &values = a[3].array();
         if (names.size() != values.size())
-            return shapeError("key has " + std::to_string(names.size()) + " label names but "
-                              + std::to_string(values.size()) + " values");
+            return shapeError(ProblemCode::KeyLabelCountMismatch, {names.size(), values.size()});
         for (std::size_t i = 0; i < names.size(); ++i) {
             if (!names[i].isString() || !values[i].isString())
-                return shapeError("label names and values in the key must be strings");
+                return shapeError(ProblemCode::KeyLabelsNotStrings);
             labels.emplace_back(names[i].str(), values[i].str());
         }
         k.shape = 1;
     } else {
         if (!a[2].isObject())
-            return shapeError("labels in the key are not a JSON object");
+            return shapeError(ProblemCode::KeyLabelsNotObject);
         for (const auto &[name, value] : a[2].object()) {
             if (!value.isString())
-                return shapeError("value of label '" + name + "' in the key is not a string");
+                return shapeError(ProblemCode::KeyLabelValueNotString, {name});
             labels.emplace_back(name, value.str());
         }
         if (a.size() == 4) {
             if (!a[3].isString())
-                return shapeError("help text in the key is not a string");
+                return shapeError(ProblemCode::KeyHelpNotString);
             k.help = a[3].str();
             k.hasHelp = true;
             k.shape = 3;
@@ -95,8 +88,7 @@ KeyParseResult parseKey(std::string_view text)
     }
     k.labels = normaliseLabels(std::move(labels));
     k.raw = std::string(text);
-    r.ok = true;
-    return r;
+    return k;
 }
 
 std::string encodeKey(std::string_view metric, std::string_view sample, const Labels &labels,

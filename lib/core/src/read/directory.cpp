@@ -142,7 +142,8 @@ Listing listDirectory(const fs::path &dirPath, ArrivingNames *arriving = nullptr
         const struct dirent *e = ::readdir(d);
         if (!e) {
             if (errno != 0)
-                l.problems.push_back({dir, 0, ProblemKind::Unreadable, std::string("listing failed: ") + std::strerror(errno)});
+                l.problems.push_back(makeProblem(dir, 0, ProblemKind::Unreadable, ProblemCode::ListingFailed,
+                                                 {std::strerror(errno)}));
             break;
         }
         const std::string_view name = e->d_name;
@@ -153,9 +154,8 @@ Listing listDirectory(const fs::path &dirPath, ArrivingNames *arriving = nullptr
             struct stat st{};
             if ((e->d_type == DT_UNKNOWN || e->d_type == DT_LNK) && ::fstatat(::dirfd(d), e->d_name, &st, 0) == 0)
                 isDir = S_ISDIR(st.st_mode); // a link to a folder counts as one
-            l.problems.push_back({joinPath(dir, name), 0, ProblemKind::ForeignFile,
-                                  isDir ? "sub-folder ignored (the directory is not read recursively)"
-                                        : "not a metrics file (*.db); ignored"});
+            l.problems.push_back(makeProblem(joinPath(dir, name), 0, ProblemKind::ForeignFile,
+                                             isDir ? ProblemCode::SubfolderIgnored : ProblemCode::NotMetricsFileIgnored));
             continue;
         }
         l.dbFiles.push_back(joinPath(dir, name));
@@ -287,9 +287,9 @@ std::shared_ptr<const ParsedFile> loadOne(std::string path, const FileName &fn,
         std::error_code ec;
         f->size = fs::is_regular_file(path, ec) ? fs::file_size(path, ec) : 0;
         const bool dir = fs::is_directory(path, ec);
-        f->problems.push_back({f->path, 0, ProblemKind::ForeignFile,
-                               dir ? "is a folder, not a metrics file"
-                                   : "not a metrics file name (" + fn.reason + "); not merged"});
+        f->problems.push_back(dir ? makeProblem(f->path, 0, ProblemKind::ForeignFile, ProblemCode::FolderNotMetricsFile)
+                                  : makeProblem(f->path, 0, ProblemKind::ForeignFile, ProblemCode::BadFileName,
+                                                {fn.reason}));
         return f;
     }
     if (previous.file && previous.frozen && previous.file->stamp.inode != 0) {

@@ -147,7 +147,7 @@ public:
     }
 
     Shard &shardFor(std::uint64_t hash) { return m_shards[(hash >> 40) & (m_count - 1)]; }
-    const Slot *intern(std::string_view raw, KeyParseResult *error);
+    const Slot *intern(std::string_view raw, Problem *error);
     std::size_t size() const { return nextId.load(std::memory_order_relaxed); }
 
     std::atomic<std::uint32_t> nextId{0};
@@ -178,30 +178,27 @@ KeyInterner::~KeyInterner() = default;
 
 // The slot of these exact bytes, parsing on first sight; null when the key
 // does not parse (then `error` says why).
-const KeyStore::Slot *KeyStore::intern(std::string_view raw, KeyParseResult *error)
+const KeyStore::Slot *KeyStore::intern(std::string_view raw, Problem *error)
 {
     const std::uint64_t hash = hashBytes(raw);
     Shard &shard = shardFor(hash);
     if (const Slot *found = shard.find(raw, hash))
         return found;
     if (const std::size_t bad = json::findInvalidUtf8(raw); bad != std::string_view::npos) {
-        if (error) {
-            error->kind = ProblemKind::BadUtf8;
-            error->errorOffset = bad;
-            error->error = "key is not valid UTF-8";
-        }
+        if (error)
+            *error = makeProblem({}, bad, ProblemKind::BadUtf8, ProblemCode::KeyNotUtf8);
         return nullptr;
     }
     auto parsed = parseKey(raw);
-    if (!parsed.ok) {
+    if (!parsed) {
         if (error)
-            *error = std::move(parsed);
+            *error = parsed.error();
         return nullptr;
     }
     std::lock_guard lock(shard.mutex);
     if (const Slot *found = shard.find(raw, hash))
         return found; // another reader was quicker
-    Key &key = shard.keys.emplace_back(std::move(parsed.key));
+    Key &key = shard.keys.emplace_back(std::move(*parsed));
     key.id = nextId.fetch_add(1, std::memory_order_relaxed);
     return shard.insert(&key, hash, keep(key.raw));
 }
@@ -220,7 +217,7 @@ const char *KeyStore::keep(const std::string &raw)
     return at;
 }
 
-const Key *KeyInterner::intern(std::string_view raw, KeyParseResult *error)
+const Key *KeyInterner::intern(std::string_view raw, Problem *error)
 {
     const KeyStore::Slot *slot = m_store->intern(raw, error);
     return slot ? slot->key.load(std::memory_order_relaxed) : nullptr;
@@ -278,7 +275,7 @@ struct Walk
     bool complete = false; // ended exactly at the limit
     std::size_t errorOffset = 0;
     ProblemKind errorKind = ProblemKind::Truncated;
-    std::string error;
+    Phrase error;
 };
 
 // Frames entries with a value stride of 8 (generations 1-3) or 16 (4).
@@ -289,36 +286,35 @@ Walk walk(std::string_view b, std::size_t limit, std::size_t stride, std::int64_
     std::size_t pos = kHeader;
     // Only errors name it.
     auto limitWord = [&] {
-        return limit < static_cast<std::uint64_t>(used) ? std::string("the end of the data")
-                                                         : "used (" + std::to_string(used) + ")";
+        return limit < static_cast<std::uint64_t>(used) ? Phrase(ProblemCode::LimitEndOfData)
+                                                         : Phrase(ProblemCode::LimitUsed, {used});
     };
     while (pos < limit) {
         if (pos + 4 > limit) {
             w.errorOffset = pos;
             w.errorKind = ProblemKind::Truncated;
-            w.error = "entry header runs past " + limitWord();
+            w.error = Phrase(ProblemCode::EntryHeaderRunsPast, {limitWord()});
             return w;
         }
         const std::int32_t len = readInt32(b, pos);
         if (len < 0) {
             w.errorOffset = pos;
             w.errorKind = ProblemKind::BadKeyLength;
-            w.error = "negative key length " + std::to_string(len);
+            w.error = Phrase(ProblemCode::NegativeKeyLength, {len});
             return w;
         }
         const std::size_t keyLen = static_cast<std::size_t>(len);
         if (pos + 4 + keyLen > limit) {
             w.errorOffset = pos;
             w.errorKind = ProblemKind::BadKeyLength;
-            w.error = "key length " + std::to_string(len) + " runs past " + limitWord()
-                      + " (read beyond file size; the file is corrupted or truncated)";
+            w.error = Phrase(ProblemCode::KeyLengthRunsPast, {len, limitWord()});
             return w;
         }
         const std::size_t valueOffset = valueOffsetOf(pos, keyLen);
         if (valueOffset + stride > limit) {
             w.errorOffset = pos;
             w.errorKind = ProblemKind::Truncated;
-            w.error = "value of the entry runs past " + limitWord();
+            w.error = Phrase(ProblemCode::ValueRunsPast, {limitWord()});
             return w;
         }
         w.frames.push_back({static_cast<std::uint32_t>(pos), static_cast<std::uint32_t>(keyLen)});
@@ -408,7 +404,7 @@ private:
 // file's first): the predicted one when the bytes match, else interned.
 // Fills `out`; false (and `error`) when the key does not parse.
 bool findKey(std::string_view raw, const KeyPredictor::Guess *prev, KeyPredictor &predict, KeyStore &store,
-             KeyPredictor::Guess &out, KeyParseResult *error)
+             KeyPredictor::Guess &out, Problem *error)
 {
     const KeyPredictor::Guess &guess = predict.after(prev);
     if (guess.key && sameBytes(std::string_view(guess.raw, guess.size), raw)) {
@@ -450,7 +446,7 @@ KeyChecks checkKeys(const std::string &path, std::string_view b, const std::vect
                 out.firstUnlisted = f.offset;
             continue;
         }
-        KeyParseResult err;
+        Problem err;
         if (findKey(raw, prev, predict, store, g, &err)) {
             out.keys[k] = g.key;
             prev = &g;
@@ -459,8 +455,8 @@ KeyChecks checkKeys(const std::string &path, std::string_view b, const std::vect
             haveBad = true;
             prev = nullptr;
             if (out.bad++ < kMaxProblemsPerFile)
-                out.problems.push_back({path, f.offset + 4 + err.errorOffset, err.kind,
-                                        err.error + " (entry at offset " + std::to_string(f.offset) + ")"});
+                out.problems.push_back(makeProblem(path, f.offset + 4 + err.offset, err.kind, ProblemCode::BadKeyInEntry,
+                                                   {Phrase(err.code, std::move(err.args)), f.offset}));
             else if (out.bad == kMaxProblemsPerFile + 1)
                 out.firstUnlisted = f.offset;
         }
@@ -520,20 +516,18 @@ void capProblems(ParsedFile &f, std::size_t unlisted, std::uint64_t firstUnliste
         f.problems.resize(kMaxProblemsPerFile);
     }
     const ProblemKind kind = f.problems.back().kind;
-    f.problems.push_back({f.path, firstUnlisted, kind,
-                          std::to_string(unlisted) + " more problems in this file not listed (from this offset on)"});
+    f.problems.push_back(makeProblem(f.path, firstUnlisted, kind, ProblemCode::MoreProblems, {unlisted}));
 }
 
 // Parses the bytes of one file into `f` (path, name, size already set).
 void parseInto(ParsedFile &f, std::string_view b, const ReadOptions &options)
 {
     if (b.empty()) {
-        f.problems.push_back({f.path, 0, ProblemKind::Empty, "file is empty (0 bytes)"});
+        f.problems.push_back(makeProblem(f.path, 0, ProblemKind::Empty, ProblemCode::FileEmpty));
         return;
     }
     if (b.size() < kHeader) {
-        f.problems.push_back({f.path, 0, ProblemKind::BadHeader,
-                              "file is " + std::to_string(b.size()) + " bytes, shorter than the 8-byte header"});
+        f.problems.push_back(makeProblem(f.path, 0, ProblemKind::BadHeader, ProblemCode::FileShorterThanHeader, {b.size()}));
         return;
     }
     const std::int32_t used = readInt32(b, 0);
@@ -541,18 +535,14 @@ void parseInto(ParsedFile &f, std::string_view b, const ReadOptions &options)
     if (used == 0)
         return; // created, header not written yet: the reference reads nothing
     if (used < static_cast<std::int32_t>(kHeader)) {
-        f.problems.push_back({f.path, 0, ProblemKind::BadHeader,
-                              "used is " + std::to_string(used) + ", smaller than the 8-byte header"});
+        f.problems.push_back(makeProblem(f.path, 0, ProblemKind::BadHeader, ProblemCode::UsedBelowHeader, {used}));
         return;
     }
     if (used % 8 != 0)
-        f.problems.push_back({f.path, 0, ProblemKind::BadHeader,
-                              "used is " + std::to_string(used) + ", not a multiple of 8"});
+        f.problems.push_back(makeProblem(f.path, 0, ProblemKind::BadHeader, ProblemCode::UsedNotMultipleOf8, {used}));
     std::size_t limit = static_cast<std::size_t>(used);
     if (limit > b.size()) {
-        f.problems.push_back({f.path, 0, ProblemKind::Truncated,
-                              "used is " + std::to_string(used) + " but the file has only "
-                                  + std::to_string(b.size()) + " bytes"});
+        f.problems.push_back(makeProblem(f.path, 0, ProblemKind::Truncated, ProblemCode::UsedBeyondFile, {used, b.size()}));
         limit = b.size();
     }
     if (!options.quiescent)
@@ -629,7 +619,8 @@ void parseInto(ParsedFile &f, std::string_view b, const ReadOptions &options)
         e.timestamp = stride == 16 ? readDouble(b, fr.valueOffset() + 8) : 0.0;
     }
     if (!chosen.complete)
-        f.problems.push_back({f.path, chosen.errorOffset, chosen.errorKind, chosen.error});
+        f.problems.push_back(makeProblem(f.path, chosen.errorOffset, chosen.errorKind, chosen.error.code,
+                                         std::move(chosen.error.args)));
     capProblems(f, keys.bad - keys.problems.size(), keys.firstUnlisted);
 
     if (stride == 16) {
@@ -638,8 +629,7 @@ void parseInto(ParsedFile &f, std::string_view b, const ReadOptions &options)
         const int kinds = (shapes[1] > 0) + (shapes[2] > 0) + (shapes[3] > 0);
         f.generation = shapes[3] ? 3 : shapes[2] ? 2 : shapes[1] ? 1 : 0;
         if (kinds > 1)
-            f.problems.push_back({f.path, kHeader, ProblemKind::MixedGeneration,
-                                  "keys of different format generations in one file"});
+            f.problems.push_back(makeProblem(f.path, kHeader, ProblemKind::MixedGeneration, ProblemCode::MixedGenerations));
     }
 }
 
@@ -739,15 +729,15 @@ bool sameAsFile(int fd, const std::string &data)
 void notRegular(ParsedFile &f, const struct stat &st)
 {
     if (S_ISDIR(st.st_mode)) {
-        f.problems.push_back({f.path, 0, ProblemKind::ForeignFile, "is a folder, not a file"});
+        f.problems.push_back(makeProblem(f.path, 0, ProblemKind::ForeignFile, ProblemCode::FolderNotFile));
         return;
     }
-    const char *what = S_ISFIFO(st.st_mode)  ? "a FIFO"
-                       : S_ISSOCK(st.st_mode) ? "a socket"
-                       : S_ISCHR(st.st_mode)  ? "a character device"
-                       : S_ISBLK(st.st_mode)  ? "a block device"
-                                              : "of an unknown type";
-    f.problems.push_back({f.path, 0, ProblemKind::Unreadable, std::string("not a regular file (") + what + "); not opened"});
+    const ProblemCode what = S_ISFIFO(st.st_mode)  ? ProblemCode::TypeFifo
+                             : S_ISSOCK(st.st_mode) ? ProblemCode::TypeSocket
+                             : S_ISCHR(st.st_mode)  ? ProblemCode::TypeCharDevice
+                             : S_ISBLK(st.st_mode)  ? ProblemCode::TypeBlockDevice
+                                                    : ProblemCode::TypeUnknown;
+    f.problems.push_back(makeProblem(f.path, 0, ProblemKind::Unreadable, ProblemCode::NotRegularFile, {what}));
 }
 
 // Reads into `r` (whose `data` may come with capacity to reuse).
@@ -771,9 +761,10 @@ void readRaw(std::string path, FileName fileName, const ReadOptions &options, Ra
     const int fd = ::open(f.path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0) {
         const int err = errno;
-        f.problems.push_back({f.path, 0, err == ENOENT ? ProblemKind::Vanished : ProblemKind::Unreadable,
-                              err == ENOENT ? "file vanished before it could be read"
-                                            : std::string("cannot open: ") + std::strerror(err)});
+        f.problems.push_back(err == ENOENT
+                                 ? makeProblem(f.path, 0, ProblemKind::Vanished, ProblemCode::Vanished)
+                                 : makeProblem(f.path, 0, ProblemKind::Unreadable, ProblemCode::CannotOpen,
+                                               {std::strerror(err)}));
         r.failed = true;
         return;
     }
@@ -879,7 +870,7 @@ void readRaw(std::string path, FileName fileName, const ReadOptions &options, Ra
     }
     ::close(fd);
     if (!error.empty()) {
-        f.problems.push_back({f.path, r.data.size(), ProblemKind::Unreadable, "read failed: " + error});
+        f.problems.push_back(makeProblem(f.path, r.data.size(), ProblemKind::Unreadable, ProblemCode::ReadFailed, {error}));
         r.failed = true;
     }
 }
@@ -890,8 +881,7 @@ void finish(RawRead &r, const ReadOptions &options)
         return;
     parseInto(r.f, std::string_view(r.data), options);
     if (!r.stable)
-        r.f.problems.push_back({r.f.path, 0, ProblemKind::Unstable,
-                                "file kept changing while being read; values may be from different moments"});
+        r.f.problems.push_back(makeProblem(r.f.path, 0, ProblemKind::Unstable, ProblemCode::Unstable));
 }
 
 } // namespace

@@ -137,8 +137,8 @@ Result<std::unique_ptr<MappedFile>> MappedFile::open(const std::filesystem::path
             if (valuePos + 16 > used)
                 return foreign(path, pos, "entry runs past the used bytes");
             std::string key = data.substr(keyPos, std::size_t(len));
-            const KeyParseResult parsed = parseKey(key);
-            if (!parsed.ok || parsed.key.shape != 3)
+            const auto parsed = parseKey(key);
+            if (!parsed || parsed->shape != 3)
                 return foreign(path, pos, "key is not [metric, sample, {labels}, help]");
             f->m_positions[std::move(key)] = valuePos; // a repeated key: the last wins, as in Python
             pos = valuePos + 16;

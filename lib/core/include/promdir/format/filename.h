@@ -11,7 +11,7 @@ struct FileName
     MetricType type = MetricType::Counter;
     GaugeMode mode = GaugeMode::None;
     std::string pid;             // any string without '_'
-    std::string reason;          // why not valid
+    Phrase reason;               // why not valid (problemText(reason) in English)
 };
 
 FileName parseFileName(std::string_view baseName);

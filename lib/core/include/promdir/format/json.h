@@ -6,6 +6,9 @@
 // accepts, is held as its 3-byte generalised UTF-8 form (WTF-8) so that the
 // encoder reproduces it.
 
+#include "promdir/format/result.h"
+#include "promdir/format/types.h"
+
 #include <map>
 #include <memory>
 #include <string>
@@ -35,15 +38,10 @@ struct Value
     const Object &object() const { return std::get<Object>(v); }
 };
 
-struct ParseResult
-{
-    bool ok = false;
-    Value value;
-    std::size_t errorOffset = 0; // byte offset in the text
-    std::string error;
-};
-
-ParseResult parse(std::string_view text);
+// The value, or why the text is not JSON: a Problem of kind BadJson whose
+// code is one of ProblemCode::Json*, at the byte offset in the text where
+// it was found (no file).
+Result<Value, Problem> parse(std::string_view text);
 
 // json.dumps(s) for one string (with the quotes), ensure_ascii=True.
 void appendPythonString(std::string &out, std::string_view utf8);

@@ -1,6 +1,7 @@
 #pragma once
 // A key of the mmap files: [metric_name, sample_name, labels, help].
 
+#include "promdir/format/result.h"
 #include "promdir/format/types.h"
 
 namespace promdir {
@@ -17,16 +18,10 @@ struct Key
     std::uint32_t id = 0; // number within its KeyStore (reader.h), for dense tables
 };
 
-struct KeyParseResult
-{
-    bool ok = false;
-    Key key;
-    ProblemKind kind = ProblemKind::BadJson;
-    std::size_t errorOffset = 0; // within the key text
-    std::string error;
-};
-
-KeyParseResult parseKey(std::string_view text);
+// The key, or why the text is not one: a Problem of kind BadJson (code
+// KeyNotJson, its argument the JSON parser's reason) or BadKeyShape (one of
+// the other ProblemCode::Key*), at the byte offset in the text (no file).
+Result<Key, Problem> parseKey(std::string_view text);
 
 // Python's dict(pairs) then sorted(items()): the last value of a name wins,
 // sorted by name (byte order = code point order).

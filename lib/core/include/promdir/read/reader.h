@@ -67,7 +67,7 @@ public:
     ~KeyInterner();
     // The parsed key for these exact bytes, parsing on first sight.
     // Returns null and fills `error` when the key does not parse.
-    const Key *intern(std::string_view raw, KeyParseResult *error);
+    const Key *intern(std::string_view raw, Problem *error);
     std::size_t size() const;
     // What files read with this interner hold on to.
     const std::shared_ptr<KeyStore> &store() const { return m_store; }
