@@ -955,6 +955,393 @@
     </message>
 </context>
 <context>
+    <name>promdir::ProblemText</name>
+    <message>
+        <source>listing failed: %1</source>
+        <translation>Auflisten fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>sub-folder ignored (the directory is not read recursively)</source>
+        <translation>Unterordner ignoriert (das Verzeichnis wird nicht rekursiv gelesen)</translation>
+    </message>
+    <message>
+        <source>not a metrics file (*.db); ignored</source>
+        <translation>keine Metrikdatei (*.db); ignoriert</translation>
+    </message>
+    <message>
+        <source>is a folder, not a metrics file</source>
+        <translation>ist ein Ordner, keine Metrikdatei</translation>
+    </message>
+    <message>
+        <source>not a metrics file name (%1); not merged</source>
+        <translation>kein Metrikdateiname (%1); nicht zusammengeführt</translation>
+    </message>
+    <message>
+        <source>not a .db file</source>
+        <translation>keine .db-Datei</translation>
+    </message>
+    <message>
+        <source>name does not start with counter_, gauge_, histogram_ or summary_</source>
+        <translation>Name beginnt nicht mit counter_, gauge_, histogram_ oder summary_</translation>
+    </message>
+    <message>
+        <source>expected gauge_&lt;mode&gt;_&lt;pid&gt;.db</source>
+        <translation>erwartet: gauge_&lt;Modus&gt;_&lt;PID&gt;.db</translation>
+    </message>
+    <message>
+        <source>expected %1_&lt;pid&gt;.db</source>
+        <translation>erwartet: %1_&lt;PID&gt;.db</translation>
+    </message>
+    <message>
+        <source>unknown gauge mode &apos;%1&apos;</source>
+        <translation>unbekannter Gauge-Modus „%1“</translation>
+    </message>
+    <message>
+        <source>empty process id</source>
+        <translation>leere Prozess-ID</translation>
+    </message>
+    <message>
+        <source>is a folder, not a file</source>
+        <translation>ist ein Ordner, keine Datei</translation>
+    </message>
+    <message>
+        <source>not a regular file (%1); not opened</source>
+        <translation>keine reguläre Datei (%1); nicht geöffnet</translation>
+    </message>
+    <message>
+        <source>a FIFO</source>
+        <translation>eine FIFO</translation>
+    </message>
+    <message>
+        <source>a socket</source>
+        <translation>ein Socket</translation>
+    </message>
+    <message>
+        <source>a character device</source>
+        <translation>ein zeichenorientiertes Gerät</translation>
+    </message>
+    <message>
+        <source>a block device</source>
+        <translation>ein blockorientiertes Gerät</translation>
+    </message>
+    <message>
+        <source>of an unknown type</source>
+        <translation>unbekannten Typs</translation>
+    </message>
+    <message>
+        <source>file vanished before it could be read</source>
+        <translation>Datei verschwand, bevor sie gelesen werden konnte</translation>
+    </message>
+    <message>
+        <source>cannot open: %1</source>
+        <translation>kann nicht geöffnet werden: %1</translation>
+    </message>
+    <message>
+        <source>read failed: %1</source>
+        <translation>Lesen fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>file kept changing while being read; values may be from different moments</source>
+        <translation>Datei änderte sich beim Lesen ständig; die Werte können aus verschiedenen Momenten stammen</translation>
+    </message>
+    <message>
+        <source>file is empty (0 bytes)</source>
+        <translation>Datei ist leer (0 Bytes)</translation>
+    </message>
+    <message>
+        <source>file is %1 bytes, shorter than the 8-byte header</source>
+        <translation>Datei hat %1 Bytes, kürzer als der 8-Byte-Kopf</translation>
+    </message>
+    <message>
+        <source>used is %1, smaller than the 8-byte header</source>
+        <translation>used ist %1, kleiner als der 8-Byte-Kopf</translation>
+    </message>
+    <message>
+        <source>used is %1, not a multiple of 8</source>
+        <translation>used ist %1, kein Vielfaches von 8</translation>
+    </message>
+    <message>
+        <source>used is %1 but the file has only %2 bytes</source>
+        <translation>used ist %1, aber die Datei hat nur %2 Bytes</translation>
+    </message>
+    <message>
+        <source>entry header runs past %1</source>
+        <translation>Eintragskopf reicht über %1 hinaus</translation>
+    </message>
+    <message>
+        <source>negative key length %1</source>
+        <translation>negative Schlüssellänge %1</translation>
+    </message>
+    <message>
+        <source>key length %1 runs past %2 (read beyond file size; the file is corrupted or truncated)</source>
+        <translation>Schlüssellänge %1 reicht über %2 hinaus (Lesen über das Dateiende; die Datei ist beschädigt oder abgeschnitten)</translation>
+    </message>
+    <message>
+        <source>value of the entry runs past %1</source>
+        <translation>Wert des Eintrags reicht über %1 hinaus</translation>
+    </message>
+    <message>
+        <source>the end of the data</source>
+        <translation>das Ende der Daten</translation>
+    </message>
+    <message>
+        <source>used (%1)</source>
+        <translation>used (%1)</translation>
+    </message>
+    <message>
+        <source>keys of different format generations in one file</source>
+        <translation>Schlüssel verschiedener Formatgenerationen in einer Datei</translation>
+    </message>
+    <message>
+        <source>%1 more problems in this file not listed (from this offset on)</source>
+        <translation>%1 weitere Probleme in dieser Datei nicht aufgeführt (ab diesem Offset)</translation>
+    </message>
+    <message>
+        <source>%1 (entry at offset %2)</source>
+        <translation>%1 (Eintrag bei Offset %2)</translation>
+    </message>
+    <message>
+        <source>key is not valid UTF-8</source>
+        <translation>Schlüssel ist kein gültiges UTF-8</translation>
+    </message>
+    <message>
+        <source>key is not JSON: %1</source>
+        <translation>Schlüssel ist kein JSON: %1</translation>
+    </message>
+    <message>
+        <source>key is not a JSON array</source>
+        <translation>Schlüssel ist kein JSON-Array</translation>
+    </message>
+    <message>
+        <source>key array has %1 elements, expected 3 or 4</source>
+        <translation>Schlüssel-Array hat %1 Elemente, erwartet 3 oder 4</translation>
+    </message>
+    <message>
+        <source>metric and sample names in the key are not strings</source>
+        <translation>Metrik- und Sample-Name im Schlüssel sind keine Zeichenketten</translation>
+    </message>
+    <message>
+        <source>label values of the key are not an array</source>
+        <translation>Label-Werte des Schlüssels sind kein Array</translation>
+    </message>
+    <message>
+        <source>key has %1 label names but %2 values</source>
+        <translation>Schlüssel hat %1 Label-Namen, aber %2 Werte</translation>
+    </message>
+    <message>
+        <source>label names and values in the key must be strings</source>
+        <translation>Label-Namen und -Werte im Schlüssel müssen Zeichenketten sein</translation>
+    </message>
+    <message>
+        <source>labels in the key are not a JSON object</source>
+        <translation>Labels im Schlüssel sind kein JSON-Objekt</translation>
+    </message>
+    <message>
+        <source>value of label &apos;%1&apos; in the key is not a string</source>
+        <translation>Wert des Labels „%1“ im Schlüssel ist keine Zeichenkette</translation>
+    </message>
+    <message>
+        <source>help text in the key is not a string</source>
+        <translation>Hilfetext im Schlüssel ist keine Zeichenkette</translation>
+    </message>
+    <message>
+        <source>extra data after the JSON value</source>
+        <translation>zusätzliche Daten nach dem JSON-Wert</translation>
+    </message>
+    <message>
+        <source>JSON nested too deeply</source>
+        <translation>JSON zu tief verschachtelt</translation>
+    </message>
+    <message>
+        <source>unexpected end of JSON text</source>
+        <translation>unerwartetes Ende des JSON-Texts</translation>
+    </message>
+    <message>
+        <source>expected a JSON value</source>
+        <translation>JSON-Wert erwartet</translation>
+    </message>
+    <message>
+        <source>bad number</source>
+        <translation>ungültige Zahl</translation>
+    </message>
+    <message>
+        <source>bad number: no digits after &apos;.&apos;</source>
+        <translation>ungültige Zahl: keine Ziffern nach „.“</translation>
+    </message>
+    <message>
+        <source>bad number: no digits in exponent</source>
+        <translation>ungültige Zahl: keine Ziffern im Exponenten</translation>
+    </message>
+    <message>
+        <source>truncated \u escape</source>
+        <translation>abgeschnittene \u-Escape-Sequenz</translation>
+    </message>
+    <message>
+        <source>bad \u escape</source>
+        <translation>ungültige \u-Escape-Sequenz</translation>
+    </message>
+    <message>
+        <source>unterminated string</source>
+        <translation>nicht abgeschlossene Zeichenkette</translation>
+    </message>
+    <message>
+        <source>control character in string</source>
+        <translation>Steuerzeichen in Zeichenkette</translation>
+    </message>
+    <message>
+        <source>bad escape in string</source>
+        <translation>ungültige Escape-Sequenz in Zeichenkette</translation>
+    </message>
+    <message>
+        <source>invalid UTF-8 in string</source>
+        <translation>ungültiges UTF-8 in Zeichenkette</translation>
+    </message>
+    <message>
+        <source>unterminated array</source>
+        <translation>nicht abgeschlossenes Array</translation>
+    </message>
+    <message>
+        <source>expected &apos;,&apos; or &apos;]&apos;</source>
+        <translation>„,“ oder „]“ erwartet</translation>
+    </message>
+    <message>
+        <source>expected a string as object key</source>
+        <translation>Zeichenkette als Objektschlüssel erwartet</translation>
+    </message>
+    <message>
+        <source>expected &apos;:&apos;</source>
+        <translation>„:“ erwartet</translation>
+    </message>
+    <message>
+        <source>unterminated object</source>
+        <translation>nicht abgeschlossenes Objekt</translation>
+    </message>
+    <message>
+        <source>expected &apos;,&apos; or &apos;}&apos;</source>
+        <translation>„,“ oder „}“ erwartet</translation>
+    </message>
+    <message>
+        <source>is a %1, so its metrics were not read</source>
+        <translation>ist %1, daher wurden seine Metriken nicht gelesen</translation>
+    </message>
+    <message>
+        <source>hard link to &apos;%1&apos;; links are not followed</source>
+        <translation>ein harter Link auf „%1“; Links wird nicht gefolgt</translation>
+    </message>
+    <message>
+        <source>symbolic link to &apos;%1&apos;; links are not followed</source>
+        <translation>ein symbolischer Link auf „%1“; Links wird nicht gefolgt</translation>
+    </message>
+    <message>
+        <source>character device; not read</source>
+        <translation>ein zeichenorientiertes Gerät; nicht gelesen</translation>
+    </message>
+    <message>
+        <source>block device; not read</source>
+        <translation>ein blockorientiertes Gerät; nicht gelesen</translation>
+    </message>
+    <message>
+        <source>FIFO; not read</source>
+        <translation>eine FIFO; nicht gelesen</translation>
+    </message>
+    <message>
+        <source>socket; not read</source>
+        <translation>ein Socket; nicht gelesen</translation>
+    </message>
+    <message>
+        <source>special member; not read</source>
+        <translation>ein besonderer Eintrag; nicht gelesen</translation>
+    </message>
+    <message>
+        <source>member is %1 bytes, more than the limit of %2 for one file; not read (raise it with --max-member-size)</source>
+        <translation>Eintrag hat %1 Bytes, mehr als die Grenze von %2 für eine Datei; nicht gelesen (erhöhen mit --max-member-size)</translation>
+    </message>
+    <message>
+        <source>and %1 more files that are not metrics files (*.db); ignored</source>
+        <translation>und %1 weitere Dateien, die keine Metrikdateien (*.db) sind; ignoriert</translation>
+    </message>
+    <message>
+        <source>manifest not usable: %1; liveness unknown</source>
+        <translation>Manifest nicht verwendbar: %1; Lebendigkeit unbekannt</translation>
+    </message>
+    <message>
+        <source>%1; stopped at byte %2 of %3 of the file (byte %4 of the tar data), after %5 members; the files read before are kept</source>
+        <translation>%1; angehalten bei Byte %2 von %3 der Datei (Byte %4 der tar-Daten), nach %5 Einträgen; die zuvor gelesenen Dateien bleiben erhalten</translation>
+    </message>
+    <message>
+        <source>%1; in or right after member &apos;%2&apos; (%3 bytes)</source>
+        <translation>%1; in oder direkt nach Eintrag „%2“ (%3 Bytes)</translation>
+    </message>
+    <message>
+        <source>the archive ends inside %1 (%2)</source>
+        <translation>das Archiv endet innerhalb %1 (%2)</translation>
+    </message>
+    <message>
+        <source>damaged tar data in %1 (%2)</source>
+        <translation>beschädigte tar-Daten innerhalb %1 (%2)</translation>
+    </message>
+    <message>
+        <source>its first header</source>
+        <translation>seines ersten Kopfs</translation>
+    </message>
+    <message>
+        <source>a member&apos;s data</source>
+        <translation>der Daten eines Eintrags</translation>
+    </message>
+    <message>
+        <source>a member header</source>
+        <translation>eines Eintragskopfs</translation>
+    </message>
+    <message>
+        <source>the archive is empty</source>
+        <translation>das Archiv ist leer</translation>
+    </message>
+    <message>
+        <source>not a tar archive, or its first header is damaged (%1)</source>
+        <translation>kein tar-Archiv, oder sein erster Kopf ist beschädigt (%1)</translation>
+    </message>
+    <message>
+        <source>the archive ends without its end-of-archive marker (cut at a member boundary?)</source>
+        <translation>das Archiv endet ohne seine Endmarkierung (an einer Eintragsgrenze abgeschnitten?)</translation>
+    </message>
+    <message>
+        <source>%1 after the end-of-archive marker, so the members read may hold damaged values</source>
+        <translation>%1 nach der Endmarkierung des Archivs, daher können die gelesenen Einträge beschädigte Werte enthalten</translation>
+    </message>
+    <message>
+        <source>reading stopped: %1</source>
+        <translation>Lesen angehalten: %1</translation>
+    </message>
+    <message>
+        <source>%1 data ends early (the file is truncated)</source>
+        <translation>%1-Daten enden vorzeitig (die Datei ist abgeschnitten)</translation>
+    </message>
+    <message>
+        <source>%1 data is corrupt (checksum mismatch)</source>
+        <translation>%1-Daten sind beschädigt (Prüfsumme stimmt nicht)</translation>
+    </message>
+    <message>
+        <source>%1 data has a bad header</source>
+        <translation>%1-Daten haben einen ungültigen Kopf</translation>
+    </message>
+    <message>
+        <source>%1 data is corrupt (%2 error %3)</source>
+        <translation>%1-Daten sind beschädigt (%2-Fehler %3)</translation>
+    </message>
+    <message>
+        <source>%1 data could not be read (%2)</source>
+        <translation>%1-Daten konnten nicht gelesen werden (%2)</translation>
+    </message>
+    <message>
+        <source>the archive could not be decompressed</source>
+        <translation>das Archiv konnte nicht entpackt werden</translation>
+    </message>
+    <message>
+        <source>%1: offset %2: %3</source>
+        <translation>%1: Offset %2: %3</translation>
+    </message>
+</context>
+<context>
     <name>promdir::ProcessModel</name>
     <message>
         <source>alive</source>

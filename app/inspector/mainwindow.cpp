@@ -8,6 +8,7 @@
 #include "promdir/gaugemodesview.h"
 #include "promdir/histogramview.h"
 #include "promdir/icons.h"
+#include "promdir/problemtext.h"
 #include "promdir/processview.h"
 #include "promdir/serieschartview.h"
 
@@ -672,7 +673,7 @@ QString MainWindow::problemsBannerText(const Snapshot &s)
     const int n = int(s.problemCount());
     if (!first)
         return tr("%n problem(s) found while reading; everything readable is shown.", nullptr, n);
-    QString what = QString::fromStdString(first->message);
+    QString what = ProblemText::of(*first);
     if (!where.isEmpty())
         what = tr("%1: %2").arg(where, what);
     return n == 1 ? tr("A problem was found while reading; everything readable is shown. %1").arg(what)

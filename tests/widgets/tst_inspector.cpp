@@ -7,6 +7,8 @@
 #include "promdir/expositionview.h"
 #include "promdir/processview.h"
 #include "promdir/filesview.h"
+#include "promdir/filesmodel.h"
+#include "promdir/translations.h"
 #include "banner.h"
 #include "promdir/serieschartview.h"
 #include "../qt/testdb.h"
@@ -32,6 +34,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QToolButton>
+#include <QTranslator>
 #include <QtTest>
 
 using namespace promdir;
@@ -309,6 +312,59 @@ private Q_SLOTS:
         w.openPath(kFixture);
         QVERIFY(waitForSnapshot(w));
         QVERIFY(!files->archivePanel()->isVisible());
+    }
+
+    // Issue 13: a German window says the core's problems in German, in the
+    // banner, the Files view and the archive panel.
+    void problemsInGerman()
+    {
+        QVERIFY(installTranslations(QStringLiteral("de")));
+        QTemporaryDir tmp;
+        {
+            QFile shortFile(tmp.filePath(QStringLiteral("counter_1.db")));
+            QVERIFY(shortFile.open(QIODevice::WriteOnly));
+            shortFile.write("\x10\0\0", 3);
+        }
+        const QString fileProblem = QStringLiteral("Datei hat 3 Bytes, kürzer als der 8-Byte-Kopf");
+        {
+            MainWindow w;
+            w.show();
+            w.openPath(tmp.path());
+            QVERIFY(waitForSnapshot(w));
+            QVERIFY2(w.bannerText().contains(fileProblem), qPrintable(w.bannerText()));
+            QVERIFY(!w.bannerText().contains(QStringLiteral("shorter than")));
+            FilesView *files = w.filesView();
+            w.banner()->actionButton()->click();
+            QVERIFY2(files->problemsText().contains(QStringLiteral("counter_1.db: Offset 0: ") + fileProblem),
+                     qPrintable(files->problemsText()));
+            const QAbstractItemModel *model = files->model();
+            QModelIndex cell;
+            for (int row = 0; row < model->rowCount(); ++row)
+                if (model->index(row, FilesModel::NameColumn).data().toString() == QStringLiteral("counter_1.db"))
+                    cell = model->index(row, FilesModel::ProblemsColumn);
+            QCOMPARE(cell.data().toString(), fileProblem);
+        }
+
+        // An archive cut short: why, in German, in the banner and the panel.
+        const QString whole = packFixture(tmp, QStringLiteral("whole.tgz"));
+        QVERIFY(!whole.isEmpty());
+        const QString cut = packFixture(tmp, QStringLiteral("case.tgz"), QFileInfo(whole).size() * 2 / 3);
+        MainWindow w;
+        w.show();
+        w.openPath(cut);
+        QVERIFY(waitForSnapshot(w));
+        const QString summary = w.filesView()->archivePanel()->text();
+        QVERIFY2(summary.contains(QStringLiteral("angehalten bei Byte")), qPrintable(summary));
+        QVERIFY2(summary.contains(QStringLiteral("die zuvor gelesenen Dateien bleiben erhalten")), qPrintable(summary));
+        QVERIFY2(w.bannerText().contains(QStringLiteral("angehalten bei Byte")), qPrintable(w.bannerText()));
+        QVERIFY(!summary.contains(QStringLiteral("stopped at byte")));
+
+        // Back to the source language for the other tests.
+        for (QTranslator *t : QCoreApplication::instance()->findChildren<QTranslator *>()) {
+            QCoreApplication::removeTranslator(t);
+            delete t;
+        }
+        QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
     }
 
     // Issue 18.8: the small things.

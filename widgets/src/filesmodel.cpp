@@ -3,6 +3,7 @@
 #include "promdir/displayformat.h"
 #include "promdir/format/floatformat.h"
 #include "promdir/metricsmodel.h"
+#include "promdir/problemtext.h"
 
 #include <QBrush>
 #include <QColor>
@@ -103,10 +104,10 @@ QVariant FilesModel::data(const QModelIndex &index, int role) const
                                                                          : r.problem.file.substr(slash + 1));
             }
             if (index.column() == ProblemsColumn)
-                return QString::fromStdString(r.problem.message);
+                return ProblemText::of(r.problem);
             return {};
         case Qt::ToolTipRole:
-            return QString::fromStdString(r.problem.describe());
+            return ProblemText::describe(r.problem);
         case Qt::ForegroundRole:
             return QBrush(QColor(0xc0, 0x1c, 0x28));
         }
@@ -138,9 +139,8 @@ QVariant FilesModel::data(const QModelIndex &index, int role) const
             if (f.problems.empty())
                 return {};
             if (f.problems.size() == 1)
-                return QString::fromStdString(f.problems.front().message);
-            return tr("%n problem(s): %1", nullptr, int(f.problems.size()))
-                .arg(QString::fromStdString(f.problems.front().message));
+                return ProblemText::of(f.problems.front());
+            return tr("%n problem(s): %1", nullptr, int(f.problems.size())).arg(ProblemText::of(f.problems.front()));
         }
         return {};
     case SortRole:
@@ -164,9 +164,9 @@ QVariant FilesModel::data(const QModelIndex &index, int role) const
     case Qt::ToolTipRole: {
         QStringList lines;
         if (!f.fileName.valid)
-            lines << QString::fromStdString(problemText(f.fileName.reason));
+            lines << ProblemText::of(f.fileName.reason);
         for (const auto &p : f.problems)
-            lines << QString::fromStdString(p.describe());
+            lines << ProblemText::describe(p);
         if (r.stale)
             lines << tr("Stale: %1").arg(staleText(r.stale));
         if (f.stamp.mtimeNs > 0)

@@ -1,6 +1,7 @@
 #include "promdir/filesview.h"
 
 #include "promdir/displayformat.h"
+#include "promdir/problemtext.h"
 #include "promdir/tableactions.h"
 
 #include <QHeaderView>
@@ -123,7 +124,7 @@ QString FilesView::archiveSummary(const LoadResult &load)
         QString why;
         for (const auto &p : load.problems)
             if (p.kind == ProblemKind::Truncated || p.kind == ProblemKind::Unreadable) {
-                why = QString::fromStdString(p.message);
+                why = ProblemText::of(p);
                 break;
             }
         lines << (why.isEmpty() ? tr("Incomplete: the archive ends before its end-of-archive marker")
@@ -199,9 +200,9 @@ void FilesView::showFile(const QModelIndex &proxyIndex)
     m_entriesTitle->setText(tr("%1: %n entries", nullptr, int(file->entries.size())).arg(m_current));
     QStringList lines;
     if (!file->fileName.valid)
-        lines << QString::fromStdString(problemText(file->fileName.reason));
+        lines << ProblemText::of(file->fileName.reason);
     for (const auto &p : file->problems)
-        lines << QString::fromStdString(p.describe());
+        lines << ProblemText::describe(p);
     const QString text = lines.join(QLatin1Char('\n'));
     if (m_problems->toPlainText() != text)
         m_problems->setPlainText(text);
