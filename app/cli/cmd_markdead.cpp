@@ -98,13 +98,17 @@ int runMarkDead(const Args &args)
             std::printf("no live gauge files of pid %s in %s\n", pid.c_str(), dir.c_str());
         return 0;
     }
-    const RemoveResult r = removeLiveGaugeFiles(pid, dir);
-    for (const auto &name : r.removed)
+    const auto r = removeLiveGaugeFiles(pid, dir);
+    if (!r) {
+        printError("mark-dead", r.error().message);
+        return 1;
+    }
+    for (const auto &name : r->removed)
         std::printf("deleted %s\n", name.c_str());
-    if (r.removed.empty() && r.error.empty())
+    if (r->removed.empty() && r->failed.empty())
         std::printf("no live gauge files of pid %s in %s\n", pid.c_str(), dir.c_str());
-    if (!r.error.empty()) {
-        printError("mark-dead", r.error);
+    if (!r->failed.empty()) {
+        printError("mark-dead", r->failed.front().message);
         return 1;
     }
     return 0;

@@ -216,8 +216,10 @@ private slots:
         QCOMPARE(rows[1].stale.size(), std::size_t(2)); // both gauges; the counter is not stale
         QVERIFY(rows[1].liveGauges);
 
-        const RemoveResult rm = removeLiveGaugeFiles(kDead1, d);
-        QCOMPARE(rm.removed, std::vector<std::string>{"gauge_liveall_" + kDead1 + ".db"});
+        const auto rm = removeLiveGaugeFiles(kDead1, d);
+        QVERIFY(rm);
+        QCOMPARE(rm->removed, std::vector<std::string>{"gauge_liveall_" + kDead1 + ".db"});
+        QVERIFY(rm->failed.empty());
         QVERIFY(fs::exists(d + "/gauge_max_" + kDead1 + ".db"));
         QVERIFY(fs::exists(d + "/counter_" + kDead1 + ".db"));
     }

@@ -3,6 +3,7 @@
 // in tests/interop/writer).
 #include "dbbuilder.h"
 
+#include "promdir/diagnostics/processes.h"
 #include "promdir/read/directory.h"
 #include "promdir/format/key.h"
 #include "promdir/merge/merge.h"
@@ -629,6 +630,29 @@ private slots:
         QCOMPARE(readAll(d / "keep" / "gauge_livesum_6.db"), std::string("precious"));
         QVERIFY(std::filesystem::is_directory(d / "gauge_livemax_6.db"));
         QVERIFY(!std::filesystem::exists(d / "gauge_livemin_6.db"));
+    }
+
+    // The removal under it: what was deleted, what was not and why, and a
+    // directory that cannot be opened is an error of its own.
+    void removalSaysWhatItDid()
+    {
+        QTemporaryDir dir;
+        const std::filesystem::path d = dir.path().toStdString();
+        std::filesystem::create_directory(d / "gauge_livemax_7.db");
+        writeAll(d / "gauge_livemin_7.db", "");
+        const auto r = removeLiveGaugeFiles("7", d);
+        QVERIFY(r);
+        QCOMPARE(r->removed, std::vector<std::string>{"gauge_livemin_7.db"});
+        QCOMPARE(r->failed.size(), std::size_t(1));
+        QVERIFY(r->failed[0].code == RemoveErrorCode::IsAFolder);
+        QCOMPARE(r->failed[0].message, (d / "gauge_livemax_7.db").string() + ": is a folder; not removed");
+        const auto missing = removeLiveGaugeFiles("7", d / "missing");
+        QVERIFY(!missing);
+        QVERIFY(missing.error().code == RemoveErrorCode::CannotOpenDirectory);
+        QCOMPARE(nameOf(missing.error().code), std::string_view("CannotOpenDirectory"));
+        const auto viaWriter = markProcessDead("7", d / "missing");
+        QVERIFY(viaWriter.error().code == WriterErrorCode::FileError);
+        QCOMPARE(viaWriter.error().message, missing.error().message);
     }
 
     void closeDiscards()

@@ -126,14 +126,24 @@ private Q_SLOTS:
         // Mark dead: refused for the live pid, and for the dead one removes
         // exactly its live gauge file.
         auto refused = markProcessDead(dir.path(), L);
-        QCOMPARE(refused.error, MarkDeadResult::ProcessAlive);
+        QVERIFY(!refused);
+        QVERIFY(refused.error().code == MarkDeadErrorCode::ProcessAlive);
+        QCOMPARE(nameOf(refused.error().code), std::string_view("ProcessAlive"));
         QVERIFY(QFile::exists(path(u"gauge_livesum_"_qs + L + u".db"_qs)));
         auto done = markProcessDead(dir.path(), D);
         QVERIFY(done.ok());
-        QCOMPARE(done.removed, QStringList{u"gauge_livesum_"_qs + D + u".db"_qs});
+        QCOMPARE(*done, QStringList{u"gauge_livesum_"_qs + D + u".db"_qs});
         QVERIFY(QFile::exists(path(u"gauge_all_"_qs + D + u".db"_qs)));
         QVERIFY(QFile::exists(path(u"counter_"_qs + D + u".db"_qs)));
-        QCOMPARE(markProcessDead(dir.filePath(u"nope"_qs), D).error, MarkDeadResult::NotADirectory);
+        QVERIFY(markProcessDead(dir.filePath(u"nope"_qs), D).error().code == MarkDeadErrorCode::NotADirectory);
+        QVERIFY(markProcessDead(dir.path(), u"a_b"_qs).error().code == MarkDeadErrorCode::InvalidPid);
+        // A folder under a live gauge's name is left alone and said so.
+        QVERIFY(QDir(dir.path()).mkdir(u"gauge_livemax_"_qs + D + u".db"_qs));
+        const auto folder = markProcessDead(dir.path(), D);
+        QVERIFY(folder.error().code == MarkDeadErrorCode::RemoveFailed);
+        QVERIFY2(folder.error().message.ends_with("gauge_livemax_" + D.toStdString() + ".db: is a folder; not removed"),
+                 folder.error().message.c_str());
+        QVERIFY(QDir(dir.path()).rmdir(u"gauge_livemax_"_qs + D + u".db"_qs));
 
         // The watcher notices the removal (directory notification or timer).
         // A refresh that was already running may deliver the old listing

@@ -161,22 +161,23 @@ void ProcessView::markSelectedDead()
             .arg(pid, files.join(QLatin1Char('\n')));
     if (!m_confirm || !m_confirm(pid, question))
         return;
-    const MarkDeadResult r = markProcessDead(m_snapshot->path, pid);
-    switch (r.error) {
-    case MarkDeadResult::None:
-        Q_EMIT markedDead(pid, r.removed);
+    const auto r = markProcessDead(m_snapshot->path, pid);
+    if (r) {
+        Q_EMIT markedDead(pid, *r);
         return;
-    case MarkDeadResult::ProcessAlive:
+    }
+    switch (r.error().code.as<MarkDeadErrorCode>().value_or(MarkDeadErrorCode::RemoveFailed)) {
+    case MarkDeadErrorCode::ProcessAlive:
         Q_EMIT errorOccurred(tr("Process %1 is running; it is not marked dead.").arg(pid));
         return;
-    case MarkDeadResult::NotADirectory:
+    case MarkDeadErrorCode::NotADirectory:
         Q_EMIT errorOccurred(tr("%1 is not a directory.").arg(m_snapshot->path));
         return;
-    case MarkDeadResult::InvalidPid:
+    case MarkDeadErrorCode::InvalidPid:
         Q_EMIT errorOccurred(tr("“%1” is not a process identifier the Python client could have used.").arg(pid));
         return;
-    case MarkDeadResult::RemoveFailed:
-        Q_EMIT errorOccurred(tr("Could not delete %1.").arg(r.detail));
+    case MarkDeadErrorCode::RemoveFailed:
+        Q_EMIT errorOccurred(tr("Could not delete %1.").arg(QString::fromStdString(r.error().message)));
         return;
     }
 }

@@ -8,32 +8,43 @@
 
 namespace promdir {
 
-MarkDeadResult markProcessDead(const QString &directory, const QString &pid)
+std::string_view nameOf(MarkDeadErrorCode code) noexcept
 {
-    MarkDeadResult r;
+    switch (code) {
+    case MarkDeadErrorCode::NotADirectory: return "NotADirectory";
+    case MarkDeadErrorCode::InvalidPid: return "InvalidPid";
+    case MarkDeadErrorCode::ProcessAlive: return "ProcessAlive";
+    case MarkDeadErrorCode::RemoveFailed: return "RemoveFailed";
+    }
+    return "Unknown";
+}
+
+std::string_view detail::markDeadErrorCodeName(int value) noexcept
+{
+    return nameOf(MarkDeadErrorCode(value));
+}
+
+Result<QStringList> markProcessDead(const QString &directory, const QString &pid)
+{
     const QFileInfo info(directory);
-    if (!info.isDir()) {
-        r.error = MarkDeadResult::NotADirectory;
-        return r;
-    }
-    if (pid.isEmpty() || pid.contains(QLatin1Char('_')) || pid.contains(QLatin1Char('/'))) {
-        r.error = MarkDeadResult::InvalidPid;
-        return r;
-    }
-    if (probeLocalProcess(pid.toStdString()).state == Liveness::Alive) {
-        r.error = MarkDeadResult::ProcessAlive;
-        return r;
-    }
+    if (!info.isDir())
+        return Error{MarkDeadErrorCode::NotADirectory, directory.toStdString() + ": not a directory"};
+    if (pid.isEmpty() || pid.contains(QLatin1Char('_')) || pid.contains(QLatin1Char('/')))
+        return Error{MarkDeadErrorCode::InvalidPid,
+                     "'" + pid.toStdString() + "' is not a process identifier the Python client could have used"};
+    if (probeLocalProcess(pid.toStdString()).state == Liveness::Alive)
+        return Error{MarkDeadErrorCode::ProcessAlive, "process " + pid.toStdString() + " is running"};
     // The reference: remove gauge_live*_<pid>.db, nothing else (the core's
     // rule, which never follows a link).
-    const RemoveResult removed = removeLiveGaugeFiles(pid.toStdString(), std::filesystem::path(directory.toStdString()));
-    for (const auto &name : removed.removed)
-        r.removed << QString::fromStdString(name);
-    if (!removed.error.empty()) {
-        r.error = MarkDeadResult::RemoveFailed;
-        r.detail = QString::fromStdString(removed.error);
-    }
-    return r;
+    const auto removal = removeLiveGaugeFiles(pid.toStdString(), std::filesystem::path(directory.toStdString()));
+    if (!removal)
+        return Error{MarkDeadErrorCode::RemoveFailed, removal.error().message};
+    if (!removal->failed.empty())
+        return Error{MarkDeadErrorCode::RemoveFailed, removal->failed.front().message};
+    QStringList removed;
+    for (const auto &name : removal->removed)
+        removed << QString::fromStdString(name);
+    return removed;
 }
 
 } // namespace promdir

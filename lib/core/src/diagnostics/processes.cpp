@@ -41,37 +41,50 @@ bool pidLess(const std::string &a, const std::string &b)
 
 } // namespace
 
-RemoveResult removeLiveGaugeFiles(std::string_view pid, const std::filesystem::path &dir)
+std::string_view nameOf(RemoveErrorCode code) noexcept
 {
-    RemoveResult r;
+    switch (code) {
+    case RemoveErrorCode::CannotOpenDirectory: return "CannotOpenDirectory";
+    case RemoveErrorCode::CannotExamine: return "CannotExamine";
+    case RemoveErrorCode::IsAFolder: return "IsAFolder";
+    case RemoveErrorCode::CannotRemove: return "CannotRemove";
+    }
+    return "Unknown";
+}
+
+std::string_view detail::removeErrorCodeName(int value) noexcept
+{
+    return nameOf(RemoveErrorCode(value));
+}
+
+Result<LiveGaugeRemoval> removeLiveGaugeFiles(std::string_view pid, const std::filesystem::path &dir)
+{
+    LiveGaugeRemoval r;
     // Names are looked at and removed inside one open folder, so a folder
     // swapped for a link on the way cannot send the removal elsewhere; a
     // link under a live gauge's name is removed itself (as the reference's
     // os.remove does), never what it points to; a folder is left alone.
     const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd < 0) {
-        r.error = dir.string() + ": " + std::strerror(errno);
-        return r;
-    }
+    if (dfd < 0)
+        return Error{RemoveErrorCode::CannotOpenDirectory, dir.string() + ": " + std::strerror(errno)};
     for (GaugeMode mode : allGaugeModes()) {
         if (!isLiveMode(mode))
             continue;
         const std::string name = "gauge_" + std::string(toString(mode)) + "_" + std::string(pid) + ".db";
         struct stat st{};
         if (::fstatat(dfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
-            if (errno != ENOENT && r.error.empty())
-                r.error = (dir / name).string() + ": " + std::strerror(errno);
+            if (errno != ENOENT)
+                r.failed.push_back({RemoveErrorCode::CannotExamine, (dir / name).string() + ": " + std::strerror(errno)});
             continue;
         }
         if (S_ISDIR(st.st_mode)) {
-            if (r.error.empty())
-                r.error = (dir / name).string() + ": is a folder; not removed";
+            r.failed.push_back({RemoveErrorCode::IsAFolder, (dir / name).string() + ": is a folder; not removed"});
             continue;
         }
         if (::unlinkat(dfd, name.c_str(), 0) == 0)
             r.removed.push_back(name);
-        else if (errno != ENOENT && r.error.empty())
-            r.error = (dir / name).string() + ": " + std::strerror(errno);
+        else if (errno != ENOENT)
+            r.failed.push_back({RemoveErrorCode::CannotRemove, (dir / name).string() + ": " + std::strerror(errno)});
     }
     ::close(dfd);
     return r;

@@ -515,10 +515,14 @@ Result<int> markProcessDead(std::string_view pid, const std::filesystem::path &d
     }
     if (pid.empty() || pid.find_first_of("/_") != std::string_view::npos)
         return error(WriterErrorCode::InvalidProcessIdentifier, "process identifier '" + std::string(pid) + "' is empty or contains '_' or '/'");
-    const RemoveResult r = removeLiveGaugeFiles(pid, dir);
-    if (!r.error.empty() && !r.error.ends_with("is a folder; not removed"))
-        return error(WriterErrorCode::FileError, r.error);
-    return static_cast<int>(r.removed.size());
+    const auto r = removeLiveGaugeFiles(pid, dir);
+    if (!r)
+        return error(WriterErrorCode::FileError, r.error().message);
+    // A folder under a live gauge's name is left alone, not an error.
+    for (const Error &e : r->failed)
+        if (e.code != RemoveErrorCode::IsAFolder)
+            return error(WriterErrorCode::FileError, e.message);
+    return static_cast<int>(r->removed.size());
 }
 
 Result<int> markProcessDead(std::int64_t pid, const std::filesystem::path &directory)

@@ -3,6 +3,7 @@
 // its files, whether it still runs, when it last wrote, which of its files
 // are stale. `promdir inspect`, `promdir doctor` and the GUI share it.
 
+#include "promdir/format/result.h"
 #include "promdir/read/directory.h"
 
 #include <chrono>
@@ -47,15 +48,35 @@ struct ProcessOptions
 // are not of the reference's form have no pid and are left out.
 std::vector<ProcessSummary> summarizeProcesses(const LoadResult &load, const ProcessOptions &options = {});
 
-// The reference's mark_process_dead(pid, path): deletes the
-// gauge_live*_<pid>.db files of `dir` and nothing else. Returns the names
-// removed; `error` says what failed (the others are still removed).
-struct RemoveResult
-{
-    std::vector<std::string> removed;
-    std::string error;
+enum class RemoveErrorCode {
+    CannotOpenDirectory, // the directory could not be opened: nothing was removed
+    CannotExamine,       // a live gauge file could not be looked at
+    IsAFolder,           // a folder has a live gauge file's name: left alone
+    CannotRemove,        // a live gauge file could not be deleted
 };
-RemoveResult removeLiveGaugeFiles(std::string_view pid, const std::filesystem::path &dir);
+std::string_view nameOf(RemoveErrorCode code) noexcept;
+namespace detail {
+std::string_view removeErrorCodeName(int value) noexcept;
+}
+inline constexpr ErrorCategory kRemoveErrors{"remove", &detail::removeErrorCodeName};
+constexpr const ErrorCategory &errorCategory(RemoveErrorCode) noexcept
+{
+    return kRemoveErrors;
+}
+
+// What removeLiveGaugeFiles did in a directory it could open: the files it
+// deleted, and those it could not (each error names the file; the others
+// are still deleted).
+struct LiveGaugeRemoval
+{
+    std::vector<std::string> removed; // base names
+    std::vector<Error> failed;        // codes CannotExamine, IsAFolder, CannotRemove
+};
+
+// The reference's mark_process_dead(pid, path): deletes the
+// gauge_live*_<pid>.db files of `dir` and nothing else. An error when `dir`
+// cannot be opened (CannotOpenDirectory).
+Result<LiveGaugeRemoval> removeLiveGaugeFiles(std::string_view pid, const std::filesystem::path &dir);
 
 // "3d 4h", "12m", "40s".
 std::string formatDuration(double seconds);
