@@ -78,11 +78,12 @@ int runPack(const Args &args)
         return 2;
     }
     options.compression = *compression;
-    const PackResult r = packDirectory(dir, output, options);
-    if (!r.ok) {
-        printError("pack", r.error);
+    const auto packed = packDirectory(dir, output, options);
+    if (!packed) {
+        printError("pack", packed.error().message);
         return 2;
     }
+    const PackSummary &r = *packed;
     for (const auto &n : r.notes)
         printError("pack", n);
     std::size_t alive = 0, dead = 0;

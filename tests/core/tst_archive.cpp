@@ -473,10 +473,10 @@ private slots:
         const std::string out = tmp.filePath(name).toStdString();
         PackOptions po;
         po.compression = *compressionForName(name.toStdString());
-        const PackResult pr = packDirectory(dir, out, po);
-        QVERIFY2(pr.ok, pr.error.c_str());
-        QCOMPARE(pr.files, std::size_t(42));
-        QCOMPARE(pr.manifest.processes.size(), std::size_t(4));
+        const auto pr = packDirectory(dir, out, po);
+        QVERIFY2(pr, pr.error().message.c_str());
+        QCOMPARE(pr->files, std::size_t(42));
+        QCOMPARE(pr->manifest.processes.size(), std::size_t(4));
 
         const LoadResult d = loadPath(dir);
         const LoadResult a = loadPath(out);
@@ -507,9 +507,10 @@ private slots:
         QCOMPARE(alive, std::size_t(1));
 
         // Refuses to overwrite, and to write into the directory itself.
-        QVERIFY(!packDirectory(dir, out, po).ok);
-        const PackResult inside = packDirectory(dir, dir + "/x.tar.gz", po);
-        QVERIFY(!inside.ok);
+        const auto again = packDirectory(dir, out, po);
+        QVERIFY(again.error().code == PackErrorCode::OutputExists);
+        const auto inside = packDirectory(dir, dir + "/x.tar.gz", po);
+        QVERIFY(inside.error().code == PackErrorCode::OutputInsideDirectory);
         QVERIFY(!fs::exists(dir + "/x.tar.gz"));
     }
 
@@ -519,7 +520,7 @@ private slots:
         const std::string dir = tmp.filePath(QStringLiteral("empty")).toStdString();
         fs::create_directories(dir);
         const std::string out = tmp.filePath(QStringLiteral("e.tar.gz")).toStdString();
-        QVERIFY(packDirectory(dir, out).ok);
+        QVERIFY(packDirectory(dir, out).ok());
         const LoadResult a = loadPath(out);
         QVERIFY2(a.ok, a.error.c_str());
         QCOMPARE(a.files.size(), std::size_t(0));
@@ -868,20 +869,14 @@ private slots:
         const std::string out = tmp.filePath(QStringLiteral("s.tar")).toStdString();
         PackOptions po;
         po.compression = Compression::None;
-        PackResult pr;
-        const int rc = runLimited(
-            [&] {
-                pr = packDirectory(dir, out, po);
-                return pr.ok ? 0 : 1;
-            },
-            256 << 20, 10);
+        const int rc = runLimited([&] { return packDirectory(dir, out, po).ok() ? 0 : 1; }, 256 << 20, 10);
         QCOMPARE(rc, 0); // neither blocked nor failed (the child's notes are checked below)
         fs::remove(out);
-        pr = packDirectory(dir, out, po);
-        QVERIFY2(pr.ok, pr.error.c_str());
-        QCOMPARE(pr.files, std::size_t(1));
+        const auto pr = packDirectory(dir, out, po);
+        QVERIFY2(pr, pr.error().message.c_str());
+        QCOMPARE(pr->files, std::size_t(1));
         QStringList notes;
-        for (const auto &n : pr.notes)
+        for (const auto &n : pr->notes)
             notes << QString::fromStdString(n);
         QCOMPARE(notes, (QStringList{
                             QStringLiteral("counter_5.db: symbolic link; not packed (links are not followed)"),
@@ -911,8 +906,8 @@ private slots:
         const std::string planted = out + ".promdir-tmp-" + std::to_string(QCoreApplication::applicationPid());
         fs::create_symlink(victim, planted);
 
-        const PackResult pr = packDirectory(dir, out);
-        QVERIFY2(pr.ok, pr.error.c_str());
+        const auto pr = packDirectory(dir, out);
+        QVERIFY2(pr, pr.error().message.c_str());
         QCOMPARE(slurp(victim), std::string("precious\n"));
         QVERIFY(fs::is_symlink(planted));
         QCOMPARE(fs::read_symlink(planted).string(), victim);
@@ -944,21 +939,22 @@ private slots:
         po.compression = Compression::None;
 
         fs::create_symlink(tmp.filePath(QStringLiteral("nowhere")).toStdString(), out);
-        PackResult pr = packDirectory(dir, out, po);
-        QVERIFY(!pr.ok);
-        QVERIFY2(pr.error.find("exists") != std::string::npos, pr.error.c_str());
+        auto pr = packDirectory(dir, out, po);
+        QVERIFY(!pr);
+        QVERIFY(pr.error().code == PackErrorCode::OutputExists);
+        QVERIFY2(pr.error().message.find("exists") != std::string::npos, pr.error().message.c_str());
         QVERIFY(fs::is_symlink(out));
         QVERIFY(!fs::exists(tmp.filePath(QStringLiteral("nowhere")).toStdString()));
 
         fs::remove(out);
         fs::create_symlink(victim, out);
         pr = packDirectory(dir, out, po);
-        QVERIFY(!pr.ok);
+        QVERIFY(!pr);
         QVERIFY(fs::is_symlink(out));
 
         po.overwrite = true;
         pr = packDirectory(dir, out, po);
-        QVERIFY2(pr.ok, pr.error.c_str());
+        QVERIFY2(pr, pr.error().message.c_str());
         QVERIFY(!fs::is_symlink(out));
         QCOMPARE(slurp(victim), std::string("precious\n"));
         const LoadResult a = loadPath(out);

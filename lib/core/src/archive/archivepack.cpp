@@ -146,6 +146,8 @@ mode_t currentUmask()
 
 // Moves the finished archive to its name. Without `replace`, an existing
 // name (a dangling link included) is an error, also one made meanwhile.
+constexpr char kExists[] = "exists (use --force to replace it)";
+
 bool moveIntoPlace(const fs::path &from, const fs::path &to, bool replace, std::string &error)
 {
     if (replace) {
@@ -158,12 +160,12 @@ bool moveIntoPlace(const fs::path &from, const fs::path &to, bool replace, std::
     if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0)
         return true;
     if (errno != EINVAL && errno != ENOSYS) {
-        error = errno == EEXIST ? "exists (use --force to replace it)" : std::strerror(errno);
+        error = errno == EEXIST ? kExists : std::strerror(errno);
         return false;
     }
     // A file system without RENAME_NOREPLACE: link() refuses an existing name too.
     if (::link(from.c_str(), to.c_str()) != 0) {
-        error = errno == EEXIST ? "exists (use --force to replace it)" : std::strerror(errno);
+        error = errno == EEXIST ? kExists : std::strerror(errno);
         return false;
     }
     ::unlink(from.c_str());
@@ -250,35 +252,47 @@ bool inside(const fs::path &child, const fs::path &parent)
 
 } // namespace
 
-PackResult packDirectory(const fs::path &dir, const fs::path &output, const PackOptions &options)
+std::string_view nameOf(PackErrorCode code) noexcept
 {
-    PackResult r;
-    std::error_code ec;
-    if (!fs::is_directory(dir, ec)) {
-        r.error = dir.string() + ": not a directory";
-        return r;
+    switch (code) {
+    case PackErrorCode::NotADirectory: return "NotADirectory";
+    case PackErrorCode::OutputInsideDirectory: return "OutputInsideDirectory";
+    case PackErrorCode::OutputExists: return "OutputExists";
+    case PackErrorCode::CannotListDirectory: return "CannotListDirectory";
+    case PackErrorCode::CannotCreateOutput: return "CannotCreateOutput";
+    case PackErrorCode::WriteFailed: return "WriteFailed";
+    case PackErrorCode::CannotPlaceOutput: return "CannotPlaceOutput";
     }
+    return "Unknown";
+}
+
+std::string_view detail::packErrorCodeName(int value) noexcept
+{
+    return nameOf(PackErrorCode(value));
+}
+
+Result<PackSummary> packDirectory(const fs::path &dir, const fs::path &output, const PackOptions &options)
+{
+    PackSummary r;
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec))
+        return Error{PackErrorCode::NotADirectory, dir.string() + ": not a directory"};
     const fs::path canonDir = fs::canonical(dir, ec);
     const fs::path canonOut = fs::weakly_canonical(fs::absolute(output, ec), ec);
-    if (inside(canonOut, canonDir)) {
-        r.error = output.string() + ": inside the metrics directory; write the archive somewhere else "
-                                    "(promdir does not add files to a metrics directory)";
-        return r;
-    }
+    if (inside(canonOut, canonDir))
+        return Error{PackErrorCode::OutputInsideDirectory,
+                     output.string() + ": inside the metrics directory; write the archive somewhere else "
+                                       "(promdir does not add files to a metrics directory)"};
     struct stat outSt{};
-    if (::lstat(output.c_str(), &outSt) == 0 && !options.overwrite) {
-        r.error = output.string() + ": exists (use --force to replace it)";
-        return r;
-    }
+    if (::lstat(output.c_str(), &outSt) == 0 && !options.overwrite)
+        return Error{PackErrorCode::OutputExists, output.string() + ": " + kExists};
 
     // The *.db files, as the reference's glob would see them, read through
     // the directory opened once.
     const Fd dirFd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     DIR *listing = dirFd ? ::fdopendir(::dup(dirFd.get())) : nullptr;
-    if (!listing) {
-        r.error = dir.string() + ": " + std::strerror(errno);
-        return r;
-    }
+    if (!listing)
+        return Error{PackErrorCode::CannotListDirectory, dir.string() + ": " + std::strerror(errno)};
     std::vector<Member> files;
     errno = 0;
     while (const dirent *d = ::readdir(listing)) {
@@ -304,10 +318,8 @@ PackResult packDirectory(const fs::path &dir, const fs::path &output, const Pack
     }
     const int listError = errno;
     ::closedir(listing);
-    if (listError) {
-        r.error = dir.string() + ": " + std::strerror(listError);
-        return r;
-    }
+    if (listError)
+        return Error{PackErrorCode::CannotListDirectory, dir.string() + ": " + std::strerror(listError)};
     std::sort(files.begin(), files.end(), [](const Member &a, const Member &b) { return a.name < b.name; });
 
     std::vector<std::string> pids;
@@ -328,10 +340,8 @@ PackResult packDirectory(const fs::path &dir, const fs::path &output, const Pack
     const fs::path parent = output.has_parent_path() ? output.parent_path() : fs::path(".");
     std::string tmpName = (parent / ("." + output.filename().string() + ".promdir-XXXXXX")).string();
     Fd file(::mkostemp(tmpName.data(), O_CLOEXEC));
-    if (!file) {
-        r.error = parent.string() + ": cannot create a file there: " + std::strerror(errno);
-        return r;
-    }
+    if (!file)
+        return Error{PackErrorCode::CannotCreateOutput, parent.string() + ": cannot create a file there: " + std::strerror(errno)};
     const fs::path tmp = tmpName;
     std::string error;
     Writer writer = newWriter(options.compression, error);
@@ -369,16 +379,14 @@ PackResult packDirectory(const fs::path &dir, const fs::path &output, const Pack
     if (!written) {
         file.reset();
         ::unlink(tmp.c_str());
-        r.error = output.string() + ": writing failed: " + error;
-        return r;
+        return Error{PackErrorCode::WriteFailed, output.string() + ": writing failed: " + error};
     }
     if (!moveIntoPlace(tmp, output, options.overwrite, error)) {
         ::unlink(tmp.c_str());
-        r.error = output.string() + ": " + error;
-        return r;
+        return Error{error == kExists ? PackErrorCode::OutputExists : PackErrorCode::CannotPlaceOutput,
+                     output.string() + ": " + error};
     }
     std::sort(r.notes.begin(), r.notes.end());
-    r.ok = true;
     return r;
 }
 

@@ -5,6 +5,7 @@
 // followed (links) nor resolved against the file system; their names are
 // only shown, escaped.
 
+#include "promdir/format/result.h"
 #include "promdir/read/directory.h"
 
 namespace promdir {
@@ -35,7 +36,7 @@ std::string escapeMemberName(std::string_view raw);
 // before the break and adds a Truncated problem saying where it broke.
 // options.limits count a sparse member by its expanded size, holes
 // included.
-LoadResult loadArchive(const std::filesystem::path &archive, const LoadOptions &options = {});
+[[nodiscard]] LoadResult loadArchive(const std::filesystem::path &archive, const LoadOptions &options = {});
 
 // ---- Writing (promdir pack) ----
 
@@ -50,10 +51,28 @@ struct PackOptions
     bool overwrite = false;
 };
 
-struct PackResult
+enum class PackErrorCode {
+    NotADirectory,
+    OutputInsideDirectory, // refused: promdir never adds files to a metrics directory
+    OutputExists,          // and PackOptions::overwrite is not set
+    CannotListDirectory,
+    CannotCreateOutput,    // no new file could be made beside the output
+    WriteFailed,           // writing or compressing failed; nothing is left behind
+    CannotPlaceOutput,     // the finished archive could not be given its name
+};
+std::string_view nameOf(PackErrorCode code) noexcept;
+namespace detail {
+std::string_view packErrorCodeName(int value) noexcept;
+}
+inline constexpr ErrorCategory kPackErrors{"pack", &detail::packErrorCodeName};
+constexpr const ErrorCategory &errorCategory(PackErrorCode) noexcept
 {
-    bool ok = false;
-    std::string error;
+    return kPackErrors;
+}
+
+// What was packed.
+struct PackSummary
+{
     std::size_t files = 0;
     std::uint64_t bytes = 0;     // of the .db files
     Manifest manifest;
@@ -68,7 +87,7 @@ struct PackResult
 // `output` (a link too, dangling or not) is replaced only with `overwrite`,
 // and then the link itself, never its target. Refuses to write inside `dir`
 // itself (promdir never changes a metrics directory unless asked to).
-PackResult packDirectory(const std::filesystem::path &dir, const std::filesystem::path &output,
-                         const PackOptions &options = {});
+Result<PackSummary> packDirectory(const std::filesystem::path &dir, const std::filesystem::path &output,
+                                  const PackOptions &options = {});
 
 } // namespace promdir

@@ -71,9 +71,9 @@ struct LoadResult
 };
 
 // A directory on disk. Missing or not a directory: ok=false.
-LoadResult loadDirectory(const std::filesystem::path &dir, const LoadOptions &options = {});
+[[nodiscard]] LoadResult loadDirectory(const std::filesystem::path &dir, const LoadOptions &options = {});
 
 // A directory or an archive; what every tool calls.
-LoadResult loadPath(const std::filesystem::path &path, const LoadOptions &options = {});
+[[nodiscard]] LoadResult loadPath(const std::filesystem::path &path, const LoadOptions &options = {});
 
 } // namespace promdir

@@ -107,7 +107,7 @@ struct ReadOptions
 };
 
 // Reads a file from disk.
-ParsedFile readFile(const std::filesystem::path &path, const ReadOptions &options = {});
+[[nodiscard]] ParsedFile readFile(const std::filesystem::path &path, const ReadOptions &options = {});
 // The file's identity and state now, or nullopt when it cannot be stat'ed.
 std::optional<FileStamp> stampOf(const std::filesystem::path &path);
 
@@ -118,6 +118,6 @@ std::shared_ptr<const ParsedFile> rereadFile(const std::filesystem::path &path,
                                              const ReadOptions &options = {});
 
 // Parses bytes already in memory (archive members, tests). `path` names them.
-ParsedFile readBytes(std::string path, std::string_view bytes, const ReadOptions &options = {});
+[[nodiscard]] ParsedFile readBytes(std::string path, std::string_view bytes, const ReadOptions &options = {});
 
 } // namespace promdir
