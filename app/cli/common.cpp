@@ -1,5 +1,7 @@
 #include "commands.h"
 
+#include "promdir/format/filename.h"
+
 #include <cstdio>
 #include <cstdlib>
 
@@ -7,11 +9,7 @@ namespace promdir::cli {
 
 std::string defaultPath()
 {
-    if (const char *p = std::getenv("PROMETHEUS_MULTIPROC_DIR"); p && *p)
-        return p;
-    if (const char *p = std::getenv("prometheus_multiproc_dir"); p && *p)
-        return p;
-    return {};
+    return multiprocessDirectoryFromEnvironment();
 }
 
 void printError(const std::string &command, const std::string &message)

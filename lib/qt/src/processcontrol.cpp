@@ -16,7 +16,7 @@ MarkDeadResult markProcessDead(const QString &directory, const QString &pid)
         r.error = MarkDeadResult::NotADirectory;
         return r;
     }
-    if (pid.isEmpty() || pid.contains(QLatin1Char('_')) || pid.contains(QLatin1Char('/'))) {
+    if (!validProcessIdentifier(pid.toStdString())) {
         r.error = MarkDeadResult::InvalidPid;
         return r;
     }

@@ -1,6 +1,7 @@
 // The writer's API: metrics, series and the per-process files behind them.
 #include "writer/writer_p.h"
 
+#include "promdir/format/filename.h"
 #include "promdir/format/floatformat.h"
 #include "promdir/format/json.h"
 #include "promdir/format/key.h"
@@ -139,7 +140,7 @@ WriterResult<bool> WriterCore::switchIdentityLocked(const std::string &newPid)
 {
     if (newPid == pid)
         return true; // the Python client too keeps its files when the identifier does not change
-    if (newPid.empty() || newPid.find_first_of("_/") != std::string::npos || newPid.find('\0') != std::string::npos)
+    if (!validProcessIdentifier(newPid))
         return WriterError{WriterErrorCode::InvalidProcessIdentifier,
                            "process identifier '" + newPid + "' is empty or contains '_' or '/'"};
     // Every known series gets its entry in the new files, in creation order,
@@ -495,14 +496,11 @@ WriterResult<int> markProcessDead(std::string_view pid, const std::filesystem::p
 {
     std::filesystem::path dir = directory;
     if (dir.empty()) {
-        const char *env = std::getenv("PROMETHEUS_MULTIPROC_DIR");
-        if (!env || !*env)
-            env = std::getenv("prometheus_multiproc_dir");
-        if (!env || !*env)
+        dir = multiprocessDirectoryFromEnvironment();
+        if (dir.empty())
             return error(WriterErrorCode::NoDirectory, "PROMETHEUS_MULTIPROC_DIR is not set and no directory was given");
-        dir = env;
     }
-    if (pid.empty() || pid.find_first_of("/_") != std::string_view::npos)
+    if (!validProcessIdentifier(pid))
         return error(WriterErrorCode::InvalidProcessIdentifier, "process identifier '" + std::string(pid) + "' is empty or contains '_' or '/'");
     const RemoveResult r = removeLiveGaugeFiles(pid, dir);
     if (!r.error.empty() && !r.error.ends_with("is a folder; not removed"))
@@ -521,13 +519,10 @@ WriterResult<Writer> Writer::open(WriterOptions options)
 {
     std::filesystem::path dir = options.directory;
     if (dir.empty()) {
-        const char *env = std::getenv("PROMETHEUS_MULTIPROC_DIR");
-        if (!env || !*env)
-            env = std::getenv("prometheus_multiproc_dir");
-        if (!env || !*env)
+        dir = multiprocessDirectoryFromEnvironment();
+        if (dir.empty())
             return error(WriterErrorCode::NoDirectory,
                          "PROMETHEUS_MULTIPROC_DIR is not set and no directory was given");
-        dir = env;
     }
     std::error_code ec;
     const auto st = std::filesystem::status(dir, ec);
@@ -536,7 +531,7 @@ WriterResult<Writer> Writer::open(WriterOptions options)
     if (!std::filesystem::is_directory(st))
         return error(WriterErrorCode::BadDirectory, dir.string() + ": not a directory");
     const std::string pid = options.processIdentifier ? options.processIdentifier() : detail::defaultIdentifier();
-    if (pid.empty() || pid.find_first_of("_/") != std::string::npos || pid.find('\0') != std::string::npos)
+    if (!validProcessIdentifier(pid))
         return error(WriterErrorCode::InvalidProcessIdentifier,
                      "process identifier '" + pid + "' is empty or contains '_' or '/'");
     auto core = std::make_shared<WriterCore>();
