@@ -7,6 +7,10 @@
 // come and go. The random cases are reproducible: each failure names its
 // seed, and PROMDIR_REFMERGE_SEED=<seed> runs that case alone
 // (PROMDIR_REFMERGE_CASES=<n> runs more or fewer cases).
+// PROMDIR_REFMERGE_KEEP=<folder> keeps every case's directory there as it
+// is after the last round, with the reference's text and OpenMetrics
+// beside it (<dir>.prom, <dir>.om), to hold the reference itself against a
+// real Python client.
 #include "dbbuilder.h"
 #include "referencemerge.h"
 
@@ -229,7 +233,9 @@ public:
     // engine's sums by key only apply where each series has one key).
     DirectoryModel(std::uint64_t seed, bool big, bool plain) : m_rng(seed), m_big(big), m_plain(plain)
     {
-        m_alive = {std::to_string(getpid()), std::to_string(getppid())};
+        // One live process, this one: a second one's pid could sort either
+        // side of it, and the order of files decides some results.
+        m_alive = {std::to_string(getpid())};
         const int metrics = big ? m_rng.between(6, 10) : m_rng.between(1, 6);
         for (int i = 0; i < metrics; ++i)
             m_metrics.push_back(makeMetric(i));
@@ -359,9 +365,11 @@ private:
         if (!deadOnly && r < 20)
             return m_alive[m_rng.below(m_alive.size())];
         if (r < 90)
-            // Above the largest pid_max Linux allows: never a running process.
-            return std::to_string(4194304 + 1 + m_nextDead++);
-        static const std::vector<std::string> names = {"worker-3", "archive", "w2", "7f3a-uuid"};
+            // Above the largest pid_max Linux allows, so never a running
+            // process, and after every real pid in byte order, so a seed
+            // makes the same directory whatever this process's pid is.
+            return std::to_string(999999900 + m_nextDead++);
+        static const std::vector<std::string> names = {"worker-3", "archive", "w2", "uuid-7f3a"};
         return m_rng.pick(names) + std::to_string(m_nextDead++);
     }
 
@@ -680,7 +688,7 @@ std::vector<SmallCase> smallCases()
     auto f = [&](const std::string &kind, std::vector<RefEntry> entries) {
         return RefFile{kind + "_" + me + ".db", std::move(entries)};
     };
-    // Files of the reference's naming with another pid (dead ones).
+    // Files of a process that is gone; 999999990 sorts after this one's.
     auto other = [&](const std::string &name, std::vector<RefEntry> entries) { return RefFile{name, std::move(entries)}; };
     return {
         // The reference takes no timestamp from a file that is not a
@@ -690,11 +698,13 @@ std::vector<SmallCase> smallCases()
          {f("gauge_mostrecent", {e("g", "g", {}, 1, 5)}), f("summary", {e("g", "g", {}, 2, 10)})},
          {f("gauge_mostrecent", {e("g", "g", {}, 3, 5)}), f("summary", {e("g", "g", {}, 4, 10)})}},
         {"min: NaN seen first stays, a later NaN never replaces",
-         {other("gauge_min_4194400.db", {e("g", "g", {}, NAN)}), f("gauge_min", {e("g", "g", {}, 1)})},
-         {other("gauge_min_4194400.db", {e("g", "g", {}, NAN)}), f("gauge_min", {e("g", "g", {}, -1)})}},
+         {f("gauge_min", {e("g", "g", {{"a", "1"}}, NAN), e("g", "g", {{"a", "2"}}, 5)}),
+          other("gauge_min_999999990.db", {e("g", "g", {{"a", "1"}}, 1), e("g", "g", {{"a", "2"}}, NAN)})},
+         {f("gauge_min", {e("g", "g", {{"a", "1"}}, 2), e("g", "g", {{"a", "2"}}, 5)}),
+          other("gauge_min_999999990.db", {e("g", "g", {{"a", "1"}}, 1), e("g", "g", {{"a", "2"}}, NAN)})}},
         {"max: the first value stays unless strictly larger (-0.0 before 0.0)",
-         {f("gauge_max", {e("g", "g", {}, -0.0)}), other("gauge_max_4194400.db", {e("g", "g", {}, 0.0)})},
-         {f("gauge_max", {e("g", "g", {}, 0.0)}), other("gauge_max_4194400.db", {e("g", "g", {}, -0.0)})}},
+         {f("gauge_max", {e("g", "g", {}, -0.0)}), other("gauge_max_999999990.db", {e("g", "g", {}, 0.0)})},
+         {f("gauge_max", {e("g", "g", {}, 0.0)}), other("gauge_max_999999990.db", {e("g", "g", {}, -0.0)})}},
         {"sum starts from 0.0: one -0.0 sums to 0.0",
          {f("gauge_sum", {e("g", "g", {}, -0.0)})},
          {f("gauge_sum", {e("g", "g", {}, -0.0), e("g", "g", {{"a", "1"}}, 1)})}},
@@ -715,25 +725,25 @@ std::vector<SmallCase> smallCases()
          {f("gauge_all", {e("g", "g", {{"pid", "mine"}}, 1)})},
          {f("gauge_all", {e("g", "g", {{"pid", "mine"}}, 2)})}},
         {"gauge livesum: a pid label of the key is dropped with the file's",
-         {f("gauge_livesum", {e("g", "g", {{"pid", "mine"}}, 1)}), other("gauge_livesum_4194400.db", {e("g", "g", {}, 1)})},
-         {f("gauge_livesum", {e("g", "g", {{"pid", "mine"}}, 2)}), other("gauge_livesum_4194400.db", {e("g", "g", {}, 1)})}},
+         {f("gauge_livesum", {e("g", "g", {{"pid", "mine"}}, 1)}), other("gauge_livesum_999999990.db", {e("g", "g", {}, 1)})},
+         {f("gauge_livesum", {e("g", "g", {{"pid", "mine"}}, 2)}), other("gauge_livesum_999999990.db", {e("g", "g", {}, 1)})}},
         {"the first file's type: gauge entries in a counter family add up per pid",
          {f("counter", {e("c", "c_total", {}, 1)}), f("gauge_max", {e("c", "c_total", {}, 5)}),
-          other("gauge_min_4194400.db", {e("c", "c_total", {}, 7)})},
+          other("gauge_min_999999990.db", {e("c", "c_total", {}, 7)})},
          {f("counter", {e("c", "c_total", {}, 2)}), f("gauge_max", {e("c", "c_total", {}, 6)}),
-          other("gauge_min_4194400.db", {e("c", "c_total", {}, 7)})}},
+          other("gauge_min_999999990.db", {e("c", "c_total", {}, 7)})}},
         {"the last gauge file's mode: a max family read as min",
          {f("gauge_max", {e("g", "g", {}, 1)}), f("gauge_min", {e("g", "g", {}, 5)}),
-          other("gauge_max_4194400.db", {e("g", "g", {}, 3)})},
+          other("gauge_max_999999990.db", {e("g", "g", {}, 3)})},
          {f("gauge_max", {e("g", "g", {}, 2)}), f("gauge_min", {e("g", "g", {}, 6)}),
-          other("gauge_max_4194400.db", {e("g", "g", {}, 3)})}},
+          other("gauge_max_999999990.db", {e("g", "g", {}, 3)})}},
         {"mostrecent: a group appears where its first winner is",
          {f("gauge_mostrecent", {e("g", "g", {{"a", "1"}}, 1, 0), e("g", "g", {{"a", "2"}}, 2, 5),
                                  e("g", "g", {{"a", "1"}}, 3, 0)}),
-          other("gauge_mostrecent_4194400.db", {e("g", "g", {{"a", "1"}}, 4, 7)})},
+          other("gauge_mostrecent_999999990.db", {e("g", "g", {{"a", "1"}}, 4, 7)})},
          {f("gauge_mostrecent", {e("g", "g", {{"a", "1"}}, 1, 0), e("g", "g", {{"a", "2"}}, 2, 5),
                                  e("g", "g", {{"a", "1"}}, 3, 9)}),
-          other("gauge_mostrecent_4194400.db", {e("g", "g", {{"a", "1"}}, 4, 7)})}},
+          other("gauge_mostrecent_999999990.db", {e("g", "g", {{"a", "1"}}, 4, 7)})}},
     };
 }
 
@@ -894,7 +904,10 @@ private Q_SLOTS:
 private:
     void runCase(std::uint64_t seed, bool big, bool plain, Coverage &seen)
     {
-        QTemporaryDir dir;
+        const QString keep = qEnvironmentVariable("PROMDIR_REFMERGE_KEEP");
+        QTemporaryDir dir(keep.isEmpty() ? QDir::tempPath() + QStringLiteral("/tst_referencemerge-XXXXXX")
+                                         : keep + QStringLiteral("/seed-%1-XXXXXX").arg(seed));
+        dir.setAutoRemove(keep.isEmpty());
         QVERIFY(dir.isValid());
         DirectoryModel model(seed, big, plain);
         const std::string path = dir.path().toStdString();
@@ -955,6 +968,10 @@ private:
             if (!d.isEmpty())
                     return fail("engine (accumulate=false)", d);
 
+            if (!keep.isEmpty()) {
+                std::ofstream(path + ".prom", std::ios::binary) << referenceText(expected);
+                std::ofstream(path + ".om", std::ios::binary) << referenceOpenMetrics(expected);
+            }
             ++seen.refreshes;
             seen.summedByKey += result->stats.summedByKey;
             seen.planReused += result->stats.planReused;
