@@ -6,3 +6,4 @@ target_link_libraries(promdir_referencemerge PUBLIC Promdir::Core)
 set_target_properties(promdir_referencemerge PROPERTIES AUTOMOC OFF)
 promdir_add_test(tst_referencemerge SOURCES tst_referencemerge.cpp dbbuilder.h
   LIBS promdir_referencemerge Promdir::Core Qt6::Test)
+promdir_add_test(tst_rendertable SOURCES tst_rendertable.cpp LIBS promdir_referencemerge Promdir::Core Qt6::Test)
