@@ -299,13 +299,14 @@ public:
             if (!isAlive(f.pid) || m_metrics.empty())
                 continue;
             m_dirty.insert(name);
-            const int more = m_rng.between(1, 2);
+            std::vector<const MetricSpec *> own; // the metrics this file is for
+            for (const MetricSpec &m : m_metrics)
+                if (fileNameFor(m.type, m.mode, f.pid) == name)
+                    own.push_back(&m);
+            const int more = own.empty() ? 0 : m_rng.between(1, 2);
             for (int i = 0; i < more; ++i) {
-                for (const MetricSpec &m : m_metrics)
-                    if (fileNameFor(m, m.type, m.mode, f.pid) == name) {
-                        addSeries(f, m, makeLabels(m));
-                        break;
-                    }
+                const MetricSpec &m = *m_rng.pick(own);
+                addSeries(f, m, makeLabels(m));
             }
         }
         std::vector<std::string> dead;
@@ -503,7 +504,7 @@ private:
         }
     }
 
-    std::string fileNameFor(const MetricSpec &, const std::string &type, const std::string &mode, const std::string &pid)
+    static std::string fileNameFor(const std::string &type, const std::string &mode, const std::string &pid)
     {
         return type == "gauge" ? "gauge_" + mode + "_" + pid + ".db" : type + "_" + pid + ".db";
     }
@@ -570,7 +571,7 @@ private:
         for (const MetricSpec &m : m_metrics) {
             if (!m_rng.chance(0.75))
                 continue;
-            GenFile &f = fileFor(fileNameFor(m, m.type, m.mode, pid), pid);
+            GenFile &f = fileFor(fileNameFor(m.type, m.mode, pid), pid);
             const int series = m_rng.between(1, m_big ? 2 : 3);
             for (int s = 0; s < series; ++s)
                 addSeries(f, m, makeLabels(m));
@@ -595,7 +596,7 @@ private:
         const std::string mode = m_rng.pick(kModes);
         if (type == m.type && (type != "gauge" || mode == m.mode))
             return;
-        GenFile &f = fileFor(fileNameFor(m, type, mode, pid), pid);
+        GenFile &f = fileFor(fileNameFor(type, mode, pid), pid);
         addSeries(f, m, makeLabels(m), m.type);
     }
 
