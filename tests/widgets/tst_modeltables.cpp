@@ -19,6 +19,9 @@
 #include "promdir/metricsmodel.h"
 #include "promdir/pidvaluesmodel.h"
 #include "promdir/processmodel.h"
+#include "promdir/manifest.h"
+#include "promdir/mergeengine.h"
+#include "promdir/snapshot.h"
 
 #include <QAbstractItemModelTester>
 #include <QDir>
