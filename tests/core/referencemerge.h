@@ -11,7 +11,7 @@
 // Numbers are formatted here too (Python's repr from std::to_chars), so the
 // render tests compare two independent formatters.
 
-#include "promdir/merge.h"
+#include "promdir/merge/merge.h"
 
 #include <optional>
 #include <span>

@@ -14,10 +14,10 @@
 #include "dbbuilder.h"
 #include "referencemerge.h"
 
-#include "promdir/floatformat.h"
-#include "promdir/key.h"
-#include "promdir/mergeengine.h"
-#include "promdir/render.h"
+#include "promdir/format/floatformat.h"
+#include "promdir/format/key.h"
+#include "promdir/engine/mergeengine.h"
+#include "promdir/render/render.h"
 
 #include <QTemporaryDir>
 #include <QtTest>

@@ -20,7 +20,7 @@
 // refused with ValueError.
 #include "referencemerge.h"
 
-#include "promdir/render.h"
+#include "promdir/render/render.h"
 
 #include <QtTest>
 

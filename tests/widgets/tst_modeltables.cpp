@@ -19,8 +19,8 @@
 #include "promdir/metricsmodel.h"
 #include "promdir/pidvaluesmodel.h"
 #include "promdir/processmodel.h"
-#include "promdir/manifest.h"
-#include "promdir/mergeengine.h"
+#include "promdir/archive/manifest.h"
+#include "promdir/engine/mergeengine.h"
 #include "promdir/snapshot.h"
 
 #include <QAbstractItemModelTester>
