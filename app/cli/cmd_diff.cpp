@@ -154,7 +154,7 @@ Command addDiff(CLI::App &program)
                 "changed, series added or removed, values changed (with the difference).");
     cmd->add_option("A", s->a, "the directory or archive before")->type_name("")->required();
     cmd->add_option("B", s->b, "the directory or archive after")->type_name("")->required();
-    cmd->add_flag("--json", s->json, "machine-readable output");
+    addJsonFlag(*cmd, s->json);
     cmd->add_option("--subdir-a", s->subdirA, "folder inside archive A (like --subdir)")->type_name("DIR");
     cmd->add_option("--subdir-b", s->subdirB, "folder inside archive B")->type_name("DIR");
     addLoadOptions(*cmd, s->load, s->progress);

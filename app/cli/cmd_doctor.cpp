@@ -111,7 +111,7 @@ Command addDoctor(CLI::App &program)
                   "Checks PATH and explains every problem found, with what to do about it.\n"
                       + checksText());
     addPathArgument(*cmd, s->path);
-    cmd->add_flag("--json", s->json, "machine-readable report");
+    addJsonFlag(*cmd, s->json);
     addStaleAfterOption(*cmd, s->options.processes);
     cmd->add_option_function<std::string>(
            "--max-files",

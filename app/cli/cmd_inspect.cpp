@@ -178,7 +178,7 @@ Command addInspect(CLI::App &program)
                    "write, and which files are stale (gauges of dead processes, files not written\n"
                    "for longer than --stale-after), with reasons.");
     addPathArgument(*cmd, s->path);
-    cmd->add_flag("--json", s->json, "machine-readable output");
+    addJsonFlag(*cmd, s->json);
     addStaleAfterOption(*cmd, s->processes);
     addLoadOptions(*cmd, s->engine.load, s->progress);
     addLivenessOptions(*cmd, s->engine);

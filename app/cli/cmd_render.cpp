@@ -65,9 +65,7 @@ Command addRender(CLI::App &program)
                     "labels, value")
         ->type_name("FORMAT")
         ->check(CLI::IsMember({"text", "openmetrics", "samples"}));
-    cmd->add_flag_callback(
-        "--no-accumulate", [s] { s->engine.merge.accumulate = false; },
-        "keep raw histogram bucket counts (merge with\naccumulate=False)");
+    addNoAccumulateOption(*cmd, s->engine.merge);
     cmd->add_option("--name", s->render.names, "only these samples (like the HTTP name[] parameter);\nrepeatable")
         ->type_name("SAMPLE_NAME")
         ->allow_extra_args(false)

@@ -222,9 +222,7 @@ Command addServe(CLI::App &program)
     auto *key = cmd->add_option("--tls-key", s->key, "... and this PEM private key")->type_name("FILE");
     cert->needs(key);
     key->needs(cert);
-    cmd->add_flag_callback(
-        "--no-accumulate", [s] { s->engine.merge.accumulate = false; },
-        "raw histogram bucket counts (merge with accumulate=False)");
+    addNoAccumulateOption(*cmd, s->engine.merge);
     cmd->add_option_function<std::string>(
            "--max-connections",
            [s](const std::string &v) {

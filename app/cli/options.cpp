@@ -149,6 +149,18 @@ void addLivenessOptions(CLI::App &command, MergeEngineOptions &options)
         ->group(kLivenessGroup);
 }
 
+CLI::Option *addNoAccumulateOption(CLI::App &command, MergeOptions &options)
+{
+    return command.add_flag_callback(
+        "--no-accumulate", [&options] { options.accumulate = false; },
+        "keep raw histogram bucket counts (merge with\naccumulate=False)");
+}
+
+CLI::Option *addJsonFlag(CLI::App &command, bool &json)
+{
+    return command.add_flag("--json", json, "machine-readable output (JSON)");
+}
+
 CLI::Option *addStaleAfterOption(CLI::App &command, ProcessOptions &options)
 {
     return command

@@ -20,6 +20,10 @@ CLI::Option *addPathArgument(CLI::App &command, std::string &path);
 void addLoadOptions(CLI::App &command, LoadOptions &load, bool &progress);
 // --pid-namespace and --recheck (commands with a merge engine).
 void addLivenessOptions(CLI::App &command, MergeEngineOptions &options);
+// --no-accumulate (render, serve).
+CLI::Option *addNoAccumulateOption(CLI::App &command, MergeOptions &options);
+// --json (inspect, doctor, diff).
+CLI::Option *addJsonFlag(CLI::App &command, bool &json);
 // --stale-after DURATION (inspect, doctor).
 CLI::Option *addStaleAfterOption(CLI::App &command, ProcessOptions &options);
 
