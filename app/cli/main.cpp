@@ -2,6 +2,7 @@
 // options, their checks and every --help are CLI11's.
 #include "commands.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <sstream>
@@ -21,7 +22,6 @@ public:
         column_width(26);
         label("Positionals", "Arguments");
         label("SUBCOMMAND", "COMMAND");
-        label("Subcommands", "Commands");
     }
 
     std::string make_help(const CLI::App *app, std::string name, CLI::AppFormatMode mode) const override
@@ -46,8 +46,7 @@ public:
         std::string required;
         for (const CLI::Option *opt : app->get_options([](const CLI::Option *o) { return o->nonpositional() && o->get_required(); }))
             required += " " + opt->get_name() + " " + opt->get_type_name();
-        std::string usage = CLI::Formatter::make_usage(app, std::move(name) + required);
-        return usage;
+        return CLI::Formatter::make_usage(app, std::move(name) + required);
     }
 
     // In the list of commands, the first line of each one's description.
@@ -129,8 +128,11 @@ int main(int argc, char **argv)
     for (const Command &c : commands)
         c.app->group("Commands");
 
-    if (argc == 2 && std::string_view(argv[1]) == "help") {
-        std::fputs(program.help().c_str(), stdout);
+    // "promdir help [COMMAND]": the program's or the command's --help.
+    if (argc >= 2 && std::string_view(argv[1]) == "help") {
+        const auto named = std::find_if(commands.begin(), commands.end(),
+                                        [&](const Command &c) { return argc >= 3 && c.app->get_name() == argv[2]; });
+        std::fputs((named != commands.end() ? named->app->help("promdir") : program.help()).c_str(), stdout);
         return 0;
     }
     try {

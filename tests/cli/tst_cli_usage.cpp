@@ -103,6 +103,7 @@ private Q_SLOTS:
         QCOMPARE(help.contains(QStringLiteral("\nLiveness (directories):")), options.contains(kLivenessOptions.front()));
         QVERIFY(help.contains(QStringLiteral("\nExit status: 0 ")));
         QCOMPARE(promdir({command, QStringLiteral("-h")}).out, r.out);
+        QCOMPARE(promdir({QStringLiteral("help"), command}).out, r.out);
     }
 
     void programHelp()
