@@ -12,6 +12,15 @@ std::string defaultPath()
     return multiprocessDirectoryFromEnvironment();
 }
 
+bool resolvePath(const std::string &command, std::string &path, const std::string &what)
+{
+    if (path.empty())
+        path = defaultPath();
+    if (path.empty())
+        printError(command, "no " + what + " given and PROMETHEUS_MULTIPROC_DIR is not set");
+    return !path.empty();
+}
+
 void printError(const std::string &command, const std::string &message)
 {
     std::fprintf(stderr, "promdir %s: %s\n", command.c_str(), message.c_str());

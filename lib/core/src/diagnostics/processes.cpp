@@ -85,7 +85,8 @@ void describeLiveness(ProcessSummary &row, const LoadResult &load, const std::ma
                       const ProcessOptions &options)
 {
     row.info.pid = row.pid;
-    if (load.archive.isArchive) {
+    // Archives packed by `promdir pack` say how their pids were.
+    if (load.archive.isArchive || load.manifest) {
         if (auto it = fromManifest.find(row.pid); it != fromManifest.end()) {
             row.info = *it->second;
             row.livenessSource = "manifest";
