@@ -10,7 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmath>
-#include <map>
+#include <cstdint>
+#include <unordered_map>
 
 namespace promdir {
 
@@ -81,7 +82,7 @@ double referenceTimeOf(const LoadResult &load, const ProcessOptions &options)
 }
 
 // What is known of the process behind `pid`, and from where.
-void describeLiveness(ProcessSummary &row, const LoadResult &load, const std::map<std::string_view, const ProcessInfo *> &fromManifest,
+void describeLiveness(ProcessSummary &row, const LoadResult &load, const std::unordered_map<std::string_view, const ProcessInfo *> &fromManifest,
                       const ProcessOptions &options)
 {
     row.info.pid = row.pid;
@@ -149,46 +150,55 @@ ProcessReport reportProcesses(const LoadResult &load, const ProcessOptions &opti
     report.fileStale.assign(load.files.size(), NotStale);
     report.referenceTime = referenceTimeOf(load, options);
 
-    // Files by pid, in pid order.
-    std::map<std::string_view, std::vector<std::size_t>, decltype(&pidLess)> byPid(&pidLess);
-    for (std::size_t i = 0; i < load.files.size(); ++i)
-        if (load.files[i]->fileName.valid)
-            byPid[load.files[i]->fileName.pid].push_back(i);
+    // Files of one pid are not next to each other (sorted by name, the kind
+    // first): each file notes its process's row, found by hash, and the rows
+    // are sorted once at the end. Inspectors refresh this every second for
+    // thousands of pids.
+    std::unordered_map<std::string_view, std::size_t> rowOf;
+    std::vector<std::size_t> fileRow(load.files.size(), SIZE_MAX);
+    auto &rows = report.processes;
+    for (std::size_t i = 0; i < load.files.size(); ++i) {
+        const ParsedFile &f = *load.files[i];
+        if (!f.fileName.valid)
+            continue;
+        const auto [it, added] = rowOf.try_emplace(f.fileName.pid, rows.size());
+        if (added)
+            rows.emplace_back().pid = f.fileName.pid;
+        fileRow[i] = it->second;
+        ProcessSummary &row = rows[it->second];
+        ++row.fileCount;
+        row.bytes += f.size;
+        row.series += f.entries.size();
+        row.lastWriteNs = std::max(row.lastWriteNs, f.stamp.mtimeNs);
+        row.liveGauges = row.liveGauges || (f.fileName.type == MetricType::Gauge && isLiveMode(f.fileName.mode));
+    }
 
-    std::map<std::string_view, const ProcessInfo *> fromManifest;
+    std::unordered_map<std::string_view, const ProcessInfo *> fromManifest;
     if (load.manifest)
         for (const auto &p : load.manifest->processes)
-            fromManifest.emplace(p.pid, &p);
-
-    report.processes.reserve(byPid.size());
-    for (const auto &[pid, places] : byPid) {
-        ProcessSummary row;
-        row.pid = std::string(pid);
+            fromManifest[p.pid] = &p; // the last row of a pid counts
+    for (ProcessSummary &row : rows) {
         describeLiveness(row, load, fromManifest, options);
-        for (std::size_t i : places) {
-            const ParsedFile &f = *load.files[i];
-            row.bytes += f.size;
-            row.series += f.entries.size();
-            row.lastWriteNs = std::max(row.lastWriteNs, f.stamp.mtimeNs);
-            row.liveGauges = row.liveGauges || (f.fileName.type == MetricType::Gauge && isLiveMode(f.fileName.mode));
-        }
-        row.fileCount = places.size();
         checkPidReuse(row);
-        const bool gone = row.writerGone();
-        for (std::size_t i : places) {
-            const ParsedFile &f = *load.files[i];
-            const unsigned flags = staleFlags(f, gone, report.referenceTime, options);
-            report.fileStale[i] = flags;
-            row.staleCount += flags != NotStale;
-            if (options.describeFiles) {
-                row.files.push_back(f.name);
-                if (flags != NotStale)
-                    row.stale.push_back({f.name, staleReason(flags, f, report.referenceTime)});
-            }
-        }
-        std::sort(row.files.begin(), row.files.end());
-        report.processes.push_back(std::move(row));
     }
+
+    for (std::size_t i = 0; i < load.files.size(); ++i) {
+        if (fileRow[i] == SIZE_MAX)
+            continue;
+        const ParsedFile &f = *load.files[i];
+        ProcessSummary &row = rows[fileRow[i]];
+        const unsigned flags = staleFlags(f, row.writerGone(), report.referenceTime, options);
+        report.fileStale[i] = flags;
+        row.staleCount += flags != NotStale;
+        if (options.describeFiles) {
+            row.files.push_back(f.name);
+            if (flags != NotStale)
+                row.stale.push_back({f.name, staleReason(flags, f, report.referenceTime)});
+        }
+    }
+    for (ProcessSummary &row : rows)
+        std::sort(row.files.begin(), row.files.end());
+    std::sort(rows.begin(), rows.end(), [](const ProcessSummary &a, const ProcessSummary &b) { return pidLess(a.pid, b.pid); });
     return report;
 }
 
