@@ -115,13 +115,22 @@ private slots:
         QVERIFY2(f.ok(), f.problems.empty() ? "" : f.problems.front().describe().c_str());
         QCOMPARE(f.entries.size(), std::size_t(1));
         QCOMPARE(f.entries[0].key->raw, key); // the store went with the file
-        QCOMPARE(f.entries[0].keyId, f.entries[0].key->id);
         QCOMPARE(f.entries[0].value, 42.5);
 
         // Without an interner the file stores its own keys.
         const ParsedFile g = readBytes("counter_2.db", db);
-        QVERIFY(g.keyStore && g.keyStore != f.keyStore);
+        QVERIFY(g.entries[0].key != f.entries[0].key);
         QCOMPARE(g.entries[0].key->raw, key);
+
+        // A key kept from a file outlives the file.
+        std::shared_ptr<const Key> kept;
+        {
+            const ParsedFile h = readBytes("counter_3.db", db);
+            kept = h.keepKey(h.entries[0]);
+            QCOMPARE(kept.get(), h.entries[0].key);
+        }
+        QCOMPARE(kept->raw, key);
+        QCOMPARE(kept->labels, (Labels{{"n", "7"}}));
 
         // Files from two stores merge like files from one.
         auto a = std::make_shared<const ParsedFile>(f);
@@ -155,7 +164,6 @@ private slots:
             QCOMPARE(f.entries.size(), keys.size());
             for (std::size_t i = 0; i < keys.size(); ++i) {
                 QCOMPARE(f.entries[i].key->raw, keys[i]);
-                QCOMPARE(f.entries[i].keyId, f.entries[i].key->id);
                 QCOMPARE(f.entries[i].value, static_cast<double>(i + 1));
             }
         };
@@ -189,12 +197,11 @@ private slots:
             const ParsedFile f = readBytes("counter_1.db", db, options);
             QVERIFY(f.ok());
             QCOMPARE(f.entries.size(), std::size_t(2));
-            QCOMPARE(f.keyStore, interner.store());
             KeyParseResult err;
             QCOMPARE(f.entries[0].key, interner.intern(k1, &err));
             QCOMPARE(f.entries[1].key, interner.intern(k2, &err));
             QCOMPARE(interner.size(), size);
-            QVERIFY(f.entries[1].keyId < keyIdLimit(*interner.store()));
+            QVERIFY(f.entries[1].key->id < interner.size());
         };
         KeyInterner a;
         for (int round = 0; round < 3; ++round) {

@@ -338,7 +338,7 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
                              || (i < c.readWhileRunningAt.size() && c.readWhileRunningAt[i])
                              || (!touched.empty() && touched.contains(f->name));
                 if (!again && checkStamps) {
-                    const auto stamp = stampAt(f->path.c_str());
+                    const auto stamp = detail::stampAt(f->path.c_str());
                     again = !stamp || *stamp != f->stamp;
                 }
                 if (again)
@@ -357,19 +357,19 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
                 for (std::size_t j; (j = next.fetch_add(1)) < jobs.size();) {
                     const auto &f = files[jobs[j].first];
                     if (jobs[j].second == Job::Reread) {
-                        fresh[j] = rereadFileAt(f->path, f->fileName, f, load.read);
+                        fresh[j] = detail::rereadFileAt(f->path, f->fileName, f, load.read);
                         continue;
                     }
                     if (const auto known = c.recheckHash.find(f.get()); known != c.recheckHash.end()) {
-                        const auto hash = contentHashAt(f->path, once);
+                        const auto hash = detail::contentHashAt(f->path, once);
                         if (hash && *hash == known->second)
                             continue;
                     }
-                    auto now = rereadFileAt(f->path, f->fileName, f, load.read);
+                    auto now = detail::rereadFileAt(f->path, f->fileName, f, load.read);
                     if (now == f)
                         continue;
                     if (sameContents(*now, *f)) {
-                        hashes[j] = now->contentHash;
+                        hashes[j] = detail::ReaderAccess::contentHash(*now);
                         continue;
                     }
                     fresh[j] = std::move(now);
@@ -417,7 +417,7 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
         // Only a listing read under a watch that still stands (drain() or
         // watchContents() may have ended it) can be trusted later.
         c.listingValid = watching && c.events.watching() && result->load.ok;
-    } else if (const auto stamp = stampAt(m_path.c_str());
+    } else if (const auto stamp = detail::stampAt(m_path.c_str());
                m_last && m_last->load.ok && m_last->load.archive.isArchive && stamp && stamp == c.archiveStamp) {
         // An archive does not change under us: loaded again only when the
         // file was replaced. A directory that became something else (or

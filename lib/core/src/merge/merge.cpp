@@ -1,5 +1,6 @@
 #include "promdir/merge/merge.h"
 #include "merge/merge_p.h"
+#include "read/reader_p.h"
 
 #include "promdir/format/floatformat.h"
 
@@ -77,13 +78,13 @@ public:
     {
         for (const auto &f : files) {
             if (f && !f->entries.empty()) {
-                m_common = f->keyStore.get();
-                m_next = keyIdLimit(*m_common);
+                m_common = detail::ReaderAccess::keyStore(*f);
+                m_next = detail::keyIdLimit(*m_common);
                 break;
             }
         }
     }
-    bool common(const ParsedFile &file) const { return file.keyStore.get() == m_common; }
+    bool common(const ParsedFile &file) const { return detail::ReaderAccess::keyStore(file) == m_common; }
     // For a file not common().
     std::uint32_t other(const Entry &e)
     {
@@ -92,7 +93,7 @@ public:
     std::uint32_t count() const { return m_next + static_cast<std::uint32_t>(m_others.size()); }
 
 private:
-    const KeyStore *m_common = nullptr;
+    const detail::KeyStore *m_common = nullptr;
     std::uint32_t m_next = 0;
     std::unordered_map<const Key *, std::uint32_t> m_others;
 };
@@ -107,7 +108,7 @@ inline void prefetchFile(std::span<const std::shared_ptr<const ParsedFile>> file
         if (const ParsedFile *f = files[i].get()) {
             __builtin_prefetch(&f->fileName);
             __builtin_prefetch(&f->entries);
-            __builtin_prefetch(&f->keyStore);
+            __builtin_prefetch(detail::ReaderAccess::keyStoreAddress(*f));
         }
 }
 
@@ -410,17 +411,17 @@ MergePlan compilePlan(std::span<const std::shared_ptr<const ParsedFile>> files, 
             for (; nextFirst < firsts->size() && (*firsts)[nextFirst].file == file.get(); ++nextFirst) {
                 const std::uint32_t j = (*firsts)[nextFirst].entry;
                 const Entry &e = file->entries[j];
-                if (e.keyId >= familyOf.size() || seen[e.keyId])
+                if (keyIdOf(e) >= familyOf.size() || seen[keyIdOf(e)])
                     return compilePlan(files, options, nullptr); // not what these files hold
-                seen[e.keyId] = true;
-                sighted(*file, e, e.keyId, instr + j, kNoSlot);
+                seen[keyIdOf(e)] = true;
+                sighted(*file, e, keyIdOf(e), instr + j, kNoSlot);
             }
             instr += static_cast<std::uint32_t>(file->entries.size());
             continue;
         }
         const bool common = numbers.common(*file);
         for (const Entry &e : file->entries) {
-            const std::uint32_t number = common ? e.keyId : numbers.other(e);
+            const std::uint32_t number = common ? keyIdOf(e) : numbers.other(e);
             if (number >= familyOf.size()) {
                 familyOf.resize(number + 1, nullptr);
                 seen.resize(number + 1, false);
@@ -467,7 +468,7 @@ void indexSlots(MergePlan &plan, std::span<const std::shared_ptr<const ParsedFil
         for (std::size_t f = 0; f < plan.fileFirstInstr.size() && f < files.size(); ++f) {
             const std::uint32_t first = plan.fileFirstInstr[f];
             for (std::uint32_t j = 0; j < endOf(f) - first; ++j)
-                all[first + j] = plan.byKey[f] ? plan.keyInstr[files[f]->entries[j].keyId]
+                all[first + j] = plan.byKey[f] ? plan.keyInstr[keyIdOf(files[f]->entries[j])]
                                                : plan.instrs[plan.fileInstrAt[f] + j];
         }
         plan.instrs = std::move(all);
@@ -670,7 +671,7 @@ void execute(const MergePlan &plan, std::span<const std::shared_ptr<const Parsed
         const std::uint32_t at = plan.fileInstrAt[f];
         const bool byKey = plan.byKey[f];
         for (std::size_t j = 0; j < file.entries.size(); ++j) {
-            const MergePlan::Instr in = byKey ? plan.keyInstr[file.entries[j].keyId] : plan.instrs[at + j];
+            const MergePlan::Instr in = byKey ? plan.keyInstr[keyIdOf(file.entries[j])] : plan.instrs[at + j];
             apply(in.op, in.slot, file.entries[j].value, file.entries[j].timestamp, first + static_cast<std::uint32_t>(j),
                   state);
         }
@@ -688,13 +689,13 @@ KeySums sumByKey(std::span<const std::shared_ptr<const ParsedFile>> files)
             continue;
         sums.summedFile[f] = true;
         for (const Entry &e : file->entries) {
-            if (e.keyId >= sums.sum.size()) {
-                const std::size_t n = std::max<std::size_t>(e.keyId + 1, 2 * sums.sum.size());
+            if (keyIdOf(e) >= sums.sum.size()) {
+                const std::size_t n = std::max<std::size_t>(keyIdOf(e) + 1, 2 * sums.sum.size());
                 sums.sum.resize(n, 0.0);
                 sums.seen.resize(n, 0);
             }
-            sums.sum[e.keyId] += e.value;
-            sums.seen[e.keyId] = 1;
+            sums.sum[keyIdOf(e)] += e.value;
+            sums.seen[keyIdOf(e)] = 1;
         }
     }
     return sums;

@@ -183,7 +183,7 @@ std::string_view baseName(const std::string &path)
 class SightingTable
 {
 public:
-    explicit SightingTable(const KeyStore *store) : m_store(store), m_chunks(new std::atomic<Cell *>[kChunks]()) {}
+    explicit SightingTable(const detail::KeyStore *store) : m_store(store), m_chunks(new std::atomic<Cell *>[kChunks]()) {}
     ~SightingTable()
     {
         for (std::size_t c = 0; c < kChunks; ++c)
@@ -199,12 +199,12 @@ public:
     {
         if (!f.fileName.valid || f.fileName.type == MetricType::Gauge || f.entries.empty())
             return;
-        if (f.keyStore.get() != m_store) {
+        if (detail::ReaderAccess::keyStore(f) != m_store) {
             m_failed.store(true, std::memory_order_relaxed);
             return;
         }
         for (std::size_t j = 0; j < f.entries.size(); ++j) {
-            const std::uint32_t id = f.entries[j].keyId;
+            const std::uint32_t id = detail::keyIdOf(f.entries[j]);
             if (id >= noted.size())
                 noted.resize(std::max<std::size_t>(id + 1, 2 * noted.size()), 0);
             if (noted[id])
@@ -266,18 +266,15 @@ private:
         return cells + id % kChunkSize;
     }
 
-    const KeyStore *m_store;
+    const detail::KeyStore *m_store;
     std::unique_ptr<std::atomic<Cell *>[]> m_chunks;
     std::atomic<bool> m_failed{false};
 };
 
-} // namespace
-
 // A *.db file whose name the reference would not understand is reported
 // and not merged; it is not parsed (it is often an SQLite file).
-namespace {
-std::shared_ptr<const ParsedFile> loadOne(std::string path, const FileName &fn,
-                                          const PreviousFile &previous, const ReadOptions &read)
+std::shared_ptr<const ParsedFile> loadOne(std::string path, const FileName &fn, const PreviousFile &previous,
+                                          const ReadOptions &read, const detail::ReadHints &hints)
 {
     if (!fn.valid) {
         auto f = std::make_shared<ParsedFile>();
@@ -293,40 +290,65 @@ std::shared_ptr<const ParsedFile> loadOne(std::string path, const FileName &fn,
         return f;
     }
     if (previous.file && previous.frozen && previous.file->stamp.inode != 0) {
-        const auto stamp = stampAt(path.c_str());
+        const auto stamp = detail::stampAt(path.c_str());
         if (stamp && *stamp == previous.file->stamp)
             return previous.file;
     }
     if (previous.frozen) {
-        ReadOptions quiet = read;
+        detail::ReadHints quiet = hints;
         quiet.quiescent = true;
-        return std::make_shared<const ParsedFile>(readFileAt(std::move(path), fn, quiet));
+        return std::make_shared<const ParsedFile>(detail::readFileAt(std::move(path), fn, read, quiet));
     }
-    return rereadFileAt(std::move(path), fn, previous.file, read);
+    return detail::rereadFileAt(std::move(path), fn, previous.file, read, hints);
 }
 
-} // namespace
-
-LoadResult loadDirectoryWith(const fs::path &dir, const LoadOptions &options,
-                             const PreviousLookup &previous,
-                             std::vector<detail::FirstSighting> *firsts)
+// One load of a directory, in steps: list it while a second core reads the
+// files as they are listed; put those in name order; read the rest on the
+// kept threads, in chunks of neighbouring names, noting first sightings;
+// then the files in name order.
+class DirectoryLoad
 {
-    LoadResult r;
-    std::error_code ec;
-    if (!fs::exists(dir, ec)) {
-        r.error = dir.string() + ": no such directory";
+public:
+    DirectoryLoad(const fs::path &dir, const LoadOptions &options, const PreviousLookup &previous,
+                  std::vector<detail::FirstSighting> *firsts)
+        : m_dir(dir), m_options(options), m_previous(previous), m_firsts(firsts),
+          m_cores(std::clamp(std::thread::hardware_concurrency(), 1u, 8u))
+    {
+        if (!options.read.interner)
+            m_interner.emplace();
+        if (firsts)
+            m_sightings.emplace(&detail::ReaderAccess::store(m_interner ? *m_interner : *options.read.interner));
+    }
+
+    LoadResult run()
+    {
+        LoadResult r;
+        std::error_code ec;
+        if (!fs::exists(m_dir, ec)) {
+            r.error = m_dir.string() + ": no such directory";
+            return r;
+        }
+        if (!fs::is_directory(m_dir, ec)) {
+            r.error = m_dir.string() + ": not a directory";
+            return r;
+        }
+        listWhileReading();
+        if (!m_listing.error.empty()) {
+            r.error = m_listing.error;
+            return r;
+        }
+        r.problems = std::move(m_listing.problems);
+        placeEarly();
+        readTheRest();
+        if (m_sightings)
+            *m_firsts = m_sightings->sorted(m_loaded);
+        r.files = inNameOrder();
+        r.ok = true;
         return r;
     }
-    if (!fs::is_directory(dir, ec)) {
-        r.error = dir.string() + ": not a directory";
-        return r;
-    }
-    std::optional<KeyInterner> interner; // when the caller has none: keys shared by this load's files
-    if (!options.read.interner)
-        interner.emplace();
-    std::optional<SightingTable> sightings;
-    if (firsts)
-        sightings.emplace((interner ? interner->store() : options.read.interner->store()).get());
+
+private:
+    static constexpr std::size_t kChunk = 64;
 
     // One reading thread's state: its last file of each kind sizes the
     // next one's first read and entries.
@@ -335,118 +357,145 @@ LoadResult loadDirectoryWith(const fs::path &dir, const LoadOptions &options,
         std::unordered_map<std::string, std::shared_ptr<const ParsedFile>> lastOfKind;
         ReadOptions read;
     };
-    auto newReader = [&] {
+
+    Reader newReader()
+    {
         Reader rd;
-        rd.read = options.read;
-        if (interner)
-            rd.read.interner = &*interner;
+        rd.read = m_options.read;
+        if (m_interner)
+            rd.read.interner = &*m_interner;
         return rd;
-    };
+    }
+
     // `regular`: the listing saw a regular file, so the reader need not
     // look before it opens it (one stat() per file less).
-    auto loadWith = [&](Reader &rd, std::string path, bool regular) {
+    std::shared_ptr<const ParsedFile> load(Reader &rd, std::string path, bool regular) const
+    {
         const std::size_t slash = path.find_last_of('/') + 1; // 0 when none
         auto &last = rd.lastOfKind[path.substr(slash, path.find_last_of('_') - slash)];
         const FileName fn = parseFileName(baseName(path));
-        const PreviousFile prev = previous ? previous(path, fn) : PreviousFile{};
-        rd.read.similar = last ? last.get() : prev.file.get();
-        rd.read.checkType = options.read.checkType && !regular;
-        auto f = loadOne(std::move(path), fn, prev, rd.read);
+        const PreviousFile prev = m_previous ? m_previous(path, fn) : PreviousFile{};
+        detail::ReadHints hints;
+        hints.similar = last ? last.get() : prev.file.get();
+        hints.checkType = !regular;
+        auto f = loadOne(std::move(path), fn, prev, rd.read, hints);
         if (f->ok())
             last = f;
         return f;
-    };
-    const unsigned cores = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
+    }
 
-    // List; on another core, read files in the order they are listed until
-    // the listing is done.
-    Listing l;
-    ArrivingNames arriving;
-    std::vector<std::shared_ptr<const ParsedFile>> early; // by place in `arriving`
-    auto list = [&] {
-        struct Finish
-        {
-            ArrivingNames &a;
-            ~Finish() { a.finish(); }
-        } finish{arriving};
-        l = listDirectory(dir, cores > 1 ? &arriving : nullptr);
-    };
-    if (cores > 1) {
+    // Lists the directory; on another core, reads files in the order they
+    // are listed until the listing is done.
+    void listWhileReading()
+    {
+        auto list = [&] {
+            struct Finish
+            {
+                ArrivingNames &a;
+                ~Finish() { a.finish(); }
+            } finish{m_arriving};
+            m_listing = listDirectory(m_dir, m_cores > 1 ? &m_arriving : nullptr);
+        };
+        if (m_cores == 1) {
+            list();
+            return;
+        }
         detail::runBeside(list, [&] {
             Reader rd = newReader();
-            while (!arriving.done()) {
-                if (early.size() == arriving.published()) {
+            while (!m_arriving.done()) {
+                if (m_early.size() == m_arriving.published()) {
                     std::this_thread::yield();
                     continue;
                 }
-                early.push_back(loadWith(rd, arriving[early.size()], true)); // only regular ones arrive
+                m_early.push_back(load(rd, m_arriving[m_early.size()], true)); // only regular ones arrive
             }
         });
-    } else {
-        list();
     }
-    if (!l.error.empty()) {
-        r.error = l.error;
-        return r;
-    }
-    r.problems = std::move(l.problems);
-    const std::size_t n = l.dbFiles.size();
 
     // Files read while listing go to their place in name order (the same
     // directory for all: full paths sort as names do).
-    std::vector<std::shared_ptr<const ParsedFile>> loaded(n);
-    for (auto &f : early) {
-        const auto at = std::lower_bound(l.dbFiles.begin(), l.dbFiles.end(), f->path);
-        if (at != l.dbFiles.end() && *at == f->path)
-            loaded[static_cast<std::size_t>(at - l.dbFiles.begin())] = std::move(f);
-    }
-
-    // Read and parse the rest on a few threads, in chunks of neighbouring
-    // names (in name order, files of one kind stand together).
-    std::atomic<std::size_t> nextChunk{0};
-    constexpr std::size_t kChunk = 64;
-    auto work = [&] {
-        Reader rd = newReader();
-        std::vector<std::uint8_t> noted; // for `sightings`
-        for (;;) {
-            const std::size_t begin = nextChunk.fetch_add(kChunk);
-            if (begin >= n)
-                break;
-            for (std::size_t i = begin; i < std::min(n, begin + kChunk); ++i) {
-                if (!loaded[i]) { // the path moves into the file: nothing later reads it here
-                    const bool regular = l.unsure.empty() || !l.unsure.contains(l.dbFiles[i]);
-                    loaded[i] = loadWith(rd, std::move(l.dbFiles[i]), regular);
-                }
-                if (sightings) // in increasing places: see note()
-                    sightings->note(static_cast<std::uint32_t>(i), *loaded[i], noted);
-            }
+    void placeEarly()
+    {
+        const auto &paths = m_listing.dbFiles;
+        m_loaded.resize(paths.size());
+        for (auto &f : m_early) {
+            const auto at = std::lower_bound(paths.begin(), paths.end(), f->path);
+            if (at != paths.end() && *at == f->path)
+                m_loaded[static_cast<std::size_t>(at - paths.begin())] = std::move(f);
         }
-    };
-    const unsigned threads = n < 2 * kChunk ? 1 : cores;
-    if (threads == 1) {
-        work();
-    } else if (!detail::runOnKeptThreads(threads - 1, work)) {
-        std::vector<std::thread> pool;
-        for (unsigned t = 1; t < threads; ++t)
-            pool.emplace_back(work);
-        work();
-        for (auto &t : pool)
-            t.join();
     }
-    if (sightings)
-        *firsts = sightings->sorted(loaded);
 
-    r.files.reserve(n);
-    for (auto &f : loaded) {
-        // A live gauge file removed by mark_process_dead between listing
-        // and reading is skipped silently, as the reference does.
-        if (!f->problems.empty() && f->problems.front().kind == ProblemKind::Vanished && f->fileName.valid
-            && f->fileName.type == MetricType::Gauge && isLiveMode(f->fileName.mode))
-            continue;
-        r.files.push_back(std::move(f));
+    // Reads and parses the rest on a few threads, in chunks of neighbouring
+    // names (in name order, files of one kind stand together).
+    void readTheRest()
+    {
+        const std::size_t n = m_listing.dbFiles.size();
+        std::atomic<std::size_t> nextChunk{0};
+        auto work = [&] {
+            Reader rd = newReader();
+            std::vector<std::uint8_t> noted; // for m_sightings
+            for (;;) {
+                const std::size_t begin = nextChunk.fetch_add(kChunk);
+                if (begin >= n)
+                    break;
+                for (std::size_t i = begin; i < std::min(n, begin + kChunk); ++i) {
+                    if (!m_loaded[i]) { // the path moves into the file: nothing later reads it here
+                        const auto &unsure = m_listing.unsure;
+                        const bool regular = unsure.empty() || !unsure.contains(m_listing.dbFiles[i]);
+                        m_loaded[i] = load(rd, std::move(m_listing.dbFiles[i]), regular);
+                    }
+                    if (m_sightings) // in increasing places: see note()
+                        m_sightings->note(static_cast<std::uint32_t>(i), *m_loaded[i], noted);
+                }
+            }
+        };
+        const unsigned threads = n < 2 * kChunk ? 1 : m_cores;
+        if (threads == 1) {
+            work();
+        } else if (!detail::runOnKeptThreads(threads - 1, work)) {
+            std::vector<std::thread> pool;
+            for (unsigned t = 1; t < threads; ++t)
+                pool.emplace_back(work);
+            work();
+            for (auto &t : pool)
+                t.join();
+        }
     }
-    r.ok = true;
-    return r;
+
+    FileList inNameOrder()
+    {
+        FileList files;
+        files.reserve(m_loaded.size());
+        for (auto &f : m_loaded) {
+            // A live gauge file removed by mark_process_dead between listing
+            // and reading is skipped silently, as the reference does.
+            if (!f->problems.empty() && f->problems.front().kind == ProblemKind::Vanished && f->fileName.valid
+                && f->fileName.type == MetricType::Gauge && isLiveMode(f->fileName.mode))
+                continue;
+            files.push_back(std::move(f));
+        }
+        return files;
+    }
+
+    const fs::path &m_dir;
+    const LoadOptions &m_options;
+    const PreviousLookup &m_previous;
+    std::vector<detail::FirstSighting> *m_firsts;
+    const unsigned m_cores;
+    std::optional<KeyInterner> m_interner; // when the caller has none: keys shared by this load's files
+    std::optional<SightingTable> m_sightings;
+    Listing m_listing;
+    ArrivingNames m_arriving;
+    std::vector<std::shared_ptr<const ParsedFile>> m_early;  // by place in m_arriving
+    std::vector<std::shared_ptr<const ParsedFile>> m_loaded; // by place in the listing
+};
+
+} // namespace
+
+LoadResult loadDirectoryWith(const fs::path &dir, const LoadOptions &options, const PreviousLookup &previous,
+                             std::vector<detail::FirstSighting> *firsts)
+{
+    return DirectoryLoad(dir, options, previous, firsts).run();
 }
 
 LoadResult loadDirectory(const fs::path &dir, const LoadOptions &options)
