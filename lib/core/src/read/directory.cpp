@@ -1,27 +1,28 @@
+// A whole directory loaded: listed (read/listing.cpp) while a second core
+// already reads, the rest read on the kept threads, first sightings noted
+// (read/sightings_p.h), the files in name order.
 #include "promdir/read/directory.h"
 #include "read/directory_p.h"
-#include "support/keptthreads_p.h"
+#include "read/listing_p.h"
 #include "read/reader_p.h"
+#include "read/sightings_p.h"
+#include "support/keptthreads_p.h"
 
 #include "promdir/archive/archive.h"
 
 #include <algorithm>
 #include <atomic>
-#include <cerrno>
-#include <cstring>
 #include <optional>
-#include <thread>
-
-#include <dirent.h>
-#include <sys/stat.h>
-#include <unordered_map>
-#include <unordered_set>
-
 #include <system_error>
+#include <thread>
+#include <unordered_map>
 
 namespace promdir {
 
 namespace fs = std::filesystem;
+using detail::ArrivingNames;
+using detail::Listing;
+using detail::SightingTable;
 
 std::vector<Problem> LoadResult::allProblems() const
 {
@@ -33,243 +34,11 @@ std::vector<Problem> LoadResult::allProblems() const
 
 namespace {
 
-struct Listing
-{
-    std::vector<std::string> dbFiles; // paths, sorted by name
-    // Paths the listing did not see as regular files (a FIFO, a device, a
-    // link, or a file system that does not say): the reader looks before
-    // opening them. Usually empty.
-    std::unordered_set<std::string> unsure;
-    std::vector<Problem> problems;
-    std::string error;
-};
-
-// `dir`/`name`, spelled like std::filesystem's operator/ would.
-std::string joinPath(const std::string &dir, std::string_view name)
-{
-    std::string p;
-    p.reserve(dir.size() + 1 + name.size());
-    p += dir;
-    if (!p.empty() && p.back() != '/')
-        p += '/';
-    p += name;
-    return p;
-}
-
-// Paths of *.db files as the listing finds them, for a thread that reads
-// those files meanwhile: listing 7,000 files takes ~5 ms, a tenth of their
-// load, with the other core idle. A fixed number of places, so that nothing
-// moves under the reader; later names are only in the listing's own list.
-class ArrivingNames
-{
-public:
-    static constexpr std::size_t kPlaces = 4096;
-
-    ArrivingNames() : m_names(kPlaces) {}
-
-    // The lister's side.
-    void add(std::string_view path)
-    {
-        if (m_count == m_names.size())
-            return;
-        m_names[m_count].assign(path);
-        m_published.store(++m_count, std::memory_order_release);
-    }
-    void finish() { m_done.store(true, std::memory_order_release); }
-
-    // The reader's side: paths [0, published()) are there to read.
-    std::size_t published() const { return m_published.load(std::memory_order_acquire); }
-    bool done() const { return m_done.load(std::memory_order_acquire); }
-    const std::string &operator[](std::size_t i) const { return m_names[i]; }
-
-private:
-    std::vector<std::string> m_names;
-    std::size_t m_count = 0;
-    std::atomic<std::size_t> m_published{0};
-    std::atomic<bool> m_done{false};
-};
-
-// Sorts `paths` byte-wise; all share their first `skip` bytes (the folder).
-// As std::sort would, but comparing the next 24 bytes as three numbers
-// first: names of one kind share a long head, and comparing thousands of
-// strings took 1.4 ms of a 7,000-file listing.
-void sortByBytes(std::vector<std::string> &paths, std::size_t skip)
-{
-    struct Item
-    {
-        std::uint64_t head[3]; // big-endian, zero after the end: a prefix sorts first
-        std::uint32_t index;
-    };
-    std::vector<Item> items(paths.size());
-    for (std::size_t i = 0; i < paths.size(); ++i) {
-        char bytes[24] = {};
-        const std::string_view rest = std::string_view(paths[i]).substr(std::min(skip, paths[i].size()));
-        std::memcpy(bytes, rest.data(), std::min<std::size_t>(rest.size(), sizeof bytes));
-        for (int w = 0; w < 3; ++w) {
-            std::uint64_t v;
-            std::memcpy(&v, bytes + 8 * w, 8);
-            items[i].head[w] = __builtin_bswap64(v);
-        }
-        items[i].index = static_cast<std::uint32_t>(i);
-    }
-    std::sort(items.begin(), items.end(), [&](const Item &a, const Item &b) {
-        for (int w = 0; w < 3; ++w)
-            if (a.head[w] != b.head[w])
-                return a.head[w] < b.head[w];
-        return paths[a.index] < paths[b.index]; // the same first 24 bytes
-    });
-    std::vector<std::string> sorted;
-    sorted.reserve(paths.size());
-    for (const Item &it : items)
-        sorted.push_back(std::move(paths[it.index]));
-    paths = std::move(sorted);
-}
-
-// What the reference's glob("*.db") would see, plus what it would not.
-// Plain readdir and strings: a listing of thousands of files is on the path
-// of every cold scrape. Each *.db name also goes to `arriving`, when given.
-Listing listDirectory(const fs::path &dirPath, ArrivingNames *arriving = nullptr)
-{
-    Listing l;
-    const std::string dir = dirPath.string();
-    DIR *d = ::opendir(dir.c_str());
-    if (!d) {
-        l.error = dir + ": " + std::strerror(errno);
-        return l;
-    }
-    for (;;) {
-        errno = 0;
-        const struct dirent *e = ::readdir(d);
-        if (!e) {
-            if (errno != 0)
-                l.problems.push_back({dir, 0, ProblemKind::Unreadable, std::string("listing failed: ") + std::strerror(errno)});
-            break;
-        }
-        const std::string_view name = e->d_name;
-        if (name == "." || name == "..")
-            continue;
-        if (!name.ends_with(".db") || name.starts_with(".")) {
-            bool isDir = e->d_type == DT_DIR;
-            struct stat st{};
-            if ((e->d_type == DT_UNKNOWN || e->d_type == DT_LNK) && ::fstatat(::dirfd(d), e->d_name, &st, 0) == 0)
-                isDir = S_ISDIR(st.st_mode); // a link to a folder counts as one
-            l.problems.push_back({joinPath(dir, name), 0, ProblemKind::ForeignFile,
-                                  isDir ? "sub-folder ignored (the directory is not read recursively)"
-                                        : "not a metrics file (*.db); ignored"});
-            continue;
-        }
-        l.dbFiles.push_back(joinPath(dir, name));
-        if (e->d_type != DT_REG)
-            l.unsure.insert(l.dbFiles.back());
-        else if (arriving)
-            arriving->add(l.dbFiles.back());
-    }
-    ::closedir(d);
-    sortByBytes(l.dbFiles, joinPath(dir, "").size());
-    return l;
-}
-
 std::string_view baseName(const std::string &path)
 {
     const auto slash = path.find_last_of('/');
     return slash == std::string::npos ? std::string_view(path) : std::string_view(path).substr(slash + 1);
 }
-
-// Where each key was first seen outside gauge files, noted by the loading
-// threads as files come in: per key id, the smallest (place in the listing,
-// entry) so far, lowered with compare-and-swap. Files mostly come in
-// listing order, so after the first few a note is one read that changes
-// nothing. Cells are made in chunks as ids grow.
-class SightingTable
-{
-public:
-    explicit SightingTable(const detail::KeyStore *store) : m_store(store), m_chunks(new std::atomic<Cell *>[kChunks]()) {}
-    ~SightingTable()
-    {
-        for (std::size_t c = 0; c < kChunks; ++c)
-            delete[] m_chunks[c].load(std::memory_order_relaxed);
-    }
-    SightingTable(const SightingTable &) = delete;
-    SightingTable &operator=(const SightingTable &) = delete;
-
-    // `noted`: the calling thread's own, by key id: the keys it noted
-    // already. A thread notes places in increasing order (chunks are taken
-    // in order), so its later sightings of those keys cannot be first.
-    void note(std::uint32_t place, const ParsedFile &f, std::vector<std::uint8_t> &noted)
-    {
-        if (!f.fileName.valid || f.fileName.type == MetricType::Gauge || f.entries.empty())
-            return;
-        if (detail::ReaderAccess::keyStore(f) != m_store) {
-            m_failed.store(true, std::memory_order_relaxed);
-            return;
-        }
-        for (std::size_t j = 0; j < f.entries.size(); ++j) {
-            const std::uint32_t id = detail::keyIdOf(f.entries[j]);
-            if (id >= noted.size())
-                noted.resize(std::max<std::size_t>(id + 1, 2 * noted.size()), 0);
-            if (noted[id])
-                continue;
-            noted[id] = 1;
-            Cell *cell = cellFor(id);
-            if (!cell) {
-                m_failed.store(true, std::memory_order_relaxed);
-                return;
-            }
-            const std::uint64_t at = (std::uint64_t(place) << 32) | j;
-            std::uint64_t seen = cell->load(std::memory_order_relaxed);
-            while (at < seen && !cell->compare_exchange_weak(seen, at, std::memory_order_relaxed)) {
-            }
-        }
-    }
-
-    // In merge order; empty when something could not be noted. After the
-    // loading threads are joined; `loaded` by place in the listing.
-    std::vector<detail::FirstSighting> sorted(const std::vector<std::shared_ptr<const ParsedFile>> &loaded) const
-    {
-        if (m_failed.load())
-            return {};
-        std::vector<std::uint64_t> ats;
-        for (std::size_t c = 0; c < kChunks; ++c)
-            if (const Cell *cells = m_chunks[c].load())
-                for (std::size_t i = 0; i < kChunkSize; ++i)
-                    if (const std::uint64_t at = cells[i].load(); at != kNever)
-                        ats.push_back(at);
-        std::sort(ats.begin(), ats.end());
-        std::vector<detail::FirstSighting> out;
-        out.reserve(ats.size());
-        for (const std::uint64_t at : ats)
-            out.push_back({loaded[at >> 32].get(), static_cast<std::uint32_t>(at)});
-        return out;
-    }
-
-private:
-    using Cell = std::atomic<std::uint64_t>;
-    static constexpr std::size_t kChunkSize = 4096;
-    static constexpr std::size_t kChunks = 1024; // up to 4M keys; beyond, no sightings
-    static constexpr std::uint64_t kNever = ~std::uint64_t(0);
-
-    Cell *cellFor(std::uint32_t id)
-    {
-        const std::size_t c = id / kChunkSize;
-        if (c >= kChunks)
-            return nullptr;
-        Cell *cells = m_chunks[c].load(std::memory_order_acquire);
-        if (!cells) {
-            auto *fresh = new Cell[kChunkSize];
-            for (std::size_t i = 0; i < kChunkSize; ++i)
-                fresh[i].store(kNever, std::memory_order_relaxed);
-            if (m_chunks[c].compare_exchange_strong(cells, fresh, std::memory_order_acq_rel))
-                cells = fresh;
-            else
-                delete[] fresh; // another thread was first; `cells` is its chunk
-        }
-        return cells + id % kChunkSize;
-    }
-
-    const detail::KeyStore *m_store;
-    std::unique_ptr<std::atomic<Cell *>[]> m_chunks;
-    std::atomic<bool> m_failed{false};
-};
 
 // A *.db file whose name the reference would not understand is reported
 // and not merged; it is not parsed (it is often an SQLite file).
@@ -394,7 +163,7 @@ private:
                 ArrivingNames &a;
                 ~Finish() { a.finish(); }
             } finish{m_arriving};
-            m_listing = listDirectory(m_dir, m_cores > 1 ? &m_arriving : nullptr);
+            m_listing = detail::listDirectory(m_dir, m_cores > 1 ? &m_arriving : nullptr);
         };
         if (m_cores == 1) {
             list();
