@@ -383,7 +383,7 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
                     f = std::move(fresh[j]);
                     continue;
                 }
-                ++result->stats.filesRechecked;
+                ++result->m_detail.filesRechecked;
                 if (hashes[j] != 0)
                     c.recheckHash[f.get()] = hashes[j];
                 if (!fresh[j])
@@ -510,8 +510,8 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
         // A new structure: merge straight through; the base is built on the
         // next refresh, when it is known which files stay as they are.
         detail::MergeState state = detail::initialState(*c.plan);
-        result->stats.summedByKey = sumBeside && detail::executeWithKeySums(*c.plan, files, sums, state);
-        if (!result->stats.summedByKey)
+        result->m_detail.summedByKey = sumBeside && detail::executeWithKeySums(*c.plan, files, sums, state);
+        if (!result->m_detail.summedByKey)
             detail::execute(*c.plan, files, 0, files.size(), state);
         result->families = detail::build(*c.plan, state);
         c.foldFiles.clear();
@@ -531,6 +531,7 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
             c.foldFrozen = frozen;
             c.foldFiles = files;
             c.foldMade = true;
+            result->m_detail.baseFolded = true;
         }
         const detail::MergeState state = detail::runLive(*c.plan, c.fold, files);
         result->families = detail::build(*c.plan, state);
@@ -540,16 +541,19 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
     std::size_t frozenCount = 0;
     for (bool f : frozen)
         frozenCount += f;
-    result->stats.filesListed = files.size();
     result->stats.filesReused = reused;
     result->stats.filesRead = files.size() - reused;
-    result->stats.filesFrozen = frozenCount;
-    result->stats.filesFolded = frozenCount;
-    result->stats.planReused = planReused;
+    result->m_detail.filesFrozen = frozenCount;
+    result->m_detail.planReused = planReused;
     result->stats.loadTime = std::chrono::duration_cast<std::chrono::microseconds>(t1 - t0);
     result->stats.mergeTime = std::chrono::duration_cast<std::chrono::microseconds>(t2 - t1);
     m_last = result;
     return result;
+}
+
+const detail::RefreshDetail &detail::refreshDetail(const MergeResult &result)
+{
+    return result.m_detail;
 }
 
 std::shared_ptr<const MergeResult> MergeEngine::last() const
