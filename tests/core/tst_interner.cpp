@@ -142,6 +142,58 @@ private slots:
         QCOMPARE(families[0].samples[0].value, 85.0);
     }
 
+    // Files merge the same whichever stores hold their keys: all from one
+    // interner, the first alone and the rest from an interner (the merge
+    // numbers the first file's keys by id and the others' apart), or each
+    // alone. Keys repeat within and across files, a histogram's buckets
+    // accumulate, and a gauge keeps the pid as a label.
+    void mergeAcrossStoresIsTheSame()
+    {
+        auto key = [](const std::string &metric, const std::string &sample, const std::string &path,
+                      const std::string &extra = "") {
+            return "[\"" + metric + "\", \"" + sample + "\", {\"path\": \"" + path + "\"" + extra + "}, \"Help.\"]";
+        };
+        std::vector<std::pair<std::string, std::string>> files; // name, bytes
+        for (int pid = 1; pid <= 4; ++pid) {
+            test::DbBuilder counter, histogram, gauge;
+            for (int path = 0; path < 3; ++path) {
+                const std::string p = "/p" + std::to_string((path + pid) % 4);
+                counter.add(key("req", "req_total", p), 1.0 + pid * path);
+                counter.add(key("req", "req_total", p), 0.5); // the same key again
+                histogram.add(key("lat", "lat_sum", p), 0.25 * pid);
+                for (const char *le : {"0.1", "1.0", "+Inf"})
+                    histogram.add(key("lat", "lat_bucket", p, std::string(", \"le\": \"") + le + "\""), double(pid));
+                gauge.add(key("inflight", "inflight", p), double(pid * 10 + path));
+            }
+            const std::string pidText = std::to_string(pid);
+            files.emplace_back("counter_" + pidText + ".db", counter.bytes());
+            files.emplace_back("histogram_" + pidText + ".db", histogram.bytes());
+            files.emplace_back("gauge_all_" + pidText + ".db", gauge.bytes());
+        }
+        std::sort(files.begin(), files.end());
+        // How each file is read: 0 alone, 1 with `shared`.
+        auto mergeWith = [&](const std::vector<int> &how) {
+            KeyInterner shared;
+            ReadOptions withShared;
+            withShared.interner = &shared;
+            FileList list;
+            for (std::size_t i = 0; i < files.size(); ++i)
+                list.push_back(std::make_shared<const ParsedFile>(
+                    readBytes(files[i].first, files[i].second, how[i] ? withShared : ReadOptions{})));
+            return renderSampleTable(merge(list)) + render(merge(list, MergeOptions{false}));
+        };
+        const std::string oneStore = mergeWith(std::vector<int>(files.size(), 1));
+        QVERIFY(oneStore.find("req_total") != std::string::npos);
+        std::vector<int> firstAlone(files.size(), 1);
+        firstAlone[0] = 0;
+        QCOMPARE(mergeWith(firstAlone), oneStore);
+        QCOMPARE(mergeWith(std::vector<int>(files.size(), 0)), oneStore);
+        std::vector<int> alternate(files.size(), 0);
+        for (std::size_t i = 0; i < alternate.size(); i += 2)
+            alternate[i] = 1;
+        QCOMPARE(mergeWith(alternate), oneStore);
+    }
+
     // The reader guesses each key from the one before it in earlier files.
     // A guess must never stand in for a key that only looks alike: here the
     // keys have one length and differ in one byte, first in the middle

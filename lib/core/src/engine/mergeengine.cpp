@@ -5,7 +5,7 @@
 #include "read/directory_p.h"
 #include "support/keptthreads_p.h"
 #include "read/reader_p.h"
-#include "merge/merge_p.h"
+#include "merge/plan_p.h"
 
 #include <atomic>
 #include <cerrno>
@@ -258,8 +258,9 @@ struct MergeEngine::Cache
 
     // The compiled merge and the files it was made from; the merge of what
     // cannot change (the pre-merged base) and the files it was made from.
-    std::shared_ptr<detail::MergePlan> plan;
+    std::shared_ptr<const detail::MergePlan> plan;
     FileList planFiles;
+    std::optional<detail::SlotIndex> slotIndex; // of `plan`, made for the first fold
     detail::FoldedBase fold;
     FileList foldFiles;
     std::vector<bool> foldFrozen;
@@ -473,8 +474,13 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
     const bool sumBeside = !planReused && !firsts.empty() && files.size() >= kSumBesideFiles;
     detail::KeySums sums;
     auto compile = [&] {
-        c.plan = std::make_shared<detail::MergePlan>(
-            detail::compilePlan(files, m_options.merge, firsts.empty() ? nullptr : &firsts));
+        std::optional<detail::MergePlan> plan;
+        if (!firsts.empty())
+            plan = detail::compilePlanFromSightings(files, m_options.merge, firsts);
+        if (!plan) // no sightings, or they do not fit the files: every entry is looked at
+            plan = detail::compilePlan(files, m_options.merge);
+        c.plan = std::make_shared<const detail::MergePlan>(std::move(*plan));
+        c.slotIndex.reset();
     };
     if (sumBeside) {
         detail::runBeside(compile, [&] {
@@ -526,14 +532,15 @@ std::shared_ptr<const MergeResult> MergeEngine::refresh()
         for (std::size_t i = 0; foldValid && i < files.size(); ++i)
             foldValid = !frozen[i] || files[i] == c.foldFiles[i];
         if (!foldValid) {
-            detail::indexSlots(*c.plan, files);
-            c.fold = detail::foldFrozen(*c.plan, files, frozen);
+            if (!c.slotIndex)
+                c.slotIndex = detail::indexSlots(*c.plan, files);
+            c.fold = detail::foldFrozen(*c.plan, *c.slotIndex, files, frozen);
             c.foldFrozen = frozen;
             c.foldFiles = files;
             c.foldMade = true;
             result->m_detail.baseFolded = true;
         }
-        const detail::MergeState state = detail::runLive(*c.plan, c.fold, files);
+        const detail::MergeState state = detail::runLive(*c.plan, *c.slotIndex, c.fold, files);
         result->families = detail::build(*c.plan, state);
     }
     const auto t2 = Clock::now();

@@ -3,7 +3,7 @@
 // merge engine's cache).
 
 #include "promdir/read/directory.h"
-#include "merge/merge_p.h"
+#include "merge/plan_p.h"
 
 #include <functional>
 

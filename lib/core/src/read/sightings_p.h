@@ -3,7 +3,7 @@
 // a directory loads, so that compiling the merge need not look at every
 // entry of every file (merge/plan_p.h, compilePlanFromSightings).
 
-#include "merge/merge_p.h"
+#include "merge/plan_p.h"
 #include "read/reader_p.h"
 
 #include <algorithm>
