@@ -18,6 +18,7 @@
 
 #include "promdir/merge/merge.h"
 #include "read/reader_p.h"
+#include "read/sightings_p.h"
 
 #include <optional>
 
@@ -37,15 +38,6 @@ struct Instr
 {
     std::uint32_t slot;
     Op op;
-};
-
-// Where a key was first seen outside gauge files (there, every entry of a
-// key gets the same instruction). Noted while loading (read/sightings_p.h),
-// so that compiling need not look at every entry of every file.
-struct FirstSighting
-{
-    const ParsedFile *file;
-    std::uint32_t entry;
 };
 
 struct MergePlan

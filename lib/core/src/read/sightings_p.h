@@ -3,7 +3,7 @@
 // a directory loads, so that compiling the merge need not look at every
 // entry of every file (merge/plan_p.h, compilePlanFromSightings).
 
-#include "merge/plan_p.h"
+#include "promdir/merge/merge.h"
 #include "read/reader_p.h"
 
 #include <algorithm>
@@ -11,6 +11,14 @@
 #include <memory>
 
 namespace promdir::detail {
+
+// Where a key was first seen outside gauge files (there, every entry of a
+// key gets the same instruction).
+struct FirstSighting
+{
+    const ParsedFile *file;
+    std::uint32_t entry;
+};
 
 // Where each key was first seen outside gauge files, noted by the loading
 // threads as files come in: per key id, the smallest (place in the listing,
