@@ -16,6 +16,7 @@
 
 #include "promdir/format/floatformat.h"
 #include "promdir/format/key.h"
+#include "promdir/engine/detail/refreshdetail.h"
 #include "promdir/engine/mergeengine.h"
 #include "promdir/render/render.h"
 
@@ -982,11 +983,12 @@ private:
                 std::ofstream(path + ".om", std::ios::binary) << referenceOpenMetrics(expected);
             }
             ++seen.refreshes;
-            seen.summedByKey += result->stats.summedByKey;
-            seen.planReused += result->stats.planReused;
-            seen.baseReused += result->stats.planReused && lastPlanReused;
-            lastPlanReused = result->stats.planReused;
-            seen.frozen += result->stats.filesFrozen > 0;
+            const auto &detail = detail::refreshDetail(*result);
+            seen.summedByKey += detail.summedByKey;
+            seen.planReused += detail.planReused;
+            seen.baseReused += detail.planReused && lastPlanReused;
+            lastPlanReused = detail.planReused;
+            seen.frozen += detail.filesFrozen > 0;
         }
     }
 };
