@@ -852,13 +852,6 @@ private Q_SLOTS:
         for (const RefFile &f : c.before)
             QVERIFY(writeRefFile(dir.path(), f));
         MergeEngine engine(dir.path().toStdString());
-        // promdir bug, found by this test: a mostrecent gauge family takes
-        // the timestamps of a non-gauge file's entries (here the summary's
-        // 10 > 5) and prints g 2.0; client_python (main and 0.21.1) prints
-        // g 1.0. Python's own writer stores 0.0 in non-gauge files, so only
-        // files of other writers reach it. Remove this line with the fix.
-        QEXPECT_FAIL("mostrecent: a summary file's timestamp does not count",
-                     "promdir uses non-gauge files' timestamps in mostrecent families", Abort);
         QCOMPARE(compareWithReference(referenceMerge(c.before), engine.refresh()->families), QString());
         // Back and forth: the second warm refresh is the first to run on a
         // base made before its values changed.

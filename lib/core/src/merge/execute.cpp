@@ -36,14 +36,14 @@ void execute(const MergePlan &plan, std::span<const std::shared_ptr<const Parsed
         if (plan.byKey[f]) {
             for (std::size_t j = 0; j < entries.size(); ++j) {
                 const Instr in = plan.keyInstr[keyIdOf(entries[j])];
-                apply(in.op, in.slot, entries[j].value, entries[j].timestamp, first + static_cast<std::uint32_t>(j),
+                apply(in.op, in.slot, entries[j].value, mergeTimestamp(file, entries[j]), first + static_cast<std::uint32_t>(j),
                       state);
             }
             continue;
         }
         const Instr *instrs = plan.entryInstrs.data() + plan.entryInstrAt[f];
         for (std::size_t j = 0; j < entries.size(); ++j)
-            apply(instrs[j].op, instrs[j].slot, entries[j].value, entries[j].timestamp,
+            apply(instrs[j].op, instrs[j].slot, entries[j].value, mergeTimestamp(file, entries[j]),
                   first + static_cast<std::uint32_t>(j), state);
     }
 }

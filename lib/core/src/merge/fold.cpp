@@ -19,6 +19,12 @@ const Entry &entryOf(const MergePlan &plan, const SlotIndex &index,
     return files[f]->entries[i - plan.fileFirstEntry[f]];
 }
 
+double timestampOf(const SlotIndex &index, std::span<const std::shared_ptr<const ParsedFile>> files, std::uint32_t i,
+                   const Entry &e)
+{
+    return mergeTimestamp(*files[index.entryFile[i]], e);
+}
+
 // Runs every entry of one slot, in order, from a fresh start.
 void runSlot(const MergePlan &plan, const SlotIndex &index, std::span<const std::shared_ptr<const ParsedFile>> files,
              std::uint32_t s, MergeState &state)
@@ -31,7 +37,7 @@ void runSlot(const MergePlan &plan, const SlotIndex &index, std::span<const std:
     for (std::uint32_t k = index.slotStart[s]; k < index.slotStart[s + 1]; ++k) {
         const std::uint32_t i = index.slotEntries[k];
         const Entry &e = entryOf(plan, index, files, i);
-        apply(op, s, e.value, e.timestamp, i, state);
+        apply(op, s, e.value, timestampOf(index, files, i, e), i, state);
     }
 }
 
@@ -82,7 +88,7 @@ void keepInOrder(const MergePlan &plan, const SlotIndex &index,
         if (!frozenFile[index.entryFile[i]])
             base.seqPatch.emplace_back(static_cast<std::uint32_t>(base.seqValue.size()), i);
         base.seqValue.push_back(e.value);
-        base.seqTimestamp.push_back(e.timestamp);
+        base.seqTimestamp.push_back(timestampOf(index, files, i, e));
         base.seqEntry.push_back(i);
     }
     ls.liveEnd = static_cast<std::uint32_t>(base.seqValue.size());
@@ -150,7 +156,7 @@ MergeState runLive(const MergePlan &plan, const SlotIndex &index, FoldedBase &ba
     for (const auto &[pos, entry] : base.seqPatch) {
         const Entry &e = entryOf(plan, index, files, entry);
         base.seqValue[pos] = e.value;
-        base.seqTimestamp[pos] = e.timestamp;
+        base.seqTimestamp[pos] = timestampOf(index, files, entry, e);
     }
     for (const auto &ls : base.live) {
         if (ls.intSum) {

@@ -137,6 +137,15 @@ inline void apply(Op op, std::uint32_t s, double value, double timestamp, std::u
     }
 }
 
+// The timestamp an entry brings to the merge: the reference adds the
+// samples of files other than gauge files without one, so a mostrecent
+// family never takes a value from a counter, histogram or summary file of
+// another writer that shares its name.
+inline double mergeTimestamp(const ParsedFile &file, const Entry &e)
+{
+    return file.fileName.type == MetricType::Gauge ? e.timestamp : 0.0;
+}
+
 inline Instr MergePlan::instrOf(std::size_t f, const ParsedFile &file, std::size_t j) const
 {
     return byKey[f] ? keyInstr[keyIdOf(file.entries[j])] : entryInstrs[entryInstrAt[f] + j];
