@@ -5,6 +5,7 @@ PROMDIR_PACKAGES=(
   qt6-base-dev libqt6opengl6-dev qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev
   qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libxkbcommon-dev
   libboost-iostreams-dev libarchive-dev zstd xz-utils bzip2
+  libcli11-dev nlohmann-json3-dev
   xvfb xauth dpkg-dev python3 python3-prometheus-client libqt6svg6
 )
 

@@ -3,6 +3,7 @@
 // inspector without a Python stack; and a fast generator of big
 // directories for benchmarks.
 #include "commands.h"
+#include "options.h"
 
 #include "promdir/writer/writer.h"
 
@@ -16,6 +17,7 @@
 #include <deque>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <random>
 #include <thread>
 
@@ -25,29 +27,6 @@
 namespace promdir::cli {
 
 namespace {
-
-const char kHelp[] =
-    "Usage: promdir demo DIR [--processes N] [--endpoints N] [--seconds S]\n"
-    "                        [--recycle-every S] [--rate R] [--requests N] [--seed N]\n\n"
-    "Runs a pre-forking web application that writes Prometheus multiprocess metrics\n"
-    "into DIR (created if missing) like a gunicorn app with prometheus_client:\n"
-    "request counters, latency histograms, response-size summaries, in-progress\n"
-    "(livesum) gauges, a memory gauge (all), a max gauge and a mostrecent gauge.\n"
-    "Workers are real processes; every --recycle-every seconds the oldest one exits\n"
-    "and is marked dead (mark_process_dead, as gunicorn's child_exit hook does) and a\n"
-    "new one with a new pid takes its place. The directory is left behind.\n\n"
-    "  --processes N       workers at a time (default 4)\n"
-    "  --endpoints N       distinct endpoints (default 20)\n"
-    "  --seconds S         run time (default 30; 0: fast generation, see below)\n"
-    "  --recycle-every S   recycle a worker every S seconds (default 10; 0: never)\n"
-    "  --rate R            requests per second per worker (default 50)\n"
-    "  --requests N        fast generation: requests per process (default 200)\n"
-    "  --seed N            random seed (default 1)\n\n"
-    "With --seconds 0 nothing waits: N processes' files (7 per process) are written\n"
-    "directly, one simulated process after the other, under made-up pids above the\n"
-    "system's pid range (so they all read as dead processes), e.g.\n"
-    "  promdir demo /tmp/big --processes 1000 --seconds 0\n\n"
-    "Exit status: 0 done, 1 a worker or a file failed, 2 bad usage.\n";
 
 struct Config
 {
@@ -216,6 +195,15 @@ void handle(const AppMetrics &m, const Traffic &t, const Request &r, double &slo
     ::_exit(0);
 }
 
+std::size_t countDbFiles(const std::filesystem::path &dir)
+{
+    std::size_t files = 0;
+    std::error_code ec;
+    for (const auto &e : std::filesystem::directory_iterator(dir, ec))
+        files += e.path().extension() == ".db" ? 1 : 0;
+    return files;
+}
+
 int runLive(const Config &c)
 {
     std::signal(SIGINT, onSignal);
@@ -283,12 +271,8 @@ int runLive(const Config &c)
     }
     while (!workers.empty())
         stopWorker(workers.front());
-    std::size_t files = 0;
-    std::error_code ec;
-    for (const auto &e : std::filesystem::directory_iterator(c.dir, ec))
-        files += e.path().extension() == ".db" ? 1 : 0;
     std::printf("promdir demo: %d worker processes ran (%d recycled); %zu .db files left in %s\n", started, recycled,
-                files, c.dir.c_str());
+                countDbFiles(c.dir), c.dir.c_str());
     return failures ? 1 : 0;
 }
 
@@ -332,87 +316,75 @@ int runFast(const Config &c)
     return 0;
 }
 
-} // namespace
-
-int runDemo(const Args &args)
+// Numbers as the options always took them: any decimal notation, at least `min`.
+CLI::Option *addNumber(CLI::App &cmd, const std::string &name, double min, double &out, const std::string &description)
 {
-    Config c;
+    return cmd
+        .add_option_function<std::string>(
+            name,
+            [name, min, &out](const std::string &v) {
+                char *end = nullptr;
+                const double d = std::strtod(v.c_str(), &end);
+                if (v.empty() || *end || !(d >= min) || !std::isfinite(d))
+                    throw notA(name, v, "a number >= " + std::to_string(int(min)));
+                out = d;
+            },
+            description)
+        ->type_name(min >= 1 ? "N" : "S");
+}
+
+struct DemoSettings
+{
     std::string dir;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const std::string &a = args[i];
-        if (a == "--help" || a == "-h") {
-            std::fputs(kHelp, stdout);
-            return 0;
-        }
-        auto number = [&](const char *opt, double min, double &out) -> bool {
-            std::string v;
-            if (a == opt) {
-                if (i + 1 >= args.size()) {
-                    printError("demo", std::string(opt) + " needs a value");
-                    return false;
-                }
-                v = args[++i];
-            } else {
-                v = a.substr(std::string(opt).size() + 1);
-            }
-            char *end = nullptr;
-            const double d = std::strtod(v.c_str(), &end);
-            if (v.empty() || *end || !(d >= min) || !std::isfinite(d)) {
-                printError("demo", std::string(opt) + ": not a number >= " + std::to_string(int(min)) + ": " + v);
-                return false;
-            }
-            out = d;
-            return true;
-        };
-        auto is = [&](const char *opt) { return a == opt || a.starts_with(std::string(opt) + "="); };
-        double v = 0;
-        if (is("--processes")) {
-            if (!number("--processes", 1, v))
-                return 2;
-            c.processes = int(v);
-        } else if (is("--endpoints")) {
-            if (!number("--endpoints", 1, v))
-                return 2;
-            c.endpoints = int(v);
-        } else if (is("--seconds")) {
-            if (!number("--seconds", 0, c.seconds))
-                return 2;
-        } else if (is("--recycle-every")) {
-            if (!number("--recycle-every", 0, c.recycleEvery))
-                return 2;
-        } else if (is("--rate")) {
-            if (!number("--rate", 0, c.rate))
-                return 2;
-        } else if (is("--requests")) {
-            if (!number("--requests", 0, v))
-                return 2;
-            c.requests = int(v);
-        } else if (is("--seed")) {
-            if (!number("--seed", 0, v))
-                return 2;
-            c.seed = unsigned(v);
-        } else if (a.starts_with("-")) {
-            printError("demo", "unknown option " + a + " (see --help)");
-            return 2;
-        } else if (dir.empty()) {
-            dir = a;
-        } else {
-            printError("demo", "more than one DIR given");
-            return 2;
-        }
-    }
-    if (dir.empty()) {
-        printError("demo", "DIR is missing (see --help)");
-        return 2;
-    }
-    c.dir = dir;
+    double processes = 4, endpoints = 20, requests = 200, seed = 1;
+    Config config;
+};
+
+int run(DemoSettings &s)
+{
+    Config c = s.config;
+    c.dir = s.dir;
+    c.processes = int(s.processes);
+    c.endpoints = int(s.endpoints);
+    c.requests = int(s.requests);
+    c.seed = unsigned(s.seed);
     std::error_code ec;
     std::filesystem::create_directories(c.dir, ec);
     if (!std::filesystem::is_directory(c.dir, ec)) {
-        printError("demo", dir + ": not a directory and cannot be created");
+        printError("demo", s.dir + ": not a directory and cannot be created");
         return 2;
     }
     return c.seconds == 0 ? runFast(c) : runLive(c);
+}
+
+} // namespace
+
+Command addDemo(CLI::App &program)
+{
+    auto s = std::make_shared<DemoSettings>();
+    CLI::App *cmd = program.add_subcommand(
+        "demo", "run worker processes writing metrics (or generate a big directory)\n\n"
+                "Runs a pre-forking web application that writes Prometheus multiprocess metrics\n"
+                "into DIR (created if missing) like a gunicorn app with prometheus_client:\n"
+                "request counters, latency histograms, response-size summaries, in-progress\n"
+                "(livesum) gauges, a memory gauge (all), a max gauge and a mostrecent gauge.\n"
+                "Workers are real processes; every --recycle-every seconds the oldest one exits\n"
+                "and is marked dead (mark_process_dead, as gunicorn's child_exit hook does) and a\n"
+                "new one with a new pid takes its place. The directory is left behind.");
+    cmd->add_option("DIR", s->dir, "the metrics directory to write")->type_name("")->required();
+    addNumber(*cmd, "--processes", 1, s->processes, "workers at a time (default 4)");
+    addNumber(*cmd, "--endpoints", 1, s->endpoints, "distinct endpoints (default 20)");
+    addNumber(*cmd, "--seconds", 0, s->config.seconds, "run time (default 30; 0: fast generation, see below)");
+    addNumber(*cmd, "--recycle-every", 0, s->config.recycleEvery, "recycle a worker every S seconds (default 10; 0: never)");
+    addNumber(*cmd, "--rate", 0, s->config.rate, "requests per second per worker (default 50)")->type_name("R");
+    addNumber(*cmd, "--requests", 0, s->requests, "fast generation: requests per process (default 200)")->type_name("N");
+    addNumber(*cmd, "--seed", 0, s->seed, "random seed (default 1)")->type_name("N");
+    cmd->footer("With --seconds 0 nothing waits: N processes' files (7 per process) are written\n"
+                "directly, one simulated process after the other, under made-up pids above the\n"
+                "system's pid range (so they all read as dead processes), e.g.\n"
+                "  promdir demo /tmp/big --processes 1000 --seconds 0\n\n"
+                "Exit status: 0 done, 1 a worker or a file failed, 2 bad usage.");
+    return {cmd, [s] { return run(*s); }};
 }
 
 } // namespace promdir::cli

@@ -4,81 +4,33 @@
 #include "promdir/archive/archive.h"
 
 #include <cstdio>
+#include <memory>
 
 namespace promdir::cli {
 
 namespace {
 
-const char kHelp[] =
-    "Usage: promdir pack [DIR] -o FILE [--force] [--folder NAME]\n\n"
-    "Writes the *.db files of DIR (default $PROMETHEUS_MULTIPROC_DIR) into the\n"
-    "archive FILE, with promdir-manifest.json: the host name, the time, promdir's\n"
-    "version, and for every pid whether it was alive, its start time and command\n"
-    "line. When promdir reads the archive later (render, inspect, doctor, the GUI),\n"
-    "liveness comes from this manifest. The directory itself is not changed.\n"
-    "Only regular files are packed: symbolic links (never followed), FIFOs,\n"
-    "devices and folders named *.db are listed on stderr and left out.\n\n"
-    "  -o, --output FILE  the archive; its name picks the compression:\n"
-    "                     .tar.gz/.tgz, .tar.bz2, .tar.xz, .tar.zst or .tar\n"
-    "  --force            replace FILE if it exists (a link FILE is replaced itself,\n"
-    "                     its target is left alone)\n"
-    "  --folder NAME      folder of the files inside the archive (default: DIR's name)\n\n"
-    "Exit status: 0 written, 2 bad usage, DIR unusable or FILE not written.\n";
-
-} // namespace
-
-int runPack(const Args &args)
+struct PackSettings
 {
     std::string dir, output;
     PackOptions options;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const std::string &a = args[i];
-        if (a == "--help" || a == "-h") {
-            std::fputs(kHelp, stdout);
-            return 0;
-        } else if (a == "-o" || a == "--output" || a == "--folder") {
-            if (i + 1 >= args.size()) {
-                printError("pack", a + " needs a value");
-                return 2;
-            }
-            (a == "--folder" ? options.folder : output) = args[++i];
-        } else if (a.starts_with("--output=")) {
-            output = a.substr(9);
-        } else if (a.starts_with("--folder=")) {
-            options.folder = a.substr(9);
-        } else if (a == "--force") {
-            options.overwrite = true;
-        } else if (a.starts_with("-") && a != "-") {
-            printError("pack", "unknown option " + a + " (see --help)");
-            return 2;
-        } else if (dir.empty()) {
-            dir = a;
-        } else {
-            printError("pack", "more than one DIR given");
-            return 2;
-        }
-    }
-    if (dir.empty())
-        dir = defaultPath();
-    if (dir.empty()) {
-        printError("pack", "no DIR given and PROMETHEUS_MULTIPROC_DIR is not set");
+};
+
+int run(PackSettings &s)
+{
+    if (!resolvePath("pack", s.dir, "DIR"))
         return 2;
-    }
-    if (output.empty()) {
-        printError("pack", "no output archive given: -o FILE.tar.gz");
-        return 2;
-    }
-    const auto compression = compressionForName(std::filesystem::path(output).filename().string());
+    const auto compression = compressionForName(std::filesystem::path(s.output).filename().string());
     if (!compression) {
-        printError("pack", output + ": name the archive .tar.gz, .tgz, .tar.bz2, .tar.xz, .tar.zst or .tar");
+        printError("pack", s.output + ": name the archive .tar.gz, .tgz, .tar.bz2, .tar.xz, .tar.zst or .tar");
         return 2;
     }
-    if (options.folder.find('/') != std::string::npos || options.folder == ".." || options.folder == ".") {
+    if (s.options.folder.find('/') != std::string::npos || s.options.folder == ".." || s.options.folder == ".") {
         printError("pack", "--folder takes one folder name, without '/'");
         return 2;
     }
-    options.compression = *compression;
-    const auto packed = packDirectory(dir, output, options);
+    s.options.compression = *compression;
+    const auto packed = packDirectory(s.dir, s.output, s.options);
     if (!packed) {
         printError("pack", packed.error().message);
         return 2;
@@ -89,9 +41,37 @@ int runPack(const Args &args)
     std::size_t alive = 0, dead = 0;
     for (const auto &p : r.manifest.processes)
         alive += p.state == Liveness::Alive, dead += p.state == Liveness::Dead;
-    std::printf("%s: %zu files (%llu bytes) of %zu pids (%zu alive, %zu dead) from %s\n", output.c_str(), r.files,
-                static_cast<unsigned long long>(r.bytes), r.manifest.processes.size(), alive, dead, dir.c_str());
+    std::printf("%s: %zu files (%llu bytes) of %zu pids (%zu alive, %zu dead) from %s\n", s.output.c_str(), r.files,
+                static_cast<unsigned long long>(r.bytes), r.manifest.processes.size(), alive, dead, s.dir.c_str());
     return 0;
+}
+
+} // namespace
+
+Command addPack(CLI::App &program)
+{
+    auto s = std::make_shared<PackSettings>();
+    CLI::App *cmd = program.add_subcommand(
+        "pack", "write a support tarball of a directory, with liveness\n\n"
+                "Writes the *.db files of DIR into the archive FILE, with promdir-manifest.json:\n"
+                "the host name, the time, promdir's version, and for every pid whether it was\n"
+                "alive, its start time and command line. When promdir reads the archive later\n"
+                "(render, inspect, doctor, the GUI), liveness comes from this manifest. The\n"
+                "directory itself is not changed. Only regular files are packed: symbolic links\n"
+                "(never followed), FIFOs, devices and folders named *.db are listed on stderr\n"
+                "and left out.");
+    cmd->add_option("DIR", s->dir, "the metrics directory (default: $PROMETHEUS_MULTIPROC_DIR)")->type_name("");
+    cmd->add_option("-o,--output", s->output,
+                    "the archive; its name picks the compression:\n"
+                    ".tar.gz/.tgz, .tar.bz2, .tar.xz, .tar.zst or .tar")
+        ->type_name("FILE")
+        ->required();
+    cmd->add_flag("--force", s->options.overwrite,
+                  "replace FILE if it exists (a link FILE is replaced\nitself, its target is left alone)");
+    cmd->add_option("--folder", s->options.folder, "folder of the files inside the archive\n(default: DIR's name)")
+        ->type_name("NAME");
+    cmd->footer("Exit status: 0 written, 2 bad usage, DIR unusable or FILE not written.");
+    return {cmd, [s] { return run(*s); }};
 }
 
 } // namespace promdir::cli

@@ -1,6 +1,6 @@
 // promdir serve: the exporter, headless. One log line per scrape.
 #include "commands.h"
-#include "loadoptions.h"
+#include "options.h"
 
 #include "promdir/exporter.h"
 
@@ -19,39 +19,6 @@
 namespace promdir::cli {
 
 namespace {
-
-const char kHelp[] =
-    "Usage: promdir serve [--listen ADDR:PORT] [--credentials FILE]\n"
-    "                     [--tls-cert FILE --tls-key FILE] [--no-accumulate]\n"
-    "                     [--max-connections N] [--quiet] [PATH]\n\n"
-    "Serves the merged metrics of PATH (a directory or an archive; default\n"
-    "$PROMETHEUS_MULTIPROC_DIR) at http://ADDR:PORT/metrics, as the Python\n"
-    "client's exporter would, without blocking on slow clients or big directories.\n"
-    "Logs one line per request on stderr: time, peer, method, path, status, bytes, ms.\n"
-    "Stops cleanly on SIGINT or SIGTERM.\n\n"
-    "  --listen ADDR:PORT     default 127.0.0.1:8000; PORT 0 picks a free one;\n"
-    "                         IPv6 as [::1]:8000; ADDR alone or :PORT also work\n"
-    "  --credentials FILE     require HTTP basic auth; FILE has user:password lines\n"
-    "                         (never give passwords on the command line)\n"
-    "  --tls-cert FILE        serve HTTPS with this PEM certificate (chain) ...\n"
-    "  --tls-key FILE         ... and this PEM private key\n"
-    "  --no-accumulate        raw histogram bucket counts (merge with accumulate=False)\n"
-    "  --max-connections N    open connections at most (default 256); beyond, the\n"
-    "                         longest idle one is closed\n"
-    "  --quiet                no per-request log lines\n"
-    "  --pid-namespace MODE   auto (default), shared or separate: whether the\n"
-    "                         writers' pids are this pid namespace's (see below)\n"
-    "  --recheck DURATION     every file is read again at least this often, even\n"
-    "                         one of a process that is gone (default 5s)\n\n"
-    "Liveness: files of processes that are gone are not read on every scrape. A\n"
-    "worker in another container (pid namespace) looks gone from here; its files\n"
-    "are still read again within --recheck, and once one is seen changing, liveness\n"
-    "is no longer trusted for the directory (logged once). --pid-namespace separate\n"
-    "says so from the start.\n"
-    "If PATH goes away, becomes unreadable or is replaced by a file, /metrics\n"
-    "answers 503 with the reason until it is back.\n\n"
-    "Files with problems are skipped and counted in promdir_file_errors{kind=...}.\n"
-    "Exit status: 0 stopped by a signal, 2 bad usage, PATH or address.\n";
 
 int g_signalPipe[2] = {-1, -1};
 
@@ -110,116 +77,36 @@ void messageHandler(QtMsgType, const QMessageLogContext &, const QString &messag
     std::fprintf(stderr, "promdir serve: %s\n", qUtf8Printable(message));
 }
 
-} // namespace
-
-int runServe(const Args &args)
+struct ServeSettings
 {
-    std::string path, listen = "127.0.0.1:8000", credentials, cert, key;
-    MergeEngineOptions engineOptions;
-    bool quiet = false;
-    int maxConnections = -1;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const std::string &a = args[i];
-        auto value = [&](const char *opt, std::string &out) {
-            const std::string prefix = std::string(opt) + '=';
-            if (a.starts_with(prefix)) {
-                out = a.substr(prefix.size());
-                return true;
-            }
-            if (i + 1 >= args.size()) {
-                printError("serve", std::string(opt) + " needs a value");
-                return false;
-            }
-            out = args[++i];
-            return true;
-        };
-        auto is = [&](const char *opt) { return a == opt || a.starts_with(std::string(opt) + '='); };
-        if (a == "--help" || a == "-h") {
-            std::fputs(kHelp, stdout);
-            return 0;
-        } else if (is("--listen")) {
-            if (!value("--listen", listen))
-                return 2;
-        } else if (is("--credentials")) {
-            if (!value("--credentials", credentials))
-                return 2;
-        } else if (is("--tls-cert")) {
-            if (!value("--tls-cert", cert))
-                return 2;
-        } else if (is("--tls-key")) {
-            if (!value("--tls-key", key))
-                return 2;
-        } else if (is("--max-connections")) {
-            std::string v;
-            if (!value("--max-connections", v))
-                return 2;
-            bool ok = false;
-            maxConnections = QString::fromStdString(v).toInt(&ok);
-            if (!ok || maxConnections < 1) {
-                printError("serve", "--max-connections needs a positive number");
-                return 2;
-            }
-        } else if (const int r = parseLivenessOption("serve", args, i, engineOptions)) {
-            if (r < 0)
-                return 2;
-        } else if (a == "--no-accumulate") {
-            engineOptions.merge.accumulate = false;
-        } else if (a == "--quiet" || a == "-q") {
-            quiet = true;
-        } else if (a.starts_with("-") && a != "-") {
-            printError("serve", "unknown option " + a + " (see --help)");
-            return 2;
-        } else if (path.empty()) {
-            path = a;
-        } else {
-            printError("serve", "more than one PATH given");
-            return 2;
-        }
-    }
-    if (path.empty())
-        path = defaultPath();
-    if (path.empty()) {
-        printError("serve", "no PATH given and $PROMETHEUS_MULTIPROC_DIR is not set");
-        return 2;
-    }
-    if (!QFileInfo::exists(QString::fromStdString(path))) {
-        printError("serve", path + ": no such file or directory");
-        return 2;
-    }
-    QHostAddress address;
+    std::string path;
+    QHostAddress address{QHostAddress::LocalHost};
     quint16 port = 8000;
-    std::string why;
-    if (!parseListen(listen, address, port, why)) {
-        printError("serve", "bad --listen '" + listen + "': " + why);
-        return 2;
-    }
-    if (cert.empty() != key.empty()) {
-        printError("serve", "--tls-cert and --tls-key go together");
-        return 2;
-    }
+    std::string credentials, cert, key;
+    int maxConnections = 0; // 0: the exporter's default
+    bool quiet = false;
+    MergeEngineOptions engine;
+};
 
-    // Many scrapers (and abusive clients) need descriptors: take what we may.
+// Many scrapers (and abusive clients) need descriptors: take what we may.
+void raiseFileLimit()
+{
     rlimit rl{};
     if (::getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
         rl.rlim_cur = rl.rlim_max;
         ::setrlimit(RLIMIT_NOFILE, &rl);
     }
+}
 
-    int argc = 1;
-    char arg0[] = "promdir";
-    char *argv[] = {arg0, nullptr};
-    QCoreApplication app(argc, argv);
-    qInstallMessageHandler(messageHandler);
-    // The exporter's own log lines arrive through its signals below.
-    QLoggingCategory::setFilterRules(QStringLiteral("promdir.exporter.warning=false"));
-
-    Exporter exporter;
-    exporter.setPath(QString::fromStdString(path), engineOptions);
-    exporter.setListenAddress(address);
-    exporter.setPort(port);
-    if (maxConnections > 0) {
+// The exporter as the options say; false when a file given is not usable (printed).
+bool configure(Exporter &exporter, const ServeSettings &s)
+{
+    exporter.setPath(QString::fromStdString(s.path), s.engine);
+    exporter.setListenAddress(s.address);
+    exporter.setPort(s.port);
+    if (s.maxConnections > 0) {
         ExporterLimits limits = exporter.limits();
-        limits.maxConnections = maxConnections;
+        limits.maxConnections = s.maxConnections;
         exporter.setLimits(limits);
     }
     QObject::connect(&exporter, &Exporter::warning, [](const QString &m) {
@@ -229,27 +116,33 @@ int runServe(const Args &args)
         std::fprintf(stderr, "promdir serve: %s\n", qUtf8Printable(m));
     });
     QString error;
-    if (!credentials.empty() && !exporter.setCredentialsFile(QString::fromStdString(credentials), &error)) {
+    if (!s.credentials.empty() && !exporter.setCredentialsFile(QString::fromStdString(s.credentials), &error)) {
         printError("serve", error.toStdString());
-        return 2;
+        return false;
     }
-    if (!cert.empty() && !exporter.setTlsFiles(QString::fromStdString(cert), QString::fromStdString(key), &error)) {
+    if (!s.cert.empty() && !exporter.setTlsFiles(QString::fromStdString(s.cert), QString::fromStdString(s.key), &error)) {
         printError("serve", error.toStdString());
-        return 2;
+        return false;
     }
-    if (!quiet) {
+    if (!s.quiet) {
         QObject::connect(&exporter, &Exporter::requestLogged, [](const QString &line) {
             const QString t = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
             std::fprintf(stderr, "%s %s\n", qUtf8Printable(t), qUtf8Printable(line));
         });
     }
+    return true;
+}
 
+// SIGINT and SIGTERM stop the exporter and the event loop, through a pipe
+// the loop watches; false when the pipe cannot be made.
+bool stopOnSignals(Exporter &exporter, QCoreApplication &app)
+{
     if (::pipe2(g_signalPipe, O_CLOEXEC | O_NONBLOCK) != 0) {
         printError("serve", "cannot create a pipe for signals");
-        return 2;
+        return false;
     }
-    QSocketNotifier notifier(g_signalPipe[0], QSocketNotifier::Read);
-    QObject::connect(&notifier, &QSocketNotifier::activated, [&] {
+    auto *notifier = new QSocketNotifier(g_signalPipe[0], QSocketNotifier::Read, &app);
+    QObject::connect(notifier, &QSocketNotifier::activated, [&exporter, &app] {
         char buf[16];
         [[maybe_unused]] auto n = ::read(g_signalPipe[0], buf, sizeof buf);
         std::fprintf(stderr, "promdir serve: stopping\n");
@@ -263,16 +156,95 @@ int runServe(const Args &args)
     ::sigaction(SIGINT, &sa, nullptr);
     ::sigaction(SIGTERM, &sa, nullptr);
     ::signal(SIGPIPE, SIG_IGN);
+    return true;
+}
 
+int run(ServeSettings &s)
+{
+    if (!resolvePath("serve", s.path))
+        return 2;
+    if (!QFileInfo::exists(QString::fromStdString(s.path))) {
+        printError("serve", s.path + ": no such file or directory");
+        return 2;
+    }
+    raiseFileLimit();
+    int argc = 1;
+    char arg0[] = "promdir";
+    char *argv[] = {arg0, nullptr};
+    QCoreApplication app(argc, argv);
+    qInstallMessageHandler(messageHandler);
+    // The exporter's own log lines arrive through its signals (configure()).
+    QLoggingCategory::setFilterRules(QStringLiteral("promdir.exporter.warning=false"));
+    Exporter exporter;
+    if (!configure(exporter, s) || !stopOnSignals(exporter, app))
+        return 2;
     if (!exporter.start())
         return 2; // the reason was logged
-    std::fprintf(stderr, "promdir serve: serving %s at %s\n", path.c_str(),
+    std::fprintf(stderr, "promdir serve: serving %s at %s\n", s.path.c_str(),
                  qUtf8Printable(exporter.boundUrl().toString()));
     std::fflush(stderr);
     app.exec();
     ::close(g_signalPipe[0]);
     ::close(g_signalPipe[1]);
     return 0;
+}
+
+void addListenOption(CLI::App &cmd, ServeSettings &s)
+{
+    cmd.add_option_function<std::string>(
+           "--listen",
+           [&s](const std::string &v) {
+               std::string why;
+               if (!parseListen(v, s.address, s.port, why))
+                   throw CLI::ValidationError("--listen", "bad address '" + v + "': " + why);
+           },
+           "default 127.0.0.1:8000; PORT 0 picks a free one;\nIPv6 as [::1]:8000; ADDR alone or :PORT also work")
+        ->type_name("ADDR:PORT");
+}
+
+} // namespace
+
+Command addServe(CLI::App &program)
+{
+    auto s = std::make_shared<ServeSettings>();
+    CLI::App *cmd = program.add_subcommand(
+        "serve", "serve the merged metrics over HTTP at /metrics\n\n"
+                 "Serves the merged metrics of PATH at http://ADDR:PORT/metrics, as the Python\n"
+                 "client's exporter would, without blocking on slow clients or big directories.\n"
+                 "Logs one line per request on stderr: time, peer, method, path, status, bytes, ms.\n"
+                 "Stops cleanly on SIGINT or SIGTERM.");
+    addPathArgument(*cmd, s->path);
+    addListenOption(*cmd, *s);
+    cmd->add_option("--credentials", s->credentials,
+                    "require HTTP basic auth; FILE has user:password lines\n(never give passwords on the command line)")
+        ->type_name("FILE");
+    auto *cert = cmd->add_option("--tls-cert", s->cert, "serve HTTPS with this PEM certificate (chain) ...")->type_name("FILE");
+    auto *key = cmd->add_option("--tls-key", s->key, "... and this PEM private key")->type_name("FILE");
+    cert->needs(key);
+    key->needs(cert);
+    addNoAccumulateOption(*cmd, s->engine.merge);
+    cmd->add_option_function<std::string>(
+           "--max-connections",
+           [s](const std::string &v) {
+               bool ok = false;
+               s->maxConnections = QString::fromStdString(v).toInt(&ok);
+               if (!ok || s->maxConnections < 1)
+                   throw notA("--max-connections", v, "a positive number");
+           },
+           "open connections at most (default 256); beyond, the\nlongest idle one is closed")
+        ->type_name("N");
+    cmd->add_flag("-q,--quiet", s->quiet, "no per-request log lines");
+    addLivenessOptions(*cmd, s->engine);
+    cmd->footer("Liveness: files of processes that are gone are not read on every scrape. A\n"
+                "worker in another container (pid namespace) looks gone from here; its files\n"
+                "are still read again within --recheck, and once one is seen changing, liveness\n"
+                "is no longer trusted for the directory (logged once). --pid-namespace separate\n"
+                "says so from the start.\n"
+                "If PATH goes away, becomes unreadable or is replaced by a file, /metrics\n"
+                "answers 503 with the reason until it is back.\n\n"
+                "Files with problems are skipped and counted in promdir_file_errors{kind=...}.\n"
+                "Exit status: 0 stopped by a signal, 2 bad usage, PATH or address.");
+    return {cmd, [s] { return run(*s); }};
 }
 
 } // namespace promdir::cli

@@ -1,34 +1,38 @@
 #pragma once
-// Every `promdir` subcommand is one function in its own cmd_<name>.cpp,
-// listed in the table in main.cpp. Arguments exclude the program and the
-// subcommand name. Exit codes: 0 fine, 1 problems found, 2 usage/path error.
+// Every `promdir` sub-command lives in its own cmd_<name>.cpp as one
+// add<Name> function: it adds the sub-command to the program's CLI11 app,
+// with its options bound to settings of its own, and returns it with what
+// runs it once the command line is parsed. Exit codes: 0 fine, 1 problems
+// found, 2 usage or path error.
 
+#include <CLI/CLI.hpp>
+
+#include <functional>
 #include <string>
-#include <vector>
 
 namespace promdir::cli {
 
-using Args = std::vector<std::string>;
-
 struct Command
 {
-    const char *name;
-    const char *summary;
-    int (*run)(const Args &args);
+    CLI::App *app = nullptr;
+    std::function<int()> run;
 };
 
-int runRender(const Args &args);
-int runInspect(const Args &args);
-int runDemo(const Args &args);    // cmd_demo.cpp
-int runPack(const Args &args);     // cmd_pack.cpp
-int runDoctor(const Args &args);   // cmd_doctor.cpp
-int runDiff(const Args &args);     // cmd_diff.cpp
-int runMarkDead(const Args &args); // cmd_markdead.cpp
-int runServe(const Args &args); // cmd_serve.cpp; only with Promdir::Exporter (PROMDIR_HAVE_EXPORTER)
+Command addRender(CLI::App &program);   // cmd_render.cpp
+Command addInspect(CLI::App &program);  // cmd_inspect.cpp
+Command addDemo(CLI::App &program);     // cmd_demo.cpp
+Command addDoctor(CLI::App &program);   // cmd_doctor.cpp
+Command addDiff(CLI::App &program);     // cmd_diff.cpp
+Command addPack(CLI::App &program);     // cmd_pack.cpp
+Command addMarkDead(CLI::App &program); // cmd_markdead.cpp
+Command addServe(CLI::App &program);    // cmd_serve.cpp; only with Promdir::Exporter (PROMDIR_HAVE_EXPORTER)
 
 // Shared helpers (common.cpp).
-// PATH argument or $PROMETHEUS_MULTIPROC_DIR (or the old lower-case name).
+// $PROMETHEUS_MULTIPROC_DIR (or the old lower-case name); empty when unset.
 std::string defaultPath();
+// An empty `path` becomes defaultPath(); false (and the error printed) when
+// that is empty too. `what` names the argument in the message (PATH, DIR).
+bool resolvePath(const std::string &command, std::string &path, const std::string &what = "PATH");
 // Prints "promdir <cmd>: <message>" on stderr.
 void printError(const std::string &command, const std::string &message);
 

@@ -1,5 +1,7 @@
 #include "commands.h"
 
+#include "promdir/format/filename.h"
+
 #include <cstdio>
 #include <cstdlib>
 
@@ -7,11 +9,16 @@ namespace promdir::cli {
 
 std::string defaultPath()
 {
-    if (const char *p = std::getenv("PROMETHEUS_MULTIPROC_DIR"); p && *p)
-        return p;
-    if (const char *p = std::getenv("prometheus_multiproc_dir"); p && *p)
-        return p;
-    return {};
+    return multiprocessDirectoryFromEnvironment();
+}
+
+bool resolvePath(const std::string &command, std::string &path, const std::string &what)
+{
+    if (path.empty())
+        path = defaultPath();
+    if (path.empty())
+        printError(command, "no " + what + " given and PROMETHEUS_MULTIPROC_DIR is not set");
+    return !path.empty();
 }
 
 void printError(const std::string &command, const std::string &message)

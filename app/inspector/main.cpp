@@ -2,6 +2,7 @@
 // multiprocess directories.
 #include "mainwindow.h"
 
+#include "promdir/format/filename.h"
 #include "promdir/icons.h"
 #include "promdir/translations.h"
 
@@ -95,11 +96,8 @@ int main(int argc, char **argv)
     }
 
     QString path = parser.positionalArguments().value(0);
-    if (path.isEmpty()) {
-        path = qEnvironmentVariable("PROMETHEUS_MULTIPROC_DIR");
-        if (path.isEmpty())
-            path = qEnvironmentVariable("prometheus_multiproc_dir");
-    }
+    if (path.isEmpty())
+        path = QString::fromStdString(promdir::multiprocessDirectoryFromEnvironment());
 
     promdir::MainWindow window;
     window.setPidNamespace(*ns);

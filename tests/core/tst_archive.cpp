@@ -60,6 +60,23 @@ bool makeTar(const QString &base, const QStringList &members, const QString &com
     return ok;
 }
 
+// The same parse: generation, used bytes and every entry (offset, key,
+// value and timestamp bit for bit), as a member read from an archive and
+// the file read from the directory must give.
+bool sameParse(const ParsedFile &a, const ParsedFile &b)
+{
+    if (a.generation != b.generation || a.used != b.used || a.entries.size() != b.entries.size())
+        return false;
+    for (std::size_t i = 0; i < a.entries.size(); ++i) {
+        const Entry &x = a.entries[i];
+        const Entry &y = b.entries[i];
+        if (x.offset != y.offset || x.rawKey() != y.rawKey() || std::memcmp(&x.value, &y.value, 8) != 0
+            || std::memcmp(&x.timestamp, &y.timestamp, 8) != 0)
+            return false;
+    }
+    return true;
+}
+
 const QStringList kCompressions = {QStringLiteral("none"), QStringLiteral("gzip"), QStringLiteral("bzip2"),
                                    QStringLiteral("xz"), QStringLiteral("zstd")};
 
@@ -99,7 +116,7 @@ private slots:
         QCOMPARE(arc.files.size(), dir.files.size());
         for (std::size_t i = 0; i < dir.files.size(); ++i) {
             QCOMPARE(arc.files[i]->name, dir.files[i]->name);
-            QCOMPARE(arc.files[i]->contentHash, dir.files[i]->contentHash);
+            QVERIFY(sameParse(*arc.files[i], *dir.files[i]));
             QCOMPARE(arc.files[i]->size, dir.files[i]->size);
         }
         QCOMPARE(renderOf(arc), renderOf(dir));
@@ -191,7 +208,7 @@ private slots:
         const LoadResult d = loadPath(m);
         const auto it = std::find_if(d.files.begin(), d.files.end(), [](const auto &f) { return f->name == "counter_101.db"; });
         QCOMPARE(r.files[0]->name, std::string("counter_101.db"));
-        QCOMPARE(r.files[0]->contentHash, (*it)->contentHash);
+        QVERIFY(sameParse(*r.files[0], **it));
     }
 
     void severalFoldersNeedSubdir()
@@ -325,7 +342,7 @@ private slots:
             const auto it = std::find_if(dir.files.begin(), dir.files.end(), [&](const auto &d) { return d->name == f->name; });
             QVERIFY(it != dir.files.end());
             if (f->problems.empty()) {
-                QCOMPARE(f->contentHash, (*it)->contentHash);
+                QVERIFY(sameParse(*f, **it));
                 QCOMPARE(f->entries.size(), (*it)->entries.size());
                 ++intact;
             }

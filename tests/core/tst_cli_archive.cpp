@@ -218,7 +218,8 @@ private slots:
         QCOMPARE(o.code, 1);
         const QJsonObject j = QJsonDocument::fromJson(o.out).object();
         QCOMPARE(j[QStringLiteral("healthy")].toBool(true), false);
-        QCOMPARE(j[QStringLiteral("findings")].toArray().size(), 14);
+        // One finding per check, pid-namespace included.
+        QCOMPARE(j[QStringLiteral("findings")].toArray().size(), 15);
 
         // mark-dead: refuses a running pid, deletes only the live gauge.
         spit(d + "/gauge_livesum_" + me + ".db", gaugeFile());

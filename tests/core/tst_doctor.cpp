@@ -53,6 +53,13 @@ std::set<std::string> problemChecks(const DoctorReport &r)
     return s;
 }
 
+const Finding &findingOf(const DoctorReport &r, const std::string &check)
+{
+    static const Finding none;
+    const auto it = std::find_if(r.findings.begin(), r.findings.end(), [&](const Finding &f) { return f.check == check; });
+    return it == r.findings.end() ? none : *it;
+}
+
 } // namespace
 
 class TestDoctor : public QObject
@@ -146,8 +153,7 @@ private slots:
             }
         }
         if (setup == QLatin1String("dead-live-gauges")) {
-            const auto &f = report.findings[7];
-            QCOMPARE(f.check, std::string("dead-live-gauges"));
+            const auto &f = findingOf(report, "dead-live-gauges");
             QVERIFY2(f.advice.find("promdir mark-dead " + kDead1 + " --dir " + d) != std::string::npos, f.advice.c_str());
             QCOMPARE(f.details.size(), std::size_t(2));
         }
@@ -162,6 +168,54 @@ private slots:
             QVERIFY(it->severity == Severity::Info);
             QCOMPARE(it->details.size(), std::size_t(1));
         }
+    }
+
+    // The checks are one table: each id once, each check run, and the
+    // report in the table's order.
+    void checkTable()
+    {
+        std::set<std::string> ids;
+        QStringList table;
+        for (const auto &[id, description] : doctorChecks()) {
+            QVERIFY2(ids.insert(id).second, id.c_str());
+            QVERIFY2(!description.empty(), id.c_str());
+            table << QString::fromStdString(id);
+        }
+        QTemporaryDir tmp;
+        const std::string d = tmp.path().toStdString();
+        spit(d + "/counter_" + me() + ".db", counterFile());
+        const DoctorReport report = runDoctor(d, loadPath(d));
+        QStringList reported;
+        for (const auto &f : report.findings) {
+            reported << QString::fromStdString(f.check);
+            QVERIFY2(!f.summary.empty(), f.check.c_str());
+        }
+        QCOMPARE(reported, table);
+    }
+
+    // pid-namespace: ok while the pids are taken to be this namespace's;
+    // the reason, as info with advice, when they are not.
+    void pidNamespace()
+    {
+        QTemporaryDir tmp;
+        const std::string d = tmp.path().toStdString();
+        spit(d + "/counter_" + me() + ".db", counterFile());
+        spit(d + "/gauge_liveall_" + kDead1 + ".db", gaugeFile());
+        const LoadResult load = loadPath(d);
+        DoctorReport report = runDoctor(d, load);
+        QCOMPARE(findingOf(report, "pid-namespace").check, std::string("pid-namespace"));
+        QVERIFY(findingOf(report, "pid-namespace").severity == Severity::Ok);
+        QVERIFY(findingOf(report, "dead-live-gauges").severity == Severity::Problem);
+
+        DoctorOptions separate;
+        separate.processes.pidsNotVisible = std::string(kPidsSetSeparate);
+        report = runDoctor(d, load, separate);
+        const Finding &f = findingOf(report, "pid-namespace");
+        QVERIFY(f.severity == Severity::Info);
+        QCOMPARE(f.summary, std::string(kPidsSetSeparate));
+        QVERIFY(!f.advice.empty());
+        // Liveness is not checked, so a dead pid's live gauge is no problem.
+        QVERIFY(report.healthy());
     }
 
     // A support tarball cut short: the archive check says so; the files

@@ -115,13 +115,22 @@ private slots:
         QVERIFY2(f.ok(), f.problems.empty() ? "" : f.problems.front().describe().c_str());
         QCOMPARE(f.entries.size(), std::size_t(1));
         QCOMPARE(f.entries[0].key->raw, key); // the store went with the file
-        QCOMPARE(f.entries[0].keyId, f.entries[0].key->id);
         QCOMPARE(f.entries[0].value, 42.5);
 
         // Without an interner the file stores its own keys.
         const ParsedFile g = readBytes("counter_2.db", db);
-        QVERIFY(g.keyStore && g.keyStore != f.keyStore);
+        QVERIFY(g.entries[0].key != f.entries[0].key);
         QCOMPARE(g.entries[0].key->raw, key);
+
+        // A key kept from a file outlives the file.
+        std::shared_ptr<const Key> kept;
+        {
+            const ParsedFile h = readBytes("counter_3.db", db);
+            kept = h.keepKey(h.entries[0]);
+            QCOMPARE(kept.get(), h.entries[0].key);
+        }
+        QCOMPARE(kept->raw, key);
+        QCOMPARE(kept->labels, (Labels{{"n", "7"}}));
 
         // Files from two stores merge like files from one.
         auto a = std::make_shared<const ParsedFile>(f);
@@ -131,6 +140,58 @@ private slots:
         QCOMPARE(families.size(), std::size_t(1));
         QCOMPARE(families[0].samples.size(), std::size_t(1));
         QCOMPARE(families[0].samples[0].value, 85.0);
+    }
+
+    // Files merge the same whichever stores hold their keys: all from one
+    // interner, the first alone and the rest from an interner (the merge
+    // numbers the first file's keys by id and the others' apart), or each
+    // alone. Keys repeat within and across files, a histogram's buckets
+    // accumulate, and a gauge keeps the pid as a label.
+    void mergeAcrossStoresIsTheSame()
+    {
+        auto key = [](const std::string &metric, const std::string &sample, const std::string &path,
+                      const std::string &extra = "") {
+            return "[\"" + metric + "\", \"" + sample + "\", {\"path\": \"" + path + "\"" + extra + "}, \"Help.\"]";
+        };
+        std::vector<std::pair<std::string, std::string>> files; // name, bytes
+        for (int pid = 1; pid <= 4; ++pid) {
+            test::DbBuilder counter, histogram, gauge;
+            for (int path = 0; path < 3; ++path) {
+                const std::string p = "/p" + std::to_string((path + pid) % 4);
+                counter.add(key("req", "req_total", p), 1.0 + pid * path);
+                counter.add(key("req", "req_total", p), 0.5); // the same key again
+                histogram.add(key("lat", "lat_sum", p), 0.25 * pid);
+                for (const char *le : {"0.1", "1.0", "+Inf"})
+                    histogram.add(key("lat", "lat_bucket", p, std::string(", \"le\": \"") + le + "\""), double(pid));
+                gauge.add(key("inflight", "inflight", p), double(pid * 10 + path));
+            }
+            const std::string pidText = std::to_string(pid);
+            files.emplace_back("counter_" + pidText + ".db", counter.bytes());
+            files.emplace_back("histogram_" + pidText + ".db", histogram.bytes());
+            files.emplace_back("gauge_all_" + pidText + ".db", gauge.bytes());
+        }
+        std::sort(files.begin(), files.end());
+        // How each file is read: 0 alone, 1 with `shared`.
+        auto mergeWith = [&](const std::vector<int> &how) {
+            KeyInterner shared;
+            ReadOptions withShared;
+            withShared.interner = &shared;
+            FileList list;
+            for (std::size_t i = 0; i < files.size(); ++i)
+                list.push_back(std::make_shared<const ParsedFile>(
+                    readBytes(files[i].first, files[i].second, how[i] ? withShared : ReadOptions{})));
+            return renderSampleTable(merge(list)) + render(merge(list, MergeOptions{false}));
+        };
+        const std::string oneStore = mergeWith(std::vector<int>(files.size(), 1));
+        QVERIFY(oneStore.find("req_total") != std::string::npos);
+        std::vector<int> firstAlone(files.size(), 1);
+        firstAlone[0] = 0;
+        QCOMPARE(mergeWith(firstAlone), oneStore);
+        QCOMPARE(mergeWith(std::vector<int>(files.size(), 0)), oneStore);
+        std::vector<int> alternate(files.size(), 0);
+        for (std::size_t i = 0; i < alternate.size(); i += 2)
+            alternate[i] = 1;
+        QCOMPARE(mergeWith(alternate), oneStore);
     }
 
     // The reader guesses each key from the one before it in earlier files.
@@ -155,7 +216,6 @@ private slots:
             QCOMPARE(f.entries.size(), keys.size());
             for (std::size_t i = 0; i < keys.size(); ++i) {
                 QCOMPARE(f.entries[i].key->raw, keys[i]);
-                QCOMPARE(f.entries[i].keyId, f.entries[i].key->id);
                 QCOMPARE(f.entries[i].value, static_cast<double>(i + 1));
             }
         };
@@ -189,12 +249,11 @@ private slots:
             const ParsedFile f = readBytes("counter_1.db", db, options);
             QVERIFY(f.ok());
             QCOMPARE(f.entries.size(), std::size_t(2));
-            QCOMPARE(f.keyStore, interner.store());
             Problem err;
             QCOMPARE(f.entries[0].key, interner.intern(k1, &err));
             QCOMPARE(f.entries[1].key, interner.intern(k2, &err));
             QCOMPARE(interner.size(), size);
-            QVERIFY(f.entries[1].keyId < keyIdLimit(*interner.store()));
+            QVERIFY(f.entries[1].key->id < interner.size());
         };
         KeyInterner a;
         for (int round = 0; round < 3; ++round) {

@@ -2,6 +2,7 @@
 // whatever changed in between, and skips what cannot have changed.
 #include "dbbuilder.h"
 
+#include "promdir/engine/detail/refreshdetail.h"
 #include "promdir/engine/mergeengine.h"
 #include "promdir/render/render.h"
 
@@ -115,13 +116,13 @@ private slots:
         MergeEngine engine(m_dir);
         const auto r1 = engine.refresh();
         QCOMPARE(render(r1->families), fullRender(m_dir));
-        QVERIFY(!r1->stats.planReused);
+        QVERIFY(!detail::refreshDetail(*r1).planReused);
         const auto r2 = engine.refresh();
         QCOMPARE(render(r2->families), fullRender(m_dir));
-        QVERIFY(r2->stats.planReused);
+        QVERIFY(detail::refreshDetail(*r2).planReused);
         // Files of pids 102-104 (not running here) are neither read nor merged again.
-        QCOMPARE(r2->stats.filesFrozen, std::size_t(42 - 13)); // pid 101 had 13 files
-        QVERIFY(r2->stats.filesFolded > 0);
+        QCOMPARE(detail::refreshDetail(*r2).filesFrozen, std::size_t(42 - 13)); // pid 101 had 13 files
+        QVERIFY(detail::refreshDetail(*r2).baseFolded);
         QCOMPARE(r2->stats.filesReused, std::size_t(42));
     }
 
@@ -137,7 +138,7 @@ private slots:
                                     + (8 - (f.entries[0].rawKey().size() + 4) % 8);
         pokeDouble(path, valueAt, 12345.5);
         const auto r = engine.refresh();
-        QVERIFY(r->stats.planReused);
+        QVERIFY(detail::refreshDetail(*r).planReused);
         QCOMPARE(render(r->families), fullRender(m_dir));
         QVERIFY(render(r->families) != before);
     }
@@ -221,7 +222,7 @@ private slots:
         MergeEngine engine(dir, options);
         QCOMPARE(engine.refresh()->pids.visible, ns != PidNamespace::Separate);
         const auto second = engine.refresh();
-        QCOMPARE(second->stats.filesFrozen, std::size_t(ns == PidNamespace::Separate ? 0 : 1));
+        QCOMPARE(detail::refreshDetail(*second).filesFrozen, std::size_t(ns == PidNamespace::Separate ? 0 : 1));
         for (int write = 1; write <= 3; ++write) {
             worker.set(10.0 * write);
             const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(300);
@@ -240,15 +241,15 @@ private slots:
             QVERIFY(!after->pids.visible);
             QCOMPARE(after->pids.reason, "pids here are not visible from this pid namespace: counter_" + gone
                                              + ".db changed after process " + gone + " was gone");
-            QCOMPARE(after->stats.filesFrozen, std::size_t(0));
+            QCOMPARE(detail::refreshDetail(*after).filesFrozen, std::size_t(0));
             break;
         case PidNamespace::Shared:
             QVERIFY(after->pids.visible);
-            QCOMPARE(after->stats.filesFrozen, std::size_t(1));
+            QCOMPARE(detail::refreshDetail(*after).filesFrozen, std::size_t(1));
             break;
         case PidNamespace::Separate:
             QVERIFY(!after->pids.visible);
-            QCOMPARE(after->stats.filesFrozen, std::size_t(0));
+            QCOMPARE(detail::refreshDetail(*after).filesFrozen, std::size_t(0));
             break;
         }
     }
@@ -272,7 +273,7 @@ private slots:
         header.set(-1.0); // key length 0: the entry no longer parses
         std::this_thread::sleep_for(std::chrono::milliseconds(250));
         const auto r = engine.refresh();
-        QCOMPARE(r->stats.filesRechecked, std::size_t(1));
+        QCOMPARE(detail::refreshDetail(*r).filesRechecked, std::size_t(1));
         QVERIFY(!r->load.allProblems().empty());
         QCOMPARE(render(r->families), fullRender(dir));
         QVERIFY(r->pids.visible);
@@ -303,9 +304,9 @@ private slots:
         int refreshes = 0;
         while (std::chrono::steady_clock::now() - start < std::chrono::milliseconds(500)) {
             const auto r = engine.refresh();
-            QCOMPARE(r->stats.filesFrozen, std::size_t(40));
-            QVERIFY(r->stats.filesRechecked < 40);
-            rechecked += r->stats.filesRechecked;
+            QCOMPARE(detail::refreshDetail(*r).filesFrozen, std::size_t(40));
+            QVERIFY(detail::refreshDetail(*r).filesRechecked < 40);
+            rechecked += detail::refreshDetail(*r).filesRechecked;
             ++refreshes;
             std::this_thread::sleep_for(std::chrono::milliseconds(5));
         }
@@ -313,13 +314,13 @@ private slots:
         QVERIFY2(rechecked >= 5 && rechecked <= 20, qPrintable(QString::number(rechecked)));
         QVERIFY(refreshes > 10);
         std::this_thread::sleep_for(std::chrono::milliseconds(2000));
-        QCOMPARE(engine.refresh()->stats.filesRechecked, std::size_t(40));
+        QCOMPARE(detail::refreshDetail(*engine.refresh()).filesRechecked, std::size_t(40));
         // Found unchanged, they are now compared by their bytes' hash; a
         // silent change is still seen at the next turn.
         worker.set(100.0);
         std::this_thread::sleep_for(std::chrono::milliseconds(2000));
         const auto r = engine.refresh();
-        QCOMPARE(r->stats.filesRechecked, std::size_t(40));
+        QCOMPARE(detail::refreshDetail(*r).filesRechecked, std::size_t(40));
         QVERIFY(render(r->families).find("jobs_total{queue=\"a\"} 139.0") != std::string::npos);
         QCOMPARE(render(r->families), fullRender(dir));
     }
@@ -410,7 +411,7 @@ private slots:
         QCOMPARE(render(engine.refresh()->families), fullRender(dir));
         write("counter_4140003.db", 4.0);
         const auto r = engine.refresh();
-        QCOMPARE(r->stats.filesListed, std::size_t(2));
+        QCOMPARE(r->load.files.size(), std::size_t(2));
         QCOMPARE(render(r->families), fullRender(dir));
     }
 
@@ -428,7 +429,7 @@ private slots:
             << DbBuilder().add(R"(["g_mostrecent", "g_mostrecent", {"kind": "z"}, "Gauge in mode mostrecent"])", 9.0, 1.0)
                    .bytes(65536);
         auto r = engine.refresh();
-        QVERIFY(!r->stats.planReused);
+        QVERIFY(!detail::refreshDetail(*r).planReused);
         QCOMPARE(render(r->families), fullRender(m_dir));
         QCOMPARE(render(r->families, {Format::OpenMetrics, {}}), fullRender(m_dir, Format::OpenMetrics));
         // The files known by path from the refresh before are kept.
@@ -488,13 +489,13 @@ private slots:
             MergeEngine engine(dir, {MergeOptions{accumulate}, {}});
             const std::string full = renderSampleTable(merge(loadDirectory(dir).files, MergeOptions{accumulate}));
             const auto cold = engine.refresh();
-            QVERIFY(!cold->stats.planReused);
+            QVERIFY(!detail::refreshDetail(*cold).planReused);
             QCOMPARE(renderSampleTable(cold->families), full);
             if (accumulate)
                 QCOMPARE(render(cold->families), fullRender(dir));
             const auto folded = engine.refresh(); // the fold fills in every instruction
-            QVERIFY(folded->stats.planReused);
-            QVERIFY(folded->stats.filesFolded > 0);
+            QVERIFY(detail::refreshDetail(*folded).planReused);
+            QVERIFY(detail::refreshDetail(*folded).baseFolded);
             QCOMPARE(renderSampleTable(folded->families), full);
             const auto f = readFile(dir + "/histogram_" + m_live + ".db");
             const auto &e = f.entries.back();
@@ -541,11 +542,11 @@ private slots:
             }
             MergeEngine engine(dir);
             const auto cold = engine.refresh();
-            QCOMPARE(cold->stats.filesListed, std::size_t(135));
-            QVERIFY2(cold->stats.summedByKey == (c == Plain), dir.c_str());
+            QCOMPARE(cold->load.files.size(), std::size_t(135));
+            QVERIFY2(detail::refreshDetail(*cold).summedByKey == (c == Plain), dir.c_str());
             QCOMPARE(render(cold->families), fullRender(dir));
             const auto again = engine.refresh();
-            QVERIFY(!again->stats.summedByKey);
+            QVERIFY(!detail::refreshDetail(*again).summedByKey);
             QCOMPARE(render(again->families), fullRender(dir));
         }
     }
@@ -598,7 +599,7 @@ private slots:
         for (int round = 0; round < 3; ++round) {
             MergeEngine engine(dir);
             const auto cold = engine.refresh();
-            QVERIFY(cold->stats.summedByKey);
+            QVERIFY(detail::refreshDetail(*cold).summedByKey);
             QCOMPARE(render(cold->families), expected);
         }
     }

@@ -357,7 +357,7 @@ private Q_SLOTS:
             }
             expected[labels] << (pid.isEmpty() ? valueText(s.value) : QString(pid + QLatin1Char(':') + valueText(s.value)));
         }
-        const auto groups = gaugeGroups(*snapshotOf(kFixture)->result, family);
+        const auto groups = gaugeGroups(snapshotOf(kFixture)->result->load.files, family);
         QCOMPARE(model.rowCount(), int(groups.size()));
         QVERIFY(model.rowCount() >= 1);
         for (int r = 0; r < model.rowCount(); ++r) {

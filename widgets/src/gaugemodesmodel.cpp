@@ -13,25 +13,6 @@
 
 namespace promdir {
 
-std::vector<GaugeGroup> gaugeGroups(const MergeResult &result, std::string_view family)
-{
-    std::vector<GaugeGroup> groups;
-    std::map<Labels, std::size_t> index;
-    for (const auto &f : result.load.files) {
-        if (!f->fileName.valid || f->fileName.type != MetricType::Gauge)
-            continue;
-        for (const auto &e : f->entries) {
-            if (!e.key || e.key->metric != family)
-                continue;
-            auto [it, inserted] = index.try_emplace(e.key->labels, groups.size());
-            if (inserted)
-                groups.push_back({e.key->labels, {}});
-            groups[it->second].values.push_back({f->fileName.pid, e.value, e.timestamp});
-        }
-    }
-    return groups;
-}
-
 GaugeModesModel::GaugeModesModel(QObject *parent)
     : SnapshotTableModel(parent)
 {
@@ -76,7 +57,7 @@ void GaugeModesModel::rebuild()
             if (f.name == name && f.type == MetricType::Gauge)
                 mode = f.mode;
         if (mode != GaugeMode::None)
-            groups = gaugeGroups(*m_snapshot->result, name);
+            groups = gaugeGroups(m_snapshot->result->load.files, name);
     }
     std::vector<std::vector<std::vector<PidValue>>> cells;
     std::vector<std::string> keys;

@@ -29,7 +29,7 @@ Result<QStringList> markProcessDead(const QString &directory, const QString &pid
     const QFileInfo info(directory);
     if (!info.isDir())
         return Error{MarkDeadErrorCode::NotADirectory, directory.toStdString() + ": not a directory"};
-    if (pid.isEmpty() || pid.contains(QLatin1Char('_')) || pid.contains(QLatin1Char('/')))
+    if (!validProcessIdentifier(pid.toStdString()))
         return Error{MarkDeadErrorCode::InvalidPid,
                      "'" + pid.toStdString() + "' is not a process identifier the Python client could have used"};
     if (probeLocalProcess(pid.toStdString()).state == Liveness::Alive)

@@ -42,9 +42,10 @@ void SeriesHistory::clear()
     m_lastTimeMs = 0;
 }
 
-SeriesHistory::Track &SeriesHistory::track(const Key *key, const std::shared_ptr<const KeyStore> &store,
-                                           const std::string &pid)
+SeriesHistory::Track &SeriesHistory::track(const Entry &entry, const ParsedFile &file)
 {
+    const Key *key = entry.key;
+    const std::string &pid = file.fileName.pid;
     auto kit = m_byKey.find(key);
     if (kit == m_byKey.end()) {
         auto [it, inserted] = m_series.try_emplace(seriesKey(*key));
@@ -53,7 +54,7 @@ SeriesHistory::Track &SeriesHistory::track(const Key *key, const std::shared_ptr
             it->second.key = it->first;
         }
         it->second.keys.push_back(key);
-        kit = m_byKey.emplace(key, KeyRef{store, &it->second}).first;
+        kit = m_byKey.emplace(key, KeyRef{file.keepKey(entry), &it->second}).first;
     }
     auto [tit, tnew] = kit->second.series->pids.try_emplace(pid);
     if (tnew) {
@@ -97,7 +98,7 @@ SeriesHistory::FileRecord SeriesHistory::record(const std::shared_ptr<const Pars
     for (const auto &e : f->entries) {
         if (!e.key)
             continue;
-        Track &t = track(e.key, f->keyStore, f->fileName.pid);
+        Track &t = track(e, *f);
         append(t, {timeMs, e.value, e.timestamp, true});
         ++t.refs;
         rec.tracks.push_back(&t);

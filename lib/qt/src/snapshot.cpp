@@ -13,13 +13,6 @@ void appendPart(std::string &out, std::string_view s)
     out += s;
 }
 
-bool asNumber(std::string_view s, unsigned long long &n)
-{
-    if (s.empty() || s.size() > 19)
-        return false;
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-    return ec == std::errc() && p == s.data() + s.size();
-}
 } // namespace
 
 std::string SeriesId::key() const
@@ -32,17 +25,6 @@ std::string SeriesId::key() const
         appendPart(k, v);
     }
     return k;
-}
-
-bool pidLess(std::string_view a, std::string_view b)
-{
-    unsigned long long x = 0, y = 0;
-    const bool na = asNumber(a, x), nb = asNumber(b, y);
-    if (na != nb)
-        return na;
-    if (na && x != y)
-        return x < y;
-    return a < b;
 }
 
 const ProcessStatus *Snapshot::process(std::string_view pid) const
@@ -82,8 +64,6 @@ std::size_t Snapshot::staleFileCount() const
 } // namespace promdir
 
 
-#include <map>
-
 namespace promdir {
 
 void describeProcesses(Snapshot &s, std::chrono::milliseconds staleAfter)
@@ -92,84 +72,34 @@ void describeProcesses(Snapshot &s, std::chrono::milliseconds staleAfter)
     s.fileStale.clear();
     if (!s.result)
         return;
-    const auto &files = s.result->load.files;
-    s.fileStale.assign(files.size(), NotStale);
-
-    std::map<std::string, ProcessStatus, decltype(&pidLess)> byPid(&pidLess);
-    for (const auto &f : files) {
-        if (!f->fileName.valid)
-            continue;
-        auto &p = byPid[f->fileName.pid];
-        p.pid = f->fileName.pid;
-        ++p.files;
-        p.series += static_cast<int>(f->entries.size());
-        p.lastWriteMs = std::max<std::int64_t>(p.lastWriteMs, f->stamp.mtimeNs / 1000000);
-    }
-    // An archive packed by `promdir pack` says how its pids were.
-    const auto &manifest = s.result->load.manifest;
-    for (auto &[pid, p] : byPid) {
-        if (!s.local) {
-            if (manifest) {
-                for (const auto &m : manifest->processes) {
-                    if (m.pid == pid) {
-                        p.liveness = m.state;
-                        p.startTimeMs = m.startTime ? std::int64_t(*m.startTime * 1000) : 0;
-                        p.cmdline = m.cmdline;
-                        p.note = m.note;
-                    }
-                }
-            }
-            continue;
-        }
-        if (!s.result->pids.visible) {
-            p.liveness = Liveness::Unknown;
-            p.note = s.result->pids.reason;
-            continue;
-        }
-        const ProcessInfo st = probeLocalProcess(pid);
-        p.liveness = st.state;
-        p.startTimeMs = st.startTime ? std::int64_t(*st.startTime * 1000) : 0;
-        p.cmdline = st.cmdline;
-        p.note = st.note;
-        // Files last written well before this process started belong to an
-        // earlier process with the same pid (one second of slack for coarse
-        // clocks).
-        if (p.liveness == Liveness::Alive && p.startTimeMs > 0 && p.lastWriteMs > 0
-            && p.lastWriteMs + 1000 < p.startTimeMs) {
-            p.pidReused = true;
-            p.liveness = Liveness::Dead;
-        }
-    }
-    // "Not written for long" is measured against the source's own time: now
-    // for a directory, the newest file for an archive (packed an hour ago,
-    // its files are not an hour stale).
-    std::int64_t reference = s.timeMs;
-    if (!s.local) {
-        std::int64_t newest = 0;
-        for (const auto &f : files)
-            newest = std::max<std::int64_t>(newest, f->stamp.mtimeNs / 1000000);
-        if (newest > 0)
-            reference = newest;
-    }
-    s.referenceMs = reference;
-    for (std::size_t i = 0; i < files.size(); ++i) {
-        const auto &f = *files[i];
-        if (!f.fileName.valid)
-            continue;
-        auto &p = byPid[f.fileName.pid];
-        unsigned flags = NotStale;
-        if (p.liveness == Liveness::Dead && f.fileName.type == MetricType::Gauge)
-            flags |= isLiveMode(f.fileName.mode) ? StaleDeadLiveGauge : StaleDeadGauge;
-        if (staleAfter.count() > 0 && f.stamp.mtimeNs > 0
-            && reference - f.stamp.mtimeNs / 1000000 > staleAfter.count())
-            flags |= StaleNotModified;
-        s.fileStale[i] = flags;
-        if (flags)
-            ++p.staleFiles;
-    }
-    s.processes.reserve(byPid.size());
-    for (auto &[pid, p] : byPid)
+    // The core's rule; a snapshot keeps counts and flags, not names.
+    ProcessOptions options;
+    options.staleAfter = staleAfter;
+    if (s.local)
+        options.now = static_cast<double>(s.timeMs) / 1000.0;
+    options.probeLocal = s.local;
+    if (!s.result->pids.visible)
+        options.pidsNotVisible = s.result->pids.reason;
+    options.describeFiles = false;
+    ProcessReport report = reportProcesses(s.result->load, options);
+    s.referenceMs = static_cast<std::int64_t>(report.referenceTime * 1000.0);
+    s.fileStale = std::move(report.fileStale);
+    s.processes.reserve(report.processes.size());
+    for (auto &row : report.processes) {
+        ProcessStatus p;
+        p.pid = std::move(row.pid);
+        // A reused pid's files were written by a process that is gone.
+        p.liveness = row.pidReuseSuspected ? Liveness::Dead : row.info.state;
+        p.pidReused = row.pidReuseSuspected;
+        p.startTimeMs = row.info.startTime ? static_cast<std::int64_t>(*row.info.startTime * 1000) : 0;
+        p.files = static_cast<int>(row.fileCount);
+        p.lastWriteMs = row.lastWriteNs / 1000000;
+        p.staleFiles = static_cast<int>(row.staleCount);
+        p.series = static_cast<int>(row.series);
+        p.cmdline = std::move(row.info.cmdline);
+        p.note = std::move(row.info.note);
         s.processes.push_back(std::move(p));
+    }
 }
 
 } // namespace promdir

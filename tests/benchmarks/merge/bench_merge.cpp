@@ -220,13 +220,13 @@ int main(int argc, char **argv)
     engine.refresh();
     std::vector<double> unchanged;
     std::string unchangedOut;
-    promdir::MergeStats stats;
+    promdir::detail::RefreshDetail stats;
     for (int i = 0; i < repeat; ++i) {
         const auto t0 = Clock::now();
         const auto r = engine.refresh();
         unchangedOut = promdir::render(r->families);
         unchanged.push_back(msSince(t0));
-        stats = r->stats;
+        stats = promdir::detail::refreshDetail(*r);
     }
 
     std::vector<double> changed;
@@ -256,7 +256,6 @@ int main(int argc, char **argv)
     std::printf("promdir_unchanged %.3f ms\n", median(unchanged));
     std::printf("promdir_one_changed %.3f ms\n", median(changed));
     std::printf("files_frozen %zu count\n", stats.filesFrozen);
-    std::printf("files_folded %zu count\n", stats.filesFolded);
     std::printf("peak_rss %ld KiB\n", peak);
     std::printf("peak_rss_limit %llu KiB\n", static_cast<unsigned long long>((2 * used + (64ull << 20)) / 1024));
     const bool same = coldOut == reference && unchangedOut == reference && changedOut == referenceAfter;

@@ -10,14 +10,6 @@
 
 namespace promdir {
 
-// One label set of a gauge family with every pid's value, in merge order.
-struct GaugeGroup
-{
-    Labels labels;
-    std::vector<PidValue> values;
-};
-std::vector<GaugeGroup> gaugeGroups(const MergeResult &result, std::string_view family);
-
 class GaugeModesModel : public SnapshotTableModel
 {
     Q_OBJECT

@@ -1,12 +1,13 @@
 #include "promdir/archive/manifest.h"
 
-#include "promdir/format/json.h"
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
+#include <optional>
+
+#include <nlohmann/json.hpp>
 
 #include <unistd.h>
 
@@ -33,101 +34,123 @@ std::string isoTime(double secondsSinceEpoch)
 
 namespace {
 
-std::string num(double v)
+using Json = nlohmann::ordered_json;
+
+// Times to the millisecond: what a manifest needs, and short to read.
+double milliseconds(double seconds)
 {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.3f", v);
-    return buf;
+    return std::round(seconds * 1000) / 1000;
+}
+
+Json processJson(const ProcessInfo &p)
+{
+    Json e = {{"pid", p.pid}, {"state", toString(p.state)}};
+    if (p.startTime) {
+        e["start_time"] = milliseconds(*p.startTime);
+        e["start_time_iso"] = isoTime(*p.startTime);
+    }
+    if (!p.cmdline.empty())
+        e["cmdline"] = p.cmdline;
+    if (!p.note.empty())
+        e["note"] = p.note;
+    return e;
+}
+
+std::optional<double> number(const nlohmann::json &v)
+{
+    if (v.is_number())
+        return v.get<double>();
+    return std::nullopt;
+}
+
+// Reads the members it knows; others, and members of another type, are ignored.
+ProcessInfo processFromJson(const nlohmann::json &e)
+{
+    ProcessInfo p;
+    for (const auto &[key, v] : e.items()) {
+        if (key == "pid" && v.is_string())
+            p.pid = v.get<std::string>();
+        else if (key == "pid" && number(v))
+            p.pid = std::to_string(static_cast<long long>(std::clamp(*number(v), -9e18, 9e18)));
+        else if (key == "state" && v.is_string())
+            p.state = livenessFromString(v.get<std::string>()).value_or(Liveness::Unknown);
+        else if (key == "start_time" && number(v))
+            p.startTime = *number(v);
+        else if (key == "cmdline" && v.is_string())
+            p.cmdline = v.get<std::string>();
+        else if (key == "note" && v.is_string())
+            p.note = v.get<std::string>();
+    }
+    return p;
+}
+
+void readMember(Manifest &m, const std::string &key, const nlohmann::json &v)
+{
+    if (key == "format" && number(v))
+        m.format = static_cast<int>(std::clamp(*number(v), -1e9, 1e9));
+    else if (key == "host" && v.is_string())
+        m.host = v.get<std::string>();
+    else if (key == "time" && number(v))
+        m.time = *number(v);
+    else if (key == "promdir_version" && v.is_string())
+        m.promdirVersion = v.get<std::string>();
+    else if (key == "directory" && v.is_string())
+        m.directory = v.get<std::string>();
+    else if (key == "folder" && v.is_string())
+        m.folder = v.get<std::string>();
+    else if (key == "processes" && v.is_array())
+        for (const auto &e : v)
+            if (e.is_object())
+                if (ProcessInfo p = processFromJson(e); !p.pid.empty())
+                    m.processes.push_back(std::move(p));
 }
 
 } // namespace
 
 std::string toJson(const Manifest &m)
 {
-    auto q = [](std::string_view s) { return json::pythonString(s); };
-    std::string out = "{\n";
-    out += "  \"format\": " + std::to_string(m.format) + ",\n";
-    out += "  \"generator\": \"promdir\",\n";
-    out += "  \"promdir_version\": " + q(m.promdirVersion) + ",\n";
-    out += "  \"host\": " + q(m.host) + ",\n";
-    out += "  \"time\": " + num(m.time) + ",\n";
-    out += "  \"time_iso\": " + q(isoTime(m.time)) + ",\n";
-    out += "  \"directory\": " + q(m.directory) + ",\n";
-    out += "  \"folder\": " + q(m.folder) + ",\n";
-    out += "  \"processes\": [";
-    bool first = true;
-    for (const auto &p : m.processes) {
-        out += first ? "\n" : ",\n";
-        first = false;
-        out += "    {\"pid\": " + q(p.pid) + ", \"state\": " + q(toString(p.state));
-        if (p.startTime)
-            out += ", \"start_time\": " + num(*p.startTime) + ", \"start_time_iso\": " + q(isoTime(*p.startTime));
-        if (!p.cmdline.empty())
-            out += ", \"cmdline\": " + q(p.cmdline);
-        if (!p.note.empty())
-            out += ", \"note\": " + q(p.note);
-        out += "}";
-    }
-    out += first ? "]\n" : "\n  ]\n";
-    out += "}\n";
-    return out;
+    Json processes = Json::array();
+    for (const auto &p : m.processes)
+        processes.push_back(processJson(p));
+    const Json doc = {
+        {"format", m.format},
+        {"generator", "promdir"},
+        {"promdir_version", m.promdirVersion},
+        {"host", m.host},
+        {"time", milliseconds(m.time)},
+        {"time_iso", isoTime(m.time)},
+        {"directory", m.directory},
+        {"folder", m.folder},
+        {"processes", std::move(processes)},
+    };
+    // Bytes that are not UTF-8 (a path, a command line) become U+FFFD: the
+    // manifest is always valid JSON text.
+    return doc.dump(2, ' ', /*ensure_ascii=*/true, nlohmann::detail::error_handler_t::replace) + "\n";
 }
 
 ManifestParseResult parseManifest(std::string_view text)
 {
     ManifestParseResult r;
-    const auto pr = json::parse(text);
-    if (!pr) {
-        r.error = "bad JSON at byte " + std::to_string(pr.error().offset) + ": " + pr.error().message;
+    nlohmann::json doc;
+    try {
+        doc = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::parse_error &e) {
+        // what(): "[json.exception.parse_error.101] parse error at line 1, column 2: <why>"
+        const std::string what = e.what();
+        const auto why = what.find(": ");
+        r.error = "bad JSON at byte " + std::to_string(e.byte) + ": "
+                  + (why == std::string::npos ? what : what.substr(why + 2));
+        return r;
+    } catch (const nlohmann::json::exception &e) {
+        r.error = std::string("bad JSON: ") + e.what();
         return r;
     }
-    if (!pr->isObject()) {
+    if (!doc.is_object()) {
         r.error = "not a JSON object";
         return r;
     }
-    auto number = [](const json::Value &v) -> std::optional<double> {
-        if (const double *d = std::get_if<double>(&v.v))
-            return *d;
-        return std::nullopt;
-    };
-    Manifest &m = r.manifest;
-    for (const auto &[k, v] : pr->object()) {
-        if (k == "format" && number(v))
-            m.format = static_cast<int>(*number(v));
-        else if (k == "host" && v.isString())
-            m.host = v.str();
-        else if (k == "time" && number(v))
-            m.time = *number(v);
-        else if (k == "promdir_version" && v.isString())
-            m.promdirVersion = v.str();
-        else if (k == "directory" && v.isString())
-            m.directory = v.str();
-        else if (k == "folder" && v.isString())
-            m.folder = v.str();
-        else if (k == "processes" && v.isArray()) {
-            for (const auto &e : v.array()) {
-                if (!e.isObject())
-                    continue;
-                ProcessInfo p;
-                for (const auto &[pk, pv] : e.object()) {
-                    if (pk == "pid" && pv.isString())
-                        p.pid = pv.str();
-                    else if (pk == "pid" && number(pv))
-                        p.pid = std::to_string(static_cast<long long>(*number(pv)));
-                    else if (pk == "state" && pv.isString())
-                        p.state = livenessFromString(pv.str()).value_or(Liveness::Unknown);
-                    else if (pk == "start_time" && number(pv))
-                        p.startTime = *number(pv);
-                    else if (pk == "cmdline" && pv.isString())
-                        p.cmdline = pv.str();
-                    else if (pk == "note" && pv.isString())
-                        p.note = pv.str();
-                }
-                if (!p.pid.empty())
-                    m.processes.push_back(std::move(p));
-            }
-        }
-    }
+    for (const auto &[key, v] : doc.items())
+        readMember(r.manifest, key, v);
     r.ok = true;
     return r;
 }

@@ -1,6 +1,7 @@
 #include "promdir/diagnostics/processes.h"
 
 #include "promdir/diagnostics/liveness.h"
+#include "promdir/format/filename.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -9,7 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmath>
-#include <map>
+#include <cstdint>
+#include <unordered_map>
 
 namespace promdir {
 
@@ -26,20 +28,6 @@ std::string formatDuration(double s)
         return std::to_string(t / 60) + "m";
     return std::to_string(t) + "s";
 }
-
-namespace {
-
-bool pidLess(const std::string &a, const std::string &b)
-{
-    const auto na = numericPid(a), nb = numericPid(b);
-    if (na && nb)
-        return *na < *nb;
-    if (na != nb && (na || nb))
-        return na.has_value(); // numbers first
-    return a < b;
-}
-
-} // namespace
 
 std::string_view nameOf(RemoveErrorCode code) noexcept
 {
@@ -90,92 +78,146 @@ Result<LiveGaugeRemoval> removeLiveGaugeFiles(std::string_view pid, const std::f
     return r;
 }
 
-std::vector<ProcessSummary> summarizeProcesses(const LoadResult &load, const ProcessOptions &options)
-{
-    std::map<std::string, std::vector<const ParsedFile *>> byPid;
-    for (const auto &f : load.files)
-        if (f->fileName.valid)
-            byPid[f->fileName.pid].push_back(f.get());
+namespace {
 
-    std::map<std::string, const ProcessInfo *> fromManifest;
+double referenceTimeOf(const LoadResult &load, const ProcessOptions &options)
+{
+    if (options.now)
+        return *options.now;
+    if (!load.archive.isArchive)
+        return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    double newest = 0;
+    for (const auto &f : load.files)
+        newest = std::max(newest, static_cast<double>(f->stamp.mtimeNs) / 1e9);
+    if (newest == 0 && load.manifest)
+        newest = load.manifest->time;
+    return newest;
+}
+
+// What is known of the process behind `pid`, and from where.
+void describeLiveness(ProcessSummary &row, const LoadResult &load, const std::unordered_map<std::string_view, const ProcessInfo *> &fromManifest,
+                      const ProcessOptions &options)
+{
+    row.info.pid = row.pid;
+    // Archives packed by `promdir pack` say how their pids were.
+    if (load.archive.isArchive || load.manifest) {
+        if (auto it = fromManifest.find(row.pid); it != fromManifest.end()) {
+            row.info = *it->second;
+            row.livenessSource = "manifest";
+        } else {
+            row.info.note = load.manifest ? "not in the archive's manifest" : "archive without a manifest";
+            row.livenessSource = "none";
+        }
+    } else if (!options.pidsNotVisible.empty()) {
+        row.info.note = options.pidsNotVisible;
+        row.livenessSource = "none";
+    } else if (options.probeLocal) {
+        row.info = probeLocalProcess(row.pid);
+        row.livenessSource = row.info.state == Liveness::Unknown ? "none" : "local";
+    } else {
+        row.livenessSource = "none";
+    }
+}
+
+void checkPidReuse(ProcessSummary &row)
+{
+    if (row.info.state != Liveness::Alive || !row.info.startTime || row.lastWriteNs <= 0)
+        return;
+    const double lastWrite = static_cast<double>(row.lastWriteNs) / 1e9;
+    if (lastWrite + kPidReuseSlackSeconds >= *row.info.startTime)
+        return;
+    row.pidReuseSuspected = true;
+    row.pidReuseReason = "the running process started " + formatDuration(*row.info.startTime - lastWrite)
+                         + " after its files were last written: they belong to an earlier process "
+                           "with the same pid";
+}
+
+unsigned staleFlags(const ParsedFile &f, bool writerGone, double reference, const ProcessOptions &options)
+{
+    unsigned flags = NotStale;
+    const bool gauge = f.fileName.type == MetricType::Gauge;
+    if (writerGone && gauge)
+        flags |= isLiveMode(f.fileName.mode) ? StaleDeadLiveGauge : StaleDeadGauge;
+    if (options.staleAfter.count() > 0 && f.stamp.mtimeNs > 0 && reference > 0) {
+        const double age = reference - static_cast<double>(f.stamp.mtimeNs) / 1e9;
+        if (age * 1000 > static_cast<double>(options.staleAfter.count()))
+            flags |= StaleNotModified;
+    }
+    return flags;
+}
+
+std::string staleReason(unsigned flags, const ParsedFile &f, double reference)
+{
+    if (flags & StaleDeadLiveGauge)
+        return "live gauge of a dead process: mark_process_dead was not called, its values are still exported";
+    if (flags & StaleDeadGauge)
+        return "gauge of a dead process: its values stay in the output until the directory is wiped";
+    return "not written for " + formatDuration(reference - static_cast<double>(f.stamp.mtimeNs) / 1e9);
+}
+
+} // namespace
+
+ProcessReport reportProcesses(const LoadResult &load, const ProcessOptions &options)
+{
+    ProcessReport report;
+    report.fileStale.assign(load.files.size(), NotStale);
+    report.referenceTime = referenceTimeOf(load, options);
+
+    // Files of one pid are not next to each other (sorted by name, the kind
+    // first): each file notes its process's row, found by hash, and the rows
+    // are sorted once at the end. Inspectors refresh this every second for
+    // thousands of pids.
+    std::unordered_map<std::string_view, std::size_t> rowOf;
+    std::vector<std::size_t> fileRow(load.files.size(), SIZE_MAX);
+    auto &rows = report.processes;
+    for (std::size_t i = 0; i < load.files.size(); ++i) {
+        const ParsedFile &f = *load.files[i];
+        if (!f.fileName.valid)
+            continue;
+        const auto [it, added] = rowOf.try_emplace(f.fileName.pid, rows.size());
+        if (added)
+            rows.emplace_back().pid = f.fileName.pid;
+        fileRow[i] = it->second;
+        ProcessSummary &row = rows[it->second];
+        ++row.fileCount;
+        row.bytes += f.size;
+        row.series += f.entries.size();
+        row.lastWriteNs = std::max(row.lastWriteNs, f.stamp.mtimeNs);
+        row.liveGauges = row.liveGauges || (f.fileName.type == MetricType::Gauge && isLiveMode(f.fileName.mode));
+    }
+
+    std::unordered_map<std::string_view, const ProcessInfo *> fromManifest;
     if (load.manifest)
         for (const auto &p : load.manifest->processes)
-            fromManifest[p.pid] = &p;
-
-    double now = 0;
-    if (options.now) {
-        now = *options.now;
-    } else if (!load.archive.isArchive) {
-        now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-    } else if (load.manifest && load.manifest->time > 0) {
-        now = load.manifest->time;
-    } else {
-        for (const auto &f : load.files)
-            now = std::max(now, static_cast<double>(f->stamp.mtimeNs) / 1e9);
+            fromManifest[p.pid] = &p; // the last row of a pid counts
+    for (ProcessSummary &row : rows) {
+        describeLiveness(row, load, fromManifest, options);
+        checkPidReuse(row);
     }
-    const double staleAfter = static_cast<double>(options.staleAfter.count());
 
-    std::vector<ProcessSummary> rows;
-    rows.reserve(byPid.size());
-    for (const auto &[pid, files] : byPid) {
-        ProcessSummary row;
-        row.pid = pid;
-        if (load.archive.isArchive) {
-            if (auto it = fromManifest.find(pid); it != fromManifest.end()) {
-                row.info = *it->second;
-                row.livenessSource = "manifest";
-            } else {
-                row.info.pid = pid;
-                row.info.note = load.manifest ? "not in the archive's manifest" : "archive without a manifest";
-                row.livenessSource = "none";
-            }
-        } else if (!options.pidsNotVisible.empty()) {
-            row.info.pid = pid;
-            row.info.note = options.pidsNotVisible;
-            row.livenessSource = "none";
-        } else if (options.probeLocal) {
-            row.info = probeLocalProcess(pid);
-            row.livenessSource = row.info.state == Liveness::Unknown ? "none" : "local";
-        } else {
-            row.info.pid = pid;
-            row.livenessSource = "none";
+    for (std::size_t i = 0; i < load.files.size(); ++i) {
+        if (fileRow[i] == SIZE_MAX)
+            continue;
+        const ParsedFile &f = *load.files[i];
+        ProcessSummary &row = rows[fileRow[i]];
+        const unsigned flags = staleFlags(f, row.writerGone(), report.referenceTime, options);
+        report.fileStale[i] = flags;
+        row.staleCount += flags != NotStale;
+        if (options.describeFiles) {
+            row.files.push_back(f.name);
+            if (flags != NotStale)
+                row.stale.push_back({f.name, staleReason(flags, f, report.referenceTime)});
         }
-        const bool dead = row.info.state == Liveness::Dead;
-        for (const ParsedFile *f : files) {
-            row.files.push_back(f->name);
-            row.bytes += f->size;
-            row.lastWriteNs = std::max(row.lastWriteNs, f->stamp.mtimeNs);
-            const bool gauge = f->fileName.type == MetricType::Gauge;
-            const bool live = gauge && isLiveMode(f->fileName.mode);
-            row.liveGauges = row.liveGauges || live;
-            if (dead && live)
-                row.stale.push_back({f->name, "live gauge of a dead process: mark_process_dead was not called, "
-                                              "its values are still exported"});
-            else if (dead && gauge)
-                row.stale.push_back({f->name, "gauge of a dead process: its values stay in the output "
-                                              "until the directory is wiped"});
-            else if (f->stamp.mtimeNs > 0 && now > 0) {
-                const double age = now - static_cast<double>(f->stamp.mtimeNs) / 1e9;
-                if (age > staleAfter)
-                    row.stale.push_back({f->name, "not written for " + formatDuration(age)});
-            }
-        }
+    }
+    for (ProcessSummary &row : rows)
         std::sort(row.files.begin(), row.files.end());
-        // Files last written before the running process started were
-        // written by an earlier process that had the same pid.
-        if (row.info.state == Liveness::Alive && row.info.startTime && row.lastWriteNs > 0) {
-            const double lastWrite = static_cast<double>(row.lastWriteNs) / 1e9;
-            if (lastWrite + 2.0 < *row.info.startTime) {
-                row.pidReuseSuspected = true;
-                row.pidReuseReason = "the running process started " + formatDuration(*row.info.startTime - lastWrite)
-                                     + " after its files were last written: they belong to an earlier process "
-                                       "with the same pid";
-            }
-        }
-        rows.push_back(std::move(row));
-    }
     std::sort(rows.begin(), rows.end(), [](const ProcessSummary &a, const ProcessSummary &b) { return pidLess(a.pid, b.pid); });
-    return rows;
+    return report;
+}
+
+std::vector<ProcessSummary> summarizeProcesses(const LoadResult &load, const ProcessOptions &options)
+{
+    return reportProcesses(load, options).processes;
 }
 
 } // namespace promdir

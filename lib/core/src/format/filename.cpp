@@ -1,5 +1,8 @@
 #include "promdir/format/filename.h"
 
+#include <charconv>
+#include <cstdlib>
+
 namespace promdir {
 
 // The reference splits the base name on '_': type, [mode,] pid + ".db".
@@ -51,6 +54,38 @@ FileName parseFileName(std::string_view base)
     }
     f.valid = true;
     return f;
+}
+
+bool validProcessIdentifier(std::string_view pid)
+{
+    return !pid.empty() && pid.find_first_of(std::string_view("_/\0", 3)) == std::string_view::npos;
+}
+
+namespace {
+bool asNumber(std::string_view s, unsigned long long &n)
+{
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+    return !s.empty() && ec == std::errc() && end == s.data() + s.size();
+}
+} // namespace
+
+bool pidLess(std::string_view a, std::string_view b)
+{
+    unsigned long long x = 0, y = 0;
+    const bool na = asNumber(a, x), nb = asNumber(b, y);
+    if (na != nb)
+        return na;
+    if (na && x != y)
+        return x < y;
+    return a < b;
+}
+
+std::string multiprocessDirectoryFromEnvironment()
+{
+    for (const char *name : {"PROMETHEUS_MULTIPROC_DIR", "prometheus_multiproc_dir"})
+        if (const char *v = std::getenv(name); v && *v)
+            return v;
+    return {};
 }
 
 } // namespace promdir

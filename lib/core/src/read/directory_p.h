@@ -3,7 +3,7 @@
 // merge engine's cache).
 
 #include "promdir/read/directory.h"
-#include "merge/merge_p.h"
+#include "read/sightings_p.h"
 
 #include <functional>
 
@@ -23,7 +23,8 @@ using PreviousLookup = std::function<PreviousFile(const std::string &path, const
 // `previous` is asked about each file (its path, and what its name says)
 // from the loading threads, at once.
 // `firsts`, when given, gets where each key of the load's interner was
-// first seen outside gauge files, in merge order (for compilePlan); it is
+// first seen outside gauge files, in merge order (for
+// compilePlanFromSightings); it is
 // left empty when that could not be worked out.
 LoadResult loadDirectoryWith(const std::filesystem::path &dir, const LoadOptions &options,
                              const PreviousLookup &previous,

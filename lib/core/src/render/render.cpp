@@ -259,7 +259,7 @@ constexpr std::size_t kRenderInTwo = 1000;
 std::string render(std::span<const MetricFamily> families, const RenderOptions &options)
 {
     // A big exposition is rendered in two halves at once when a second core
-    // is idle (a scrape of 1,000 processes' files: 0.7 ms on one).
+    // is idle.
     std::size_t total = 0;
     for (const MetricFamily &fam : families)
         total += fam.samples.size();

@@ -14,8 +14,8 @@ namespace {
 
 // Threads kept from one use to the next. A thread made for each load
 // starts on its maker's core and is moved to an idle one only after a
-// few milliseconds, which is most of a small directory's load (a 700-file
-// load took 16 ms as often as 11); kept threads wait where they last ran.
+// few milliseconds, which is most of a small directory's load, and takes
+// varying time; kept threads wait where they last ran.
 // One user at a time (a load, the sums beside the plan compiler, a render
 // in two halves): another one meanwhile makes its own threads or does
 // without. Never destroyed (the threads are detached and end with the

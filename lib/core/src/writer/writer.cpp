@@ -1,6 +1,7 @@
 // The writer's API: metrics, series and the per-process files behind them.
 #include "writer/writer_p.h"
 
+#include "promdir/format/filename.h"
 #include "promdir/format/floatformat.h"
 #include "promdir/format/json.h"
 #include "promdir/format/key.h"
@@ -151,7 +152,7 @@ Result<void> WriterCore::switchIdentityLocked(const std::string &newPid)
 {
     if (newPid == pid)
         return {}; // the Python client too keeps its files when the identifier does not change
-    if (newPid.empty() || newPid.find_first_of("_/") != std::string::npos || newPid.find('\0') != std::string::npos)
+    if (!validProcessIdentifier(newPid))
         return Error{WriterErrorCode::InvalidProcessIdentifier,
                      "process identifier '" + newPid + "' is empty or contains '_' or '/'"};
     // Every known series gets its entry in the new files, in creation order,
@@ -506,14 +507,11 @@ Result<int> markProcessDead(std::string_view pid, const std::filesystem::path &d
 {
     std::filesystem::path dir = directory;
     if (dir.empty()) {
-        const char *env = std::getenv("PROMETHEUS_MULTIPROC_DIR");
-        if (!env || !*env)
-            env = std::getenv("prometheus_multiproc_dir");
-        if (!env || !*env)
+        dir = multiprocessDirectoryFromEnvironment();
+        if (dir.empty())
             return error(WriterErrorCode::NoDirectory, "PROMETHEUS_MULTIPROC_DIR is not set and no directory was given");
-        dir = env;
     }
-    if (pid.empty() || pid.find_first_of("/_") != std::string_view::npos)
+    if (!validProcessIdentifier(pid))
         return error(WriterErrorCode::InvalidProcessIdentifier, "process identifier '" + std::string(pid) + "' is empty or contains '_' or '/'");
     const auto r = removeLiveGaugeFiles(pid, dir);
     if (!r)
@@ -536,13 +534,10 @@ Result<Writer> Writer::open(WriterOptions options)
 {
     std::filesystem::path dir = options.directory;
     if (dir.empty()) {
-        const char *env = std::getenv("PROMETHEUS_MULTIPROC_DIR");
-        if (!env || !*env)
-            env = std::getenv("prometheus_multiproc_dir");
-        if (!env || !*env)
+        dir = multiprocessDirectoryFromEnvironment();
+        if (dir.empty())
             return error(WriterErrorCode::NoDirectory,
                          "PROMETHEUS_MULTIPROC_DIR is not set and no directory was given");
-        dir = env;
     }
     std::error_code ec;
     const auto st = std::filesystem::status(dir, ec);
@@ -551,7 +546,7 @@ Result<Writer> Writer::open(WriterOptions options)
     if (!std::filesystem::is_directory(st))
         return error(WriterErrorCode::BadDirectory, dir.string() + ": not a directory");
     const std::string pid = options.processIdentifier ? options.processIdentifier() : detail::defaultIdentifier();
-    if (pid.empty() || pid.find_first_of("_/") != std::string::npos || pid.find('\0') != std::string::npos)
+    if (!validProcessIdentifier(pid))
         return error(WriterErrorCode::InvalidProcessIdentifier,
                      "process identifier '" + pid + "' is empty or contains '_' or '/'");
     auto core = std::make_shared<WriterCore>();

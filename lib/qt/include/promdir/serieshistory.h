@@ -55,7 +55,7 @@ private:
     };
     struct KeyRef
     {
-        std::shared_ptr<const KeyStore> hold; // keeps the key (and the pointer's identity) valid
+        std::shared_ptr<const Key> hold; // keeps the key (and the pointer's identity) valid
         Series *series = nullptr;
     };
     struct FileRecord
@@ -64,7 +64,7 @@ private:
         std::vector<Track *> tracks;
     };
 
-    Track &track(const Key *key, const std::shared_ptr<const KeyStore> &store, const std::string &pid);
+    Track &track(const Entry &entry, const ParsedFile &file);
     FileRecord record(const std::shared_ptr<const ParsedFile> &f, std::int64_t timeMs);
     void endTracksOf(const FileRecord &old, const FileRecord *now, std::int64_t timeMs);
     void append(Track &t, const TimelinePoint &p);

@@ -4,6 +4,8 @@
 // reads files, and models reset from a snapshot in one go.
 
 #include "promdir/diagnostics/liveness.h"
+#include "promdir/diagnostics/processes.h"
+#include "promdir/format/filename.h"
 #include "promdir/engine/mergeengine.h"
 
 #include <QMetaType>
@@ -16,14 +18,6 @@
 #include <vector>
 
 namespace promdir {
-
-// Why a file counts as stale (bit flags, spec section 6).
-enum StaleFlag : unsigned {
-    NotStale = 0,
-    StaleDeadLiveGauge = 1, // gauge_live* of a dead pid: mark_process_dead was never called
-    StaleDeadGauge = 2,     // gauge_all/min/max/sum/mostrecent of a dead pid: kept forever
-    StaleNotModified = 4,   // not written for longer than the threshold
-};
 
 // One pid of a snapshot: what the system says about it (spec section 6;
 // Unknown for an archive without a manifest or a pid that is not a number)
@@ -96,7 +90,7 @@ struct Snapshot
     std::int64_t referenceMs = 0;
     std::shared_ptr<const MergeResult> result;
     std::vector<ProcessStatus> processes;  // sorted: numeric pids first, by value
-    std::vector<unsigned> fileStale;     // StaleFlag bits, parallel to result->load.files
+    std::vector<unsigned> fileStale;     // StaleFlag bits (processes.h), parallel to result->load.files
     std::chrono::microseconds cost{0};   // the whole refresh in the worker
     std::shared_ptr<const SeriesTimeline> timeline; // of the focused series, if any
     std::size_t historyPoints = 0;       // memory the history holds, in points
@@ -111,13 +105,11 @@ struct Snapshot
 using SnapshotPtr = std::shared_ptr<const Snapshot>;
 using TimelinePtr = std::shared_ptr<const SeriesTimeline>;
 
-// Fills processes and fileStale of `s` from s.result, asking the system
-// about each pid when s.local (spec section 6). staleAfter <= 0 disables the
-// "not modified" rule.
+// Fills processes and fileStale of `s` from s.result by the core's rule
+// (reportProcesses, spec section 6): liveness asked of the system when
+// s.local, staleness against s.timeMs (an archive: its newest file).
+// staleAfter <= 0 disables the "not modified" rule.
 void describeProcesses(Snapshot &s, std::chrono::milliseconds staleAfter);
-
-// "101" < "9999" < "worker-3": numeric pids by value, then others by bytes.
-bool pidLess(std::string_view a, std::string_view b);
 
 } // namespace promdir
 

@@ -10,6 +10,14 @@
 
 namespace promdir {
 
+// Why a file counts as stale (bit flags, spec section 6).
+enum StaleFlag : unsigned {
+    NotStale = 0,
+    StaleDeadLiveGauge = 1, // gauge_live* of a dead pid: mark_process_dead was never called
+    StaleDeadGauge = 2,     // gauge_all/min/max/sum/mostrecent of a dead pid: kept forever
+    StaleNotModified = 4,   // not written for longer than the threshold
+};
+
 struct StaleFile
 {
     std::string name;
@@ -19,33 +27,62 @@ struct StaleFile
 struct ProcessSummary
 {
     std::string pid;
-    ProcessInfo info;             // state, start time, command line
+    ProcessInfo info;             // state, start time, command line; note says why unknown
     std::string livenessSource;   // "local", "manifest" or "none"
-    std::vector<std::string> files; // base names, sorted
+    std::vector<std::string> files; // base names, sorted (when ProcessOptions::describeFiles)
+    std::size_t fileCount = 0;
+    std::size_t series = 0;       // entries across its files
     std::uint64_t bytes = 0;
     std::int64_t lastWriteNs = 0; // newest modification time; 0 unknown
-    std::vector<StaleFile> stale;
+    std::vector<StaleFile> stale; // when ProcessOptions::describeFiles
+    std::size_t staleCount = 0;
     bool liveGauges = false;      // has gauge_live* files
     bool pidReuseSuspected = false;
     std::string pidReuseReason;
+
+    // The process that wrote the files is gone: it is dead, or a later
+    // process runs under its pid.
+    bool writerGone() const { return info.state == Liveness::Dead || pidReuseSuspected; }
 };
+
+// Files last written this long before the running process with their pid
+// started were written by an earlier process with that pid. The slack
+// covers start times known to a clock tick after a boot time known to the
+// second.
+inline constexpr double kPidReuseSlackSeconds = 2.0;
 
 struct ProcessOptions
 {
-    // A file not modified for longer than this is stale.
-    std::chrono::seconds staleAfter = std::chrono::hours(24);
-    // "Now" in seconds since the epoch; default: the clock for a directory,
-    // the manifest's time (else the newest file) for an archive.
+    // A file not modified for longer than this is stale; zero or less: never.
+    std::chrono::milliseconds staleAfter = std::chrono::hours(24);
+    // "Now" in seconds since the epoch, what staleness is measured against;
+    // default: the clock for a directory, the newest file's modification
+    // time for an archive (packed an hour ago, its files are not an hour
+    // stale), else the manifest's time.
     std::optional<double> now;
     // Probe local processes for a directory (kill(pid, 0), /proc).
     bool probeLocal = true;
     // When set, the directory's pids are not this pid namespace's (see
     // PidVisibility): they are not probed, and each row says this instead.
     std::string pidsNotVisible;
+    // Names of files and stale reasons per process; false leaves `files`
+    // and `stale` empty (counts and flags only), for a refresh loop.
+    bool describeFiles = true;
 };
 
-// Rows sorted by pid (numerically when both are numbers). Files whose names
-// are not of the reference's form have no pid and are left out.
+struct ProcessReport
+{
+    std::vector<ProcessSummary> processes; // sorted by pidLess
+    std::vector<unsigned> fileStale;       // StaleFlag bits, parallel to load.files
+    double referenceTime = 0;              // what staleness was measured against (0: unknown)
+};
+
+// Each pid of a loaded directory or archive, and which files are stale.
+// Files whose names are not of the reference's form have no pid and are
+// left out. The one rule for `promdir inspect`, `doctor` and the inspector.
+ProcessReport reportProcesses(const LoadResult &load, const ProcessOptions &options = {});
+
+// reportProcesses(load, options).processes.
 std::vector<ProcessSummary> summarizeProcesses(const LoadResult &load, const ProcessOptions &options = {});
 
 enum class RemoveErrorCode {

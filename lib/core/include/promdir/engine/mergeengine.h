@@ -3,26 +3,22 @@
 // and state, re-reads only files that changed, and merges. The exporter, the
 // watcher and the CLI all go through it.
 
-#include "promdir/read/directory.h"
 #include "promdir/diagnostics/liveness.h"
+#include "promdir/engine/detail/refreshdetail.h"
+#include "promdir/read/directory.h"
 
 #include <chrono>
 #include <mutex>
 
 namespace promdir {
 
+// What one refresh did, for a status line or a log.
 struct MergeStats
 {
-    std::size_t filesListed = 0;
-    std::size_t filesRead = 0;    // parsed this time
-    std::size_t filesReused = 0;  // unchanged, parsed result kept
-    std::size_t filesFrozen = 0;  // of a dead process and unchanged: not even read
-    std::size_t filesFolded = 0;  // merged once into the pre-merged base
-    std::size_t filesRechecked = 0; // of processes believed gone, read again in turn to catch silent writes
-    bool planReused = false;      // the merge's structure was unchanged
-    bool summedByKey = false;     // cold: sums outside gauge files made beside the plan compiler
-    std::chrono::microseconds loadTime{0};
-    std::chrono::microseconds mergeTime{0};
+    std::size_t filesRead = 0;   // parsed in this refresh
+    std::size_t filesReused = 0; // unchanged since the last refresh: the earlier parse kept
+    std::chrono::microseconds loadTime{0};  // listing and reading the source
+    std::chrono::microseconds mergeTime{0}; // merging what was read
 };
 
 // Whether the engine trusts kill(pid, 0) for this directory.
@@ -43,6 +39,11 @@ struct MergeResult
     MergeOptions options;
     MergeStats stats;
     PidVisibility pids;
+
+private:
+    friend class MergeEngine;
+    friend const detail::RefreshDetail &detail::refreshDetail(const MergeResult &);
+    detail::RefreshDetail m_detail;
 };
 
 struct MergeEngineOptions

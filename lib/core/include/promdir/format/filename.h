@@ -16,4 +16,18 @@ struct FileName
 
 FileName parseFileName(std::string_view baseName);
 
+// A process identifier that can stand in a file name: not empty, without
+// '_' (the name's separator), '/' or NUL. The writer, mark-dead and the
+// inspector's Mark Dead all ask this.
+bool validProcessIdentifier(std::string_view pid);
+
+// The order of pids everywhere (tables, rows, JSON): "101" < "9999" <
+// "worker-3": numbers by value first, then the others by their bytes.
+bool pidLess(std::string_view a, std::string_view b);
+
+// The directory the Python client would write to: $PROMETHEUS_MULTIPROC_DIR,
+// else the older lower-case $prometheus_multiproc_dir; empty when neither
+// is set (or both are empty).
+std::string multiprocessDirectoryFromEnvironment();
+
 } // namespace promdir

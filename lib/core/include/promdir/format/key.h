@@ -15,7 +15,7 @@ struct Key
     bool hasHelp = false;
     int shape = 0;       // 1: list labels (gen 1), 2: dict (gen 2), 3: dict+help (gen 3/4)
     std::string raw;     // the exact bytes it was parsed from
-    std::uint32_t id = 0; // number within its KeyStore (reader.h), for dense tables
+    std::uint32_t id = 0; // number within its KeyInterner (reader.h), for dense tables
 };
 
 // The key, or why the text is not one: a Problem of kind BadJson (code

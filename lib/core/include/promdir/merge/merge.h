@@ -49,4 +49,15 @@ struct PidValue
 };
 std::vector<PidValue> applyGaugeMode(GaugeMode mode, std::span<const PidValue> values);
 
+// One label set of a gauge family with every pid's value, in merge order:
+// what applyGaugeMode takes, for showing every mode side by side.
+struct GaugeGroup
+{
+    Labels labels;
+    std::vector<PidValue> values;
+};
+// The gauge files' series of `family`, grouped by label set in order of
+// first appearance (files in merge order).
+std::vector<GaugeGroup> gaugeGroups(const FileList &files, std::string_view family);
+
 } // namespace promdir

@@ -12,13 +12,22 @@
 
 namespace promdir {
 
-class KeyStore;
+namespace detail {
+class KeyStore;      // read/keystore_p.h
+struct ReaderAccess; // read/reader_p.h: what the library's own merging reads of these types
+} // namespace detail
 
+// One entry of a file: a key and its value.
 struct Entry
 {
     std::uint32_t offset = 0;      // of the entry's length field (files are < 2 GiB: `used` is 32-bit)
-    std::uint32_t keyId = 0;       // key->id, here so that merging need not follow the pointer
-    const Key *key = nullptr;      // parsed key, kept alive by its file's keyStore
+
+private:
+    friend struct detail::ReaderAccess;
+    std::uint32_t m_keyId = 0;     // key->id, here so that merging need not follow the pointer
+
+public:
+    const Key *key = nullptr;      // parsed key, kept alive by its file (see ParsedFile::keepKey)
     double value = 0.0;
     double timestamp = 0.0;        // 0.0 for generations 1-3
 
@@ -48,18 +57,26 @@ struct ParsedFile
     std::vector<Entry> entries;
     std::vector<Problem> problems;
     FileStamp stamp;         // zero for in-memory data
-    std::uint64_t contentHash = 0; // hash of the used bytes
-    // Owns the entries' keys (shared by all files read with one KeyInterner).
-    std::shared_ptr<const KeyStore> keyStore;
 
     bool ok() const { return problems.empty(); }
+
+    // The key of one of this file's entries, kept alive for as long as the
+    // pointer is held, also after the file is gone. Keys are shared by the
+    // files read with one KeyInterner: the same bytes, the same Key.
+    std::shared_ptr<const Key> keepKey(const Entry &entry) const;
+
+private:
+    friend struct detail::ReaderAccess;
+    std::uint64_t m_contentHash = 0; // of the used bytes: rereadFile() keeps the parse when it matches
+    std::shared_ptr<const detail::KeyStore> m_keyStore; // owns the entries' keys
 };
 
 // Shares parsed keys between files: a label set seen in a thousand files is
 // parsed once, and stored once. Thread-safe: lookups take no lock, and only
 // a key seen for the first time locks one of the store's shards.
 // Interned keys stay in the store as long as it or any file read with it
-// lives; each gets a small number, Key::id, unique within the store.
+// lives; each gets a small number, Key::id, unique within the interner and
+// below size().
 class KeyInterner
 {
 public:
@@ -68,16 +85,13 @@ public:
     // The parsed key for these exact bytes, parsing on first sight.
     // Returns null and fills `error` when the key does not parse.
     const Key *intern(std::string_view raw, Problem *error);
+    // Keys interned so far.
     std::size_t size() const;
-    // What files read with this interner hold on to.
-    const std::shared_ptr<KeyStore> &store() const { return m_store; }
 
 private:
-    std::shared_ptr<KeyStore> m_store;
+    friend struct detail::ReaderAccess;
+    std::shared_ptr<detail::KeyStore> m_store;
 };
-
-// Every key interned in `store` so far has an id below this.
-std::uint32_t keyIdLimit(const KeyStore &store);
 
 // At most this many problems are listed per file; the rest are counted in
 // one more problem ("N more problems in this file not listed"), so a file
@@ -87,26 +101,15 @@ inline constexpr std::size_t kMaxProblemsPerFile = 16;
 struct ReadOptions
 {
     KeyInterner *interner = nullptr; // optional: without one, each file stores its own keys
-    // A file likely to be much like this one (another process's file of
-    // the same kind): its size guides the first read, its entry count the
-    // entries' allocation. Optional.
-    const ParsedFile *similar = nullptr;
 
     // Re-read until two reads agree, so a concurrent writer cannot tear
     // a value+timestamp pair (spec section 2).
     bool verifyStable = true;
-    // No process writes the file any more (its process is gone): one read,
-    // no verification and no content hash.
-    bool quiescent = false;
     int maxAttempts = 16;
-    // Look at what the path is before opening it, so that a device is never
-    // opened (a FIFO or socket could not block or be read anyway: the open
-    // is non-blocking and fstat() is checked). A directory listing that
-    // already knows its entries are regular files turns it off.
-    bool checkType = true;
 };
 
-// Reads a file from disk.
+// Reads a file from disk. Only a regular file is opened (a FIFO or a
+// device is reported, never opened).
 [[nodiscard]] ParsedFile readFile(const std::filesystem::path &path, const ReadOptions &options = {});
 // The file's identity and state now, or nullopt when it cannot be stat'ed.
 std::optional<FileStamp> stampOf(const std::filesystem::path &path);
