@@ -508,6 +508,112 @@ private Q_SLOTS:
         QVERIFY(!seriesForSample(*h, h->samples.back()).isValid()); // _count is computed
     }
 
+    // Issue 16.4: a refresh announces only the rows that changed, so a
+    // sorted and filtered view of 10,000 processes has nothing to redo when
+    // nothing did.
+    void refreshAnnouncesChangedRowsOnly()
+    {
+        auto make = [](std::uint64_t sequence, int filesOf102) {
+            auto s = std::make_shared<Snapshot>();
+            s->result = std::make_shared<MergeResult>();
+            s->sequence = sequence;
+            for (const char *pid : {"101", "102", "103", "104"}) {
+                ProcessStatus p;
+                p.pid = pid;
+                p.files = p.pid == "102" ? filesOf102 : 1;
+                s->processes.push_back(p);
+            }
+            return SnapshotPtr(s);
+        };
+        ProcessModel model;
+        testerOn(&model);
+        model.setSnapshot(make(1, 1));
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        QSignalSpy layout(&model, &QAbstractItemModel::layoutChanged);
+        model.setSnapshot(make(2, 1));
+        QCOMPARE(changed.size(), 0);
+        model.setSnapshot(make(3, 5));
+        QCOMPARE(changed.size(), 1);
+        QCOMPARE(changed[0][0].toModelIndex().row(), 1);
+        QCOMPARE(changed[0][1].toModelIndex().row(), 1);
+        QCOMPARE(model.index(1, ProcessModel::FilesColumn).data().toInt(), 5);
+        QCOMPARE(layout.size(), 0);
+    }
+
+    // Sorting compares the rows' own fields (pids as numbers, then names),
+    // the filter matches pid, state and command, or a file's name, why it
+    // is stale and its problems, ignoring case.
+    void processesAndFilesSortAndFilter()
+    {
+        auto s = std::make_shared<Snapshot>();
+        s->result = std::make_shared<MergeResult>();
+        s->sequence = 1;
+        s->local = true;
+        const std::pair<const char *, Liveness> pids[] = {
+            {"9", Liveness::Alive}, {"10", Liveness::Dead}, {"100", Liveness::Dead}, {"worker-3", Liveness::Unknown}};
+        for (const auto &[pid, state] : pids) {
+            ProcessStatus p;
+            p.pid = pid;
+            p.liveness = state;
+            p.cmdline = std::string(pid) == "9" ? "gunicorn: worker [App]" : "";
+            p.lastWriteMs = std::string(pid).size();
+            s->processes.push_back(p);
+        }
+        ProcessModel processes;
+        SnapshotProxyModel proxy;
+        proxy.setSourceModel(&processes);
+        testerOn(&processes);
+        testerOn(&proxy);
+        processes.setSnapshot(s);
+        auto column = [&](int c) {
+            QStringList out;
+            for (int r = 0; r < proxy.rowCount(); ++r)
+                out << proxy.index(r, c).data().toString();
+            return out;
+        };
+        proxy.sort(ProcessModel::PidColumn, Qt::DescendingOrder);
+        QCOMPARE(column(0), (QStringList{QStringLiteral("worker-3"), QStringLiteral("100"), QStringLiteral("10"),
+                                         QStringLiteral("9")}));
+        proxy.sort(ProcessModel::LastWriteColumn, Qt::AscendingOrder);
+        QCOMPARE(column(0), (QStringList{QStringLiteral("9"), QStringLiteral("10"), QStringLiteral("100"),
+                                         QStringLiteral("worker-3")}));
+        proxy.setFilterText(QStringLiteral("DEAD"));
+        QCOMPARE(column(0), (QStringList{QStringLiteral("10"), QStringLiteral("100")}));
+        proxy.setFilterText(QStringLiteral("gunicorn"));
+        QCOMPARE(column(0), QStringList{QStringLiteral("9")});
+        proxy.setFilterText(QStringLiteral("10"));
+        QCOMPARE(column(0), (QStringList{QStringLiteral("10"), QStringLiteral("100")}));
+        proxy.setFilterText(QString());
+        QCOMPARE(proxy.rowCount(), 4);
+
+        QTemporaryDir dir;
+        QVERIFY(writeDb(dir.filePath(QStringLiteral("counter_9.db")), {{"c", "c_total", {}, 1.0, 0.0}}));
+        QVERIFY(writeDb(dir.filePath(QStringLiteral("counter_10.db")), {{"c", "c_total", {}, 1.0, 0.0}}));
+        QVERIFY(writeDb(dir.filePath(QStringLiteral("gauge_livesum_10.db")), {{"g", "g", {}, 1.0, 0.0}}));
+        auto fs = std::make_shared<Snapshot>(*snapshotOf(dir.path()));
+        fs->sequence = 1;
+        fs->fileStale = {0, 0, StaleDeadLiveGauge}; // sorted by name: counter_10, counter_9, gauge_livesum_10
+        FilesModel files;
+        SnapshotProxyModel fileProxy;
+        fileProxy.setSourceModel(&files);
+        testerOn(&files);
+        testerOn(&fileProxy);
+        files.setSnapshot(fs);
+        auto names = [&] {
+            QStringList out;
+            for (int r = 0; r < fileProxy.rowCount(); ++r)
+                out << fileProxy.index(r, FilesModel::NameColumn).data().toString();
+            return out;
+        };
+        fileProxy.sort(FilesModel::PidColumn, Qt::AscendingOrder);
+        QCOMPARE(names(), (QStringList{QStringLiteral("counter_9.db"), QStringLiteral("counter_10.db"),
+                                       QStringLiteral("gauge_livesum_10.db")}));
+        fileProxy.setFilterText(QStringLiteral("Live Gauge Of A Dead"));
+        QCOMPARE(names(), QStringList{QStringLiteral("gauge_livesum_10.db")});
+        fileProxy.setFilterText(QStringLiteral("counter_"));
+        QCOMPARE(names(), (QStringList{QStringLiteral("counter_9.db"), QStringLiteral("counter_10.db")}));
+    }
+
     void processesLiveAndDead()
     {
         QTemporaryDir dir;

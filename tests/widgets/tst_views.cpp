@@ -331,7 +331,12 @@ private Q_SLOTS:
         view.show();
         view.setSnapshot(snapshotOf(dir.path(), 1, false));
         QTableView *table = view.tableView();
+        // The filter box finds a pid; selecting one it hides clears it.
+        view.filterEdit()->setText(QStringLiteral("101"));
+        QCOMPARE(table->model()->rowCount(), 1);
         QVERIFY(view.selectPid(QStringLiteral("102")));
+        QCOMPARE(view.filterEdit()->text(), QString());
+        QCOMPARE(table->model()->rowCount(), 2);
         QAction *copy = table->findChild<QAction *>(QStringLiteral("copyRows"));
         QVERIFY(copy && table->actions().contains(copy));
         QVERIFY(table->actions().contains(view.markDeadAction()));

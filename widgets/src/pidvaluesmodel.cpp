@@ -48,6 +48,7 @@ void PidValuesModel::rebuild()
 {
     std::vector<Row> rows;
     std::vector<std::string> keys;
+    std::vector<std::uint64_t> stamps;
     if (m_snapshot && m_snapshot->result && m_series.isValid()) {
         const auto &files = m_snapshot->result->load.files;
         for (std::size_t i = 0; i < files.size(); ++i) {
@@ -63,11 +64,35 @@ void PidValuesModel::rebuild()
                 if (const ProcessStatus *p = m_snapshot->process(f.fileName.pid))
                     r.liveness = p->liveness;
                 keys.push_back(f.name + '\x1f' + std::to_string(e.offset));
+                std::uint64_t st = kStampSeed;
+                stampAdd(st, r.value);
+                stampAdd(st, r.timestamp);
+                stampAdd(st, r.liveness);
+                stampAdd(st, r.stale);
+                stamps.push_back(st);
                 rows.push_back(std::move(r));
             }
         }
     }
-    update(std::move(keys), [&] { m_rows = std::move(rows); });
+    update(std::move(keys), std::move(stamps), [&] { m_rows = std::move(rows); });
+}
+
+bool PidValuesModel::lessThan(int left, int right, int column) const
+{
+    const Row &a = m_rows[std::size_t(left)], &b = m_rows[std::size_t(right)];
+    switch (column) {
+    case PidColumn:
+        return pidLess(a.pid, b.pid);
+    case StateColumn:
+        return int(a.liveness) < int(b.liveness);
+    case ValueColumn:
+        return a.value < b.value;
+    case TimestampColumn:
+        return a.timestamp < b.timestamp;
+    case FileColumn:
+        return a.file < b.file;
+    }
+    return SnapshotTableModel::lessThan(left, right, column);
 }
 
 int PidValuesModel::rowCount(const QModelIndex &parent) const
