@@ -565,6 +565,17 @@ void MainWindow::onSnapshot(const SnapshotPtr &snapshot)
             t.restart();
         }
     };
+    // A refresh that found nothing new (the usual case for a directory of
+    // dead processes) changes the status bar only; the exporter serves the
+    // newest result all the same.
+    if (snapshot && m_latest && snapshot->contentsId != 0 && snapshot->contentsId == m_latest->contentsId) {
+        m_latest = snapshot;
+        m_exporter->setSnapshot(snapshot);
+        updateStatus(snapshot);
+        if (profile)
+            qInfo("promdir-inspector: snapshot unchanged, status %.1f ms", double(t.nsecsElapsed()) / 1e6);
+        return;
+    }
     m_latest = snapshot;
     step("metrics", [&] { m_metrics->setSnapshot(snapshot); });
     // The heavier views only while on screen (see applySnapshot).
@@ -693,8 +704,15 @@ void MainWindow::setPidNamespace(PidNamespace ns)
 
 void MainWindow::applySnapshot(QWidget *view, const SnapshotPtr &snapshot)
 {
-    if (!view || (m_applied.contains(view) && m_applied.value(view) == snapshot))
+    if (!view)
         return;
+    // Shown already, or its contents (a refresh that found nothing new).
+    if (const auto it = m_applied.constFind(view); it != m_applied.cend()) {
+        const SnapshotPtr &shown = *it;
+        if (shown == snapshot
+            || (shown && snapshot && shown->contentsId != 0 && shown->contentsId == snapshot->contentsId))
+            return;
+    }
     m_applied.insert(view, snapshot);
     if (view == m_series)
         m_series->setSnapshot(snapshot);

@@ -353,7 +353,8 @@ QString SeriesChartView::title() const
 
 void SeriesChartView::setTimeline(const TimelinePtr &timeline)
 {
-    if (!timeline || !(timeline->series == m_model->series()))
+    // The watcher hands the same timeline with its snapshot and on its own.
+    if (!timeline || timeline == m_timeline || !(timeline->series == m_model->series()))
         return;
     m_timeline = timeline;
     const bool rateable = isRateable(timeline->type, timeline->series.sample);

@@ -14,6 +14,11 @@
 
 namespace promdir {
 
+namespace {
+// Never reset, so ids never repeat across sources and watchers.
+std::atomic<std::uint64_t> g_contentsIds{0};
+} // namespace
+
 // State only the worker thread touches.
 struct DirectoryWatcher::Worker
 {
@@ -28,6 +33,7 @@ struct DirectoryWatcher::Worker
     SeriesId focus;
     MetricType focusType = MetricType::Counter;
     GaugeMode focusMode = GaugeMode::None;
+    SnapshotPtr last; // the last snapshot made of this source
 
     TimelinePtr timeline() const
     {
@@ -65,7 +71,9 @@ struct DirectoryWatcher::Worker
             s->result = std::move(failed);
         }
         s->historyPoints = history.pointCount();
+        s->contentsId = last && sameContents(*s, *last) ? last->contentsId : ++g_contentsIds;
         s->cost = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0);
+        last = s;
         return s;
     }
 };
@@ -146,6 +154,7 @@ void DirectoryWatcher::open(const QString &path)
         w.path = path;
         w.local = local;
         w.history.clear();
+        w.last.reset();
         w.history.setWindow(window);
         w.staleAfter = stale;
         w.cancel = cancel;
@@ -177,6 +186,7 @@ void DirectoryWatcher::close()
     post([](Worker &w) {
         w.engine.reset();
         w.history.clear();
+        w.last.reset();
     });
     setLoading(false);
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
 
 namespace promdir {
 
@@ -68,6 +69,23 @@ std::size_t Snapshot::problemCount() const
     return n;
 }
 
+bool sameContents(const Snapshot &a, const Snapshot &b)
+{
+    if (!a.result || !b.result || a.path != b.path || a.local != b.local)
+        return false;
+    const LoadResult &x = a.result->load, &y = b.result->load;
+    if (x.ok != y.ok || x.error != y.error || x.files != y.files || x.problems.size() != y.problems.size()
+        || a.result->families.size() != b.result->families.size() || a.result->pids.visible != b.result->pids.visible
+        || a.result->pids.reason != b.result->pids.reason)
+        return false;
+    for (std::size_t i = 0; i < x.problems.size(); ++i) {
+        const Problem &p = x.problems[i], &q = y.problems[i];
+        if (p.file != q.file || p.offset != q.offset || p.kind != q.kind || p.message != q.message)
+            return false;
+    }
+    return a.fileStale == b.fileStale && a.processes == b.processes;
+}
+
 std::size_t Snapshot::deadCount() const
 {
     return std::count_if(processes.begin(), processes.end(),
@@ -82,7 +100,7 @@ std::size_t Snapshot::staleFileCount() const
 } // namespace promdir
 
 
-#include <map>
+#include <unordered_map>
 
 namespace promdir {
 
@@ -95,29 +113,39 @@ void describeProcesses(Snapshot &s, std::chrono::milliseconds staleAfter)
     const auto &files = s.result->load.files;
     s.fileStale.assign(files.size(), NotStale);
 
-    std::map<std::string, ProcessStatus, decltype(&pidLess)> byPid(&pidLess);
-    for (const auto &f : files) {
+    // Files of one pid are not next to each other (they are sorted by name,
+    // the kind first): each file notes its process's place, found by hash.
+    std::unordered_map<std::string_view, std::size_t> placeOf;
+    std::vector<std::size_t> fileProcess(files.size(), SIZE_MAX);
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        const auto &f = files[i];
         if (!f->fileName.valid)
             continue;
-        auto &p = byPid[f->fileName.pid];
-        p.pid = f->fileName.pid;
+        const auto [it, added] = placeOf.try_emplace(f->fileName.pid, s.processes.size());
+        if (added) {
+            s.processes.emplace_back();
+            s.processes.back().pid = f->fileName.pid;
+        }
+        fileProcess[i] = it->second;
+        auto &p = s.processes[it->second];
         ++p.files;
         p.series += static_cast<int>(f->entries.size());
         p.lastWriteMs = std::max<std::int64_t>(p.lastWriteMs, f->stamp.mtimeNs / 1000000);
     }
     // An archive packed by `promdir pack` says how its pids were.
     const auto &manifest = s.result->load.manifest;
-    for (auto &[pid, p] : byPid) {
+    std::unordered_map<std::string_view, const ProcessInfo *> inManifest;
+    if (!s.local && manifest)
+        for (const auto &m : manifest->processes)
+            inManifest[m.pid] = &m; // the last one of a pid, as before
+    for (auto &p : s.processes) {
         if (!s.local) {
-            if (manifest) {
-                for (const auto &m : manifest->processes) {
-                    if (m.pid == pid) {
-                        p.liveness = m.state;
-                        p.startTimeMs = m.startTime ? std::int64_t(*m.startTime * 1000) : 0;
-                        p.cmdline = m.cmdline;
-                        p.note = m.note;
-                    }
-                }
+            if (const auto it = inManifest.find(p.pid); it != inManifest.end()) {
+                const auto &m = *it->second;
+                p.liveness = m.state;
+                p.startTimeMs = m.startTime ? std::int64_t(*m.startTime * 1000) : 0;
+                p.cmdline = m.cmdline;
+                p.note = m.note;
             }
             continue;
         }
@@ -126,7 +154,7 @@ void describeProcesses(Snapshot &s, std::chrono::milliseconds staleAfter)
             p.note = s.result->pids.reason;
             continue;
         }
-        const ProcessInfo st = probeLocalProcess(pid);
+        const ProcessInfo st = probeLocalProcess(p.pid);
         p.liveness = st.state;
         p.startTimeMs = st.startTime ? std::int64_t(*st.startTime * 1000) : 0;
         p.cmdline = st.cmdline;
@@ -153,10 +181,10 @@ void describeProcesses(Snapshot &s, std::chrono::milliseconds staleAfter)
     }
     s.referenceMs = reference;
     for (std::size_t i = 0; i < files.size(); ++i) {
-        const auto &f = *files[i];
-        if (!f.fileName.valid)
+        if (fileProcess[i] == SIZE_MAX)
             continue;
-        auto &p = byPid[f.fileName.pid];
+        const auto &f = *files[i];
+        auto &p = s.processes[fileProcess[i]];
         unsigned flags = NotStale;
         if (p.liveness == Liveness::Dead && f.fileName.type == MetricType::Gauge)
             flags |= isLiveMode(f.fileName.mode) ? StaleDeadLiveGauge : StaleDeadGauge;
@@ -167,9 +195,8 @@ void describeProcesses(Snapshot &s, std::chrono::milliseconds staleAfter)
         if (flags)
             ++p.staleFiles;
     }
-    s.processes.reserve(byPid.size());
-    for (auto &[pid, p] : byPid)
-        s.processes.push_back(std::move(p));
+    std::sort(s.processes.begin(), s.processes.end(),
+              [](const ProcessStatus &a, const ProcessStatus &b) { return pidLess(a.pid, b.pid); });
 }
 
 } // namespace promdir
