@@ -915,6 +915,11 @@ void MainWindow::writeSettings()
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     writeSettings();
+    // Closing the window quits: at once, whatever runs. The exporter stops
+    // listening and drops its connections, a load is cancelled, the watcher
+    // stops after the step it is in and leaves its memory to the system.
+    m_exporter->setRunning(false);
+    m_watcher->shutdown();
     event->accept();
 }
 

@@ -54,10 +54,15 @@ struct DirectoryWatcher::Worker
         s->timeMs = QDateTime::currentMSecsSinceEpoch();
         // Nothing thrown here (out of memory, a bug) may leave this thread:
         // Qt would end the program. It becomes a source that cannot be read.
+        auto closing = [this] { return cancel && cancel->load(std::memory_order_relaxed); };
         try {
             s->result = engine->refresh();
+            if (closing())
+                return nullptr; // the source is being closed: nothing more is wanted of it
             describeProcesses(*s, staleAfter);
-            history.update(*s->result, s->timeMs);
+            history.update(*s->result, s->timeMs, cancel.get());
+            if (closing())
+                return nullptr;
             s->timeline = timeline();
         } catch (const std::exception &e) {
             s->processes.clear();
@@ -106,11 +111,40 @@ DirectoryWatcher::DirectoryWatcher(QObject *parent)
 
 DirectoryWatcher::~DirectoryWatcher()
 {
-    ++m_generation;
-    if (m_cancel)
-        m_cancel->store(true);
-    m_thread->quit();
+    if (!m_shutDown) {
+        ++m_generation;
+        if (m_cancel)
+            m_cancel->store(true);
+        m_thread->quit();
+    }
     m_thread->wait();
+    if (m_shutDown) {
+        // Quitting: the history and the parsed files of thousands of
+        // processes are millions of allocations, whose freeing one by one
+        // took seconds (minutes at 10,000 processes). The process is ending;
+        // the system takes the memory back at once. Kept reachable, so leak
+        // checkers do not count it.
+        static auto *leftToTheSystem = new std::vector<std::shared_ptr<Worker>>;
+        leftToTheSystem->push_back(std::move(m_worker));
+    }
+}
+
+void DirectoryWatcher::shutdown()
+{
+    if (m_shutDown)
+        return;
+    forgetSource(); // and nothing freed: see the destructor
+    setLoading(false);
+    m_shutDown = true;
+    // After the step it is in (a directory's read cannot be cut short; an
+    // archive's load, the history and the rest stop at once) and the jobs
+    // already queued, the worker thread ends.
+    m_thread->quit();
+}
+
+bool DirectoryWatcher::isStopped() const
+{
+    return m_thread->isFinished();
 }
 
 void DirectoryWatcher::post(std::function<void(Worker &)> job)
@@ -121,6 +155,8 @@ void DirectoryWatcher::post(std::function<void(Worker &)> job)
 
 void DirectoryWatcher::open(const QString &path)
 {
+    if (m_shutDown)
+        return;
     close();
     m_path = path;
     const std::uint64_t gen = ++m_generation;
@@ -170,6 +206,17 @@ void DirectoryWatcher::open(const QString &path)
 
 void DirectoryWatcher::close()
 {
+    forgetSource();
+    post([](Worker &w) {
+        w.engine.reset();
+        w.history.clear();
+        w.last.reset();
+    });
+    setLoading(false);
+}
+
+void DirectoryWatcher::forgetSource()
+{
     ++m_generation;
     if (m_cancel)
         m_cancel->store(true);
@@ -183,12 +230,6 @@ void DirectoryWatcher::close()
     m_snapshot.reset();
     m_inFlight = false;
     m_pending = false;
-    post([](Worker &w) {
-        w.engine.reset();
-        w.history.clear();
-        w.last.reset();
-    });
-    setLoading(false);
 }
 
 void DirectoryWatcher::refresh()
