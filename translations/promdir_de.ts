@@ -374,6 +374,10 @@
         <source>Incomplete: %1</source>
         <translation>Unvollständig: %1</translation>
     </message>
+    <message>
+        <source>Matches the file name (type, mode and pid are in it), why it is stale and its problems</source>
+        <translation>Durchsucht den Dateinamen (Typ, Modus und PID stehen darin), warum sie veraltet ist, und ihre Probleme</translation>
+    </message>
 </context>
 <context>
     <name>promdir::GaugeModesModel</name>
@@ -1089,6 +1093,10 @@ Das löscht seine Live-Gauge-Dateien, wie es mark_process_dead(%1) des Python-Cl
 
 Seine anderen Dateien bleiben und tragen weiter bei.</translation>
     </message>
+    <message>
+        <source>Filter by pid, state or command…</source>
+        <translation>Nach PID, Zustand oder Befehl filtern …</translation>
+    </message>
 </context>
 <context>
     <name>promdir::SeriesChartView</name>
@@ -1115,10 +1123,6 @@ Seine anderen Dateien bleiben und tragen weiter bei.</translation>
     <message>
         <source>pid %1 (dead)</source>
         <translation>PID %1 (tot)</translation>
-    </message>
-    <message>
-        <source>Showing %1 of %2 pids; the table lists all.</source>
-        <translation>%1 von %2 PIDs angezeigt; die Tabelle listet alle.</translation>
     </message>
     <message>
         <source>Untick a line to hide it</source>
@@ -1191,6 +1195,43 @@ Seine anderen Dateien bleiben und tragen weiter bei.</translation>
     <message>
         <source>/s</source>
         <translation>/s</translation>
+    </message>
+    <message>
+        <source>Top %1 pids</source>
+        <translation>Top %1 PIDs</translation>
+    </message>
+    <message>
+        <source>All pids</source>
+        <translation>Alle PIDs</translation>
+    </message>
+    <message>
+        <source>The pids with the highest values (or rates) get a line each; the others are summed in one line, in the small chart above</source>
+        <translation>Die PIDs mit den höchsten Werten (oder Raten) erhalten je eine Linie; die übrigen werden zu einer Linie summiert, im kleinen Diagramm darüber</translation>
+    </message>
+    <message numerus="yes">
+        <source>others (%n pid(s))</source>
+        <translation>
+            <numerusform>übrige (%n PID)</numerusform>
+            <numerusform>übrige (%n PIDs)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Merged, others</source>
+        <translation>Zusammengeführt, übrige</translation>
+    </message>
+    <message numerus="yes">
+        <source>Lines for the %n pid(s) with the highest rates; the other %1 are summed in the “others” line above. The table lists every pid.</source>
+        <translation>
+            <numerusform>Eine Linie für die PID mit der höchsten Rate; die übrigen %1 sind in der Linie „übrige“ darüber summiert. Die Tabelle listet jede PID.</numerusform>
+            <numerusform>Linien für die %n PIDs mit den höchsten Raten; die übrigen %1 sind in der Linie „übrige“ darüber summiert. Die Tabelle listet jede PID.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Lines for the %n pid(s) with the highest values; the other %1 are summed in the “others” line above. The table lists every pid.</source>
+        <translation>
+            <numerusform>Eine Linie für die PID mit dem höchsten Wert; die übrigen %1 sind in der Linie „übrige“ darüber summiert. Die Tabelle listet jede PID.</numerusform>
+            <numerusform>Linien für die %n PIDs mit den höchsten Werten; die übrigen %1 sind in der Linie „übrige“ darüber summiert. Die Tabelle listet jede PID.</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -7,6 +7,7 @@
 #include "promdir/pidvaluesmodel.h"
 #include "promdir/processmodel.h"
 #include "promdir/timelinerate.h"
+#include "promdir/toppids.h"
 #include "promdir/directorywatcher.h"
 #include "promdir/displayformat.h"
 #include "modeltestutils.h"
@@ -111,6 +112,93 @@ private Q_SLOTS:
             out << (p.present ? QString(QString::number(p.timeMs) + QLatin1Char('=') + QString::number(p.value))
                               : QString(QString::number(p.timeMs) + QLatin1String(":end")));
         QCOMPARE(out, rate);
+    }
+
+    // Issue 16.4: with many pids the chart draws the N with the highest
+    // values and sums the rest. A line is "pid:ms=value ms=value ms:end";
+    // the sum is written the same way.
+    void rankPids_data()
+    {
+        QTest::addColumn<QStringList>("lines");
+        QTest::addColumn<int>("n");
+        QTest::addColumn<QStringList>("top");
+        QTest::addColumn<QStringList>("others");
+        QTest::addColumn<QString>("sum");
+        const QStringList five{QStringLiteral("101:0=3"), QStringLiteral("102:0=9"), QStringLiteral("103:0=1"),
+                               QStringLiteral("104:0=7"), QStringLiteral("105:0=5")};
+        QTest::addRow("highest last values")
+            << five << 2 << QStringList{QStringLiteral("102"), QStringLiteral("104")}
+            << QStringList{QStringLiteral("101"), QStringLiteral("103"), QStringLiteral("105")} << QStringLiteral("0=9");
+        // Ranked by the last value, not the highest ever; the sum steps
+        // where any of the rest changes.
+        QTest::addRow("sum over time")
+            << QStringList{QStringLiteral("1:1000=100 2000=1"), QStringLiteral("2:1000=1 3000=20"),
+                           QStringLiteral("3:1000=50")}
+            << 1 << QStringList{QStringLiteral("3")} << QStringList{QStringLiteral("1"), QStringLiteral("2")}
+            << QStringLiteral("1000=101 2000=2 3000=21");
+        QTest::addRow("ties go to the lower pid")
+            << QStringList{QStringLiteral("20:0=5"), QStringLiteral("3:0=5"), QStringLiteral("100:0=5"),
+                           QStringLiteral("7:0=4")}
+            << 2 << QStringList{QStringLiteral("3"), QStringLiteral("20")}
+            << QStringList{QStringLiteral("100"), QStringLiteral("7")} << QStringLiteral("0=9");
+        QTest::addRow("n at least the pids") << five << 5
+                                             << QStringList{QStringLiteral("102"), QStringLiteral("104"), QStringLiteral("105"),
+                                                            QStringLiteral("101"), QStringLiteral("103")}
+                                             << QStringList{} << QString();
+        QTest::addRow("all") << five << -1
+                             << QStringList{QStringLiteral("102"), QStringLiteral("104"), QStringLiteral("105"),
+                                            QStringLiteral("101"), QStringLiteral("103")}
+                             << QStringList{} << QString();
+        // A pid whose series ended ranks below every value, however high it
+        // was, and leaves the sum where it ended; NaN ranks last too and is
+        // left out of the sum.
+        QTest::addRow("a pid that is gone")
+            << QStringList{QStringLiteral("1:0=1000 5000:end"), QStringLiteral("2:0=2"), QStringLiteral("3:0=3"),
+                           QStringLiteral("4:0=nan")}
+            << 1 << QStringList{QStringLiteral("3")}
+            << QStringList{QStringLiteral("1"), QStringLiteral("2"), QStringLiteral("4")}
+            << QStringLiteral("0=1002 5000=2");
+        QTest::addRow("every other one gone")
+            << QStringList{QStringLiteral("1:0=4 2000:end"), QStringLiteral("2:0=5")} << 1
+            << QStringList{QStringLiteral("2")} << QStringList{QStringLiteral("1")} << QStringLiteral("0=4 2000:end");
+    }
+    void rankPids()
+    {
+        QFETCH(QStringList, lines);
+        QFETCH(int, n);
+        QFETCH(QStringList, top);
+        QFETCH(QStringList, others);
+        QFETCH(QString, sum);
+        std::vector<PidTimeline> in;
+        for (const QString &line : lines) {
+            PidTimeline t;
+            t.pid = line.section(QLatin1Char(':'), 0, 0).toStdString();
+            for (const QString &p : line.section(QLatin1Char(':'), 1).split(QLatin1Char(' '))) {
+                if (p.endsWith(QLatin1String(":end")))
+                    t.points.push_back({p.section(QLatin1Char(':'), 0, 0).toLongLong(), 0.0, 0.0, false});
+                else
+                    t.points.push_back({p.section(QLatin1Char('='), 0, 0).toLongLong(),
+                                        p.section(QLatin1Char('='), 1) == QLatin1String("nan")
+                                            ? std::nan("")
+                                            : p.section(QLatin1Char('='), 1).toDouble(),
+                                        0.0, true});
+            }
+            in.push_back(std::move(t));
+        }
+        const PidRanking r = promdir::rankPids(in, n);
+        auto pids = [&](const std::vector<std::size_t> &places) {
+            QStringList out;
+            for (const std::size_t i : places)
+                out << QString::fromStdString(in[i].pid);
+            return out;
+        };
+        QCOMPARE(pids(r.top), top);
+        QCOMPARE(pids(r.others), others);
+        QStringList points;
+        for (const TimelinePoint &p : r.othersSum)
+            points << (p.present ? QString(QString::number(p.timeMs) + QLatin1Char('=') + QString::number(p.value))
+                                 : QString(QString::number(p.timeMs) + QLatin1String(":end")));
+        QCOMPARE(points.join(QLatin1Char(' ')), sum);
     }
 
     void rateable_data()

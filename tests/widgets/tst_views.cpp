@@ -5,6 +5,7 @@
 #include "promdir/processview.h"
 #include "promdir/serieschartview.h"
 #include "promdir/tableactions.h"
+#include "promdir/translations.h"
 #include "../qt/testdb.h"
 #include "../qt/testpids.h"
 
@@ -63,6 +64,12 @@ class TestViews : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void initTestCase()
+    {
+        QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+        promdir::installTranslations(QStringLiteral("en")); // plural forms: "2 pids", not "2 pid(s)"
+    }
+
     // Issue 18.1: a refresh in which a series, a family and a pid appear
     // keeps the expanded family, the selected sample, the selected pid (and
     // Mark Dead with it) and the Exposition view's find.
@@ -286,6 +293,7 @@ private Q_SLOTS:
             tl->merged = {{1000, 1.0, 0.0, true}};
             return TimelinePtr(tl);
         };
+        view.setTopCount(-1); // every pid its line
         view.setTimeline(timeline(12));
         QListWidget *legend = view.legend();
         QCOMPARE(legend->count(), 13); // merged and 12 pids
@@ -294,7 +302,9 @@ private Q_SLOTS:
         for (int i = 0; i < 12; ++i)
             colours.insert(view.colourOf(QString::number(100 + i)).rgb());
         QCOMPARE(colours.size(), 12);
-        QVERIFY2(legend->item(4)->text().contains(QStringLiteral("NaN")), qPrintable(legend->item(4)->text()));
+        const auto nan = legend->findItems(QStringLiteral("pid 103"), Qt::MatchStartsWith);
+        QVERIFY(nan.size() == 1);
+        QVERIFY2(nan.first()->text().contains(QStringLiteral("NaN")), qPrintable(nan.first()->text()));
         // A new pid is listed; colours already given stay.
         const QRgb before = view.colourOf(QStringLiteral("105")).rgb();
         view.setTimeline(timeline(30));
@@ -318,6 +328,80 @@ private Q_SLOTS:
         legend->item(1)->setCheckState(Qt::Unchecked);
         view.setTimeline(timeline(30));
         QCOMPARE(legend->item(1)->checkState(), Qt::Unchecked);
+    }
+
+    // Issue 16.4: with many pids, lines for the N with the highest values
+    // (N chosen by the user), the rest summed in one "others" line in the
+    // small chart above, said in the legend and a note; a dead pid among
+    // the highest keeps its line, ending where it last wrote; in rate mode
+    // the highest rates win.
+    void chartTopPidsAndOthers()
+    {
+        SeriesChartView view;
+        view.resize(900, 600);
+        view.show();
+        auto snap = std::make_shared<Snapshot>();
+        snap->result = std::make_shared<MergeResult>();
+        for (int i = 0; i < 12; ++i) {
+            ProcessStatus p;
+            p.pid = std::to_string(100 + i);
+            p.liveness = i == 11 ? Liveness::Dead : Liveness::Alive;
+            p.lastWriteMs = 4000;
+            snap->processes.push_back(p);
+        }
+        view.setSnapshot(snap);
+        const SeriesId id{"c", "c_total", {}};
+        view.setSeries(id, QStringLiteral("c_total"), MetricType::Counter);
+        QCOMPARE(view.topCount(), int(SeriesChartView::kDefaultTopCount));
+        // pid 100+i holds 10 * i from 1000 on; 100 also grows fast late.
+        auto tl = std::make_shared<SeriesTimeline>();
+        tl->series = id;
+        tl->type = MetricType::Counter;
+        tl->fromMs = 1000;
+        tl->toMs = 10000;
+        double total = 0;
+        for (int i = 0; i < 12; ++i) {
+            PidTimeline p{std::to_string(100 + i), {{1000, 10.0 * i, 0.0, true}}};
+            if (i == 0)
+                p.points.push_back({9000, 5.0, 0.0, true});
+            total += p.points.back().value;
+            tl->pids.push_back(p);
+        }
+        tl->merged = {{1000, total, 0.0, true}};
+        view.setTimeline(tl);
+
+        // 10 lines: 111 (dead) down to 102; 100 (5) and 101 (10) summed.
+        QCOMPARE(view.chart()->series().size(), 10);
+        QCOMPARE(view.mergedChart()->series().size(), 2);
+        QCOMPARE(view.legend()->count(), 12);
+        QVERIFY2(view.legend()->item(1)->text().startsWith(QStringLiteral("others (2 pids) = 15")),
+                 qPrintable(view.legend()->item(1)->text()));
+        QVERIFY2(view.legend()->item(2)->text().startsWith(QStringLiteral("pid 111 (dead) = 110")),
+                 qPrintable(view.legend()->item(2)->text()));
+        QVERIFY(view.legend()->findItems(QStringLiteral("pid 101"), Qt::MatchStartsWith).isEmpty());
+        QVERIFY(!view.legend()->findItems(QStringLiteral("pid 102"), Qt::MatchStartsWith).isEmpty());
+        QVERIFY2(view.note().contains(QStringLiteral("the other 2")), qPrintable(view.note()));
+        QCOMPARE(view.linePoints(SeriesChartView::othersLine()).last(), QPointF(10000, 15));
+        QCOMPARE(view.linePoints(QStringLiteral("111")).last(), QPointF(4000, 110));
+        QVERIFY(view.hoverText(SeriesChartView::othersLine(), QPointF(9500, 0)).startsWith(QStringLiteral("others (2 pids)")));
+        QVERIFY(view.mergedValueAxis()->max() >= total);
+
+        view.setTopCount(5);
+        QCOMPARE(view.chart()->series().size(), 5);
+        QVERIFY(view.legend()->item(1)->text().startsWith(QStringLiteral("others (7 pids) = 215")));
+        view.setTopCount(-1);
+        QCOMPARE(view.chart()->series().size(), 12);
+        QCOMPARE(view.mergedChart()->series().size(), 1);
+        QVERIFY(view.note().isEmpty());
+        QVERIFY(view.linePoints(SeriesChartView::othersLine()).isEmpty());
+
+        // By rate: only 100 changed (a restart to 5 within the window).
+        view.setTopCount(5);
+        view.setRateWindow(30000);
+        QVERIFY(view.showingRate());
+        QVERIFY2(view.legend()->item(2)->text().startsWith(QStringLiteral("pid 100")),
+                 qPrintable(view.legend()->item(2)->text()));
+        QVERIFY(view.note().contains(QStringLiteral("highest rates")));
     }
 
     // Every table: Copy Rows (tab-separated, with the header) and Export
@@ -355,6 +439,7 @@ private Q_SLOTS:
         QVERIFY(rows[0].startsWith("PID,State,"));
         QVERIFY(rows[1].startsWith("101,unknown,"));
     }
+
 };
 
 QTEST_MAIN(TestViews)

@@ -5,6 +5,7 @@
 #include "promdir/processmodel.h"
 #include "promdir/tableactions.h"
 #include "promdir/timelinerate.h"
+#include "promdir/toppids.h"
 
 #include <QChart>
 #include <QChartView>
@@ -152,6 +153,7 @@ SeriesChartView::SeriesChartView(QWidget *parent)
     , m_axisMerged(new QValueAxis)
     , m_modeLabel(new QLabel(tr("Show:"), this))
     , m_mode(new QComboBox(this))
+    , m_top(new QComboBox(this))
     , m_table(new QTableView(this))
     , m_legend(new QListWidget(this))
 {
@@ -209,6 +211,14 @@ SeriesChartView::SeriesChartView(QWidget *parent)
         setFollowing(true);
         updateChart();
     });
+    m_top->setObjectName(QStringLiteral("chartTop"));
+    for (const int n : {5, 10, 20, 50})
+        m_top->addItem(tr("Top %1 pids").arg(n), n);
+    m_top->addItem(tr("All pids"), -1);
+    m_top->setCurrentIndex(m_top->findData(kDefaultTopCount));
+    m_top->setToolTip(tr("The pids with the highest values (or rates) get a line each; the others are summed in "
+                         "one line, in the small chart above"));
+    connect(m_top, &QComboBox::currentIndexChanged, this, [this] { updateChart(); });
     // The chart's own legend cannot scroll: a list beside it can, and
     // toggles lines.
     m_chart->legend()->hide();
@@ -226,17 +236,15 @@ SeriesChartView::SeriesChartView(QWidget *parent)
             m_hidden.insert(name);
         if (QLineSeries *line = m_lines.value(name))
             line->setVisible(show);
-        if (name.isEmpty())
-            m_mergedView->setVisible(show && m_lines.contains(QString()));
+        updateUpperChart();
     });
     m_chart->setMargins(QMargins(4, 4, 4, 4));
     m_chart->setLocalizeNumbers(true);
     m_chartView->setRenderHint(QPainter::Antialiasing);
     m_chartView->setMinimumHeight(220);
 
-    auto *proxy = new QSortFilterProxyModel(this);
+    auto *proxy = new SnapshotProxyModel(this);
     proxy->setSourceModel(m_model);
-    proxy->setSortRole(SnapshotTableModel::SortRole);
     m_table->setModel(proxy);
     addTableActions(m_table);
     m_table->setSortingEnabled(true);
@@ -295,6 +303,7 @@ SeriesChartView::SeriesChartView(QWidget *parent)
     top->addWidget(m_title, 1);
     top->addWidget(m_modeLabel);
     top->addWidget(m_mode);
+    top->addWidget(m_top);
     top->addWidget(m_resetZoom);
     top->addWidget(savePng);
     auto *layout = new QVBoxLayout(this);
@@ -371,7 +380,7 @@ QLineSeries *SeriesChartView::lineFor(const QString &name, bool merged)
     if (it != m_lines.end())
         return *it;
     auto *line = new QLineSeries;
-    line->setName(merged ? tr("merged") : tr("pid %1").arg(name));
+    line->setName(lineLabel(name));
     QChart *chart = merged ? m_mergedChart : m_chart;
     chart->addSeries(line);
     line->attachAxis(merged ? m_mergedAxisX : m_axisX);
@@ -383,16 +392,55 @@ QLineSeries *SeriesChartView::lineFor(const QString &name, bool merged)
             QToolTip::hideText();
     });
     QPen pen(colourOf(name));
-    pen.setWidthF(merged ? 3.0 : 2.0);
+    pen.setWidthF(name.isEmpty() ? 3.0 : 2.0);
+    if (name == othersLine())
+        pen.setStyle(Qt::DashLine);
     line->setPen(pen);
     m_lines.insert(name, line);
     return line;
+}
+
+QString SeriesChartView::lineLabel(const QString &name, bool dead) const
+{
+    if (name.isEmpty())
+        return tr("merged");
+    if (name == othersLine())
+        return tr("others (%n pid(s))", nullptr, m_othersCount);
+    return dead ? tr("pid %1 (dead)").arg(name) : tr("pid %1").arg(name);
+}
+
+void SeriesChartView::setTopCount(int n)
+{
+    const int i = m_top->findData(n);
+    m_top->setCurrentIndex(i < 0 ? m_top->findData(kDefaultTopCount) : i);
+}
+
+int SeriesChartView::topCount() const
+{
+    return m_top->currentData().toInt();
+}
+
+QString SeriesChartView::note() const
+{
+    return m_note->isVisible() ? m_note->text() : QString();
+}
+
+void SeriesChartView::updateUpperChart()
+{
+    const bool merged = m_lines.contains(QString()) && !m_hidden.contains(QString());
+    const bool others = m_lines.contains(othersLine()) && !m_hidden.contains(othersLine());
+    m_mergedView->setVisible(merged || others);
+    const QString title = m_lines.contains(othersLine()) ? tr("Merged, others") : tr("Merged");
+    if (m_axisMerged->titleText() != title)
+        m_axisMerged->setTitleText(title);
 }
 
 QColor SeriesChartView::colourOf(const QString &pid) const
 {
     if (pid.isEmpty())
         return QColor(0x20, 0x20, 0x20);
+    if (pid == othersLine())
+        return QColor(0x80, 0x80, 0x80);
     auto it = m_colours.find(pid);
     if (it != m_colours.end())
         return *it;
@@ -461,7 +509,7 @@ QString SeriesChartView::hoverText(const QString &line, const QPointF &at) const
     for (qsizetype i = 0; i < pts.size() && pts[i].x() <= at.x(); ++i)
         best = i;
     const QPointF p = pts[best];
-    const QString who = line.isEmpty() ? tr("merged") : tr("pid %1").arg(line);
+    const QString who = lineLabel(line);
     const QString when = QDateTime::fromMSecsSinceEpoch(std::int64_t(at.x())).toString(QStringLiteral("HH:mm:ss"));
     const QString value = showingRate() ? tr("%1 per second").arg(rateText(p.y())) : numberText(p.y());
     return tr("%1\n%2\n%3").arg(who, when, value);
@@ -476,10 +524,12 @@ void SeriesChartView::updateChart()
     double lo = INFINITY, hi = -INFINITY;
     double mlo = INFINITY, mhi = -INFINITY;
     std::int64_t first = tl ? tl->toMs : 0;
-    // Steps from `pts` up to `endMs` (where a dead pid's line ends): the
-    // value holds until the next point; a point not present ends the line.
-    auto plot = [&](const QString &name, const std::vector<TimelinePoint> &raw, bool merged, std::int64_t endMs) {
-        const std::vector<TimelinePoint> pts = rate ? counterRate(raw, window, endMs) : raw;
+    // Steps from `raw` (made a rate first when `rated`) up to `endMs` (where
+    // a dead pid's line ends): the value holds until the next point; a
+    // point not present ends the line. `upper`: the small chart above.
+    auto plot = [&](const QString &name, const std::vector<TimelinePoint> &raw, bool rated, bool upper,
+                    std::int64_t endMs) {
+        const std::vector<TimelinePoint> pts = rated ? counterRate(raw, window, endMs) : raw;
         QList<QPointF> out;
         out.reserve(qsizetype(pts.size()) * 2 + 1);
         bool have = false;
@@ -499,15 +549,15 @@ void SeriesChartView::updateChart()
             out.append(QPointF(x, p.value));
             last = p.value;
             have = true;
-            (merged ? mlo : lo) = std::min(merged ? mlo : lo, p.value);
-            (merged ? mhi : hi) = std::max(merged ? mhi : hi, p.value);
+            (upper ? mlo : lo) = std::min(upper ? mlo : lo, p.value);
+            (upper ? mhi : hi) = std::max(upper ? mhi : hi, p.value);
             first = std::min<std::int64_t>(first, std::int64_t(x));
         }
         if (have && double(endMs) > out.back().x())
             out.append(QPointF(double(std::max(endMs, tl->fromMs)), last));
         if (out.isEmpty())
             return QString();
-        QLineSeries *line = lineFor(name, merged);
+        QLineSeries *line = lineFor(name, upper);
         // Few points: show them, so a value seen once is not invisible.
         if (line->pointsVisible() != (out.size() < 60))
             line->setPointsVisible(out.size() < 60);
@@ -523,47 +573,56 @@ void SeriesChartView::updateChart()
                                                             + unit);
     };
     QList<std::pair<QString, QString>> legend;
-    int shown = 0, total = 0;
+    int shown = 0;
+    m_othersCount = 0;
     if (tl) {
-        const QString mergedText = plot(QString(), tl->merged, true, tl->toMs);
+        // Ranked by what is shown: the value, or the rate now (a dead pid's
+        // falls to 0 once its last increase has left the window).
+        std::vector<PidTimeline> rates;
+        if (rate) {
+            rates.reserve(tl->pids.size());
+            for (const auto &p : tl->pids)
+                rates.push_back({p.pid, counterRate(p.points, window, tl->toMs)});
+        }
+        const std::vector<PidTimeline> &shownLines = rate ? rates : tl->pids;
+        const PidRanking ranking = rankPids(shownLines, topCount());
+        m_othersCount = int(ranking.others.size());
+        const QString mergedText = plot(QString(), tl->merged, rate, true, tl->toMs);
         if (keep.contains(QString()))
-            legend.append({QString(), tr("merged") + mergedText});
-        total = int(tl->pids.size());
-        // Running processes first: with many recycled workers they are the
-        // ones worth a line.
-        for (const bool wantDead : {false, true}) {
-            for (const auto &p : tl->pids) {
-                if (shown >= kMaxLines)
-                    break;
-                const ProcessStatus *ps = m_snapshot ? m_snapshot->process(p.pid) : nullptr;
-                const bool dead = ps && ps->liveness == Liveness::Dead;
-                if (dead != wantDead)
-                    continue;
-                // A dead pid's line ends where it last wrote (or was last
-                // seen to change), not at now.
-                std::int64_t endMs = tl->toMs;
-                if (dead) {
-                    endMs = p.points.empty() ? tl->fromMs : p.points.back().timeMs;
-                    if (ps->lastWriteMs > endMs)
-                        endMs = std::min(ps->lastWriteMs, tl->toMs);
-                }
-                const QString pid = QString::fromStdString(p.pid);
-                const QString text = plot(pid, p.points, false, endMs);
-                if (QLineSeries *line = m_lines.value(pid); line && keep.contains(pid)) {
-                    const QString label = dead ? tr("pid %1 (dead)").arg(pid) : tr("pid %1").arg(pid);
-                    if (line->name() != label)
-                        line->setName(label);
-                    // Only on change: each of these lays the chart out again.
-                    const qreal width = dead ? 1.5 : 2.0;
-                    if (line->pen().widthF() != width) {
-                        QPen pen = line->pen();
-                        pen.setWidthF(width);
-                        line->setPen(pen);
-                    }
-                }
-                legend.append({pid, (dead ? tr("pid %1 (dead)").arg(pid) : tr("pid %1").arg(pid)) + text});
-                ++shown;
+            legend.append({QString(), lineLabel(QString()) + mergedText});
+        if (!ranking.others.empty()) {
+            const QString othersText = plot(othersLine(), ranking.othersSum, false, true, tl->toMs);
+            if (keep.contains(othersLine()))
+                legend.append({othersLine(), lineLabel(othersLine()) + othersText});
+        }
+        for (const std::size_t i : ranking.top) {
+            const PidTimeline &p = tl->pids[i];
+            const ProcessStatus *ps = m_snapshot ? m_snapshot->process(p.pid) : nullptr;
+            const bool dead = ps && ps->liveness == Liveness::Dead;
+            // A dead pid's line ends where it last wrote (or was last seen
+            // to change), not at now.
+            std::int64_t endMs = tl->toMs;
+            if (dead) {
+                endMs = p.points.empty() ? tl->fromMs : p.points.back().timeMs;
+                if (ps->lastWriteMs > endMs)
+                    endMs = std::min(ps->lastWriteMs, tl->toMs);
             }
+            const QString pid = QString::fromStdString(p.pid);
+            const QString text = plot(pid, p.points, rate, false, endMs);
+            const QString label = lineLabel(pid, dead);
+            if (QLineSeries *line = m_lines.value(pid); line && keep.contains(pid)) {
+                if (line->name() != label)
+                    line->setName(label);
+                // Only on change: each of these lays the chart out again.
+                const qreal width = dead ? 1.5 : 2.0;
+                if (line->pen().widthF() != width) {
+                    QPen pen = line->pen();
+                    pen.setWidthF(width);
+                    line->setPen(pen);
+                }
+            }
+            legend.append({pid, label + text});
+            ++shown;
         }
     }
     for (auto it = m_lines.begin(); it != m_lines.end();) {
@@ -575,12 +634,19 @@ void SeriesChartView::updateChart()
             ++it;
         }
     }
+    if (QLineSeries *others = m_lines.value(othersLine()); others && others->name() != lineLabel(othersLine()))
+        others->setName(lineLabel(othersLine()));
     updateLegend(legend);
-    const bool haveMerged = m_lines.contains(QString());
-    m_mergedView->setVisible(haveMerged && !m_hidden.contains(QString()));
-    m_note->setVisible(total > shown);
-    if (total > shown)
-        m_note->setText(tr("Showing %1 of %2 pids; the table lists all.").arg(shown).arg(total));
+    updateUpperChart();
+    m_note->setVisible(m_othersCount > 0);
+    if (m_othersCount > 0)
+        m_note->setText((rate ? tr("Lines for the %n pid(s) with the highest rates; the other %1 are summed in the "
+                                   "“others” line above. The table lists every pid.",
+                                   nullptr, shown)
+                              : tr("Lines for the %n pid(s) with the highest values; the other %1 are summed in the "
+                                   "“others” line above. The table lists every pid.",
+                                   nullptr, shown))
+                            .arg(m_othersCount));
     const QString what = rate ? m_mode->currentText() : tr("Value");
     if (m_axisY->titleText() != what)
         m_axisY->setTitleText(what);
