@@ -930,6 +930,10 @@
         <source>Filter by name or label…</source>
         <translation>Nach Name oder Label filtern …</translation>
     </message>
+    <message>
+        <source>Family</source>
+        <translation>Familie</translation>
+    </message>
 </context>
 <context>
     <name>promdir::PidValuesModel</name>

@@ -440,6 +440,50 @@ private Q_SLOTS:
         QVERIFY(rows[1].startsWith("101,unknown,"));
     }
 
+    // Issue 18: the Metrics tree has the tables' Copy Rows and Export as
+    // CSV; each row names its family, series of collapsed families are
+    // exported too.
+    void metricsTreeCopyAndExport()
+    {
+        QTemporaryDir dir;
+        QVERIFY(writeDb(dir.filePath(QStringLiteral("counter_101.db")),
+                        {{"c", "c_total", {{"a", "1"}}, 1.0, 0.0}, {"c", "c_total", {{"a", "2"}}, 2.0, 0.0},
+                         {"d", "d_total", {}, 3.0, 0.0}}));
+        MetricsView view;
+        view.resize(700, 400);
+        view.show();
+        view.setSnapshot(snapshotOf(dir.path(), 1, false));
+        QTreeView *tree = view.treeView();
+        QAction *copy = tree->findChild<QAction *>(QStringLiteral("copyRows"));
+        QVERIFY(copy && tree->actions().contains(copy));
+        QVERIFY(tree->actions().contains(tree->findChild<QAction *>(QStringLiteral("exportCsv"))));
+        QCOMPARE(tree->contextMenuPolicy(), Qt::ActionsContextMenu);
+        QVERIFY(view.select(QStringLiteral("c"), 1));
+        copy->trigger();
+        const QStringList lines = QGuiApplication::clipboard()->text().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 2);
+        QVERIFY2(lines[0].startsWith(QStringLiteral("Family\tName\tType\tMerged value")), qPrintable(lines[0]));
+        QVERIFY2(lines[1].startsWith(QStringLiteral("c\ta=2\t\t2")), qPrintable(lines[1]));
+        // A family and one of its series, both selected: both, in order.
+        tree->selectionModel()->select(familyIndex(view, QStringLiteral("d")),
+                                       QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        copy->trigger();
+        const QStringList two = QGuiApplication::clipboard()->text().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(two.size(), 3);
+        QVERIFY2(two[2].startsWith(QStringLiteral("d\td\tcounter")), qPrintable(two[2]));
+
+        tree->collapseAll();
+        const QString csv = dir.filePath(QStringLiteral("m.csv"));
+        QVERIFY(exportTableCsv(tree, csv));
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QList<QByteArray> rows = f.readAll().split('\n');
+        QCOMPARE(rows.size(), 7); // header, c, its two series, d, its series, the final newline
+        QVERIFY(rows[0].startsWith("Family,Name,Type,Merged value"));
+        QVERIFY2(rows[1].startsWith("c,c,counter,"), rows[1].constData());
+        QVERIFY2(rows[2].startsWith("c,a=1,,1"), rows[2].constData());
+        QVERIFY2(rows[5].startsWith("d,d_total,,3"), rows[5].constData());
+    }
 };
 
 QTEST_MAIN(TestViews)
