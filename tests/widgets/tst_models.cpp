@@ -702,6 +702,71 @@ private Q_SLOTS:
         QCOMPARE(names(), (QStringList{QStringLiteral("counter_9.db"), QStringLiteral("counter_10.db")}));
     }
 
+    // Sorting by a column's keys (made once per refresh, for speed) orders
+    // the rows exactly as comparing them field by field does: every column
+    // of processes (odd pids, every state), files (with a folder among them)
+    // and pid values.
+    void sortKeysAgreeWithLessThan()
+    {
+        auto sameOrder = [](const SnapshotTableModel &m, int column) {
+            std::vector<int> byFields(std::size_t(m.rowCount())), byKeys;
+            for (int i = 0; i < m.rowCount(); ++i)
+                byFields[std::size_t(i)] = i;
+            byKeys = byFields;
+            std::stable_sort(byFields.begin(), byFields.end(), [&](int a, int b) { return m.lessThan(a, b, column); });
+            std::stable_sort(byKeys.begin(), byKeys.end(), [&](int a, int b) { return m.sortsBefore(a, b, column); });
+            return byFields == byKeys;
+        };
+        auto s = std::make_shared<Snapshot>();
+        s->result = std::make_shared<MergeResult>();
+        s->sequence = 1;
+        const char *pids[] = {"9", "10", "100", "worker-3", "abc", "007", "18446744073709551616", "42"};
+        int i = 0;
+        for (const char *pid : pids) {
+            ProcessStatus p;
+            p.pid = pid;
+            p.liveness = Liveness(i % 3);
+            p.pidReused = i == 4;
+            p.files = i % 2;
+            p.lastWriteMs = 1000 * (i % 4);
+            p.startTimeMs = i == 5 ? 0 : 5000 - i;
+            p.staleFiles = i % 3;
+            p.series = 7 - i;
+            p.cmdline = i % 2 ? "b" : "a";
+            s->processes.push_back(p);
+            ++i;
+        }
+        std::sort(s->processes.begin(), s->processes.end(),
+                  [](const ProcessStatus &a, const ProcessStatus &b) { return pidLess(a.pid, b.pid); });
+        ProcessModel processes;
+        processes.setSnapshot(s);
+        for (int c = 0; c < ProcessModel::ColumnCount; ++c)
+            QVERIFY2(sameOrder(processes, c), qPrintable(QString::number(c)));
+
+        QTemporaryDir dir;
+        for (const QString &n : QDir(kFixture).entryList({QStringLiteral("*.db")}))
+            QVERIFY(QFile::copy(QDir(kFixture).filePath(n), dir.filePath(n)));
+        QVERIFY(QDir(dir.path()).mkdir(QStringLiteral("folder")));
+        auto fs = std::make_shared<Snapshot>(*snapshotOf(dir.path()));
+        fs->sequence = 1;
+        for (std::size_t f = 0; f < fs->fileStale.size(); ++f)
+            fs->fileStale[f] = unsigned(f % 8);
+        FilesModel files;
+        files.setSnapshot(fs);
+        QVERIFY(files.rowCount() > 10);
+        for (int c = 0; c < FilesModel::ColumnCount; ++c)
+            QVERIFY2(sameOrder(files, c), qPrintable(QString::number(c)));
+
+        PidValuesModel values;
+        values.setSnapshot(fs);
+        const MetricFamily *f = findFamily(*fs->result, "jobs");
+        QVERIFY(f);
+        values.setSeries(seriesForSample(*f, f->samples[0]));
+        QVERIFY(values.rowCount() > 1);
+        for (int c = 0; c < PidValuesModel::ColumnCount; ++c)
+            QVERIFY2(sameOrder(values, c), qPrintable(QString::number(c)));
+    }
+
     void processesLiveAndDead()
     {
         QTemporaryDir dir;

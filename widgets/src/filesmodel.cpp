@@ -9,6 +9,9 @@
 #include <QDateTime>
 #include <QLocale>
 
+#include <algorithm>
+#include <limits>
+
 namespace promdir {
 
 FilesModel::FilesModel(QObject *parent)
@@ -104,6 +107,85 @@ bool FilesModel::lessThan(int left, int right, int column) const
         return f.problems.size() < g.problems.size();
     }
     return SnapshotTableModel::lessThan(left, right, column);
+}
+
+namespace {
+// Each distinct text's place in sorted order.
+std::vector<double> ranksOf(const std::vector<QString> &texts)
+{
+    std::vector<QString> sorted = texts;
+    std::sort(sorted.begin(), sorted.end());
+    std::vector<double> ranks;
+    for (const QString &t : texts)
+        ranks.push_back(double(std::lower_bound(sorted.begin(), sorted.end(), t) - sorted.begin()));
+    return ranks;
+}
+} // namespace
+
+std::vector<double> FilesModel::sortKeys(int column) const
+{
+    std::vector<double> keys(m_rows.size(), std::numeric_limits<double>::max()); // source problems last
+    std::vector<double> ranks;
+    if (column == TypeColumn) {
+        std::vector<QString> texts = m_typeTexts;
+        texts.push_back(QString()); // a name that is not a metrics file's
+        ranks = ranksOf(texts);
+    } else if (column == StaleColumn) {
+        ranks = ranksOf(m_staleTexts);
+    } else if (column == ModeColumn) {
+        std::vector<QString> texts;
+        for (int m = 0; m <= int(GaugeMode::LiveMostRecent); ++m)
+            texts.push_back(QString::fromUtf8(toString(GaugeMode(m))));
+        ranks = ranksOf(texts);
+    }
+    std::vector<std::string_view> pids;
+    if (column == PidColumn) {
+        for (const Row &r : m_rows)
+            pids.push_back(r.file ? std::string_view(r.file->fileName.pid) : std::string_view());
+        const std::vector<double> pk = pidKeys(pids);
+        for (std::size_t i = 0; i < m_rows.size(); ++i)
+            if (m_rows[i].file)
+                keys[i] = pk[i];
+        return keys;
+    }
+    for (std::size_t i = 0; i < m_rows.size(); ++i) {
+        const Row &r = m_rows[i];
+        if (!r.file)
+            continue;
+        const ParsedFile &f = *r.file;
+        switch (column) {
+        case NameColumn:
+            keys[i] = double(i); // the files come sorted by name
+            break;
+        case TypeColumn:
+            keys[i] = ranks[f.fileName.valid ? std::size_t(f.fileName.type) : ranks.size() - 1];
+            break;
+        case ModeColumn:
+            keys[i] = std::size_t(f.fileName.mode) < ranks.size() ? ranks[std::size_t(f.fileName.mode)] : 0.0;
+            break;
+        case GenerationColumn:
+            keys[i] = f.generation;
+            break;
+        case SizeColumn:
+            keys[i] = double(f.size);
+            break;
+        case UsedColumn:
+            keys[i] = double(f.used);
+            break;
+        case EntriesColumn:
+            keys[i] = double(f.entries.size());
+            break;
+        case StaleColumn:
+            keys[i] = r.stale < ranks.size() ? ranks[r.stale] : 0.0;
+            break;
+        case ProblemsColumn:
+            keys[i] = double(f.problems.size());
+            break;
+        default:
+            return {};
+        }
+    }
+    return keys;
 }
 
 QString FilesModel::filterText(int row) const

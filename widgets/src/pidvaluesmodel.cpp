@@ -9,6 +9,9 @@
 #include <QBrush>
 #include <QColor>
 
+#include <cmath>
+#include <limits>
+
 namespace promdir {
 
 SeriesId seriesForSample(const MetricFamily &family, const Sample &sample)
@@ -77,6 +80,46 @@ void PidValuesModel::rebuild()
     update(std::move(keys), std::move(stamps), [&] { m_rows = std::move(rows); });
 }
 
+namespace {
+// NaN below every number, so that the order is one.
+double numberKey(double v)
+{
+    return std::isnan(v) ? -std::numeric_limits<double>::infinity() : v;
+}
+} // namespace
+
+std::vector<double> PidValuesModel::sortKeys(int column) const
+{
+    if (column == PidColumn) {
+        std::vector<std::string_view> pids;
+        for (const Row &r : m_rows)
+            pids.push_back(r.pid);
+        return pidKeys(pids);
+    }
+    std::vector<double> keys;
+    keys.reserve(m_rows.size());
+    for (std::size_t i = 0; i < m_rows.size(); ++i) {
+        const Row &r = m_rows[i];
+        switch (column) {
+        case StateColumn:
+            keys.push_back(int(r.liveness));
+            break;
+        case ValueColumn:
+            keys.push_back(numberKey(r.value));
+            break;
+        case TimestampColumn:
+            keys.push_back(numberKey(r.timestamp));
+            break;
+        case FileColumn:
+            keys.push_back(double(i)); // the rows come in file name order
+            break;
+        default:
+            return {};
+        }
+    }
+    return keys;
+}
+
 bool PidValuesModel::lessThan(int left, int right, int column) const
 {
     const Row &a = m_rows[std::size_t(left)], &b = m_rows[std::size_t(right)];
@@ -86,9 +129,9 @@ bool PidValuesModel::lessThan(int left, int right, int column) const
     case StateColumn:
         return int(a.liveness) < int(b.liveness);
     case ValueColumn:
-        return a.value < b.value;
+        return numberKey(a.value) < numberKey(b.value);
     case TimestampColumn:
-        return a.timestamp < b.timestamp;
+        return numberKey(a.timestamp) < numberKey(b.timestamp);
     case FileColumn:
         return a.file < b.file;
     }

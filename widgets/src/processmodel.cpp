@@ -7,6 +7,7 @@
 
 #include "promdir/displayformat.h"
 
+#include <algorithm>
 #include <unordered_set>
 
 namespace promdir {
@@ -121,6 +122,49 @@ bool ProcessModel::lessThan(int left, int right, int column) const
         return a.cmdline < b.cmdline;
     }
     return SnapshotTableModel::lessThan(left, right, column);
+}
+
+std::vector<double> ProcessModel::sortKeys(int column) const
+{
+    std::vector<double> keys;
+    keys.reserve(m_rows.size());
+    if (column == PidColumn) {
+        std::vector<std::string_view> pids;
+        for (const auto &p : m_rows)
+            pids.push_back(p.pid);
+        return pidKeys(pids);
+    }
+    std::vector<QString> sortedStates = m_stateTexts;
+    std::sort(sortedStates.begin(), sortedStates.end());
+    for (std::size_t i = 0; i < m_rows.size(); ++i) {
+        const ProcessStatus &p = m_rows[i];
+        switch (column) {
+        case StateColumn: {
+            const QString &text = stateText(int(i));
+            keys.push_back(int(p.liveness) * 8.0
+                           + double(std::lower_bound(sortedStates.begin(), sortedStates.end(), text) - sortedStates.begin()));
+            break;
+        }
+        case StartedColumn:
+            keys.push_back(double(p.startTimeMs));
+            break;
+        case FilesColumn:
+            keys.push_back(p.files);
+            break;
+        case LastWriteColumn:
+            keys.push_back(double(p.lastWriteMs));
+            break;
+        case StaleColumn:
+            keys.push_back(p.staleFiles);
+            break;
+        case SeriesColumn:
+            keys.push_back(p.series);
+            break;
+        default:
+            return {}; // the command: compared as text
+        }
+    }
+    return keys;
 }
 
 QString ProcessModel::filterText(int row) const

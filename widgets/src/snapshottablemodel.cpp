@@ -1,6 +1,52 @@
 #include "promdir/snapshottablemodel.h"
 
+#include <algorithm>
+#include <charconv>
+
 namespace promdir {
+
+bool SnapshotTableModel::sortsBefore(int left, int right, int column) const
+{
+    if (m_sortKeysColumn != column) {
+        m_sortKeys = sortKeys(column);
+        if (m_sortKeys.size() != std::size_t(rowCount()))
+            m_sortKeys.clear();
+        m_sortKeysColumn = column;
+    }
+    if (!m_sortKeys.empty())
+        return m_sortKeys[std::size_t(left)] < m_sortKeys[std::size_t(right)];
+    return lessThan(left, right, column);
+}
+
+std::vector<double> SnapshotTableModel::sortKeys(int) const
+{
+    return {};
+}
+
+std::vector<double> SnapshotTableModel::pidKeys(const std::vector<std::string_view> &pids)
+{
+    // Exact in a double below 2^53: numeric pids below 2^52, then the rest.
+    constexpr double kOthers = 4503599627370496.0; // 2^52
+    std::vector<double> keys(pids.size(), -1.0);
+    std::vector<std::string_view> others;
+    for (std::size_t i = 0; i < pids.size(); ++i) {
+        const std::string_view pid = pids[i];
+        unsigned long long n = 0;
+        const auto [end, ec] = std::from_chars(pid.data(), pid.data() + pid.size(), n);
+        if (!pid.empty() && pid.size() <= 19 && ec == std::errc() && end == pid.data() + pid.size())
+            keys[i] = double(std::min<unsigned long long>(n, (1ull << 52) - 1));
+        else
+            others.push_back(pid);
+    }
+    if (others.empty())
+        return keys;
+    std::sort(others.begin(), others.end());
+    others.erase(std::unique(others.begin(), others.end()), others.end());
+    for (std::size_t i = 0; i < pids.size(); ++i)
+        if (keys[i] < 0)
+            keys[i] = kOthers + double(std::lower_bound(others.begin(), others.end(), pids[i]) - others.begin());
+    return keys;
+}
 
 bool SnapshotTableModel::lessThan(int left, int right, int column) const
 {
@@ -24,7 +70,13 @@ SnapshotProxyModel::SnapshotProxyModel(QObject *parent)
 
 const SnapshotTableModel *SnapshotProxyModel::snapshotModel() const
 {
-    return qobject_cast<const SnapshotTableModel *>(sourceModel());
+    return m_model;
+}
+
+void SnapshotProxyModel::setSourceModel(QAbstractItemModel *model)
+{
+    m_model = qobject_cast<const SnapshotTableModel *>(model); // once, not per comparison
+    QSortFilterProxyModel::setSourceModel(model);
 }
 
 void SnapshotProxyModel::setFilterText(const QString &text)
@@ -38,7 +90,7 @@ void SnapshotProxyModel::setFilterText(const QString &text)
 bool SnapshotProxyModel::lessThan(const QModelIndex &left, const QModelIndex &right) const
 {
     if (const SnapshotTableModel *m = snapshotModel(); m && left.column() == right.column())
-        return m->lessThan(left.row(), right.row(), left.column());
+        return m->sortsBefore(left.row(), right.row(), left.column());
     return QSortFilterProxyModel::lessThan(left, right);
 }
 

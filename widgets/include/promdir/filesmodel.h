@@ -33,6 +33,9 @@ public:
 
     static QString staleText(unsigned flags);
 
+protected:
+    std::vector<double> sortKeys(int column) const override;
+
 private:
     struct Row
     {

@@ -28,6 +28,9 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
     bool lessThan(int left, int right, int column) const override;
 
+protected:
+    std::vector<double> sortKeys(int column) const override;
+
 private:
     struct Row
     {

@@ -31,6 +31,9 @@ public:
     // files), for the tooltip.
     QString livenessReason(int row) const;
 
+protected:
+    std::vector<double> sortKeys(int column) const override;
+
 private:
     const QString &stateText(int row) const;
     std::vector<ProcessStatus> m_rows;

@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -36,11 +37,24 @@ public:
     // Whether row `left` sorts before row `right` by `column`. The default
     // compares SortRole; models override it with their fields.
     virtual bool lessThan(int left, int right, int column) const;
+    // Sorting as SnapshotProxyModel does it: by sortKeys() when the model
+    // gives them for the column (made once per refresh and column), else by
+    // lessThan().
+    bool sortsBefore(int left, int right, int column) const;
     // What the filter box matches in a row. The default joins every
     // column's text; models give the columns worth finding by.
     virtual QString filterText(int row) const;
 
 protected:
+    // One number per row that sorts the column as lessThan() would (equal
+    // numbers: equal rows), or none. Sorting 70,000 files compares about a
+    // million pairs; following each row's pointers to its parsed file for
+    // each made it take a third of a second, keys in one array a tenth.
+    virtual std::vector<double> sortKeys(int column) const;
+    // Pids as sort keys, in pidLess order: numeric pids by value first, then
+    // the others by their bytes.
+    static std::vector<double> pidKeys(const std::vector<std::string_view> &pids);
+
     // `assign` swaps the model's rows in; `keys` are their identities and
     // `stamps` (one per row, or none) a digest of what each row shows: rows
     // with the same key and stamp as before are not announced as changed.
@@ -53,6 +67,7 @@ protected:
             stamps.clear();
         if (keys == m_keys && !reset) {
             assign();
+            m_sortKeysColumn = -1;
             const int cols = columnCount();
             if (stamps.empty() || m_stamps.size() != stamps.size()) {
                 const int rows = rowCount();
@@ -78,6 +93,7 @@ protected:
         if (reset || m_keys.empty() || keys.empty()) {
             beginResetModel();
             assign();
+            m_sortKeysColumn = -1;
             m_keys = std::move(keys);
             m_stamps = std::move(stamps);
             endResetModel();
@@ -87,6 +103,7 @@ protected:
         const QModelIndexList from = persistentIndexList();
         std::vector<std::string> old = std::move(m_keys);
         assign();
+        m_sortKeysColumn = -1;
         m_keys = std::move(keys);
         m_stamps = std::move(stamps);
         if (!from.isEmpty()) {
@@ -117,6 +134,8 @@ protected:
 private:
     std::vector<std::string> m_keys;
     std::vector<std::uint64_t> m_stamps;
+    mutable std::vector<double> m_sortKeys; // of m_sortKeysColumn, for these rows
+    mutable int m_sortKeysColumn = -1;
 };
 
 // Adds `value`'s bytes to a row stamp (FNV-1a).
@@ -150,6 +169,7 @@ class SnapshotProxyModel : public QSortFilterProxyModel
 public:
     explicit SnapshotProxyModel(QObject *parent = nullptr);
     QString filterText() const { return m_filter; }
+    void setSourceModel(QAbstractItemModel *model) override;
 
 public Q_SLOTS:
     void setFilterText(const QString &text);
@@ -160,6 +180,7 @@ protected:
 
 private:
     const SnapshotTableModel *snapshotModel() const;
+    const SnapshotTableModel *m_model = nullptr;
     QString m_filter;
 };
 
