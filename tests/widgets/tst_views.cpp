@@ -273,6 +273,44 @@ private Q_SLOTS:
         QVERIFY(!view.showingRate());
     }
 
+    // Issue 16.1: a refresh that found nothing new moves only the clock;
+    // the chart follows it every few seconds, not on every refresh; a new
+    // value is drawn at once.
+    void chartFollowsTheClockLazily()
+    {
+        SeriesChartView view;
+        view.resize(900, 600);
+        view.show();
+        view.setClockStep(3600 * 1000); // never within this test
+        const SeriesId id{"c", "c_total", {}};
+        view.setSeries(id, QStringLiteral("c_total"), MetricType::Counter);
+        auto timeline = [&](std::int64_t toMs, bool newValue) {
+            auto tl = std::make_shared<SeriesTimeline>();
+            tl->series = id;
+            tl->type = MetricType::Counter;
+            tl->fromMs = toMs - 60000;
+            tl->toMs = toMs;
+            tl->pids.push_back({"101", {{1000, 1.0, 0.0, true}}});
+            if (newValue)
+                tl->pids.back().points.push_back({11500, 2.0, 0.0, true});
+            tl->merged = tl->pids.back().points;
+            return TimelinePtr(tl);
+        };
+        view.setTimeline(timeline(10000, false));
+        QCOMPARE(view.timeAxis()->max().toMSecsSinceEpoch(), 10000);
+        view.setTimeline(timeline(11000, false));
+        QCOMPARE(view.timeAxis()->max().toMSecsSinceEpoch(), 10000);
+        QCOMPARE(view.linePoints(QStringLiteral("101")).last().x(), 10000.0);
+        view.setTimeline(timeline(12000, true));
+        QCOMPARE(view.timeAxis()->max().toMSecsSinceEpoch(), 12000);
+        QCOMPARE(view.linePoints(QStringLiteral("101")).last(), QPointF(12000, 2));
+        // Only the clock again; then a change of mode draws the newest.
+        view.setTimeline(timeline(13000, true));
+        QCOMPARE(view.timeAxis()->max().toMSecsSinceEpoch(), 12000);
+        view.setRateWindow(30000);
+        QCOMPARE(view.timeAxis()->max().toMSecsSinceEpoch(), 13000);
+    }
+
     // Issue 18.7: every pid its own colour, a legend that scrolls and lists
     // new pids, NaN said.
     void legendDistinctAndScrollable()

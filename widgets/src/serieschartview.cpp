@@ -36,6 +36,7 @@
 #include <QVBoxLayout>
 
 #include <cmath>
+#include <cstring>
 
 namespace promdir {
 
@@ -45,6 +46,27 @@ namespace {
 QString rateText(double v)
 {
     return std::isfinite(v) ? QLocale().toString(v, 'g', 4) : numberText(v);
+}
+
+bool samePoints(const std::vector<TimelinePoint> &a, const std::vector<TimelinePoint> &b)
+{
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const TimelinePoint &x, const TimelinePoint &y) {
+        return x.timeMs == y.timeMs && x.present == y.present && std::memcmp(&x.value, &y.value, sizeof x.value) == 0
+            && std::memcmp(&x.timestamp, &y.timestamp, sizeof x.timestamp) == 0;
+    });
+}
+
+// The same points for the same pids: only the clock moved (a refresh that
+// found nothing new).
+bool onlyTimeMoved(const SeriesTimeline &a, const SeriesTimeline &b)
+{
+    if (!(a.series == b.series) || a.type != b.type || a.mode != b.mode || a.pids.size() != b.pids.size()
+        || !samePoints(a.merged, b.merged))
+        return false;
+    for (std::size_t i = 0; i < a.pids.size(); ++i)
+        if (a.pids[i].pid != b.pids[i].pid || !samePoints(a.pids[i].points, b.pids[i].points))
+            return false;
+    return true;
 }
 
 // Zoom by a rubber band or the wheel, pan with the arrow keys or by
@@ -365,12 +387,17 @@ void SeriesChartView::setTimeline(const TimelinePtr &timeline)
     // The watcher hands the same timeline with its snapshot and on its own.
     if (!timeline || timeline == m_timeline || !(timeline->series == m_model->series()))
         return;
+    // When only the clock moved, the chart follows it every few seconds, not
+    // on every refresh: redrawing it was most of what an idle inspector cost.
+    const bool onlyTime = m_timeline && onlyTimeMoved(*m_timeline, *timeline);
     m_timeline = timeline;
     const bool rateable = isRateable(timeline->type, timeline->series.sample);
     if (rateable != m_rateable) {
         m_rateable = rateable;
         m_mode->setEnabled(rateable);
     }
+    if (onlyTime && m_drawn.isValid() && m_drawn.elapsed() < m_clockStepMs)
+        return;
     updateChart();
 }
 
@@ -517,6 +544,7 @@ QString SeriesChartView::hoverText(const QString &line, const QPointF &at) const
 
 void SeriesChartView::updateChart()
 {
+    m_drawn.start();
     const auto tl = m_timeline;
     const bool rate = showingRate();
     const std::int64_t window = rateWindow();

@@ -12,6 +12,7 @@
 #include "promdir/pidvaluesmodel.h"
 
 #include <QColor>
+#include <QElapsedTimer>
 #include <QPointF>
 #include <QHash>
 #include <QSet>
@@ -50,6 +51,10 @@ public:
     static QString othersLine() { return QStringLiteral("\n others"); }
     // What the chart says above it when pids are summed; empty otherwise.
     QString note() const;
+    // While refreshes find nothing new, the chart moves with the clock this
+    // often (ms), not on each refresh.
+    void setClockStep(int ms) { m_clockStepMs = ms; }
+    static constexpr int kDefaultClockStepMs = 5000;
 
     QChart *chart() const { return m_chart; }
     QString title() const;
@@ -123,6 +128,8 @@ private:
     QListWidget *m_legend;
     QToolButton *m_resetZoom = nullptr;
     bool m_following = true;
+    QElapsedTimer m_drawn; // since the chart was last drawn
+    int m_clockStepMs = kDefaultClockStepMs;
 };
 
 } // namespace promdir
