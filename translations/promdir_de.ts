@@ -51,6 +51,22 @@
         <source>promdir-inspector: --pid-namespace is auto, shared or separate</source>
         <translation>promdir-inspector: --pid-namespace ist auto, shared oder separate</translation>
     </message>
+    <message>
+        <source>Show counters in the per-pid chart as a rate per second over this many seconds: 30, 60 or 300 (0: the value).</source>
+        <translation>Zähler im PID-Diagramm als Rate pro Sekunde über so viele Sekunden zeigen: 30, 60 oder 300 (0: den Wert).</translation>
+    </message>
+    <message>
+        <source>Lines in the per-pid chart: the 5, 10, 20 or 50 pids with the highest values, or all.</source>
+        <translation>Linien im PID-Diagramm: die 5, 10, 20 oder 50 PIDs mit den höchsten Werten, oder alle.</translation>
+    </message>
+    <message>
+        <source>promdir-inspector: --rate is 0, 30, 60 or 300</source>
+        <translation>promdir-inspector: --rate ist 0, 30, 60 oder 300</translation>
+    </message>
+    <message>
+        <source>promdir-inspector: --top is 5, 10, 20, 50 or all</source>
+        <translation>promdir-inspector: --top ist 5, 10, 20, 50 oder all</translation>
+    </message>
 </context>
 <context>
     <name>promdir::Banner</name>

@@ -893,6 +893,8 @@ void MainWindow::readSettings()
     m_exporter->setAddress(s.value(QStringLiteral("exporter/address"), QStringLiteral("127.0.0.1")).toString());
     m_exporter->setPort(s.value(QStringLiteral("exporter/port"), 9464).toInt());
     m_exposition->setFormat(Format(s.value(QStringLiteral("exposition/format"), int(Format::Text)).toInt()));
+    m_series->setTopCount(s.value(QStringLiteral("chart/topPids"), SeriesChartView::kDefaultTopCount).toInt());
+    m_series->setRateWindow(s.value(QStringLiteral("chart/rateWindowMs"), 0).toInt());
 }
 
 void MainWindow::writeSettings()
@@ -910,6 +912,8 @@ void MainWindow::writeSettings()
     s.setValue(QStringLiteral("exporter/address"), m_exporter->address());
     s.setValue(QStringLiteral("exporter/port"), m_exporter->port());
     s.setValue(QStringLiteral("exposition/format"), int(m_exposition->format()));
+    s.setValue(QStringLiteral("chart/topPids"), m_series->topCount());
+    s.setValue(QStringLiteral("chart/rateWindowMs"), m_series->rateWindow());
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

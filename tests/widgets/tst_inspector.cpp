@@ -506,6 +506,43 @@ private Q_SLOTS:
         QVERIFY(p.waitForFinished(120000));
         QCOMPARE(p.exitCode(), 2);
     }
+
+    // The per-pid chart's lines and rate mode are kept between sessions and
+    // can be given on the command line (--top, --rate), for screenshots.
+    void chartSettingsAndOptions()
+    {
+        {
+            MainWindow w;
+            w.seriesView()->setTopCount(20);
+            w.seriesView()->setRateWindow(60000);
+            w.close();
+        }
+        {
+            MainWindow w;
+            QCOMPARE(w.seriesView()->topCount(), 20);
+            QCOMPARE(w.seriesView()->rateWindow(), 60000);
+            w.seriesView()->setTopCount(SeriesChartView::kDefaultTopCount);
+            w.seriesView()->setRateWindow(0);
+            w.close();
+        }
+        for (const QStringList &bad : {QStringList{QStringLiteral("--top"), QStringLiteral("7")},
+                                       QStringList{QStringLiteral("--rate"), QStringLiteral("45")}}) {
+            QProcess p;
+            p.start(QStringLiteral(PROMDIR_INSPECTOR), bad);
+            QVERIFY(p.waitForFinished(120000));
+            QCOMPARE(p.exitCode(), 2);
+            QVERIFY2(p.readAllStandardError().contains(bad.first().toUtf8()), qPrintable(bad.join(QLatin1Char(' '))));
+        }
+        QTemporaryDir out;
+        QProcess p;
+        p.start(QStringLiteral(PROMDIR_INSPECTOR),
+                {QStringLiteral("--screenshot"), out.filePath(QStringLiteral("rate.png")), QStringLiteral("--view"),
+                 QStringLiteral("series"), QStringLiteral("--rate"), QStringLiteral("30"), QStringLiteral("--top"),
+                 QStringLiteral("all"), kFixture});
+        QVERIFY(p.waitForFinished(120000));
+        QCOMPARE(p.exitCode(), 0);
+        QVERIFY(!QImage(out.filePath(QStringLiteral("rate.png"))).isNull());
+    }
 };
 
 QTEST_MAIN(TestInspector)
