@@ -1224,10 +1224,6 @@ Seine anderen Dateien bleiben und tragen weiter bei.</translation>
         <source>All pids</source>
         <translation>Alle PIDs</translation>
     </message>
-    <message>
-        <source>The pids with the highest values (or rates) get a line each; the others are summed in one line, in the small chart above</source>
-        <translation>Die PIDs mit den höchsten Werten (oder Raten) erhalten je eine Linie; die übrigen werden zu einer Linie summiert, im kleinen Diagramm darüber</translation>
-    </message>
     <message numerus="yes">
         <source>others (%n pid(s))</source>
         <translation>
@@ -1236,21 +1232,21 @@ Seine anderen Dateien bleiben und tragen weiter bei.</translation>
         </translation>
     </message>
     <message>
-        <source>Merged, others</source>
-        <translation>Zusammengeführt, übrige</translation>
+        <source>The running pids, then those with the highest values (or rates), get a line each; the others are summed in one line, in the small chart above</source>
+        <translation>Die laufenden PIDs, dann die mit den höchsten Werten (oder Raten), erhalten je eine Linie; die übrigen werden zu einer Linie summiert, im kleinen Diagramm darüber</translation>
     </message>
     <message numerus="yes">
-        <source>Lines for the %n pid(s) with the highest rates; the other %1 are summed in the “others” line above. The table lists every pid.</source>
+        <source>Lines for the %n pid(s) with the highest rates, running ones first; the other %1 are summed in the “others” line above. The table lists every pid.</source>
         <translation>
-            <numerusform>Eine Linie für die PID mit der höchsten Rate; die übrigen %1 sind in der Linie „übrige“ darüber summiert. Die Tabelle listet jede PID.</numerusform>
-            <numerusform>Linien für die %n PIDs mit den höchsten Raten; die übrigen %1 sind in der Linie „übrige“ darüber summiert. Die Tabelle listet jede PID.</numerusform>
+            <numerusform>Eine Linie für die PID mit der höchsten Rate, laufende zuerst; die übrigen %1 sind in der Linie „übrige“ darüber summiert. Die Tabelle listet jede PID.</numerusform>
+            <numerusform>Linien für die %n PIDs mit den höchsten Raten, laufende zuerst; die übrigen %1 sind in der Linie „übrige“ darüber summiert. Die Tabelle listet jede PID.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>Lines for the %n pid(s) with the highest values; the other %1 are summed in the “others” line above. The table lists every pid.</source>
+        <source>Lines for the %n pid(s) with the highest values, running ones first; the other %1 are summed in the “others” line above. The table lists every pid.</source>
         <translation>
-            <numerusform>Eine Linie für die PID mit dem höchsten Wert; die übrigen %1 sind in der Linie „übrige“ darüber summiert. Die Tabelle listet jede PID.</numerusform>
-            <numerusform>Linien für die %n PIDs mit den höchsten Werten; die übrigen %1 sind in der Linie „übrige“ darüber summiert. Die Tabelle listet jede PID.</numerusform>
+            <numerusform>Eine Linie für die PID mit dem höchsten Wert, laufende zuerst; die übrigen %1 sind in der Linie „übrige“ darüber summiert. Die Tabelle listet jede PID.</numerusform>
+            <numerusform>Linien für die %n PIDs mit den höchsten Werten, laufende zuerst; die übrigen %1 sind in der Linie „übrige“ darüber summiert. Die Tabelle listet jede PID.</numerusform>
         </translation>
     </message>
 </context>

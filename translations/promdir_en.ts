@@ -83,12 +83,12 @@
         <translation><numerusform>others (%n pid)</numerusform><numerusform>others (%n pids)</numerusform></translation>
     </message>
     <message numerus="yes">
-        <source>Lines for the %n pid(s) with the highest rates; the other %1 are summed in the “others” line above. The table lists every pid.</source>
-        <translation><numerusform>A line for the pid with the highest rate; the other %1 are summed in the “others” line above. The table lists every pid.</numerusform><numerusform>Lines for the %n pids with the highest rates; the other %1 are summed in the “others” line above. The table lists every pid.</numerusform></translation>
+        <source>Lines for the %n pid(s) with the highest rates, running ones first; the other %1 are summed in the “others” line above. The table lists every pid.</source>
+        <translation><numerusform>A line for the pid with the highest rate, running ones first; the other %1 are summed in the “others” line above. The table lists every pid.</numerusform><numerusform>Lines for the %n pids with the highest rates, running ones first; the other %1 are summed in the “others” line above. The table lists every pid.</numerusform></translation>
     </message>
     <message numerus="yes">
-        <source>Lines for the %n pid(s) with the highest values; the other %1 are summed in the “others” line above. The table lists every pid.</source>
-        <translation><numerusform>A line for the pid with the highest value; the other %1 are summed in the “others” line above. The table lists every pid.</numerusform><numerusform>Lines for the %n pids with the highest values; the other %1 are summed in the “others” line above. The table lists every pid.</numerusform></translation>
+        <source>Lines for the %n pid(s) with the highest values, running ones first; the other %1 are summed in the “others” line above. The table lists every pid.</source>
+        <translation><numerusform>A line for the pid with the highest value, running ones first; the other %1 are summed in the “others” line above. The table lists every pid.</numerusform><numerusform>Lines for the %n pids with the highest values, running ones first; the other %1 are summed in the “others” line above. The table lists every pid.</numerusform></translation>
     </message>
 </context>
 </TS>

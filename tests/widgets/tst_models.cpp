@@ -115,8 +115,9 @@ private Q_SLOTS:
     }
 
     // Issue 16.4: with many pids the chart draws the N with the highest
-    // values and sums the rest. A line is "pid:ms=value ms=value ms:end";
-    // the sum is written the same way.
+    // values (running ones first) and sums the rest. A line is
+    // "pid:ms=value ms=value ms:end", "pid*:..." for a running pid; the sum
+    // is written the same way.
     void rankPids_data()
     {
         QTest::addColumn<QStringList>("lines");
@@ -161,6 +162,17 @@ private Q_SLOTS:
         QTest::addRow("every other one gone")
             << QStringList{QStringLiteral("1:0=4 2000:end"), QStringLiteral("2:0=5")} << 1
             << QStringList{QStringLiteral("2")} << QStringList{QStringLiteral("1")} << QStringLiteral("0=4 2000:end");
+        // Running pids before dead ones, whose counters are higher and flat.
+        QTest::addRow("running first")
+            << QStringList{QStringLiteral("1:0=100"), QStringLiteral("2*:0=1"), QStringLiteral("3*:0=2"),
+                           QStringLiteral("4:0=50")}
+            << 3 << QStringList{QStringLiteral("3"), QStringLiteral("2"), QStringLiteral("1")}
+            << QStringList{QStringLiteral("4")} << QStringLiteral("0=50");
+        // Rates that fall to 0 sum to 0, not to rounding left over.
+        QTest::addRow("back to zero")
+            << QStringList{QStringLiteral("1:0=0.1 1000=0"), QStringLiteral("2:0=0.2 1000=0"), QStringLiteral("3:0=5")}
+            << 1 << QStringList{QStringLiteral("3")} << QStringList{QStringLiteral("1"), QStringLiteral("2")}
+            << QStringLiteral("0=0.3 1000=0");
     }
     void rankPids()
     {
@@ -170,9 +182,14 @@ private Q_SLOTS:
         QFETCH(QStringList, others);
         QFETCH(QString, sum);
         std::vector<PidTimeline> in;
+        std::vector<bool> running;
         for (const QString &line : lines) {
             PidTimeline t;
-            t.pid = line.section(QLatin1Char(':'), 0, 0).toStdString();
+            QString pid = line.section(QLatin1Char(':'), 0, 0);
+            running.push_back(pid.endsWith(QLatin1Char('*')));
+            if (running.back())
+                pid.chop(1);
+            t.pid = pid.toStdString();
             for (const QString &p : line.section(QLatin1Char(':'), 1).split(QLatin1Char(' '))) {
                 if (p.endsWith(QLatin1String(":end")))
                     t.points.push_back({p.section(QLatin1Char(':'), 0, 0).toLongLong(), 0.0, 0.0, false});
@@ -185,7 +202,7 @@ private Q_SLOTS:
             }
             in.push_back(std::move(t));
         }
-        const PidRanking r = promdir::rankPids(in, n);
+        const PidRanking r = promdir::rankPids(in, n, running);
         auto pids = [&](const std::vector<std::size_t> &places) {
             QStringList out;
             for (const std::size_t i : places)

@@ -369,10 +369,10 @@ private Q_SLOTS:
     }
 
     // Issue 16.4: with many pids, lines for the N with the highest values
-    // (N chosen by the user), the rest summed in one "others" line in the
-    // small chart above, said in the legend and a note; a dead pid among
-    // the highest keeps its line, ending where it last wrote; in rate mode
-    // the highest rates win.
+    // (N chosen by the user; running pids first), the rest summed in one
+    // "others" line in the small chart above, said in the legend and a
+    // note; a dead pid among the highest keeps its line, ending where it
+    // last wrote; in rate mode the highest rates win.
     void chartTopPidsAndOthers()
     {
         SeriesChartView view;
@@ -383,7 +383,7 @@ private Q_SLOTS:
         for (int i = 0; i < 12; ++i) {
             ProcessStatus p;
             p.pid = std::to_string(100 + i);
-            p.liveness = i == 11 ? Liveness::Dead : Liveness::Alive;
+            p.liveness = i == 0 ? Liveness::Alive : Liveness::Dead;
             p.lastWriteMs = 4000;
             snap->processes.push_back(p);
         }
@@ -408,32 +408,37 @@ private Q_SLOTS:
         tl->merged = {{1000, total, 0.0, true}};
         view.setTimeline(tl);
 
-        // 10 lines: 111 (dead) down to 102; 100 (5) and 101 (10) summed.
+        // 10 lines: 100 (running) first, then the dead 111 down to 103;
+        // 101 (10) and 102 (20) summed.
         QCOMPARE(view.chart()->series().size(), 10);
         QCOMPARE(view.mergedChart()->series().size(), 2);
         QCOMPARE(view.legend()->count(), 12);
-        QVERIFY2(view.legend()->item(1)->text().startsWith(QStringLiteral("others (2 pids) = 15")),
+        QVERIFY2(view.legend()->item(1)->text().startsWith(QStringLiteral("others (2 pids) = 30")),
                  qPrintable(view.legend()->item(1)->text()));
-        QVERIFY2(view.legend()->item(2)->text().startsWith(QStringLiteral("pid 111 (dead) = 110")),
+        QVERIFY2(view.legend()->item(2)->text().startsWith(QStringLiteral("pid 100 = 5")),
                  qPrintable(view.legend()->item(2)->text()));
-        QVERIFY(view.legend()->findItems(QStringLiteral("pid 101"), Qt::MatchStartsWith).isEmpty());
-        QVERIFY(!view.legend()->findItems(QStringLiteral("pid 102"), Qt::MatchStartsWith).isEmpty());
+        QVERIFY2(view.legend()->item(3)->text().startsWith(QStringLiteral("pid 111 (dead) = 110")),
+                 qPrintable(view.legend()->item(3)->text()));
+        QVERIFY(view.legend()->findItems(QStringLiteral("pid 102"), Qt::MatchStartsWith).isEmpty());
+        QVERIFY(!view.legend()->findItems(QStringLiteral("pid 103"), Qt::MatchStartsWith).isEmpty());
         QVERIFY2(view.note().contains(QStringLiteral("the other 2")), qPrintable(view.note()));
-        QCOMPARE(view.linePoints(SeriesChartView::othersLine()).last(), QPointF(10000, 15));
+        QCOMPARE(view.linePoints(SeriesChartView::othersLine()).last(), QPointF(10000, 30));
         QCOMPARE(view.linePoints(QStringLiteral("111")).last(), QPointF(4000, 110));
         QVERIFY(view.hoverText(SeriesChartView::othersLine(), QPointF(9500, 0)).startsWith(QStringLiteral("others (2 pids)")));
         QVERIFY(view.mergedValueAxis()->max() >= total);
+        QCOMPARE(view.mergedValueAxis()->min(), 0.0);
 
         view.setTopCount(5);
         QCOMPARE(view.chart()->series().size(), 5);
-        QVERIFY(view.legend()->item(1)->text().startsWith(QStringLiteral("others (7 pids) = 215")));
+        QVERIFY(view.legend()->item(1)->text().startsWith(QStringLiteral("others (7 pids) = 280")));
         view.setTopCount(-1);
         QCOMPARE(view.chart()->series().size(), 12);
         QCOMPARE(view.mergedChart()->series().size(), 1);
         QVERIFY(view.note().isEmpty());
         QVERIFY(view.linePoints(SeriesChartView::othersLine()).isEmpty());
 
-        // By rate: only 100 changed (a restart to 5 within the window).
+        // By rate: only 100 changed (a restart to 5 within the window); it
+        // runs, and the dead ones tie at 0.
         view.setTopCount(5);
         view.setRateWindow(30000);
         QVERIFY(view.showingRate());

@@ -238,8 +238,8 @@ SeriesChartView::SeriesChartView(QWidget *parent)
         m_top->addItem(tr("Top %1 pids").arg(n), n);
     m_top->addItem(tr("All pids"), -1);
     m_top->setCurrentIndex(m_top->findData(kDefaultTopCount));
-    m_top->setToolTip(tr("The pids with the highest values (or rates) get a line each; the others are summed in "
-                         "one line, in the small chart above"));
+    m_top->setToolTip(tr("The running pids, then those with the highest values (or rates), get a line each; the "
+                         "others are summed in one line, in the small chart above"));
     connect(m_top, &QComboBox::currentIndexChanged, this, [this] { updateChart(); });
     // The chart's own legend cannot scroll: a list beside it can, and
     // toggles lines.
@@ -321,13 +321,18 @@ SeriesChartView::SeriesChartView(QWidget *parent)
         if (!path.isEmpty() && !saveChart(path))
             QMessageBox::warning(this, tr("Save Chart"), tr("Could not save %1.").arg(path));
     });
-    auto *top = new QHBoxLayout;
-    top->addWidget(m_title, 1);
-    top->addWidget(m_modeLabel);
-    top->addWidget(m_mode);
-    top->addWidget(m_top);
-    top->addWidget(m_resetZoom);
-    top->addWidget(savePng);
+    // The title has a row of its own: beside the controls a long series
+    // name wrapped into a narrow column.
+    auto *controls = new QHBoxLayout;
+    controls->addWidget(m_modeLabel);
+    controls->addWidget(m_mode);
+    controls->addWidget(m_top);
+    controls->addStretch(1);
+    controls->addWidget(m_resetZoom);
+    controls->addWidget(savePng);
+    auto *top = new QVBoxLayout;
+    top->addWidget(m_title);
+    top->addLayout(controls);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(top);
     layout->addWidget(m_note);
@@ -457,9 +462,6 @@ void SeriesChartView::updateUpperChart()
     const bool merged = m_lines.contains(QString()) && !m_hidden.contains(QString());
     const bool others = m_lines.contains(othersLine()) && !m_hidden.contains(othersLine());
     m_mergedView->setVisible(merged || others);
-    const QString title = m_lines.contains(othersLine()) ? tr("Merged, others") : tr("Merged");
-    if (m_axisMerged->titleText() != title)
-        m_axisMerged->setTitleText(title);
 }
 
 QColor SeriesChartView::colourOf(const QString &pid) const
@@ -613,7 +615,12 @@ void SeriesChartView::updateChart()
                 rates.push_back({p.pid, counterRate(p.points, window, tl->toMs)});
         }
         const std::vector<PidTimeline> &shownLines = rate ? rates : tl->pids;
-        const PidRanking ranking = rankPids(shownLines, topCount());
+        std::vector<bool> running(tl->pids.size(), false);
+        for (std::size_t i = 0; i < tl->pids.size(); ++i) {
+            const ProcessStatus *ps = m_snapshot ? m_snapshot->process(tl->pids[i].pid) : nullptr;
+            running[i] = ps && ps->liveness == Liveness::Alive;
+        }
+        const PidRanking ranking = rankPids(shownLines, topCount(), running);
         m_othersCount = int(ranking.others.size());
         const QString mergedText = plot(QString(), tl->merged, rate, true, tl->toMs);
         if (keep.contains(QString()))
@@ -668,11 +675,11 @@ void SeriesChartView::updateChart()
     updateUpperChart();
     m_note->setVisible(m_othersCount > 0);
     if (m_othersCount > 0)
-        m_note->setText((rate ? tr("Lines for the %n pid(s) with the highest rates; the other %1 are summed in the "
-                                   "“others” line above. The table lists every pid.",
+        m_note->setText((rate ? tr("Lines for the %n pid(s) with the highest rates, running ones first; the other %1 "
+                                   "are summed in the “others” line above. The table lists every pid.",
                                    nullptr, shown)
-                              : tr("Lines for the %n pid(s) with the highest values; the other %1 are summed in the "
-                                   "“others” line above. The table lists every pid.",
+                              : tr("Lines for the %n pid(s) with the highest values, running ones first; the other "
+                                   "%1 are summed in the “others” line above. The table lists every pid.",
                                    nullptr, shown))
                             .arg(m_othersCount));
     const QString what = rate ? m_mode->currentText() : tr("Value");
@@ -695,8 +702,21 @@ void SeriesChartView::updateChart()
     }
     if (tl && std::isfinite(lo))
         range(m_axisY, lo, hi);
-    if (tl && std::isfinite(mlo))
-        range(m_axisMerged, mlo, mhi);
+    if (tl && std::isfinite(mlo)) {
+        // The small chart has room for three or four labels: a round step
+        // that gives as many (applyNiceNumbers made six, elided to "…").
+        const double pad = mhi > mlo ? (mhi - mlo) * 0.08 : std::max(1.0, std::abs(mhi) * 0.1);
+        double lo2 = mlo >= 0 ? std::max(0.0, mlo - pad) : mlo - pad;
+        const double raw = (mhi + pad - lo2) / 3.0;
+        const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+        const double step = magnitude * (raw <= magnitude ? 1 : raw <= 2 * magnitude ? 2 : raw <= 5 * magnitude ? 5 : 10);
+        lo2 = std::floor(lo2 / step) * step;
+        const double hi2 = std::ceil((mhi + pad) / step) * step;
+        m_axisMerged->setTickType(QValueAxis::TicksDynamic);
+        m_axisMerged->setTickAnchor(0.0);
+        m_axisMerged->setTickInterval(step);
+        m_axisMerged->setRange(lo2, hi2);
+    }
 }
 
 } // namespace promdir

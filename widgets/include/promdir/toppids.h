@@ -19,11 +19,13 @@ struct PidRanking
 };
 
 // `lines` are the pids' lines as the chart shows them (values, or rates),
-// each in ascending time. A pid ranks by the last value of its line: one
-// whose line ended (present=false) or whose value is NaN ranks below every
-// number; ties go to the lower pid (pidLess). `n` < 0 or at least the
-// number of pids: every pid is in `top`. A value that is not a number is
-// left out of the sum.
-PidRanking rankPids(const std::vector<PidTimeline> &lines, int n);
+// each in ascending time. Pids flagged in `first` (running ones: in a
+// directory of recycled workers the dead ones' counters are the highest, and
+// flat) rank before the others; within each, a pid ranks by the last value
+// of its line: one whose line ended (present=false) or whose value is NaN
+// below every number; ties go to the lower pid (pidLess). `n` < 0 or at
+// least the number of pids: every pid is in `top`. A value that is not a
+// number is left out of the sum.
+PidRanking rankPids(const std::vector<PidTimeline> &lines, int n, const std::vector<bool> &first = {});
 
 } // namespace promdir
