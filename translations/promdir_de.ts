@@ -1182,7 +1182,7 @@ Seine anderen Dateien bleiben und tragen weiter bei.</translation>
     </message>
     <message>
         <source>Merged</source>
-        <translation>Zusammengeführt</translation>
+        <translation>Gesamt</translation>
     </message>
     <message>
         <source>Rate per second over 30 s</source>
