@@ -717,6 +717,12 @@ private Q_SLOTS:
         QCOMPARE(names(), QStringList{QStringLiteral("gauge_livesum_10.db")});
         fileProxy.setFilterText(QStringLiteral("counter_"));
         QCOMPARE(names(), (QStringList{QStringLiteral("counter_9.db"), QStringLiteral("counter_10.db")}));
+        fileProxy.setFilterText(QStringLiteral("COUNTER_9"));
+        QCOMPARE(names(), QStringList{QStringLiteral("counter_9.db")});
+        fileProxy.setFilterText(QStringLiteral("gauge_livesum_10.dbx"));
+        QCOMPARE(names(), QStringList{});
+        fileProxy.setFilterText(QStringLiteral("Zähler"));
+        QCOMPARE(names(), QStringList{});
     }
 
     // Sorting by a column's keys (made once per refresh, for speed) orders

@@ -188,6 +188,32 @@ std::vector<double> FilesModel::sortKeys(int column) const
     return keys;
 }
 
+bool FilesModel::filterAccepts(int row, const QString &needle) const
+{
+    const Row &r = m_rows[std::size_t(row)];
+    if (!r.file)
+        return filterText(row).contains(needle, Qt::CaseInsensitive);
+    // Names are ASCII in practice: compared in place, ignoring ASCII case.
+    bool ascii = true;
+    for (const QChar c : needle)
+        ascii = ascii && c.unicode() < 0x80;
+    if (!ascii)
+        return filterText(row).contains(needle, Qt::CaseInsensitive);
+    const std::string &name = r.file->name;
+    const auto lower = [](unsigned char c) { return c >= 'A' && c <= 'Z' ? char(c + 32) : char(c); };
+    const auto it = std::search(name.begin(), name.end(), needle.begin(), needle.end(), [&](char a, QChar b) {
+        return lower(static_cast<unsigned char>(a)) == lower(static_cast<unsigned char>(b.unicode()));
+    });
+    if (it != name.end() || needle.isEmpty())
+        return true;
+    if (r.stale && cachedStaleText(r.stale).contains(needle, Qt::CaseInsensitive))
+        return true;
+    for (const auto &p : r.file->problems)
+        if (QString::fromStdString(p.message).contains(needle, Qt::CaseInsensitive))
+            return true;
+    return false;
+}
+
 QString FilesModel::filterText(int row) const
 {
     // The name says type, mode and pid; then why it is stale, its problems.

@@ -62,6 +62,11 @@ QString SnapshotTableModel::filterText(int row) const
     return cells.join(QLatin1Char('\n'));
 }
 
+bool SnapshotTableModel::filterAccepts(int row, const QString &needle) const
+{
+    return filterText(row).contains(needle, Qt::CaseInsensitive);
+}
+
 SnapshotProxyModel::SnapshotProxyModel(QObject *parent)
     : QSortFilterProxyModel(parent)
 {
@@ -99,7 +104,7 @@ bool SnapshotProxyModel::filterAcceptsRow(int sourceRow, const QModelIndex &sour
     if (m_filter.isEmpty())
         return QSortFilterProxyModel::filterAcceptsRow(sourceRow, sourceParent);
     if (const SnapshotTableModel *m = snapshotModel())
-        return m->filterText(sourceRow).contains(m_filter, Qt::CaseInsensitive);
+        return m->filterAccepts(sourceRow, m_filter);
     return QSortFilterProxyModel::filterAcceptsRow(sourceRow, sourceParent);
 }
 

@@ -30,6 +30,8 @@ public:
     bool lessThan(int left, int right, int column) const override;
     // The name (type, mode and pid are in it), why it is stale, its problems.
     QString filterText(int row) const override;
+    // The same, without making a string per row for a file's name.
+    bool filterAccepts(int row, const QString &needle) const override;
 
     static QString staleText(unsigned flags);
 

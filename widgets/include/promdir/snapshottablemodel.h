@@ -44,6 +44,9 @@ public:
     // What the filter box matches in a row. The default joins every
     // column's text; models give the columns worth finding by.
     virtual QString filterText(int row) const;
+    // Whether `row` matches `needle` (ignoring case): filterText() contains
+    // it. Models may answer without building the text.
+    virtual bool filterAccepts(int row, const QString &needle) const;
 
 protected:
     // One number per row that sorts the column as lessThan() would (equal
