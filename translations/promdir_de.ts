@@ -51,6 +51,22 @@
         <source>promdir-inspector: --pid-namespace is auto, shared or separate</source>
         <translation>promdir-inspector: --pid-namespace ist auto, shared oder separate</translation>
     </message>
+    <message>
+        <source>Show counters in the per-pid chart as a rate per second over this many seconds: 30, 60 or 300 (0: the value).</source>
+        <translation>Zähler im PID-Diagramm als Rate pro Sekunde über so viele Sekunden zeigen: 30, 60 oder 300 (0: den Wert).</translation>
+    </message>
+    <message>
+        <source>Lines in the per-pid chart: the 5, 10, 20 or 50 pids with the highest values, or all.</source>
+        <translation>Linien im PID-Diagramm: die 5, 10, 20 oder 50 PIDs mit den höchsten Werten, oder alle.</translation>
+    </message>
+    <message>
+        <source>promdir-inspector: --rate is 0, 30, 60 or 300</source>
+        <translation>promdir-inspector: --rate ist 0, 30, 60 oder 300</translation>
+    </message>
+    <message>
+        <source>promdir-inspector: --top is 5, 10, 20, 50 or all</source>
+        <translation>promdir-inspector: --top ist 5, 10, 20, 50 oder all</translation>
+    </message>
 </context>
 <context>
     <name>promdir::Banner</name>
@@ -373,6 +389,10 @@
     <message>
         <source>Incomplete: %1</source>
         <translation>Unvollständig: %1</translation>
+    </message>
+    <message>
+        <source>Matches the file name (type, mode and pid are in it), why it is stale and its problems</source>
+        <translation>Durchsucht den Dateinamen (Typ, Modus und PID stehen darin), warum sie veraltet ist, und ihre Probleme</translation>
     </message>
 </context>
 <context>
@@ -926,6 +946,10 @@
         <source>Filter by name or label…</source>
         <translation>Nach Name oder Label filtern …</translation>
     </message>
+    <message>
+        <source>Family</source>
+        <translation>Familie</translation>
+    </message>
 </context>
 <context>
     <name>promdir::PidValuesModel</name>
@@ -1476,6 +1500,10 @@ Das löscht seine Live-Gauge-Dateien, wie es mark_process_dead(%1) des Python-Cl
 
 Seine anderen Dateien bleiben und tragen weiter bei.</translation>
     </message>
+    <message>
+        <source>Filter by pid, state or command…</source>
+        <translation>Nach PID, Zustand oder Befehl filtern …</translation>
+    </message>
 </context>
 <context>
     <name>promdir::SeriesChartView</name>
@@ -1502,10 +1530,6 @@ Seine anderen Dateien bleiben und tragen weiter bei.</translation>
     <message>
         <source>pid %1 (dead)</source>
         <translation>PID %1 (tot)</translation>
-    </message>
-    <message>
-        <source>Showing %1 of %2 pids; the table lists all.</source>
-        <translation>%1 von %2 PIDs angezeigt; die Tabelle listet alle.</translation>
     </message>
     <message>
         <source>Untick a line to hide it</source>
@@ -1545,7 +1569,7 @@ Seine anderen Dateien bleiben und tragen weiter bei.</translation>
     </message>
     <message>
         <source>Merged</source>
-        <translation>Zusammengeführt</translation>
+        <translation>Gesamt</translation>
     </message>
     <message>
         <source>Rate per second over 30 s</source>
@@ -1578,6 +1602,39 @@ Seine anderen Dateien bleiben und tragen weiter bei.</translation>
     <message>
         <source>/s</source>
         <translation>/s</translation>
+    </message>
+    <message>
+        <source>Top %1 pids</source>
+        <translation>Top %1 PIDs</translation>
+    </message>
+    <message>
+        <source>All pids</source>
+        <translation>Alle PIDs</translation>
+    </message>
+    <message numerus="yes">
+        <source>others (%n pid(s))</source>
+        <translation>
+            <numerusform>übrige (%n PID)</numerusform>
+            <numerusform>übrige (%n PIDs)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The running pids, then those with the highest values (or rates), get a line each; the others are summed in one line, in the small chart above</source>
+        <translation>Die laufenden PIDs, dann die mit den höchsten Werten (oder Raten), erhalten je eine Linie; die übrigen werden zu einer Linie summiert, im kleinen Diagramm darüber</translation>
+    </message>
+    <message numerus="yes">
+        <source>Lines for the %n pid(s) with the highest rates, running ones first; the other %1 are summed in the “others” line above. The table lists every pid.</source>
+        <translation>
+            <numerusform>Eine Linie für die PID mit der höchsten Rate, laufende zuerst; die übrigen %1 sind in der Linie „übrige“ darüber summiert. Die Tabelle listet jede PID.</numerusform>
+            <numerusform>Linien für die %n PIDs mit den höchsten Raten, laufende zuerst; die übrigen %1 sind in der Linie „übrige“ darüber summiert. Die Tabelle listet jede PID.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Lines for the %n pid(s) with the highest values, running ones first; the other %1 are summed in the “others” line above. The table lists every pid.</source>
+        <translation>
+            <numerusform>Eine Linie für die PID mit dem höchsten Wert, laufende zuerst; die übrigen %1 sind in der Linie „übrige“ darüber summiert. Die Tabelle listet jede PID.</numerusform>
+            <numerusform>Linien für die %n PIDs mit den höchsten Werten, laufende zuerst; die übrigen %1 sind in der Linie „übrige“ darüber summiert. Die Tabelle listet jede PID.</numerusform>
+        </translation>
     </message>
 </context>
 <context>

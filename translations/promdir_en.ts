@@ -76,4 +76,19 @@
         <translation><numerusform>%n stale file</numerusform><numerusform>%n stale files</numerusform></translation>
     </message>
 </context>
+<context>
+    <name>promdir::SeriesChartView</name>
+    <message numerus="yes">
+        <source>others (%n pid(s))</source>
+        <translation><numerusform>others (%n pid)</numerusform><numerusform>others (%n pids)</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Lines for the %n pid(s) with the highest rates, running ones first; the other %1 are summed in the “others” line above. The table lists every pid.</source>
+        <translation><numerusform>A line for the pid with the highest rate, running ones first; the other %1 are summed in the “others” line above. The table lists every pid.</numerusform><numerusform>Lines for the %n pids with the highest rates, running ones first; the other %1 are summed in the “others” line above. The table lists every pid.</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Lines for the %n pid(s) with the highest values, running ones first; the other %1 are summed in the “others” line above. The table lists every pid.</source>
+        <translation><numerusform>A line for the pid with the highest value, running ones first; the other %1 are summed in the “others” line above. The table lists every pid.</numerusform><numerusform>Lines for the %n pids with the highest values, running ones first; the other %1 are summed in the “others” line above. The table lists every pid.</numerusform></translation>
+    </message>
+</context>
 </TS>

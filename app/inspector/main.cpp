@@ -4,6 +4,7 @@
 
 #include "promdir/format/filename.h"
 #include "promdir/icons.h"
+#include "promdir/serieschartview.h"
 #include "promdir/translations.h"
 
 #include <QApplication>
@@ -85,8 +86,30 @@ int main(int argc, char **argv)
         QCoreApplication::translate("main", "Whether the writers' pids are this pid namespace's: auto, shared or "
                                             "separate (containers: liveness is not checked)."),
         QStringLiteral("MODE"), QStringLiteral("auto"));
-    parser.addOptions({screenshot, view, wait, langOption, pidNamespace});
+    const QCommandLineOption rate(
+        QStringLiteral("rate"),
+        QCoreApplication::translate("main", "Show counters in the per-pid chart as a rate per second over this "
+                                            "many seconds: 30, 60 or 300 (0: the value)."),
+        QStringLiteral("SECONDS"));
+    const QCommandLineOption top(QStringLiteral("top"),
+                                 QCoreApplication::translate("main", "Lines in the per-pid chart: the 5, 10, 20 or 50 "
+                                                                     "pids with the highest values, or all."),
+                                 QStringLiteral("N"));
+    parser.addOptions({screenshot, view, wait, langOption, pidNamespace, rate, top});
     parser.process(app);
+    const int rateSeconds = parser.value(rate).toInt();
+    if (parser.isSet(rate) && (rateSeconds < 0 || (rateSeconds != 0 && rateSeconds != 30 && rateSeconds != 60 && rateSeconds != 300))) {
+        QTextStream(stderr) << QCoreApplication::translate("main", "promdir-inspector: --rate is 0, 30, 60 or 300")
+                            << Qt::endl;
+        return 2;
+    }
+    const QString topText = parser.value(top);
+    const int topCount = topText == QLatin1String("all") ? -1 : topText.toInt();
+    if (parser.isSet(top) && topCount != -1 && topCount != 5 && topCount != 10 && topCount != 20 && topCount != 50) {
+        QTextStream(stderr) << QCoreApplication::translate("main", "promdir-inspector: --top is 5, 10, 20, 50 or all")
+                            << Qt::endl;
+        return 2;
+    }
     const auto ns = promdir::pidNamespaceFromString(parser.value(pidNamespace).toStdString());
     if (!ns) {
         QTextStream(stderr) << QCoreApplication::translate("main", "promdir-inspector: --pid-namespace is auto, "
@@ -101,6 +124,10 @@ int main(int argc, char **argv)
 
     promdir::MainWindow window;
     window.setPidNamespace(*ns);
+    if (parser.isSet(rate))
+        window.seriesView()->setRateWindow(rateSeconds * 1000);
+    if (parser.isSet(top))
+        window.seriesView()->setTopCount(topCount);
     if (parser.isSet(screenshot)) {
         QTextStream err(stderr);
         if (path.isEmpty()) {

@@ -566,6 +566,17 @@ void MainWindow::onSnapshot(const SnapshotPtr &snapshot)
             t.restart();
         }
     };
+    // A refresh that found nothing new (the usual case for a directory of
+    // dead processes) changes the status bar only; the exporter serves the
+    // newest result all the same.
+    if (snapshot && m_latest && snapshot->contentsId != 0 && snapshot->contentsId == m_latest->contentsId) {
+        m_latest = snapshot;
+        m_exporter->setSnapshot(snapshot);
+        updateStatus(snapshot);
+        if (profile)
+            qInfo("promdir-inspector: snapshot unchanged, status %.1f ms", double(t.nsecsElapsed()) / 1e6);
+        return;
+    }
     m_latest = snapshot;
     step("metrics", [&] { m_metrics->setSnapshot(snapshot); });
     // The heavier views only while on screen (see applySnapshot).
@@ -694,8 +705,15 @@ void MainWindow::setPidNamespace(PidNamespace ns)
 
 void MainWindow::applySnapshot(QWidget *view, const SnapshotPtr &snapshot)
 {
-    if (!view || (m_applied.contains(view) && m_applied.value(view) == snapshot))
+    if (!view)
         return;
+    // Shown already, or its contents (a refresh that found nothing new).
+    if (const auto it = m_applied.constFind(view); it != m_applied.cend()) {
+        const SnapshotPtr &shown = *it;
+        if (shown == snapshot
+            || (shown && snapshot && shown->contentsId != 0 && shown->contentsId == snapshot->contentsId))
+            return;
+    }
     m_applied.insert(view, snapshot);
     if (view == m_series)
         m_series->setSnapshot(snapshot);
@@ -876,6 +894,8 @@ void MainWindow::readSettings()
     m_exporter->setAddress(s.value(QStringLiteral("exporter/address"), QStringLiteral("127.0.0.1")).toString());
     m_exporter->setPort(s.value(QStringLiteral("exporter/port"), 9464).toInt());
     m_exposition->setFormat(Format(s.value(QStringLiteral("exposition/format"), int(Format::Text)).toInt()));
+    m_series->setTopCount(s.value(QStringLiteral("chart/topPids"), SeriesChartView::kDefaultTopCount).toInt());
+    m_series->setRateWindow(s.value(QStringLiteral("chart/rateWindowMs"), 0).toInt());
 }
 
 void MainWindow::writeSettings()
@@ -893,11 +913,18 @@ void MainWindow::writeSettings()
     s.setValue(QStringLiteral("exporter/address"), m_exporter->address());
     s.setValue(QStringLiteral("exporter/port"), m_exporter->port());
     s.setValue(QStringLiteral("exposition/format"), int(m_exposition->format()));
+    s.setValue(QStringLiteral("chart/topPids"), m_series->topCount());
+    s.setValue(QStringLiteral("chart/rateWindowMs"), m_series->rateWindow());
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     writeSettings();
+    // Closing the window quits: at once, whatever runs. The exporter stops
+    // listening and drops its connections, a load is cancelled, the watcher
+    // stops after the step it is in and leaves its memory to the system.
+    m_exporter->setRunning(false);
+    m_watcher->shutdown();
     event->accept();
 }
 

@@ -230,6 +230,39 @@ private Q_SLOTS:
         w.setPaused(false);
     }
 
+    // Issue 16.1: a refresh that finds nothing new says so (the same
+    // contentsId as the snapshot before), so the views skip it; any change
+    // (a file's value, a file that comes, another source) gives a new id.
+    void unchangedRefreshKeepsItsContentsId()
+    {
+        QTemporaryDir dir;
+        const QString dead = QString::number(deadPid());
+        QVERIFY(dead != u"0"_qs);
+        const QString file = dir.filePath(u"counter_"_qs + dead + u".db"_qs);
+        QVERIFY(writeDb(file, {c(1)}));
+        DirectoryWatcher w;
+        w.open(dir.path());
+        const auto first = nextSnapshot(w);
+        QVERIFY(first && first->contentsId != 0);
+        w.refresh();
+        const auto second = nextSnapshot(w);
+        QVERIFY(second);
+        QCOMPARE(second->contentsId, first->contentsId);
+        QVERIFY(second->sequence > first->sequence);
+        QVERIFY(sameContents(*first, *second));
+
+        QVERIFY(writeDb(dir.filePath(u"counter_2.db"_qs), {c(2)}));
+        QTRY_VERIFY_WITH_TIMEOUT(w.snapshot() && w.snapshot()->fileCount() == 2, 30000);
+        const auto third = w.snapshot();
+        QVERIFY(third->contentsId != first->contentsId);
+        QVERIFY(!sameContents(*first, *third));
+
+        // The same directory opened again: nothing carried over.
+        w.open(dir.path());
+        const auto again = nextSnapshot(w);
+        QVERIFY(again && again->contentsId != third->contentsId);
+    }
+
     void closeDropsTheSource()
     {
         DirectoryWatcher w;

@@ -21,13 +21,17 @@
 #include <QProcess>
 #include <QSet>
 #include <QSignalSpy>
+#include <QElapsedTimer>
 #include <QTcpServer>
+#include <QTcpSocket>
+#include <QThreadPool>
 #include <QMenuBar>
 #include <QMenu>
 #include <QAction>
 #include <QStatusBar>
 #include <QTreeView>
 #include <QLineEdit>
+#include <QTableView>
 #include <QLabel>
 #include <QPushButton>
 #include <QProgressBar>
@@ -36,6 +40,8 @@
 #include <QToolButton>
 #include <QTranslator>
 #include <QtTest>
+
+#include <unistd.h>
 
 using namespace promdir;
 
@@ -367,6 +373,78 @@ private Q_SLOTS:
         QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
     }
 
+    // Issue 18.8: quitting (closing the window) is prompt whatever runs: a
+    // directory being read with the exporter on, an archive loading. The
+    // exporter stops listening, the watcher's thread ends, no pooled work
+    // is left; how long it takes is measured by hand (README).
+    void quittingStopsEverything_data()
+    {
+        QTest::addColumn<bool>("archive");
+        QTest::addRow("directory being read, exporter on") << false;
+        QTest::addRow("archive loading, exporter on") << true;
+    }
+    void quittingStopsEverything()
+    {
+        QFETCH(bool, archive);
+        QTemporaryDir tmp;
+        const QString dir = tmp.filePath(QStringLiteral("metrics"));
+        QProcess demo;
+        demo.start(QStringLiteral(PROMDIR_CLI), {QStringLiteral("demo"), dir, QStringLiteral("--processes"),
+                                                 QStringLiteral("300"), QStringLiteral("--seconds"), QStringLiteral("0")});
+        QVERIFY(demo.waitForFinished(300000) && demo.exitCode() == 0);
+        QString path = dir;
+        if (archive) {
+            path = tmp.filePath(QStringLiteral("case.tgz"));
+            QProcess tar;
+            tar.start(QStringLiteral("tar"), {QStringLiteral("-czf"), path, QStringLiteral("-C"), tmp.path(),
+                                              QStringLiteral("metrics")});
+            QVERIFY(tar.waitForFinished(300000) && tar.exitCode() == 0);
+        }
+        // Threads of this process at work (running or waiting for the disk),
+        // other than this one: kept threads waiting for work do not count.
+        auto busyThreads = [] {
+            int n = 0;
+            const QString self = QString::number(gettid());
+            for (const QString &task : QDir(QStringLiteral("/proc/self/task")).entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+                QFile stat(QStringLiteral("/proc/self/task/") + task + QStringLiteral("/stat"));
+                if (task == self || !stat.open(QIODevice::ReadOnly))
+                    continue;
+                const QByteArray text = stat.readAll();
+                const QByteArray state = text.mid(text.lastIndexOf(')') + 2, 1);
+                if (state == "R" || state == "D")
+                    ++n;
+            }
+            return n;
+        };
+
+        auto *w = new MainWindow;
+        w->show();
+        ExporterControl *ec = w->exporterControl();
+        ec->setAddress(QStringLiteral("127.0.0.1"));
+        ec->setPort(0);
+        QVERIFY(ec->setRunning(true));
+        const QUrl url = ec->url();
+        w->openPath(path);
+        if (!archive) {
+            QVERIFY(waitForSnapshot(*w));
+            QCOMPARE(get(url).left(6), QByteArray("# HELP"));
+            w->watcher()->refresh(); // reading when the user quits
+        }
+        QElapsedTimer clock;
+        clock.start();
+        QVERIFY(w->close());
+        QVERIFY(!ec->isRunning());
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, quint16(url.port()));
+        QVERIFY(!socket.waitForConnected(5000));
+        QTRY_VERIFY_WITH_TIMEOUT(w->watcher()->isStopped(), 60000);
+        qInfo("the watcher's thread ended %lld ms after the window closed", clock.elapsed());
+        delete w;
+        qInfo("and the window was gone %lld ms after", clock.elapsed());
+        QTRY_COMPARE_WITH_TIMEOUT(QThreadPool::globalInstance()->activeThreadCount(), 0, 60000);
+        QTRY_COMPARE_WITH_TIMEOUT(busyThreads(), 0, 60000);
+    }
+
     // Issue 18.8: the small things.
     void smallThings()
     {
@@ -484,6 +562,43 @@ private Q_SLOTS:
                  QStringLiteral("nope"), kFixture});
         QVERIFY(p.waitForFinished(120000));
         QCOMPARE(p.exitCode(), 2);
+    }
+
+    // The per-pid chart's lines and rate mode are kept between sessions and
+    // can be given on the command line (--top, --rate), for screenshots.
+    void chartSettingsAndOptions()
+    {
+        {
+            MainWindow w;
+            w.seriesView()->setTopCount(20);
+            w.seriesView()->setRateWindow(60000);
+            w.close();
+        }
+        {
+            MainWindow w;
+            QCOMPARE(w.seriesView()->topCount(), 20);
+            QCOMPARE(w.seriesView()->rateWindow(), 60000);
+            w.seriesView()->setTopCount(SeriesChartView::kDefaultTopCount);
+            w.seriesView()->setRateWindow(0);
+            w.close();
+        }
+        for (const QStringList &bad : {QStringList{QStringLiteral("--top"), QStringLiteral("7")},
+                                       QStringList{QStringLiteral("--rate"), QStringLiteral("45")}}) {
+            QProcess p;
+            p.start(QStringLiteral(PROMDIR_INSPECTOR), bad);
+            QVERIFY(p.waitForFinished(120000));
+            QCOMPARE(p.exitCode(), 2);
+            QVERIFY2(p.readAllStandardError().contains(bad.first().toUtf8()), qPrintable(bad.join(QLatin1Char(' '))));
+        }
+        QTemporaryDir out;
+        QProcess p;
+        p.start(QStringLiteral(PROMDIR_INSPECTOR),
+                {QStringLiteral("--screenshot"), out.filePath(QStringLiteral("rate.png")), QStringLiteral("--view"),
+                 QStringLiteral("series"), QStringLiteral("--rate"), QStringLiteral("30"), QStringLiteral("--top"),
+                 QStringLiteral("all"), kFixture});
+        QVERIFY(p.waitForFinished(120000));
+        QCOMPARE(p.exitCode(), 0);
+        QVERIFY(!QImage(out.filePath(QStringLiteral("rate.png"))).isNull());
     }
 };
 

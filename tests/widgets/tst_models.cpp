@@ -7,6 +7,7 @@
 #include "promdir/pidvaluesmodel.h"
 #include "promdir/processmodel.h"
 #include "promdir/timelinerate.h"
+#include "promdir/toppids.h"
 #include "promdir/directorywatcher.h"
 #include "promdir/displayformat.h"
 #include "modeltestutils.h"
@@ -111,6 +112,110 @@ private Q_SLOTS:
             out << (p.present ? QString(QString::number(p.timeMs) + QLatin1Char('=') + QString::number(p.value))
                               : QString(QString::number(p.timeMs) + QLatin1String(":end")));
         QCOMPARE(out, rate);
+    }
+
+    // Issue 16.4: with many pids the chart draws the N with the highest
+    // values (running ones first) and sums the rest. A line is
+    // "pid:ms=value ms=value ms:end", "pid*:..." for a running pid; the sum
+    // is written the same way.
+    void rankPids_data()
+    {
+        QTest::addColumn<QStringList>("lines");
+        QTest::addColumn<int>("n");
+        QTest::addColumn<QStringList>("top");
+        QTest::addColumn<QStringList>("others");
+        QTest::addColumn<QString>("sum");
+        const QStringList five{QStringLiteral("101:0=3"), QStringLiteral("102:0=9"), QStringLiteral("103:0=1"),
+                               QStringLiteral("104:0=7"), QStringLiteral("105:0=5")};
+        QTest::addRow("highest last values")
+            << five << 2 << QStringList{QStringLiteral("102"), QStringLiteral("104")}
+            << QStringList{QStringLiteral("101"), QStringLiteral("103"), QStringLiteral("105")} << QStringLiteral("0=9");
+        // Ranked by the last value, not the highest ever; the sum steps
+        // where any of the rest changes.
+        QTest::addRow("sum over time")
+            << QStringList{QStringLiteral("1:1000=100 2000=1"), QStringLiteral("2:1000=1 3000=20"),
+                           QStringLiteral("3:1000=50")}
+            << 1 << QStringList{QStringLiteral("3")} << QStringList{QStringLiteral("1"), QStringLiteral("2")}
+            << QStringLiteral("1000=101 2000=2 3000=21");
+        QTest::addRow("ties go to the lower pid")
+            << QStringList{QStringLiteral("20:0=5"), QStringLiteral("3:0=5"), QStringLiteral("100:0=5"),
+                           QStringLiteral("7:0=4")}
+            << 2 << QStringList{QStringLiteral("3"), QStringLiteral("20")}
+            << QStringList{QStringLiteral("100"), QStringLiteral("7")} << QStringLiteral("0=9");
+        QTest::addRow("n at least the pids") << five << 5
+                                             << QStringList{QStringLiteral("102"), QStringLiteral("104"), QStringLiteral("105"),
+                                                            QStringLiteral("101"), QStringLiteral("103")}
+                                             << QStringList{} << QString();
+        QTest::addRow("all") << five << -1
+                             << QStringList{QStringLiteral("102"), QStringLiteral("104"), QStringLiteral("105"),
+                                            QStringLiteral("101"), QStringLiteral("103")}
+                             << QStringList{} << QString();
+        // A pid whose series ended ranks below every value, however high it
+        // was, and leaves the sum where it ended; NaN ranks last too and is
+        // left out of the sum.
+        QTest::addRow("a pid that is gone")
+            << QStringList{QStringLiteral("1:0=1000 5000:end"), QStringLiteral("2:0=2"), QStringLiteral("3:0=3"),
+                           QStringLiteral("4:0=nan")}
+            << 1 << QStringList{QStringLiteral("3")}
+            << QStringList{QStringLiteral("1"), QStringLiteral("2"), QStringLiteral("4")}
+            << QStringLiteral("0=1002 5000=2");
+        QTest::addRow("every other one gone")
+            << QStringList{QStringLiteral("1:0=4 2000:end"), QStringLiteral("2:0=5")} << 1
+            << QStringList{QStringLiteral("2")} << QStringList{QStringLiteral("1")} << QStringLiteral("0=4 2000:end");
+        // Running pids before dead ones, whose counters are higher and flat.
+        QTest::addRow("running first")
+            << QStringList{QStringLiteral("1:0=100"), QStringLiteral("2*:0=1"), QStringLiteral("3*:0=2"),
+                           QStringLiteral("4:0=50")}
+            << 3 << QStringList{QStringLiteral("3"), QStringLiteral("2"), QStringLiteral("1")}
+            << QStringList{QStringLiteral("4")} << QStringLiteral("0=50");
+        // Rates that fall to 0 sum to 0, not to rounding left over.
+        QTest::addRow("back to zero")
+            << QStringList{QStringLiteral("1:0=0.1 1000=0"), QStringLiteral("2:0=0.2 1000=0"), QStringLiteral("3:0=5")}
+            << 1 << QStringList{QStringLiteral("3")} << QStringList{QStringLiteral("1"), QStringLiteral("2")}
+            << QStringLiteral("0=0.3 1000=0");
+    }
+    void rankPids()
+    {
+        QFETCH(QStringList, lines);
+        QFETCH(int, n);
+        QFETCH(QStringList, top);
+        QFETCH(QStringList, others);
+        QFETCH(QString, sum);
+        std::vector<PidTimeline> in;
+        std::vector<bool> running;
+        for (const QString &line : lines) {
+            PidTimeline t;
+            QString pid = line.section(QLatin1Char(':'), 0, 0);
+            running.push_back(pid.endsWith(QLatin1Char('*')));
+            if (running.back())
+                pid.chop(1);
+            t.pid = pid.toStdString();
+            for (const QString &p : line.section(QLatin1Char(':'), 1).split(QLatin1Char(' '))) {
+                if (p.endsWith(QLatin1String(":end")))
+                    t.points.push_back({p.section(QLatin1Char(':'), 0, 0).toLongLong(), 0.0, 0.0, false});
+                else
+                    t.points.push_back({p.section(QLatin1Char('='), 0, 0).toLongLong(),
+                                        p.section(QLatin1Char('='), 1) == QLatin1String("nan")
+                                            ? std::nan("")
+                                            : p.section(QLatin1Char('='), 1).toDouble(),
+                                        0.0, true});
+            }
+            in.push_back(std::move(t));
+        }
+        const PidRanking r = promdir::rankPids(in, n, running);
+        auto pids = [&](const std::vector<std::size_t> &places) {
+            QStringList out;
+            for (const std::size_t i : places)
+                out << QString::fromStdString(in[i].pid);
+            return out;
+        };
+        QCOMPARE(pids(r.top), top);
+        QCOMPARE(pids(r.others), others);
+        QStringList points;
+        for (const TimelinePoint &p : r.othersSum)
+            points << (p.present ? QString(QString::number(p.timeMs) + QLatin1Char('=') + QString::number(p.value))
+                                 : QString(QString::number(p.timeMs) + QLatin1String(":end")));
+        QCOMPARE(points.join(QLatin1Char(' ')), sum);
     }
 
     void rateable_data()
@@ -506,6 +611,183 @@ private Q_SLOTS:
                  QStringList({QStringLiteral("101"), QStringLiteral("102"), QStringLiteral("103"), QStringLiteral("104")}));
         const MetricFamily *h = findFamily(*snap->result, "payload_bytes");
         QVERIFY(!seriesForSample(*h, h->samples.back()).isValid()); // _count is computed
+    }
+
+    // Issue 16.4: a refresh announces only the rows that changed, so a
+    // sorted and filtered view of 10,000 processes has nothing to redo when
+    // nothing did.
+    void refreshAnnouncesChangedRowsOnly()
+    {
+        auto make = [](std::uint64_t sequence, int filesOf102) {
+            auto s = std::make_shared<Snapshot>();
+            s->result = std::make_shared<MergeResult>();
+            s->sequence = sequence;
+            for (const char *pid : {"101", "102", "103", "104"}) {
+                ProcessStatus p;
+                p.pid = pid;
+                p.files = p.pid == "102" ? filesOf102 : 1;
+                s->processes.push_back(p);
+            }
+            return SnapshotPtr(s);
+        };
+        ProcessModel model;
+        testerOn(&model);
+        model.setSnapshot(make(1, 1));
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        QSignalSpy layout(&model, &QAbstractItemModel::layoutChanged);
+        model.setSnapshot(make(2, 1));
+        QCOMPARE(changed.size(), 0);
+        model.setSnapshot(make(3, 5));
+        QCOMPARE(changed.size(), 1);
+        QCOMPARE(changed[0][0].toModelIndex().row(), 1);
+        QCOMPARE(changed[0][1].toModelIndex().row(), 1);
+        QCOMPARE(model.index(1, ProcessModel::FilesColumn).data().toInt(), 5);
+        QCOMPARE(layout.size(), 0);
+    }
+
+    // Sorting compares the rows' own fields (pids as numbers, then names),
+    // the filter matches pid, state and command, or a file's name, why it
+    // is stale and its problems, ignoring case.
+    void processesAndFilesSortAndFilter()
+    {
+        auto s = std::make_shared<Snapshot>();
+        s->result = std::make_shared<MergeResult>();
+        s->sequence = 1;
+        s->local = true;
+        const std::pair<const char *, Liveness> pids[] = {
+            {"9", Liveness::Alive}, {"10", Liveness::Dead}, {"100", Liveness::Dead}, {"worker-3", Liveness::Unknown}};
+        for (const auto &[pid, state] : pids) {
+            ProcessStatus p;
+            p.pid = pid;
+            p.liveness = state;
+            p.cmdline = std::string(pid) == "9" ? "gunicorn: worker [App]" : "";
+            p.lastWriteMs = std::string(pid).size();
+            s->processes.push_back(p);
+        }
+        ProcessModel processes;
+        SnapshotProxyModel proxy;
+        proxy.setSourceModel(&processes);
+        testerOn(&processes);
+        testerOn(&proxy);
+        processes.setSnapshot(s);
+        auto column = [&](int c) {
+            QStringList out;
+            for (int r = 0; r < proxy.rowCount(); ++r)
+                out << proxy.index(r, c).data().toString();
+            return out;
+        };
+        proxy.sort(ProcessModel::PidColumn, Qt::DescendingOrder);
+        QCOMPARE(column(0), (QStringList{QStringLiteral("worker-3"), QStringLiteral("100"), QStringLiteral("10"),
+                                         QStringLiteral("9")}));
+        proxy.sort(ProcessModel::LastWriteColumn, Qt::AscendingOrder);
+        QCOMPARE(column(0), (QStringList{QStringLiteral("9"), QStringLiteral("10"), QStringLiteral("100"),
+                                         QStringLiteral("worker-3")}));
+        proxy.setFilterText(QStringLiteral("DEAD"));
+        QCOMPARE(column(0), (QStringList{QStringLiteral("10"), QStringLiteral("100")}));
+        proxy.setFilterText(QStringLiteral("gunicorn"));
+        QCOMPARE(column(0), QStringList{QStringLiteral("9")});
+        proxy.setFilterText(QStringLiteral("10"));
+        QCOMPARE(column(0), (QStringList{QStringLiteral("10"), QStringLiteral("100")}));
+        proxy.setFilterText(QString());
+        QCOMPARE(proxy.rowCount(), 4);
+
+        QTemporaryDir dir;
+        QVERIFY(writeDb(dir.filePath(QStringLiteral("counter_9.db")), {{"c", "c_total", {}, 1.0, 0.0}}));
+        QVERIFY(writeDb(dir.filePath(QStringLiteral("counter_10.db")), {{"c", "c_total", {}, 1.0, 0.0}}));
+        QVERIFY(writeDb(dir.filePath(QStringLiteral("gauge_livesum_10.db")), {{"g", "g", {}, 1.0, 0.0}}));
+        auto fs = std::make_shared<Snapshot>(*snapshotOf(dir.path()));
+        fs->sequence = 1;
+        fs->fileStale = {0, 0, StaleDeadLiveGauge}; // sorted by name: counter_10, counter_9, gauge_livesum_10
+        FilesModel files;
+        SnapshotProxyModel fileProxy;
+        fileProxy.setSourceModel(&files);
+        testerOn(&files);
+        testerOn(&fileProxy);
+        files.setSnapshot(fs);
+        auto names = [&] {
+            QStringList out;
+            for (int r = 0; r < fileProxy.rowCount(); ++r)
+                out << fileProxy.index(r, FilesModel::NameColumn).data().toString();
+            return out;
+        };
+        fileProxy.sort(FilesModel::PidColumn, Qt::AscendingOrder);
+        QCOMPARE(names(), (QStringList{QStringLiteral("counter_9.db"), QStringLiteral("counter_10.db"),
+                                       QStringLiteral("gauge_livesum_10.db")}));
+        fileProxy.setFilterText(QStringLiteral("Live Gauge Of A Dead"));
+        QCOMPARE(names(), QStringList{QStringLiteral("gauge_livesum_10.db")});
+        fileProxy.setFilterText(QStringLiteral("counter_"));
+        QCOMPARE(names(), (QStringList{QStringLiteral("counter_9.db"), QStringLiteral("counter_10.db")}));
+        fileProxy.setFilterText(QStringLiteral("COUNTER_9"));
+        QCOMPARE(names(), QStringList{QStringLiteral("counter_9.db")});
+        fileProxy.setFilterText(QStringLiteral("gauge_livesum_10.dbx"));
+        QCOMPARE(names(), QStringList{});
+        fileProxy.setFilterText(QStringLiteral("Zähler"));
+        QCOMPARE(names(), QStringList{});
+    }
+
+    // Sorting by a column's keys (made once per refresh, for speed) orders
+    // the rows exactly as comparing them field by field does: every column
+    // of processes (odd pids, every state), files (with a folder among them)
+    // and pid values.
+    void sortKeysAgreeWithLessThan()
+    {
+        auto sameOrder = [](const SnapshotTableModel &m, int column) {
+            std::vector<int> byFields(std::size_t(m.rowCount())), byKeys;
+            for (int i = 0; i < m.rowCount(); ++i)
+                byFields[std::size_t(i)] = i;
+            byKeys = byFields;
+            std::stable_sort(byFields.begin(), byFields.end(), [&](int a, int b) { return m.lessThan(a, b, column); });
+            std::stable_sort(byKeys.begin(), byKeys.end(), [&](int a, int b) { return m.sortsBefore(a, b, column); });
+            return byFields == byKeys;
+        };
+        auto s = std::make_shared<Snapshot>();
+        s->result = std::make_shared<MergeResult>();
+        s->sequence = 1;
+        const char *pids[] = {"9", "10", "100", "worker-3", "abc", "007", "18446744073709551616", "42"};
+        int i = 0;
+        for (const char *pid : pids) {
+            ProcessStatus p;
+            p.pid = pid;
+            p.liveness = Liveness(i % 3);
+            p.pidReused = i == 4;
+            p.files = i % 2;
+            p.lastWriteMs = 1000 * (i % 4);
+            p.startTimeMs = i == 5 ? 0 : 5000 - i;
+            p.staleFiles = i % 3;
+            p.series = 7 - i;
+            p.cmdline = i % 2 ? "b" : "a";
+            s->processes.push_back(p);
+            ++i;
+        }
+        std::sort(s->processes.begin(), s->processes.end(),
+                  [](const ProcessStatus &a, const ProcessStatus &b) { return pidLess(a.pid, b.pid); });
+        ProcessModel processes;
+        processes.setSnapshot(s);
+        for (int c = 0; c < ProcessModel::ColumnCount; ++c)
+            QVERIFY2(sameOrder(processes, c), qPrintable(QString::number(c)));
+
+        QTemporaryDir dir;
+        for (const QString &n : QDir(kFixture).entryList({QStringLiteral("*.db")}))
+            QVERIFY(QFile::copy(QDir(kFixture).filePath(n), dir.filePath(n)));
+        QVERIFY(QDir(dir.path()).mkdir(QStringLiteral("folder")));
+        auto fs = std::make_shared<Snapshot>(*snapshotOf(dir.path()));
+        fs->sequence = 1;
+        for (std::size_t f = 0; f < fs->fileStale.size(); ++f)
+            fs->fileStale[f] = unsigned(f % 8);
+        FilesModel files;
+        files.setSnapshot(fs);
+        QVERIFY(files.rowCount() > 10);
+        for (int c = 0; c < FilesModel::ColumnCount; ++c)
+            QVERIFY2(sameOrder(files, c), qPrintable(QString::number(c)));
+
+        PidValuesModel values;
+        values.setSnapshot(fs);
+        const MetricFamily *f = findFamily(*fs->result, "jobs");
+        QVERIFY(f);
+        values.setSeries(seriesForSample(*f, f->samples[0]));
+        QVERIFY(values.rowCount() > 1);
+        for (int c = 0; c < PidValuesModel::ColumnCount; ++c)
+            QVERIFY2(sameOrder(values, c), qPrintable(QString::number(c)));
     }
 
     void processesLiveAndDead()

@@ -5,6 +5,7 @@
 #include "promdir/processview.h"
 #include "promdir/serieschartview.h"
 #include "promdir/tableactions.h"
+#include "promdir/translations.h"
 #include "../qt/testdb.h"
 #include "../qt/testpids.h"
 
@@ -63,6 +64,12 @@ class TestViews : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void initTestCase()
+    {
+        QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+        promdir::installTranslations(QStringLiteral("en")); // plural forms: "2 pids", not "2 pid(s)"
+    }
+
     // Issue 18.1: a refresh in which a series, a family and a pid appear
     // keeps the expanded family, the selected sample, the selected pid (and
     // Mark Dead with it) and the Exposition view's find.
@@ -266,6 +273,44 @@ private Q_SLOTS:
         QVERIFY(!view.showingRate());
     }
 
+    // Issue 16.1: a refresh that found nothing new moves only the clock;
+    // the chart follows it every few seconds, not on every refresh; a new
+    // value is drawn at once.
+    void chartFollowsTheClockLazily()
+    {
+        SeriesChartView view;
+        view.resize(900, 600);
+        view.show();
+        view.setClockStep(3600 * 1000); // never within this test
+        const SeriesId id{"c", "c_total", {}};
+        view.setSeries(id, QStringLiteral("c_total"), MetricType::Counter);
+        auto timeline = [&](std::int64_t toMs, bool newValue) {
+            auto tl = std::make_shared<SeriesTimeline>();
+            tl->series = id;
+            tl->type = MetricType::Counter;
+            tl->fromMs = toMs - 60000;
+            tl->toMs = toMs;
+            tl->pids.push_back({"101", {{1000, 1.0, 0.0, true}}});
+            if (newValue)
+                tl->pids.back().points.push_back({11500, 2.0, 0.0, true});
+            tl->merged = tl->pids.back().points;
+            return TimelinePtr(tl);
+        };
+        view.setTimeline(timeline(10000, false));
+        QCOMPARE(view.timeAxis()->max().toMSecsSinceEpoch(), 10000);
+        view.setTimeline(timeline(11000, false));
+        QCOMPARE(view.timeAxis()->max().toMSecsSinceEpoch(), 10000);
+        QCOMPARE(view.linePoints(QStringLiteral("101")).last().x(), 10000.0);
+        view.setTimeline(timeline(12000, true));
+        QCOMPARE(view.timeAxis()->max().toMSecsSinceEpoch(), 12000);
+        QCOMPARE(view.linePoints(QStringLiteral("101")).last(), QPointF(12000, 2));
+        // Only the clock again; then a change of mode draws the newest.
+        view.setTimeline(timeline(13000, true));
+        QCOMPARE(view.timeAxis()->max().toMSecsSinceEpoch(), 12000);
+        view.setRateWindow(30000);
+        QCOMPARE(view.timeAxis()->max().toMSecsSinceEpoch(), 13000);
+    }
+
     // Issue 18.7: every pid its own colour, a legend that scrolls and lists
     // new pids, NaN said.
     void legendDistinctAndScrollable()
@@ -286,6 +331,7 @@ private Q_SLOTS:
             tl->merged = {{1000, 1.0, 0.0, true}};
             return TimelinePtr(tl);
         };
+        view.setTopCount(-1); // every pid its line
         view.setTimeline(timeline(12));
         QListWidget *legend = view.legend();
         QCOMPARE(legend->count(), 13); // merged and 12 pids
@@ -294,7 +340,9 @@ private Q_SLOTS:
         for (int i = 0; i < 12; ++i)
             colours.insert(view.colourOf(QString::number(100 + i)).rgb());
         QCOMPARE(colours.size(), 12);
-        QVERIFY2(legend->item(4)->text().contains(QStringLiteral("NaN")), qPrintable(legend->item(4)->text()));
+        const auto nan = legend->findItems(QStringLiteral("pid 103"), Qt::MatchStartsWith);
+        QVERIFY(nan.size() == 1);
+        QVERIFY2(nan.first()->text().contains(QStringLiteral("NaN")), qPrintable(nan.first()->text()));
         // A new pid is listed; colours already given stay.
         const QRgb before = view.colourOf(QStringLiteral("105")).rgb();
         view.setTimeline(timeline(30));
@@ -320,6 +368,85 @@ private Q_SLOTS:
         QCOMPARE(legend->item(1)->checkState(), Qt::Unchecked);
     }
 
+    // Issue 16.4: with many pids, lines for the N with the highest values
+    // (N chosen by the user; running pids first), the rest summed in one
+    // "others" line in the small chart above, said in the legend and a
+    // note; a dead pid among the highest keeps its line, ending where it
+    // last wrote; in rate mode the highest rates win.
+    void chartTopPidsAndOthers()
+    {
+        SeriesChartView view;
+        view.resize(900, 600);
+        view.show();
+        auto snap = std::make_shared<Snapshot>();
+        snap->result = std::make_shared<MergeResult>();
+        for (int i = 0; i < 12; ++i) {
+            ProcessStatus p;
+            p.pid = std::to_string(100 + i);
+            p.liveness = i == 0 ? Liveness::Alive : Liveness::Dead;
+            p.lastWriteMs = 4000;
+            snap->processes.push_back(p);
+        }
+        view.setSnapshot(snap);
+        const SeriesId id{"c", "c_total", {}};
+        view.setSeries(id, QStringLiteral("c_total"), MetricType::Counter);
+        QCOMPARE(view.topCount(), int(SeriesChartView::kDefaultTopCount));
+        // pid 100+i holds 10 * i from 1000 on; 100 also grows fast late.
+        auto tl = std::make_shared<SeriesTimeline>();
+        tl->series = id;
+        tl->type = MetricType::Counter;
+        tl->fromMs = 1000;
+        tl->toMs = 10000;
+        double total = 0;
+        for (int i = 0; i < 12; ++i) {
+            PidTimeline p{std::to_string(100 + i), {{1000, 10.0 * i, 0.0, true}}};
+            if (i == 0)
+                p.points.push_back({9000, 5.0, 0.0, true});
+            total += p.points.back().value;
+            tl->pids.push_back(p);
+        }
+        tl->merged = {{1000, total, 0.0, true}};
+        view.setTimeline(tl);
+
+        // 10 lines: 100 (running) first, then the dead 111 down to 103;
+        // 101 (10) and 102 (20) summed.
+        QCOMPARE(view.chart()->series().size(), 10);
+        QCOMPARE(view.mergedChart()->series().size(), 2);
+        QCOMPARE(view.legend()->count(), 12);
+        QVERIFY2(view.legend()->item(1)->text().startsWith(QStringLiteral("others (2 pids) = 30")),
+                 qPrintable(view.legend()->item(1)->text()));
+        QVERIFY2(view.legend()->item(2)->text().startsWith(QStringLiteral("pid 100 = 5")),
+                 qPrintable(view.legend()->item(2)->text()));
+        QVERIFY2(view.legend()->item(3)->text().startsWith(QStringLiteral("pid 111 (dead) = 110")),
+                 qPrintable(view.legend()->item(3)->text()));
+        QVERIFY(view.legend()->findItems(QStringLiteral("pid 102"), Qt::MatchStartsWith).isEmpty());
+        QVERIFY(!view.legend()->findItems(QStringLiteral("pid 103"), Qt::MatchStartsWith).isEmpty());
+        QVERIFY2(view.note().contains(QStringLiteral("the other 2")), qPrintable(view.note()));
+        QCOMPARE(view.linePoints(SeriesChartView::othersLine()).last(), QPointF(10000, 30));
+        QCOMPARE(view.linePoints(QStringLiteral("111")).last(), QPointF(4000, 110));
+        QVERIFY(view.hoverText(SeriesChartView::othersLine(), QPointF(9500, 0)).startsWith(QStringLiteral("others (2 pids)")));
+        QVERIFY(view.mergedValueAxis()->max() >= total);
+        QCOMPARE(view.mergedValueAxis()->min(), 0.0);
+
+        view.setTopCount(5);
+        QCOMPARE(view.chart()->series().size(), 5);
+        QVERIFY(view.legend()->item(1)->text().startsWith(QStringLiteral("others (7 pids) = 280")));
+        view.setTopCount(-1);
+        QCOMPARE(view.chart()->series().size(), 12);
+        QCOMPARE(view.mergedChart()->series().size(), 1);
+        QVERIFY(view.note().isEmpty());
+        QVERIFY(view.linePoints(SeriesChartView::othersLine()).isEmpty());
+
+        // By rate: only 100 changed (a restart to 5 within the window); it
+        // runs, and the dead ones tie at 0.
+        view.setTopCount(5);
+        view.setRateWindow(30000);
+        QVERIFY(view.showingRate());
+        QVERIFY2(view.legend()->item(2)->text().startsWith(QStringLiteral("pid 100")),
+                 qPrintable(view.legend()->item(2)->text()));
+        QVERIFY(view.note().contains(QStringLiteral("highest rates")));
+    }
+
     // Every table: Copy Rows (tab-separated, with the header) and Export
     // as CSV in its context menu.
     void tablesCopyAndExport()
@@ -331,7 +458,12 @@ private Q_SLOTS:
         view.show();
         view.setSnapshot(snapshotOf(dir.path(), 1, false));
         QTableView *table = view.tableView();
+        // The filter box finds a pid; selecting one it hides clears it.
+        view.filterEdit()->setText(QStringLiteral("101"));
+        QCOMPARE(table->model()->rowCount(), 1);
         QVERIFY(view.selectPid(QStringLiteral("102")));
+        QCOMPARE(view.filterEdit()->text(), QString());
+        QCOMPARE(table->model()->rowCount(), 2);
         QAction *copy = table->findChild<QAction *>(QStringLiteral("copyRows"));
         QVERIFY(copy && table->actions().contains(copy));
         QVERIFY(table->actions().contains(view.markDeadAction()));
@@ -349,6 +481,51 @@ private Q_SLOTS:
         QCOMPARE(rows.size(), 4); // header, two rows, the final newline
         QVERIFY(rows[0].startsWith("PID,State,"));
         QVERIFY(rows[1].startsWith("101,unknown,"));
+    }
+
+    // Issue 18: the Metrics tree has the tables' Copy Rows and Export as
+    // CSV; each row names its family, series of collapsed families are
+    // exported too.
+    void metricsTreeCopyAndExport()
+    {
+        QTemporaryDir dir;
+        QVERIFY(writeDb(dir.filePath(QStringLiteral("counter_101.db")),
+                        {{"c", "c_total", {{"a", "1"}}, 1.0, 0.0}, {"c", "c_total", {{"a", "2"}}, 2.0, 0.0},
+                         {"d", "d_total", {}, 3.0, 0.0}}));
+        MetricsView view;
+        view.resize(700, 400);
+        view.show();
+        view.setSnapshot(snapshotOf(dir.path(), 1, false));
+        QTreeView *tree = view.treeView();
+        QAction *copy = tree->findChild<QAction *>(QStringLiteral("copyRows"));
+        QVERIFY(copy && tree->actions().contains(copy));
+        QVERIFY(tree->actions().contains(tree->findChild<QAction *>(QStringLiteral("exportCsv"))));
+        QCOMPARE(tree->contextMenuPolicy(), Qt::ActionsContextMenu);
+        QVERIFY(view.select(QStringLiteral("c"), 1));
+        copy->trigger();
+        const QStringList lines = QGuiApplication::clipboard()->text().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 2);
+        QVERIFY2(lines[0].startsWith(QStringLiteral("Family\tName\tType\tMerged value")), qPrintable(lines[0]));
+        QVERIFY2(lines[1].startsWith(QStringLiteral("c\ta=2\t\t2")), qPrintable(lines[1]));
+        // A family and one of its series, both selected: both, in order.
+        tree->selectionModel()->select(familyIndex(view, QStringLiteral("d")),
+                                       QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        copy->trigger();
+        const QStringList two = QGuiApplication::clipboard()->text().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(two.size(), 3);
+        QVERIFY2(two[2].startsWith(QStringLiteral("d\td\tcounter")), qPrintable(two[2]));
+
+        tree->collapseAll();
+        const QString csv = dir.filePath(QStringLiteral("m.csv"));
+        QVERIFY(exportTableCsv(tree, csv));
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QList<QByteArray> rows = f.readAll().split('\n');
+        QCOMPARE(rows.size(), 7); // header, c, its two series, d, its series, the final newline
+        QVERIFY(rows[0].startsWith("Family,Name,Type,Merged value"));
+        QVERIFY2(rows[1].startsWith("c,c,counter,"), rows[1].constData());
+        QVERIFY2(rows[2].startsWith("c,a=1,,1"), rows[2].constData());
+        QVERIFY2(rows[5].startsWith("d,d_total,,3"), rows[5].constData());
     }
 };
 

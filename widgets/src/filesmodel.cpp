@@ -10,6 +10,9 @@
 #include <QDateTime>
 #include <QLocale>
 
+#include <algorithm>
+#include <limits>
+
 namespace promdir {
 
 FilesModel::FilesModel(QObject *parent)
@@ -33,18 +36,197 @@ void FilesModel::setSnapshot(const SnapshotPtr &snapshot)
 {
     std::vector<Row> rows;
     std::vector<std::string> keys;
+    std::vector<std::uint64_t> stamps;
     if (snapshot && snapshot->result) {
         const auto &load = snapshot->result->load;
+        rows.reserve(load.files.size() + load.problems.size());
+        keys.reserve(rows.capacity());
+        stamps.reserve(rows.capacity());
         for (std::size_t i = 0; i < load.files.size(); ++i) {
-            rows.push_back({load.files[i], i < snapshot->fileStale.size() ? snapshot->fileStale[i] : 0u, {}});
+            const unsigned stale = i < snapshot->fileStale.size() ? snapshot->fileStale[i] : 0u;
+            rows.push_back({load.files[i], stale, {}});
             keys.push_back(load.files[i]->name);
+            // A file read again is a new object; one kept is the same.
+            std::uint64_t st = kStampSeed;
+            stampAdd(st, load.files[i].get());
+            stampAdd(st, stale);
+            stamps.push_back(st);
         }
         for (const auto &p : load.problems) {
             rows.push_back({nullptr, 0u, p});
             keys.push_back("\x1f" + p.file + p.message);
+            stamps.push_back(kStampSeed);
         }
     }
-    update(std::move(keys), [&] { m_rows = std::move(rows); }, !snapshot || snapshot->sequence <= 1);
+    m_typeTexts.clear();
+    for (const MetricType t : {MetricType::Counter, MetricType::Gauge, MetricType::Histogram, MetricType::Summary})
+        m_typeTexts.push_back(typeText(t));
+    m_staleTexts.clear();
+    for (unsigned flags = 0; flags < 8; ++flags)
+        m_staleTexts.push_back(staleText(flags));
+    update(std::move(keys), std::move(stamps), [&] { m_rows = std::move(rows); }, !snapshot || snapshot->sequence <= 1);
+}
+
+const QString &FilesModel::cachedStaleText(unsigned flags) const
+{
+    return flags < m_staleTexts.size() ? m_staleTexts[flags] : m_staleTexts.front();
+}
+
+bool FilesModel::lessThan(int left, int right, int column) const
+{
+    const Row &a = m_rows[std::size_t(left)], &b = m_rows[std::size_t(right)];
+    if (!a.file || !b.file) {
+        // Problems of the source itself after the files, in their order.
+        if (a.file || b.file)
+            return a.file != nullptr;
+        return SnapshotTableModel::lessThan(left, right, column);
+    }
+    const ParsedFile &f = *a.file, &g = *b.file;
+    switch (column) {
+    case NameColumn:
+        return f.name < g.name;
+    case TypeColumn: {
+        const QString &x = f.fileName.valid ? m_typeTexts[std::size_t(f.fileName.type)] : QString();
+        const QString &y = g.fileName.valid ? m_typeTexts[std::size_t(g.fileName.type)] : QString();
+        return x < y;
+    }
+    case ModeColumn:
+        return toString(f.fileName.mode) < toString(g.fileName.mode);
+    case PidColumn:
+        return pidLess(f.fileName.pid, g.fileName.pid);
+    case GenerationColumn:
+        return f.generation < g.generation;
+    case SizeColumn:
+        return f.size < g.size;
+    case UsedColumn:
+        return f.used < g.used;
+    case EntriesColumn:
+        return f.entries.size() < g.entries.size();
+    case StaleColumn:
+        return a.stale != b.stale && cachedStaleText(a.stale) < cachedStaleText(b.stale);
+    case ProblemsColumn:
+        return f.problems.size() < g.problems.size();
+    }
+    return SnapshotTableModel::lessThan(left, right, column);
+}
+
+namespace {
+// Each distinct text's place in sorted order.
+std::vector<double> ranksOf(const std::vector<QString> &texts)
+{
+    std::vector<QString> sorted = texts;
+    std::sort(sorted.begin(), sorted.end());
+    std::vector<double> ranks;
+    for (const QString &t : texts)
+        ranks.push_back(double(std::lower_bound(sorted.begin(), sorted.end(), t) - sorted.begin()));
+    return ranks;
+}
+} // namespace
+
+std::vector<double> FilesModel::sortKeys(int column) const
+{
+    std::vector<double> keys(m_rows.size(), std::numeric_limits<double>::max()); // source problems last
+    std::vector<double> ranks;
+    if (column == TypeColumn) {
+        std::vector<QString> texts = m_typeTexts;
+        texts.push_back(QString()); // a name that is not a metrics file's
+        ranks = ranksOf(texts);
+    } else if (column == StaleColumn) {
+        ranks = ranksOf(m_staleTexts);
+    } else if (column == ModeColumn) {
+        std::vector<QString> texts;
+        for (int m = 0; m <= int(GaugeMode::LiveMostRecent); ++m)
+            texts.push_back(QString::fromUtf8(toString(GaugeMode(m))));
+        ranks = ranksOf(texts);
+    }
+    std::vector<std::string_view> pids;
+    if (column == PidColumn) {
+        for (const Row &r : m_rows)
+            pids.push_back(r.file ? std::string_view(r.file->fileName.pid) : std::string_view());
+        const std::vector<double> pk = pidKeys(pids);
+        for (std::size_t i = 0; i < m_rows.size(); ++i)
+            if (m_rows[i].file)
+                keys[i] = pk[i];
+        return keys;
+    }
+    for (std::size_t i = 0; i < m_rows.size(); ++i) {
+        const Row &r = m_rows[i];
+        if (!r.file)
+            continue;
+        const ParsedFile &f = *r.file;
+        switch (column) {
+        case NameColumn:
+            keys[i] = double(i); // the files come sorted by name
+            break;
+        case TypeColumn:
+            keys[i] = ranks[f.fileName.valid ? std::size_t(f.fileName.type) : ranks.size() - 1];
+            break;
+        case ModeColumn:
+            keys[i] = std::size_t(f.fileName.mode) < ranks.size() ? ranks[std::size_t(f.fileName.mode)] : 0.0;
+            break;
+        case GenerationColumn:
+            keys[i] = f.generation;
+            break;
+        case SizeColumn:
+            keys[i] = double(f.size);
+            break;
+        case UsedColumn:
+            keys[i] = double(f.used);
+            break;
+        case EntriesColumn:
+            keys[i] = double(f.entries.size());
+            break;
+        case StaleColumn:
+            keys[i] = r.stale < ranks.size() ? ranks[r.stale] : 0.0;
+            break;
+        case ProblemsColumn:
+            keys[i] = double(f.problems.size());
+            break;
+        default:
+            return {};
+        }
+    }
+    return keys;
+}
+
+bool FilesModel::filterAccepts(int row, const QString &needle) const
+{
+    const Row &r = m_rows[std::size_t(row)];
+    if (!r.file)
+        return filterText(row).contains(needle, Qt::CaseInsensitive);
+    // Names are ASCII in practice: compared in place, ignoring ASCII case.
+    bool ascii = true;
+    for (const QChar c : needle)
+        ascii = ascii && c.unicode() < 0x80;
+    if (!ascii)
+        return filterText(row).contains(needle, Qt::CaseInsensitive);
+    const std::string &name = r.file->name;
+    const auto lower = [](unsigned char c) { return c >= 'A' && c <= 'Z' ? char(c + 32) : char(c); };
+    const auto it = std::search(name.begin(), name.end(), needle.begin(), needle.end(), [&](char a, QChar b) {
+        return lower(static_cast<unsigned char>(a)) == lower(static_cast<unsigned char>(b.unicode()));
+    });
+    if (it != name.end() || needle.isEmpty())
+        return true;
+    if (r.stale && cachedStaleText(r.stale).contains(needle, Qt::CaseInsensitive))
+        return true;
+    for (const auto &p : r.file->problems)
+        if (QString::fromStdString(p.message).contains(needle, Qt::CaseInsensitive))
+            return true;
+    return false;
+}
+
+QString FilesModel::filterText(int row) const
+{
+    // The name says type, mode and pid; then why it is stale, its problems.
+    const Row &r = m_rows[std::size_t(row)];
+    if (!r.file)
+        return QString::fromStdString(r.problem.file) + QLatin1Char('\n') + QString::fromStdString(r.problem.message);
+    QString text = QString::fromStdString(r.file->name);
+    if (r.stale)
+        text += QLatin1Char('\n') + cachedStaleText(r.stale);
+    for (const auto &p : r.file->problems)
+        text += QLatin1Char('\n') + QString::fromStdString(p.message);
+    return text;
 }
 
 std::shared_ptr<const ParsedFile> FilesModel::file(int row) const
@@ -120,7 +302,7 @@ QVariant FilesModel::data(const QModelIndex &index, int role) const
         case NameColumn:
             return QString::fromStdString(f.name);
         case TypeColumn:
-            return f.fileName.valid ? typeText(f.fileName.type) : QString();
+            return f.fileName.valid ? m_typeTexts[std::size_t(f.fileName.type)] : QString();
         case ModeColumn:
             return QString::fromStdString(std::string(toString(f.fileName.mode)));
         case PidColumn:
@@ -134,7 +316,7 @@ QVariant FilesModel::data(const QModelIndex &index, int role) const
         case EntriesColumn:
             return qulonglong(f.entries.size());
         case StaleColumn:
-            return staleText(r.stale);
+            return cachedStaleText(r.stale);
         case ProblemsColumn:
             if (f.problems.empty())
                 return {};
@@ -230,14 +412,21 @@ EntriesModel::EntriesModel(QObject *parent)
 void EntriesModel::setFile(const std::shared_ptr<const ParsedFile> &file)
 {
     std::vector<std::string> keys;
+    std::vector<std::uint64_t> stamps;
     if (file) {
         keys.reserve(file->entries.size());
-        for (const auto &e : file->entries)
+        stamps.reserve(file->entries.size());
+        for (const auto &e : file->entries) {
             keys.push_back(std::to_string(e.offset) + ':' + (e.key ? e.rawKey() : std::string()));
+            std::uint64_t st = kStampSeed;
+            stampAdd(st, e.value);
+            stampAdd(st, e.timestamp);
+            stamps.push_back(st);
+        }
     }
     // Another file's entries are not the same rows, whatever their keys.
     const bool other = !file || !m_file || file->name != m_file->name;
-    update(std::move(keys), [&] { m_file = file; }, other);
+    update(std::move(keys), std::move(stamps), [&] { m_file = file; }, other);
 }
 
 int EntriesModel::rowCount(const QModelIndex &parent) const

@@ -8,7 +8,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
-#include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -19,7 +18,7 @@ FilesView::FilesView(QWidget *parent)
     : QWidget(parent)
     , m_model(new FilesModel(this))
     , m_entries(new EntriesModel(this))
-    , m_proxy(new QSortFilterProxyModel(this))
+    , m_proxy(new SnapshotProxyModel(this))
     , m_filter(new QLineEdit(this))
     , m_archive(new QLabel(this))
     , m_files(new QTableView(this))
@@ -28,12 +27,10 @@ FilesView::FilesView(QWidget *parent)
     , m_problems(new QPlainTextEdit(this))
 {
     m_proxy->setSourceModel(m_model);
-    m_proxy->setSortRole(SnapshotTableModel::SortRole);
-    m_proxy->setFilterKeyColumn(-1);
-    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
     m_filter->setPlaceholderText(tr("Filter files…"));
     m_filter->setClearButtonEnabled(true);
-    connect(m_filter, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
+    m_filter->setToolTip(tr("Matches the file name (type, mode and pid are in it), why it is stale and its problems"));
+    connect(m_filter, &QLineEdit::textChanged, m_proxy, &SnapshotProxyModel::setFilterText);
 
     for (QTableView *t : {m_files, m_entryTable}) {
         t->setSortingEnabled(true);
@@ -51,9 +48,8 @@ FilesView::FilesView(QWidget *parent)
     m_files->sortByColumn(-1, Qt::AscendingOrder);
     m_files->setSelectionMode(QAbstractItemView::SingleSelection);
     m_files->setColumnWidth(FilesModel::NameColumn, 240);
-    auto *entryProxy = new QSortFilterProxyModel(this);
+    auto *entryProxy = new SnapshotProxyModel(this);
     entryProxy->setSourceModel(m_entries);
-    entryProxy->setSortRole(SnapshotTableModel::SortRole);
     m_entryTable->setModel(entryProxy);
     m_entryTable->sortByColumn(-1, Qt::AscendingOrder);
     m_entryTable->setColumnWidth(EntriesModel::MetricColumn, 180);

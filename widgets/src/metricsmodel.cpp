@@ -88,20 +88,32 @@ const std::vector<MetricFamily> &MetricsModel::families() const
     return m_snapshot && m_snapshot->result ? m_snapshot->result->families : kNoFamilies;
 }
 
+namespace {
+// The same families and series in the same order (values aside): compared
+// field by field, no string made per series (a gauge `all` family has one
+// per process).
+bool sameRows(const std::vector<MetricFamily> &a, const std::vector<MetricFamily> &b)
+{
+    if (a.size() != b.size())
+        return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        const MetricFamily &f = a[i], &g = b[i];
+        if (f.name != g.name || f.type != g.type || f.mode != g.mode || f.samples.size() != g.samples.size())
+            return false;
+        for (std::size_t j = 0; j < f.samples.size(); ++j)
+            if (f.samples[j].name != g.samples[j].name || f.samples[j].labels != g.samples[j].labels)
+                return false;
+    }
+    return true;
+}
+} // namespace
+
 void MetricsModel::setSnapshot(const SnapshotPtr &snapshot)
 {
-    std::vector<std::string> structure;
-    if (snapshot && snapshot->result) {
-        for (const auto &f : snapshot->result->families) {
-            structure.push_back(f.name + '\x1f' + std::string(toString(f.type)) + '\x1f' + std::string(toString(f.mode)));
-            for (const auto &s : f.samples)
-                structure.push_back(sampleText(s.name, s.labels).toStdString());
-            structure.emplace_back("\x1e");
-        }
-    }
-    const bool sameStructure = structure == m_structure && !m_structure.empty();
+    const auto &next = snapshot && snapshot->result ? snapshot->result->families : kNoFamilies;
+    const bool sameStructure = !families().empty() && sameRows(families(), next);
     if (!sameStructure) // the same structure has the same label names
-        updateLabelNames(snapshot && snapshot->result ? snapshot->result->families : kNoFamilies);
+        updateLabelNames(next);
     if (sameStructure) {
         m_snapshot = snapshot;
         const int n = rowCount();
@@ -116,12 +128,10 @@ void MetricsModel::setSnapshot(const SnapshotPtr &snapshot)
         }
         return;
     }
-    const bool newSource = !snapshot || snapshot->sequence <= 1 || !m_snapshot || m_structure.empty()
-        || structure.empty();
+    const bool newSource = !snapshot || snapshot->sequence <= 1 || !m_snapshot || families().empty() || next.empty();
     if (newSource) {
         beginResetModel();
         m_snapshot = snapshot;
-        m_structure = std::move(structure);
         endResetModel();
         return;
     }
@@ -144,7 +154,6 @@ void MetricsModel::setSnapshot(const SnapshotPtr &snapshot)
                        i.column()});
     }
     m_snapshot = snapshot;
-    m_structure = std::move(structure);
     const auto &fs = families();
     std::unordered_map<std::string_view, int> familyRow;
     for (std::size_t i = 0; i < fs.size(); ++i)

@@ -1,6 +1,7 @@
 #include "promdir/metricsview.h"
 
 #include "promdir/pidvaluesmodel.h"
+#include "promdir/tableactions.h"
 
 #include <QHeaderView>
 #include <QLineEdit>
@@ -37,6 +38,11 @@ MetricsView::MetricsView(QWidget *parent)
     m_tree->setColumnWidth(MetricsModel::TypeColumn, 120);
     m_tree->setColumnWidth(MetricsModel::ValueColumn, 110);
     m_tree->setColumnWidth(MetricsModel::SeriesColumn, 60);
+    // Copy Rows and Export as CSV, as every table has; each row says its
+    // family, since a series row names only its labels.
+    m_tree->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_tree->setSelectionBehavior(QAbstractItemView::SelectRows);
+    addTableActions(m_tree, tr("Family"));
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_filter);

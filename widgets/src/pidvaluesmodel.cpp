@@ -9,6 +9,9 @@
 #include <QBrush>
 #include <QColor>
 
+#include <cmath>
+#include <limits>
+
 namespace promdir {
 
 SeriesId seriesForSample(const MetricFamily &family, const Sample &sample)
@@ -48,6 +51,7 @@ void PidValuesModel::rebuild()
 {
     std::vector<Row> rows;
     std::vector<std::string> keys;
+    std::vector<std::uint64_t> stamps;
     if (m_snapshot && m_snapshot->result && m_series.isValid()) {
         const auto &files = m_snapshot->result->load.files;
         for (std::size_t i = 0; i < files.size(); ++i) {
@@ -63,11 +67,75 @@ void PidValuesModel::rebuild()
                 if (const ProcessStatus *p = m_snapshot->process(f.fileName.pid))
                     r.liveness = p->liveness;
                 keys.push_back(f.name + '\x1f' + std::to_string(e.offset));
+                std::uint64_t st = kStampSeed;
+                stampAdd(st, r.value);
+                stampAdd(st, r.timestamp);
+                stampAdd(st, r.liveness);
+                stampAdd(st, r.stale);
+                stamps.push_back(st);
                 rows.push_back(std::move(r));
             }
         }
     }
-    update(std::move(keys), [&] { m_rows = std::move(rows); });
+    update(std::move(keys), std::move(stamps), [&] { m_rows = std::move(rows); });
+}
+
+namespace {
+// NaN below every number, so that the order is one.
+double numberKey(double v)
+{
+    return std::isnan(v) ? -std::numeric_limits<double>::infinity() : v;
+}
+} // namespace
+
+std::vector<double> PidValuesModel::sortKeys(int column) const
+{
+    if (column == PidColumn) {
+        std::vector<std::string_view> pids;
+        for (const Row &r : m_rows)
+            pids.push_back(r.pid);
+        return pidKeys(pids);
+    }
+    std::vector<double> keys;
+    keys.reserve(m_rows.size());
+    for (std::size_t i = 0; i < m_rows.size(); ++i) {
+        const Row &r = m_rows[i];
+        switch (column) {
+        case StateColumn:
+            keys.push_back(int(r.liveness));
+            break;
+        case ValueColumn:
+            keys.push_back(numberKey(r.value));
+            break;
+        case TimestampColumn:
+            keys.push_back(numberKey(r.timestamp));
+            break;
+        case FileColumn:
+            keys.push_back(double(i)); // the rows come in file name order
+            break;
+        default:
+            return {};
+        }
+    }
+    return keys;
+}
+
+bool PidValuesModel::lessThan(int left, int right, int column) const
+{
+    const Row &a = m_rows[std::size_t(left)], &b = m_rows[std::size_t(right)];
+    switch (column) {
+    case PidColumn:
+        return pidLess(a.pid, b.pid);
+    case StateColumn:
+        return int(a.liveness) < int(b.liveness);
+    case ValueColumn:
+        return numberKey(a.value) < numberKey(b.value);
+    case TimestampColumn:
+        return numberKey(a.timestamp) < numberKey(b.timestamp);
+    case FileColumn:
+        return a.file < b.file;
+    }
+    return SnapshotTableModel::lessThan(left, right, column);
 }
 
 int PidValuesModel::rowCount(const QModelIndex &parent) const

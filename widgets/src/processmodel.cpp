@@ -7,7 +7,8 @@
 
 #include "promdir/displayformat.h"
 
-#include <set>
+#include <algorithm>
+#include <unordered_set>
 
 namespace promdir {
 
@@ -45,25 +46,137 @@ void ProcessModel::setSnapshot(const SnapshotPtr &snapshot)
         keys.push_back(p.pid);
     // Which pids still have live gauge files: mark_process_dead removes
     // them, so in an archive without liveness their absence is a hint.
-    std::set<std::string> live;
+    std::unordered_set<std::string_view> live;
     if (snapshot && snapshot->result)
         for (const auto &f : snapshot->result->load.files)
             if (f->fileName.valid && f->fileName.type == MetricType::Gauge && isLiveMode(f->fileName.mode))
                 live.insert(f->fileName.pid);
     std::vector<bool> liveGauges;
     liveGauges.reserve(rows.size());
-    for (const auto &p : rows)
+    std::vector<std::uint64_t> stamps;
+    stamps.reserve(rows.size());
+    for (const auto &p : rows) {
         liveGauges.push_back(live.count(p.pid) > 0);
+        std::uint64_t st = kStampSeed;
+        stampAdd(st, p.liveness);
+        stampAdd(st, p.pidReused);
+        stampAdd(st, p.startTimeMs);
+        stampAdd(st, p.files);
+        stampAdd(st, p.lastWriteMs);
+        stampAdd(st, p.staleFiles);
+        stampAdd(st, p.series);
+        stampAdd(st, p.cmdline);
+        stampAdd(st, p.note);
+        stampAdd(st, bool(liveGauges.back()));
+        stamps.push_back(st);
+    }
     const bool noManifest = snapshot && snapshot->result && !snapshot->local && !snapshot->result->load.manifest;
+    const bool anyLive = !live.empty();
+    // Said once per refresh, not per cell: sorting 10,000 rows by state
+    // asks for it hundreds of thousands of times.
+    m_stateTexts = {tr("alive"), tr("dead"), tr("dead (pid reused)"), tr("unknown"), tr("unknown (probably dead)")};
     update(
-        std::move(keys),
+        std::move(keys), std::move(stamps),
         [&] {
             m_rows = std::move(rows);
             m_liveGauges = std::move(liveGauges);
             m_noManifest = noManifest;
-            m_anyLiveGauges = !live.empty();
+            m_anyLiveGauges = anyLive;
         },
         !snapshot || snapshot->sequence <= 1);
+}
+
+const QString &ProcessModel::stateText(int row) const
+{
+    const ProcessStatus &p = m_rows[std::size_t(row)];
+    switch (p.liveness) {
+    case Liveness::Alive:
+        return m_stateTexts[0];
+    case Liveness::Dead:
+        return m_stateTexts[p.pidReused ? 2 : 1];
+    case Liveness::Unknown:
+        break;
+    }
+    return m_stateTexts[m_anyLiveGauges && !m_liveGauges[std::size_t(row)] ? 4 : 3];
+}
+
+bool ProcessModel::lessThan(int left, int right, int column) const
+{
+    const ProcessStatus &a = m_rows[std::size_t(left)], &b = m_rows[std::size_t(right)];
+    switch (column) {
+    case PidColumn:
+        return pidLess(a.pid, b.pid);
+    case StateColumn:
+        return a.liveness != b.liveness ? int(a.liveness) < int(b.liveness) : stateText(left) < stateText(right);
+    case StartedColumn:
+        return a.startTimeMs < b.startTimeMs;
+    case FilesColumn:
+        return a.files < b.files;
+    case LastWriteColumn:
+        return a.lastWriteMs < b.lastWriteMs;
+    case StaleColumn:
+        return a.staleFiles < b.staleFiles;
+    case SeriesColumn:
+        return a.series < b.series;
+    case CommandColumn:
+        return a.cmdline < b.cmdline;
+    }
+    return SnapshotTableModel::lessThan(left, right, column);
+}
+
+std::vector<double> ProcessModel::sortKeys(int column) const
+{
+    std::vector<double> keys;
+    keys.reserve(m_rows.size());
+    if (column == PidColumn) {
+        std::vector<std::string_view> pids;
+        for (const auto &p : m_rows)
+            pids.push_back(p.pid);
+        return pidKeys(pids);
+    }
+    std::vector<QString> sortedStates = m_stateTexts;
+    std::sort(sortedStates.begin(), sortedStates.end());
+    for (std::size_t i = 0; i < m_rows.size(); ++i) {
+        const ProcessStatus &p = m_rows[i];
+        switch (column) {
+        case StateColumn: {
+            const QString &text = stateText(int(i));
+            keys.push_back(int(p.liveness) * 8.0
+                           + double(std::lower_bound(sortedStates.begin(), sortedStates.end(), text) - sortedStates.begin()));
+            break;
+        }
+        case StartedColumn:
+            keys.push_back(double(p.startTimeMs));
+            break;
+        case FilesColumn:
+            keys.push_back(p.files);
+            break;
+        case LastWriteColumn:
+            keys.push_back(double(p.lastWriteMs));
+            break;
+        case StaleColumn:
+            keys.push_back(p.staleFiles);
+            break;
+        case SeriesColumn:
+            keys.push_back(p.series);
+            break;
+        default:
+            return {}; // the command: compared as text
+        }
+    }
+    return keys;
+}
+
+QString ProcessModel::filterText(int row) const
+{
+    // What a user finds a process by: its pid, its state, its command.
+    const ProcessStatus &p = m_rows[std::size_t(row)];
+    QString text = QString::fromStdString(p.pid) + QLatin1Char('\n') + stateText(row);
+    if (!p.cmdline.empty())
+        text += QLatin1Char('\n') + QString::fromStdString(p.cmdline);
+    if (!p.note.empty())
+        text += QLatin1Char('\n') + QString::fromStdString(p.note);
+    return text;
 }
 
 QString ProcessModel::livenessReason(int row) const
@@ -118,9 +231,7 @@ QVariant ProcessModel::data(const QModelIndex &index, int role) const
         case PidColumn:
             return QString::fromStdString(p->pid);
         case StateColumn:
-            if (p->liveness == Liveness::Unknown && m_anyLiveGauges && !m_liveGauges[std::size_t(index.row())])
-                return tr("unknown (probably dead)");
-            return livenessText(*p);
+            return stateText(index.row());
         case StartedColumn:
             return timeText(p->startTimeMs);
         case FilesColumn:

@@ -8,9 +8,9 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
-#include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -19,14 +19,18 @@ namespace promdir {
 ProcessView::ProcessView(QWidget *parent)
     : QWidget(parent)
     , m_model(new ProcessModel(this))
-    , m_proxy(new QSortFilterProxyModel(this))
+    , m_proxy(new SnapshotProxyModel(this))
+    , m_filter(new QLineEdit(this))
     , m_table(new QTableView(this))
     , m_markDead(new QAction(icon(QStringLiteral("dead")), tr("&Mark Dead…"), this))
     , m_button(new QPushButton(this))
 {
     m_proxy->setSourceModel(m_model);
-    m_proxy->setSortRole(SnapshotTableModel::SortRole);
     m_table->setModel(m_proxy);
+    m_filter->setObjectName(QStringLiteral("processFilter"));
+    m_filter->setPlaceholderText(tr("Filter by pid, state or command…"));
+    m_filter->setClearButtonEnabled(true);
+    connect(m_filter, &QLineEdit::textChanged, m_proxy, &SnapshotProxyModel::setFilterText);
     m_table->setSortingEnabled(true);
     m_table->sortByColumn(ProcessModel::PidColumn, Qt::AscendingOrder);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -74,6 +78,7 @@ ProcessView::ProcessView(QWidget *parent)
     bar->addWidget(m_button);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(bar);
+    layout->addWidget(m_filter);
     layout->addWidget(m_table, 1);
     updateAction();
 }
@@ -93,15 +98,22 @@ QString ProcessView::currentPid() const
 
 bool ProcessView::selectPid(const QString &pid)
 {
-    for (int r = 0; r < m_proxy->rowCount(); ++r) {
-        const QModelIndex i = m_proxy->index(r, 0);
-        if (i.data(ProcessModel::PidRole).toString() == pid) {
-            m_table->setCurrentIndex(i);
-            m_table->selectRow(r);
-            return true;
-        }
+    const std::string wanted = pid.toStdString();
+    int row = -1;
+    for (int r = 0; r < m_model->rowCount() && row < 0; ++r)
+        if (m_model->process(r)->pid == wanted)
+            row = r;
+    if (row < 0)
+        return false;
+    QModelIndex i = m_proxy->mapFromSource(m_model->index(row, 0));
+    if (!i.isValid()) { // filtered out: the filter gives way
+        m_filter->clear();
+        i = m_proxy->mapFromSource(m_model->index(row, 0));
     }
-    return false;
+    m_table->setCurrentIndex(i);
+    m_table->selectRow(i.row());
+    m_table->scrollTo(i);
+    return true;
 }
 
 void ProcessView::updateAction()

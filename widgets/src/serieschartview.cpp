@@ -5,6 +5,7 @@
 #include "promdir/processmodel.h"
 #include "promdir/tableactions.h"
 #include "promdir/timelinerate.h"
+#include "promdir/toppids.h"
 
 #include <QChart>
 #include <QChartView>
@@ -35,6 +36,7 @@
 #include <QVBoxLayout>
 
 #include <cmath>
+#include <cstring>
 
 namespace promdir {
 
@@ -44,6 +46,27 @@ namespace {
 QString rateText(double v)
 {
     return std::isfinite(v) ? QLocale().toString(v, 'g', 4) : numberText(v);
+}
+
+bool samePoints(const std::vector<TimelinePoint> &a, const std::vector<TimelinePoint> &b)
+{
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const TimelinePoint &x, const TimelinePoint &y) {
+        return x.timeMs == y.timeMs && x.present == y.present && std::memcmp(&x.value, &y.value, sizeof x.value) == 0
+            && std::memcmp(&x.timestamp, &y.timestamp, sizeof x.timestamp) == 0;
+    });
+}
+
+// The same points for the same pids: only the clock moved (a refresh that
+// found nothing new).
+bool onlyTimeMoved(const SeriesTimeline &a, const SeriesTimeline &b)
+{
+    if (!(a.series == b.series) || a.type != b.type || a.mode != b.mode || a.pids.size() != b.pids.size()
+        || !samePoints(a.merged, b.merged))
+        return false;
+    for (std::size_t i = 0; i < a.pids.size(); ++i)
+        if (a.pids[i].pid != b.pids[i].pid || !samePoints(a.pids[i].points, b.pids[i].points))
+            return false;
+    return true;
 }
 
 // Zoom by a rubber band or the wheel, pan with the arrow keys or by
@@ -152,6 +175,7 @@ SeriesChartView::SeriesChartView(QWidget *parent)
     , m_axisMerged(new QValueAxis)
     , m_modeLabel(new QLabel(tr("Show:"), this))
     , m_mode(new QComboBox(this))
+    , m_top(new QComboBox(this))
     , m_table(new QTableView(this))
     , m_legend(new QListWidget(this))
 {
@@ -209,6 +233,14 @@ SeriesChartView::SeriesChartView(QWidget *parent)
         setFollowing(true);
         updateChart();
     });
+    m_top->setObjectName(QStringLiteral("chartTop"));
+    for (const int n : {5, 10, 20, 50})
+        m_top->addItem(tr("Top %1 pids").arg(n), n);
+    m_top->addItem(tr("All pids"), -1);
+    m_top->setCurrentIndex(m_top->findData(kDefaultTopCount));
+    m_top->setToolTip(tr("The running pids, then those with the highest values (or rates), get a line each; the "
+                         "others are summed in one line, in the small chart above"));
+    connect(m_top, &QComboBox::currentIndexChanged, this, [this] { updateChart(); });
     // The chart's own legend cannot scroll: a list beside it can, and
     // toggles lines.
     m_chart->legend()->hide();
@@ -226,17 +258,15 @@ SeriesChartView::SeriesChartView(QWidget *parent)
             m_hidden.insert(name);
         if (QLineSeries *line = m_lines.value(name))
             line->setVisible(show);
-        if (name.isEmpty())
-            m_mergedView->setVisible(show && m_lines.contains(QString()));
+        updateUpperChart();
     });
     m_chart->setMargins(QMargins(4, 4, 4, 4));
     m_chart->setLocalizeNumbers(true);
     m_chartView->setRenderHint(QPainter::Antialiasing);
     m_chartView->setMinimumHeight(220);
 
-    auto *proxy = new QSortFilterProxyModel(this);
+    auto *proxy = new SnapshotProxyModel(this);
     proxy->setSourceModel(m_model);
-    proxy->setSortRole(SnapshotTableModel::SortRole);
     m_table->setModel(proxy);
     addTableActions(m_table);
     m_table->setSortingEnabled(true);
@@ -291,12 +321,18 @@ SeriesChartView::SeriesChartView(QWidget *parent)
         if (!path.isEmpty() && !saveChart(path))
             QMessageBox::warning(this, tr("Save Chart"), tr("Could not save %1.").arg(path));
     });
-    auto *top = new QHBoxLayout;
-    top->addWidget(m_title, 1);
-    top->addWidget(m_modeLabel);
-    top->addWidget(m_mode);
-    top->addWidget(m_resetZoom);
-    top->addWidget(savePng);
+    // The title has a row of its own: beside the controls a long series
+    // name wrapped into a narrow column.
+    auto *controls = new QHBoxLayout;
+    controls->addWidget(m_modeLabel);
+    controls->addWidget(m_mode);
+    controls->addWidget(m_top);
+    controls->addStretch(1);
+    controls->addWidget(m_resetZoom);
+    controls->addWidget(savePng);
+    auto *top = new QVBoxLayout;
+    top->addWidget(m_title);
+    top->addLayout(controls);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(top);
     layout->addWidget(m_note);
@@ -353,14 +389,20 @@ QString SeriesChartView::title() const
 
 void SeriesChartView::setTimeline(const TimelinePtr &timeline)
 {
-    if (!timeline || !(timeline->series == m_model->series()))
+    // The watcher hands the same timeline with its snapshot and on its own.
+    if (!timeline || timeline == m_timeline || !(timeline->series == m_model->series()))
         return;
+    // When only the clock moved, the chart follows it every few seconds, not
+    // on every refresh: redrawing it was most of what an idle inspector cost.
+    const bool onlyTime = m_timeline && onlyTimeMoved(*m_timeline, *timeline);
     m_timeline = timeline;
     const bool rateable = isRateable(timeline->type, timeline->series.sample);
     if (rateable != m_rateable) {
         m_rateable = rateable;
         m_mode->setEnabled(rateable);
     }
+    if (onlyTime && m_drawn.isValid() && m_drawn.elapsed() < m_clockStepMs)
+        return;
     updateChart();
 }
 
@@ -370,7 +412,7 @@ QLineSeries *SeriesChartView::lineFor(const QString &name, bool merged)
     if (it != m_lines.end())
         return *it;
     auto *line = new QLineSeries;
-    line->setName(merged ? tr("merged") : tr("pid %1").arg(name));
+    line->setName(lineLabel(name));
     QChart *chart = merged ? m_mergedChart : m_chart;
     chart->addSeries(line);
     line->attachAxis(merged ? m_mergedAxisX : m_axisX);
@@ -382,16 +424,52 @@ QLineSeries *SeriesChartView::lineFor(const QString &name, bool merged)
             QToolTip::hideText();
     });
     QPen pen(colourOf(name));
-    pen.setWidthF(merged ? 3.0 : 2.0);
+    pen.setWidthF(name.isEmpty() ? 3.0 : 2.0);
+    if (name == othersLine())
+        pen.setStyle(Qt::DashLine);
     line->setPen(pen);
     m_lines.insert(name, line);
     return line;
+}
+
+QString SeriesChartView::lineLabel(const QString &name, bool dead) const
+{
+    if (name.isEmpty())
+        return tr("merged");
+    if (name == othersLine())
+        return tr("others (%n pid(s))", nullptr, m_othersCount);
+    return dead ? tr("pid %1 (dead)").arg(name) : tr("pid %1").arg(name);
+}
+
+void SeriesChartView::setTopCount(int n)
+{
+    const int i = m_top->findData(n);
+    m_top->setCurrentIndex(i < 0 ? m_top->findData(kDefaultTopCount) : i);
+}
+
+int SeriesChartView::topCount() const
+{
+    return m_top->currentData().toInt();
+}
+
+QString SeriesChartView::note() const
+{
+    return m_note->isVisible() ? m_note->text() : QString();
+}
+
+void SeriesChartView::updateUpperChart()
+{
+    const bool merged = m_lines.contains(QString()) && !m_hidden.contains(QString());
+    const bool others = m_lines.contains(othersLine()) && !m_hidden.contains(othersLine());
+    m_mergedView->setVisible(merged || others);
 }
 
 QColor SeriesChartView::colourOf(const QString &pid) const
 {
     if (pid.isEmpty())
         return QColor(0x20, 0x20, 0x20);
+    if (pid == othersLine())
+        return QColor(0x80, 0x80, 0x80);
     auto it = m_colours.find(pid);
     if (it != m_colours.end())
         return *it;
@@ -460,7 +538,7 @@ QString SeriesChartView::hoverText(const QString &line, const QPointF &at) const
     for (qsizetype i = 0; i < pts.size() && pts[i].x() <= at.x(); ++i)
         best = i;
     const QPointF p = pts[best];
-    const QString who = line.isEmpty() ? tr("merged") : tr("pid %1").arg(line);
+    const QString who = lineLabel(line);
     const QString when = QDateTime::fromMSecsSinceEpoch(std::int64_t(at.x())).toString(QStringLiteral("HH:mm:ss"));
     const QString value = showingRate() ? tr("%1 per second").arg(rateText(p.y())) : numberText(p.y());
     return tr("%1\n%2\n%3").arg(who, when, value);
@@ -468,6 +546,7 @@ QString SeriesChartView::hoverText(const QString &line, const QPointF &at) const
 
 void SeriesChartView::updateChart()
 {
+    m_drawn.start();
     const auto tl = m_timeline;
     const bool rate = showingRate();
     const std::int64_t window = rateWindow();
@@ -475,10 +554,12 @@ void SeriesChartView::updateChart()
     double lo = INFINITY, hi = -INFINITY;
     double mlo = INFINITY, mhi = -INFINITY;
     std::int64_t first = tl ? tl->toMs : 0;
-    // Steps from `pts` up to `endMs` (where a dead pid's line ends): the
-    // value holds until the next point; a point not present ends the line.
-    auto plot = [&](const QString &name, const std::vector<TimelinePoint> &raw, bool merged, std::int64_t endMs) {
-        const std::vector<TimelinePoint> pts = rate ? counterRate(raw, window, endMs) : raw;
+    // Steps from `raw` (made a rate first when `rated`) up to `endMs` (where
+    // a dead pid's line ends): the value holds until the next point; a
+    // point not present ends the line. `upper`: the small chart above.
+    auto plot = [&](const QString &name, const std::vector<TimelinePoint> &raw, bool rated, bool upper,
+                    std::int64_t endMs) {
+        const std::vector<TimelinePoint> pts = rated ? counterRate(raw, window, endMs) : raw;
         QList<QPointF> out;
         out.reserve(qsizetype(pts.size()) * 2 + 1);
         bool have = false;
@@ -498,15 +579,15 @@ void SeriesChartView::updateChart()
             out.append(QPointF(x, p.value));
             last = p.value;
             have = true;
-            (merged ? mlo : lo) = std::min(merged ? mlo : lo, p.value);
-            (merged ? mhi : hi) = std::max(merged ? mhi : hi, p.value);
+            (upper ? mlo : lo) = std::min(upper ? mlo : lo, p.value);
+            (upper ? mhi : hi) = std::max(upper ? mhi : hi, p.value);
             first = std::min<std::int64_t>(first, std::int64_t(x));
         }
         if (have && double(endMs) > out.back().x())
             out.append(QPointF(double(std::max(endMs, tl->fromMs)), last));
         if (out.isEmpty())
             return QString();
-        QLineSeries *line = lineFor(name, merged);
+        QLineSeries *line = lineFor(name, upper);
         // Few points: show them, so a value seen once is not invisible.
         if (line->pointsVisible() != (out.size() < 60))
             line->setPointsVisible(out.size() < 60);
@@ -522,47 +603,61 @@ void SeriesChartView::updateChart()
                                                             + unit);
     };
     QList<std::pair<QString, QString>> legend;
-    int shown = 0, total = 0;
+    int shown = 0;
+    m_othersCount = 0;
     if (tl) {
-        const QString mergedText = plot(QString(), tl->merged, true, tl->toMs);
+        // Ranked by what is shown: the value, or the rate now (a dead pid's
+        // falls to 0 once its last increase has left the window).
+        std::vector<PidTimeline> rates;
+        if (rate) {
+            rates.reserve(tl->pids.size());
+            for (const auto &p : tl->pids)
+                rates.push_back({p.pid, counterRate(p.points, window, tl->toMs)});
+        }
+        const std::vector<PidTimeline> &shownLines = rate ? rates : tl->pids;
+        std::vector<bool> running(tl->pids.size(), false);
+        for (std::size_t i = 0; i < tl->pids.size(); ++i) {
+            const ProcessStatus *ps = m_snapshot ? m_snapshot->process(tl->pids[i].pid) : nullptr;
+            running[i] = ps && ps->liveness == Liveness::Alive;
+        }
+        const PidRanking ranking = rankPids(shownLines, topCount(), running);
+        m_othersCount = int(ranking.others.size());
+        const QString mergedText = plot(QString(), tl->merged, rate, true, tl->toMs);
         if (keep.contains(QString()))
-            legend.append({QString(), tr("merged") + mergedText});
-        total = int(tl->pids.size());
-        // Running processes first: with many recycled workers they are the
-        // ones worth a line.
-        for (const bool wantDead : {false, true}) {
-            for (const auto &p : tl->pids) {
-                if (shown >= kMaxLines)
-                    break;
-                const ProcessStatus *ps = m_snapshot ? m_snapshot->process(p.pid) : nullptr;
-                const bool dead = ps && ps->liveness == Liveness::Dead;
-                if (dead != wantDead)
-                    continue;
-                // A dead pid's line ends where it last wrote (or was last
-                // seen to change), not at now.
-                std::int64_t endMs = tl->toMs;
-                if (dead) {
-                    endMs = p.points.empty() ? tl->fromMs : p.points.back().timeMs;
-                    if (ps->lastWriteMs > endMs)
-                        endMs = std::min(ps->lastWriteMs, tl->toMs);
-                }
-                const QString pid = QString::fromStdString(p.pid);
-                const QString text = plot(pid, p.points, false, endMs);
-                if (QLineSeries *line = m_lines.value(pid); line && keep.contains(pid)) {
-                    const QString label = dead ? tr("pid %1 (dead)").arg(pid) : tr("pid %1").arg(pid);
-                    if (line->name() != label)
-                        line->setName(label);
-                    // Only on change: each of these lays the chart out again.
-                    const qreal width = dead ? 1.5 : 2.0;
-                    if (line->pen().widthF() != width) {
-                        QPen pen = line->pen();
-                        pen.setWidthF(width);
-                        line->setPen(pen);
-                    }
-                }
-                legend.append({pid, (dead ? tr("pid %1 (dead)").arg(pid) : tr("pid %1").arg(pid)) + text});
-                ++shown;
+            legend.append({QString(), lineLabel(QString()) + mergedText});
+        if (!ranking.others.empty()) {
+            const QString othersText = plot(othersLine(), ranking.othersSum, false, true, tl->toMs);
+            if (keep.contains(othersLine()))
+                legend.append({othersLine(), lineLabel(othersLine()) + othersText});
+        }
+        for (const std::size_t i : ranking.top) {
+            const PidTimeline &p = tl->pids[i];
+            const ProcessStatus *ps = m_snapshot ? m_snapshot->process(p.pid) : nullptr;
+            const bool dead = ps && ps->liveness == Liveness::Dead;
+            // A dead pid's line ends where it last wrote (or was last seen
+            // to change), not at now.
+            std::int64_t endMs = tl->toMs;
+            if (dead) {
+                endMs = p.points.empty() ? tl->fromMs : p.points.back().timeMs;
+                if (ps->lastWriteMs > endMs)
+                    endMs = std::min(ps->lastWriteMs, tl->toMs);
             }
+            const QString pid = QString::fromStdString(p.pid);
+            const QString text = plot(pid, p.points, rate, false, endMs);
+            const QString label = lineLabel(pid, dead);
+            if (QLineSeries *line = m_lines.value(pid); line && keep.contains(pid)) {
+                if (line->name() != label)
+                    line->setName(label);
+                // Only on change: each of these lays the chart out again.
+                const qreal width = dead ? 1.5 : 2.0;
+                if (line->pen().widthF() != width) {
+                    QPen pen = line->pen();
+                    pen.setWidthF(width);
+                    line->setPen(pen);
+                }
+            }
+            legend.append({pid, label + text});
+            ++shown;
         }
     }
     for (auto it = m_lines.begin(); it != m_lines.end();) {
@@ -574,12 +669,19 @@ void SeriesChartView::updateChart()
             ++it;
         }
     }
+    if (QLineSeries *others = m_lines.value(othersLine()); others && others->name() != lineLabel(othersLine()))
+        others->setName(lineLabel(othersLine()));
     updateLegend(legend);
-    const bool haveMerged = m_lines.contains(QString());
-    m_mergedView->setVisible(haveMerged && !m_hidden.contains(QString()));
-    m_note->setVisible(total > shown);
-    if (total > shown)
-        m_note->setText(tr("Showing %1 of %2 pids; the table lists all.").arg(shown).arg(total));
+    updateUpperChart();
+    m_note->setVisible(m_othersCount > 0);
+    if (m_othersCount > 0)
+        m_note->setText((rate ? tr("Lines for the %n pid(s) with the highest rates, running ones first; the other %1 "
+                                   "are summed in the “others” line above. The table lists every pid.",
+                                   nullptr, shown)
+                              : tr("Lines for the %n pid(s) with the highest values, running ones first; the other "
+                                   "%1 are summed in the “others” line above. The table lists every pid.",
+                                   nullptr, shown))
+                            .arg(m_othersCount));
     const QString what = rate ? m_mode->currentText() : tr("Value");
     if (m_axisY->titleText() != what)
         m_axisY->setTitleText(what);
@@ -600,8 +702,21 @@ void SeriesChartView::updateChart()
     }
     if (tl && std::isfinite(lo))
         range(m_axisY, lo, hi);
-    if (tl && std::isfinite(mlo))
-        range(m_axisMerged, mlo, mhi);
+    if (tl && std::isfinite(mlo)) {
+        // The small chart has room for three or four labels: a round step
+        // that gives as many (applyNiceNumbers made six, elided to "…").
+        const double pad = mhi > mlo ? (mhi - mlo) * 0.08 : std::max(1.0, std::abs(mhi) * 0.1);
+        double lo2 = mlo >= 0 ? std::max(0.0, mlo - pad) : mlo - pad;
+        const double raw = (mhi + pad - lo2) / 3.0;
+        const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+        const double step = magnitude * (raw <= magnitude ? 1 : raw <= 2 * magnitude ? 2 : raw <= 5 * magnitude ? 5 : 10);
+        lo2 = std::floor(lo2 / step) * step;
+        const double hi2 = std::ceil((mhi + pad) / step) * step;
+        m_axisMerged->setTickType(QValueAxis::TicksDynamic);
+        m_axisMerged->setTickAnchor(0.0);
+        m_axisMerged->setTickInterval(step);
+        m_axisMerged->setRange(lo2, hi2);
+    }
 }
 
 } // namespace promdir

@@ -10,9 +10,10 @@
 #include <QItemSelectionModel>
 #include <QMessageBox>
 #include <QSaveFile>
+#include <QSet>
 #include <QTableView>
+#include <QTreeView>
 
-#include <set>
 
 namespace promdir {
 
@@ -31,46 +32,89 @@ QString field(QString text, QChar separator)
 }
 } // namespace
 
-QString tableText(const QTableView *table, QChar separator, bool selectedOnly)
+namespace {
+const char kParentColumn[] = "promdirParentColumn";
+
+const QHeaderView *headerOf(const QAbstractItemView *view)
 {
-    const QAbstractItemModel *model = table->model();
-    if (!model)
+    if (const auto *table = qobject_cast<const QTableView *>(view))
+        return table->horizontalHeader();
+    if (const auto *tree = qobject_cast<const QTreeView *>(view))
+        return tree->header();
+    return nullptr;
+}
+
+// Every row under `parent` depth-first, as a tree shows them when expanded.
+void collectRows(const QAbstractItemModel *model, const QModelIndex &parent, QList<QModelIndex> &out)
+{
+    const int n = model->rowCount(parent);
+    for (int r = 0; r < n; ++r) {
+        const QModelIndex i = model->index(r, 0, parent);
+        out << i;
+        if (model->hasChildren(i))
+            collectRows(model, i, out);
+    }
+}
+} // namespace
+
+QString tableText(const QAbstractItemView *view, QChar separator, bool selectedOnly)
+{
+    const QAbstractItemModel *model = view->model();
+    const QHeaderView *header = headerOf(view);
+    if (!model || !header)
         return {};
-    const QHeaderView *header = table->horizontalHeader();
     QList<int> columns; // in the order shown, hidden ones left out
     for (int v = 0; v < header->count(); ++v) {
         const int c = header->logicalIndex(v);
         if (!header->isSectionHidden(c))
             columns << c;
     }
-    std::set<int> rows;
-    if (selectedOnly && table->selectionModel()) {
-        for (const QModelIndex &i : table->selectionModel()->selectedIndexes())
-            rows.insert(i.row());
-        if (rows.empty() && table->currentIndex().isValid())
-            rows.insert(table->currentIndex().row());
-    } else {
+    const QString parentColumn = view->property(kParentColumn).toString();
+    const bool tree = qobject_cast<const QTreeView *>(view) != nullptr;
+    QList<QModelIndex> rows;
+    if (tree)
+        collectRows(model, {}, rows);
+    else
         for (int r = 0; r < model->rowCount(); ++r)
-            rows.insert(r);
+            rows << model->index(r, 0);
+    if (selectedOnly && view->selectionModel()) {
+        QSet<QModelIndex> chosen;
+        for (const QModelIndex &i : view->selectionModel()->selectedIndexes())
+            chosen.insert(i.siblingAtColumn(0));
+        if (chosen.isEmpty() && view->currentIndex().isValid())
+            chosen.insert(view->currentIndex().siblingAtColumn(0));
+        QList<QModelIndex> picked;
+        for (const QModelIndex &i : std::as_const(rows))
+            if (chosen.contains(i))
+                picked << i;
+        rows = picked;
     }
     QStringList lines;
     QStringList cells;
+    if (tree && !parentColumn.isEmpty())
+        cells << field(parentColumn, separator);
     for (int c : std::as_const(columns))
         cells << field(model->headerData(c, Qt::Horizontal).toString(), separator);
     lines << cells.join(separator);
-    for (int r : rows) {
+    for (const QModelIndex &row : std::as_const(rows)) {
         cells.clear();
+        if (tree && !parentColumn.isEmpty()) {
+            QModelIndex top = row;
+            while (top.parent().isValid())
+                top = top.parent();
+            cells << field(top.data().toString(), separator);
+        }
         for (int c : std::as_const(columns))
-            cells << field(model->index(r, c).data().toString(), separator);
+            cells << field(row.siblingAtColumn(c).data().toString(), separator);
         lines << cells.join(separator);
     }
     return lines.join(QLatin1Char('\n')) + QLatin1Char('\n');
 }
 
-bool exportTableCsv(const QTableView *table, const QString &path, QString *error)
+bool exportTableCsv(const QAbstractItemView *view, const QString &path, QString *error)
 {
     QSaveFile f(path);
-    const QByteArray bytes = tableText(table, QLatin1Char(','), false).toUtf8();
+    const QByteArray bytes = tableText(view, QLatin1Char(','), false).toUtf8();
     if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size() || !f.commit()) {
         if (error)
             *error = f.errorString();
@@ -79,8 +123,10 @@ bool exportTableCsv(const QTableView *table, const QString &path, QString *error
     return true;
 }
 
-void addTableActions(QTableView *table)
+void addTableActions(QAbstractItemView *table, const QString &parentColumn)
 {
+    if (!parentColumn.isEmpty())
+        table->setProperty(kParentColumn, parentColumn);
     table->setContextMenuPolicy(Qt::ActionsContextMenu);
     auto *copy = new QAction(icon(QStringLiteral("copy")), QApplication::translate("promdir::TableActions", "&Copy Rows"),
                              table);

@@ -14,6 +14,11 @@
 
 namespace promdir {
 
+namespace {
+// Never reset, so ids never repeat across sources and watchers.
+std::atomic<std::uint64_t> g_contentsIds{0};
+} // namespace
+
 // State only the worker thread touches.
 struct DirectoryWatcher::Worker
 {
@@ -28,6 +33,7 @@ struct DirectoryWatcher::Worker
     SeriesId focus;
     MetricType focusType = MetricType::Counter;
     GaugeMode focusMode = GaugeMode::None;
+    SnapshotPtr last; // the last snapshot made of this source
 
     TimelinePtr timeline() const
     {
@@ -48,10 +54,15 @@ struct DirectoryWatcher::Worker
         s->timeMs = QDateTime::currentMSecsSinceEpoch();
         // Nothing thrown here (out of memory, a bug) may leave this thread:
         // Qt would end the program. It becomes a source that cannot be read.
+        auto closing = [this] { return cancel && cancel->load(std::memory_order_relaxed); };
         try {
             s->result = engine->refresh();
+            if (closing())
+                return nullptr; // the source is being closed: nothing more is wanted of it
             describeProcesses(*s, staleAfter);
-            history.update(*s->result, s->timeMs);
+            history.update(*s->result, s->timeMs, cancel.get());
+            if (closing())
+                return nullptr;
             s->timeline = timeline();
         } catch (const std::exception &e) {
             s->processes.clear();
@@ -65,7 +76,9 @@ struct DirectoryWatcher::Worker
             s->result = std::move(failed);
         }
         s->historyPoints = history.pointCount();
+        s->contentsId = last && sameContents(*s, *last) ? last->contentsId : ++g_contentsIds;
         s->cost = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0);
+        last = s;
         return s;
     }
 };
@@ -98,11 +111,40 @@ DirectoryWatcher::DirectoryWatcher(QObject *parent)
 
 DirectoryWatcher::~DirectoryWatcher()
 {
-    ++m_generation;
-    if (m_cancel)
-        m_cancel->store(true);
-    m_thread->quit();
+    if (!m_shutDown) {
+        ++m_generation;
+        if (m_cancel)
+            m_cancel->store(true);
+        m_thread->quit();
+    }
     m_thread->wait();
+    if (m_shutDown) {
+        // Quitting: the history and the parsed files of thousands of
+        // processes are millions of allocations, whose freeing one by one
+        // took seconds (minutes at 10,000 processes). The process is ending;
+        // the system takes the memory back at once. Kept reachable, so leak
+        // checkers do not count it.
+        static auto *leftToTheSystem = new std::vector<std::shared_ptr<Worker>>;
+        leftToTheSystem->push_back(std::move(m_worker));
+    }
+}
+
+void DirectoryWatcher::shutdown()
+{
+    if (m_shutDown)
+        return;
+    forgetSource(); // and nothing freed: see the destructor
+    setLoading(false);
+    m_shutDown = true;
+    // After the step it is in (a directory's read cannot be cut short; an
+    // archive's load, the history and the rest stop at once) and the jobs
+    // already queued, the worker thread ends.
+    m_thread->quit();
+}
+
+bool DirectoryWatcher::isStopped() const
+{
+    return m_thread->isFinished();
 }
 
 void DirectoryWatcher::post(std::function<void(Worker &)> job)
@@ -113,6 +155,8 @@ void DirectoryWatcher::post(std::function<void(Worker &)> job)
 
 void DirectoryWatcher::open(const QString &path)
 {
+    if (m_shutDown)
+        return;
     close();
     m_path = path;
     const std::uint64_t gen = ++m_generation;
@@ -146,6 +190,7 @@ void DirectoryWatcher::open(const QString &path)
         w.path = path;
         w.local = local;
         w.history.clear();
+        w.last.reset();
         w.history.setWindow(window);
         w.staleAfter = stale;
         w.cancel = cancel;
@@ -161,6 +206,17 @@ void DirectoryWatcher::open(const QString &path)
 
 void DirectoryWatcher::close()
 {
+    forgetSource();
+    post([](Worker &w) {
+        w.engine.reset();
+        w.history.clear();
+        w.last.reset();
+    });
+    setLoading(false);
+}
+
+void DirectoryWatcher::forgetSource()
+{
     ++m_generation;
     if (m_cancel)
         m_cancel->store(true);
@@ -174,11 +230,6 @@ void DirectoryWatcher::close()
     m_snapshot.reset();
     m_inFlight = false;
     m_pending = false;
-    post([](Worker &w) {
-        w.engine.reset();
-        w.history.clear();
-    });
-    setLoading(false);
 }
 
 void DirectoryWatcher::refresh()

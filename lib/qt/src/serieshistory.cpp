@@ -116,8 +116,9 @@ void SeriesHistory::endTracksOf(const FileRecord &old, const FileRecord *now, st
     }
 }
 
-void SeriesHistory::update(const MergeResult &result, std::int64_t timeMs)
+void SeriesHistory::update(const MergeResult &result, std::int64_t timeMs, const std::atomic<bool> *stop)
 {
+    auto stopped = [stop] { return stop && stop->load(std::memory_order_relaxed); };
     m_lastTimeMs = timeMs;
     const auto &files = result.load.files;
 
@@ -131,6 +132,8 @@ void SeriesHistory::update(const MergeResult &result, std::int64_t timeMs)
             const auto &f = files[i];
             if (f == m_order[i] || !f->fileName.valid)
                 continue;
+            if (stopped())
+                return;
             auto old = m_files.find(f->path);
             FileRecord rec = record(f, timeMs);
             if (old != m_files.end()) {
@@ -150,6 +153,8 @@ void SeriesHistory::update(const MergeResult &result, std::int64_t timeMs)
     for (const auto &f : files) {
         if (!f->fileName.valid)
             continue;
+        if (stopped())
+            return;
         auto old = m_files.find(f->path);
         if (old != m_files.end() && old->second.file == f) {
             next.emplace(f->path, std::move(old->second));

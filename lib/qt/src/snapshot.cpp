@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
 
 namespace promdir {
 
@@ -48,6 +49,23 @@ std::size_t Snapshot::problemCount() const
     for (const auto &f : result->load.files)
         n += f->problems.size();
     return n;
+}
+
+bool sameContents(const Snapshot &a, const Snapshot &b)
+{
+    if (!a.result || !b.result || a.path != b.path || a.local != b.local)
+        return false;
+    const LoadResult &x = a.result->load, &y = b.result->load;
+    if (x.ok != y.ok || x.error != y.error || x.files != y.files || x.problems.size() != y.problems.size()
+        || a.result->families.size() != b.result->families.size() || a.result->pids.visible != b.result->pids.visible
+        || a.result->pids.reason != b.result->pids.reason)
+        return false;
+    for (std::size_t i = 0; i < x.problems.size(); ++i) {
+        const Problem &p = x.problems[i], &q = y.problems[i];
+        if (p.file != q.file || p.offset != q.offset || p.kind != q.kind || p.message != q.message)
+            return false;
+    }
+    return a.fileStale == b.fileStale && a.processes == b.processes;
 }
 
 std::size_t Snapshot::deadCount() const

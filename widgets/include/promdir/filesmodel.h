@@ -27,8 +27,16 @@ public:
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    bool lessThan(int left, int right, int column) const override;
+    // The name (type, mode and pid are in it), why it is stale, its problems.
+    QString filterText(int row) const override;
+    // The same, without making a string per row for a file's name.
+    bool filterAccepts(int row, const QString &needle) const override;
 
     static QString staleText(unsigned flags);
+
+protected:
+    std::vector<double> sortKeys(int column) const override;
 
 private:
     struct Row
@@ -38,6 +46,9 @@ private:
         Problem problem; // directory-level problem rows (file == null)
     };
     std::vector<Row> m_rows;
+    const QString &cachedStaleText(unsigned flags) const;
+    std::vector<QString> m_typeTexts; // by MetricType, said once per refresh
+    std::vector<QString> m_staleTexts; // by StaleFlag bits
 };
 
 class EntriesModel : public SnapshotTableModel

@@ -10,7 +10,6 @@
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
-class QSortFilterProxyModel;
 class QTableView;
 
 namespace promdir {
@@ -34,12 +33,13 @@ public:
     FilesModel *model() const { return m_model; }
     EntriesModel *entries() const { return m_entries; }
     QLineEdit *filterEdit() const { return m_filter; }
+    QTableView *tableView() const { return m_files; }
 
 private:
     void showFile(const QModelIndex &proxyIndex);
     FilesModel *m_model;
     EntriesModel *m_entries;
-    QSortFilterProxyModel *m_proxy;
+    SnapshotProxyModel *m_proxy;
     QLineEdit *m_filter;
     QLabel *m_archive;
     QTableView *m_files;

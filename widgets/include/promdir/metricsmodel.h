@@ -62,7 +62,6 @@ private:
     SnapshotPtr m_snapshot;
     std::vector<QStringList> m_labelNames; // per family
     std::vector<bool> m_severalNames;      // per family: samples of more than one name (_bucket, _count...)
-    std::vector<std::string> m_structure; // identity of every row, to detect changes
 };
 
 // Filters on name, label names and values, keeping a family when any

@@ -26,6 +26,10 @@ public:
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    bool lessThan(int left, int right, int column) const override;
+
+protected:
+    std::vector<double> sortKeys(int column) const override;
 
 private:
     struct Row

@@ -22,14 +22,22 @@ public:
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    bool lessThan(int left, int right, int column) const override;
+    // The pid, the state and the command.
+    QString filterText(int row) const override;
 
     static QString livenessText(const ProcessStatus &p);
     // Why the state is what it is (unknown: no manifest; a hint from the
     // files), for the tooltip.
     QString livenessReason(int row) const;
 
+protected:
+    std::vector<double> sortKeys(int column) const override;
+
 private:
+    const QString &stateText(int row) const;
     std::vector<ProcessStatus> m_rows;
+    std::vector<QString> m_stateTexts; // alive, dead, reused, unknown, probably dead
     std::vector<bool> m_liveGauges; // per row: has gauge_live* files
     bool m_noManifest = false;      // an archive without promdir's manifest
     bool m_anyLiveGauges = false;

@@ -10,8 +10,8 @@
 #include <functional>
 
 class QAction;
+class QLineEdit;
 class QPushButton;
-class QSortFilterProxyModel;
 class QTableView;
 
 namespace promdir {
@@ -30,6 +30,8 @@ public:
 
     ProcessModel *model() const { return m_model; }
     QTableView *tableView() const { return m_table; }
+    // Matches the pid, the state and the command, ignoring case.
+    QLineEdit *filterEdit() const { return m_filter; }
     QAction *markDeadAction() const { return m_markDead; }
     bool selectPid(const QString &pid);
     QString currentPid() const;
@@ -47,7 +49,8 @@ Q_SIGNALS:
 private:
     void updateAction();
     ProcessModel *m_model;
-    QSortFilterProxyModel *m_proxy;
+    SnapshotProxyModel *m_proxy;
+    QLineEdit *m_filter;
     QTableView *m_table;
     QAction *m_markDead;
     QPushButton *m_button;

@@ -5,11 +5,14 @@
 // pid's; one chart with two value axes read as lines crossing), a legend that
 // toggles lines, and the current per-pid values below. Counters, and the
 // counts, sums and buckets of histograms and summaries, can be shown as a
-// rate per second instead of the raw value.
+// rate per second instead of the raw value. With many pids only the N with
+// the highest values (or rates) get a line; the rest are summed in one
+// "others" line beside the merged one, and a note says so.
 
 #include "promdir/pidvaluesmodel.h"
 
 #include <QColor>
+#include <QElapsedTimer>
 #include <QPointF>
 #include <QHash>
 #include <QSet>
@@ -38,8 +41,20 @@ public:
     void setSeries(const SeriesId &series, const QString &title, std::optional<MetricType> type = std::nullopt);
     void setTimeline(const TimelinePtr &timeline);
 
-    // At most this many pid lines (the rest are listed in the table only).
-    static constexpr int kMaxLines = 40;
+    // How many pids get a line of their own (the highest values first); the
+    // rest are summed in "others". -1: every pid.
+    void setTopCount(int n);
+    int topCount() const;
+    QComboBox *topBox() const { return m_top; }
+    static constexpr int kDefaultTopCount = 10;
+    // The line (and legend entry) of the others' sum: no pid is named so.
+    static QString othersLine() { return QStringLiteral("\n others"); }
+    // What the chart says above it when pids are summed; empty otherwise.
+    QString note() const;
+    // While refreshes find nothing new, the chart moves with the clock this
+    // often (ms), not on each refresh.
+    void setClockStep(int ms) { m_clockStepMs = ms; }
+    static constexpr int kDefaultClockStepMs = 5000;
 
     QChart *chart() const { return m_chart; }
     QString title() const;
@@ -64,7 +79,7 @@ public:
     QComboBox *modeBox() const { return m_mode; }
 
     // What hovering a line at `at` (chart values) shows: pid, time, value
-    // of the nearest point. "" is the merged line.
+    // of the nearest point. "" is the merged line, othersLine() the others'.
     QString hoverText(const QString &line, const QPointF &at) const;
     // The points of a line as drawn ("" for merged); empty when none.
     QList<QPointF> linePoints(const QString &line) const;
@@ -82,7 +97,10 @@ public:
 
 private:
     QLineSeries *lineFor(const QString &name, bool merged);
+    QString lineLabel(const QString &name, bool dead = false) const;
     void updateLegend(const QList<std::pair<QString, QString>> &entries);
+    // The small chart above: shown while the merged or the others line is.
+    void updateUpperChart();
     void updateChart();
 
     PidValuesModel *m_model;
@@ -98,7 +116,9 @@ private:
     QValueAxis *m_axisMerged;
     QLabel *m_modeLabel;
     QComboBox *m_mode;
+    QComboBox *m_top;
     bool m_rateable = false;
+    int m_othersCount = 0; // pids in the others line
     QTableView *m_table;
     SnapshotPtr m_snapshot;
     TimelinePtr m_timeline;
@@ -108,6 +128,8 @@ private:
     QListWidget *m_legend;
     QToolButton *m_resetZoom = nullptr;
     bool m_following = true;
+    QElapsedTimer m_drawn; // since the chart was last drawn
+    int m_clockStepMs = kDefaultClockStepMs;
 };
 
 } // namespace promdir

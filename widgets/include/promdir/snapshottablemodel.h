@@ -1,13 +1,22 @@
 #pragma once
-// Base of the table models: a refresh with the same rows (by identity) only
-// emits dataChanged; rows that come or go make a layout change in which the
-// rows that stay keep their persistent indexes by identity, so selection,
-// the current row (and what a context menu acts on) and scrolling survive.
-// A new source, or rows from or to none, resets the model in one go.
+// Base of the table models: a refresh with the same rows (by identity)
+// emits dataChanged only for the rows whose contents changed (nothing when
+// none did: a sorted, filtered proxy then has nothing to redo); rows that
+// come or go make a layout change in which the rows that stay keep their
+// persistent indexes by identity, so selection, the current row (and what a
+// context menu acts on) and scrolling survive. A new source, or rows from or
+// to none, resets the model in one go.
+//
+// SnapshotProxyModel sorts and filters them without building a QVariant or
+// a string per comparison: each model compares its rows' own fields
+// (lessThan) and says what its filter matches (filterText).
 
 #include <QAbstractTableModel>
+#include <QSortFilterProxyModel>
 
+#include <cstdint>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -25,23 +34,71 @@ public:
         FirstCustomRole,
     };
 
+    // Whether row `left` sorts before row `right` by `column`. The default
+    // compares SortRole; models override it with their fields.
+    virtual bool lessThan(int left, int right, int column) const;
+    // Sorting as SnapshotProxyModel does it: by sortKeys() when the model
+    // gives them for the column (made once per refresh and column), else by
+    // lessThan().
+    bool sortsBefore(int left, int right, int column) const;
+    // What the filter box matches in a row. The default joins every
+    // column's text; models give the columns worth finding by.
+    virtual QString filterText(int row) const;
+    // Whether `row` matches `needle` (ignoring case): filterText() contains
+    // it. Models may answer without building the text.
+    virtual bool filterAccepts(int row, const QString &needle) const;
+
 protected:
-    // `assign` swaps the model's rows in; `keys` are their identities.
+    // One number per row that sorts the column as lessThan() would (equal
+    // numbers: equal rows), or none. Sorting 70,000 files compares about a
+    // million pairs; following each row's pointers to its parsed file for
+    // each made it take a third of a second, keys in one array a tenth.
+    virtual std::vector<double> sortKeys(int column) const;
+    // Pids as sort keys, in pidLess order: numeric pids by value first, then
+    // the others by their bytes.
+    static std::vector<double> pidKeys(const std::vector<std::string_view> &pids);
+
+    // `assign` swaps the model's rows in; `keys` are their identities and
+    // `stamps` (one per row, or none) a digest of what each row shows: rows
+    // with the same key and stamp as before are not announced as changed.
     // `reset`: the rows are of another source, nothing carries over.
     template<typename Assign>
-    void update(std::vector<std::string> keys, Assign &&assign, bool reset = false)
+    void update(std::vector<std::string> keys, std::vector<std::uint64_t> stamps, Assign &&assign,
+                bool reset = false)
     {
+        if (stamps.size() != keys.size())
+            stamps.clear();
         if (keys == m_keys && !reset) {
             assign();
-            const int rows = rowCount(), cols = columnCount();
-            if (rows > 0 && cols > 0)
-                Q_EMIT dataChanged(index(0, 0), index(rows - 1, cols - 1));
+            m_sortKeysColumn = -1;
+            const int cols = columnCount();
+            if (stamps.empty() || m_stamps.size() != stamps.size()) {
+                const int rows = rowCount();
+                if (rows > 0 && cols > 0)
+                    Q_EMIT dataChanged(index(0, 0), index(rows - 1, cols - 1));
+            } else {
+                // One signal per run of changed rows.
+                for (std::size_t i = 0; i < stamps.size();) {
+                    if (stamps[i] == m_stamps[i]) {
+                        ++i;
+                        continue;
+                    }
+                    std::size_t end = i + 1;
+                    while (end < stamps.size() && stamps[end] != m_stamps[end])
+                        ++end;
+                    Q_EMIT dataChanged(index(int(i), 0), index(int(end - 1), cols - 1));
+                    i = end;
+                }
+            }
+            m_stamps = std::move(stamps);
             return;
         }
         if (reset || m_keys.empty() || keys.empty()) {
             beginResetModel();
             assign();
+            m_sortKeysColumn = -1;
             m_keys = std::move(keys);
+            m_stamps = std::move(stamps);
             endResetModel();
             return;
         }
@@ -49,19 +106,28 @@ protected:
         const QModelIndexList from = persistentIndexList();
         std::vector<std::string> old = std::move(m_keys);
         assign();
+        m_sortKeysColumn = -1;
         m_keys = std::move(keys);
-        std::unordered_map<std::string_view, int> rowOf;
-        rowOf.reserve(m_keys.size());
-        for (std::size_t i = 0; i < m_keys.size(); ++i)
-            rowOf.emplace(m_keys[i], int(i));
-        QModelIndexList to;
-        to.reserve(from.size());
-        for (const QModelIndex &i : from) {
-            const auto it = std::size_t(i.row()) < old.size() ? rowOf.find(old[std::size_t(i.row())]) : rowOf.end();
-            to.append(it == rowOf.end() ? QModelIndex() : createIndex(it->second, i.column()));
+        m_stamps = std::move(stamps);
+        if (!from.isEmpty()) {
+            std::unordered_map<std::string_view, int> rowOf;
+            rowOf.reserve(m_keys.size());
+            for (std::size_t i = 0; i < m_keys.size(); ++i)
+                rowOf.emplace(m_keys[i], int(i));
+            QModelIndexList to;
+            to.reserve(from.size());
+            for (const QModelIndex &i : from) {
+                const auto it = std::size_t(i.row()) < old.size() ? rowOf.find(old[std::size_t(i.row())]) : rowOf.end();
+                to.append(it == rowOf.end() ? QModelIndex() : createIndex(it->second, i.column()));
+            }
+            changePersistentIndexList(from, to);
         }
-        changePersistentIndexList(from, to);
         Q_EMIT layoutChanged();
+    }
+    template<typename Assign>
+    void update(std::vector<std::string> keys, Assign &&assign, bool reset = false)
+    {
+        update(std::move(keys), {}, std::forward<Assign>(assign), reset);
     }
     QString keyAt(int row) const
     {
@@ -70,6 +136,55 @@ protected:
 
 private:
     std::vector<std::string> m_keys;
+    std::vector<std::uint64_t> m_stamps;
+    mutable std::vector<double> m_sortKeys; // of m_sortKeysColumn, for these rows
+    mutable int m_sortKeysColumn = -1;
+};
+
+// Adds `value`'s bytes to a row stamp (FNV-1a).
+inline void stampAdd(std::uint64_t &stamp, const void *value, std::size_t size)
+{
+    const auto *p = static_cast<const unsigned char *>(value);
+    for (std::size_t i = 0; i < size; ++i) {
+        stamp ^= p[i];
+        stamp *= 1099511628211ull;
+    }
+}
+template<typename T>
+void stampAdd(std::uint64_t &stamp, const T &value)
+{
+    static_assert(std::is_trivially_copyable_v<T>);
+    stampAdd(stamp, &value, sizeof value);
+}
+inline void stampAdd(std::uint64_t &stamp, const std::string &value)
+{
+    stampAdd(stamp, value.size());
+    stampAdd(stamp, value.data(), value.size());
+}
+constexpr std::uint64_t kStampSeed = 14695981039346656037ull;
+
+// Sorts and filters a SnapshotTableModel by its own comparisons and filter
+// text; a fixed string, matched ignoring case. On other models it behaves
+// as a QSortFilterProxyModel.
+class SnapshotProxyModel : public QSortFilterProxyModel
+{
+    Q_OBJECT
+public:
+    explicit SnapshotProxyModel(QObject *parent = nullptr);
+    QString filterText() const { return m_filter; }
+    void setSourceModel(QAbstractItemModel *model) override;
+
+public Q_SLOTS:
+    void setFilterText(const QString &text);
+
+protected:
+    bool lessThan(const QModelIndex &left, const QModelIndex &right) const override;
+    bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
+
+private:
+    const SnapshotTableModel *snapshotModel() const;
+    const SnapshotTableModel *m_model = nullptr;
+    QString m_filter;
 };
 
 } // namespace promdir

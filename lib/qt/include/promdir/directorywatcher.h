@@ -31,6 +31,13 @@ public:
     // Stops watching and forgets the source; an archive being read is
     // cancelled.
     void close();
+    // Stops for good, at once, for quitting: closes the source (a load is
+    // cancelled) and lets the worker thread end after the step it is in;
+    // nothing opens afterwards. The memory the source took is then left to
+    // the system when the watcher is destroyed, not freed piece by piece.
+    void shutdown();
+    // True once the worker thread has ended (after shutdown()).
+    bool isStopped() const;
     QString path() const { return m_path; }
     bool isOpen() const { return !m_path.isEmpty(); }
     // True from open() until the first snapshot of that source arrives.
@@ -73,6 +80,8 @@ private:
     void post(std::function<void(Worker &)> job);
     void deliver(std::uint64_t generation, const SnapshotPtr &snapshot);
     void scheduleSoon();
+    // Stops loading and watching the source; its memory is not touched.
+    void forgetSource();
     void setLoading(bool loading);
 
     QThread *m_thread = nullptr;
@@ -87,6 +96,7 @@ private:
     bool m_pending = false;
     bool m_loading = false;
     bool m_paused = false;
+    bool m_shutDown = false;
     std::chrono::milliseconds m_interval{1000};
     std::chrono::milliseconds m_window{std::chrono::minutes(10)};
     std::chrono::milliseconds m_staleAfter{std::chrono::hours(1)};

@@ -7,6 +7,7 @@
 
 #include "promdir/snapshot.h"
 
+#include <atomic>
 #include <deque>
 #include <map>
 #include <unordered_map>
@@ -24,8 +25,10 @@ public:
     void setMaxPointsPerTrack(std::size_t n) { m_maxPoints = n < 2 ? 2 : n; }
 
     // Records the values of `result` seen at `timeMs`. Files whose parsed
-    // result is the same object as last time are skipped: unchanged.
-    void update(const MergeResult &result, std::int64_t timeMs);
+    // result is the same object as last time are skipped: unchanged. When
+    // `stop` becomes true it returns at once, the history half updated: for
+    // a source being closed, whose history is cleared next.
+    void update(const MergeResult &result, std::int64_t timeMs, const std::atomic<bool> *stop = nullptr);
 
     // The history of one series (empty pids when unknown). `type` and
     // `mode` decide how the merged line is computed.

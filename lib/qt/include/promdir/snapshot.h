@@ -36,6 +36,8 @@ struct ProcessStatus
     int series = 0; // entries across its files
     std::string cmdline; // when known
     std::string note;    // why unknown, "zombie", ...
+
+    bool operator==(const ProcessStatus &) const = default;
 };
 
 // One series as the files store it: the key's metric, sample and labels
@@ -94,6 +96,11 @@ struct Snapshot
     std::chrono::microseconds cost{0};   // the whole refresh in the worker
     std::shared_ptr<const SeriesTimeline> timeline; // of the focused series, if any
     std::size_t historyPoints = 0;       // memory the history holds, in points
+    // Equal for snapshots whose contents are equal (the same parsed files,
+    // problems, processes and staleness: only the time, the cost and the
+    // engine's figures differ), different otherwise, whatever the source:
+    // views skip a snapshot that shows nothing new. 0: not known.
+    std::uint64_t contentsId = 0;
 
     const ProcessStatus *process(std::string_view pid) const;
     std::size_t fileCount() const;
@@ -104,6 +111,10 @@ struct Snapshot
 
 using SnapshotPtr = std::shared_ptr<const Snapshot>;
 using TimelinePtr = std::shared_ptr<const SeriesTimeline>;
+
+// Whether `a` and `b` show the same: the same parsed files (by identity),
+// problems, processes and staleness.
+bool sameContents(const Snapshot &a, const Snapshot &b);
 
 // Fills processes and fileStale of `s` from s.result by the core's rule
 // (reportProcesses, spec section 6): liveness asked of the system when

@@ -1,0 +1,111 @@
+#include "promdir/snapshottablemodel.h"
+
+#include <algorithm>
+#include <charconv>
+
+namespace promdir {
+
+bool SnapshotTableModel::sortsBefore(int left, int right, int column) const
+{
+    if (m_sortKeysColumn != column) {
+        m_sortKeys = sortKeys(column);
+        if (m_sortKeys.size() != std::size_t(rowCount()))
+            m_sortKeys.clear();
+        m_sortKeysColumn = column;
+    }
+    if (!m_sortKeys.empty())
+        return m_sortKeys[std::size_t(left)] < m_sortKeys[std::size_t(right)];
+    return lessThan(left, right, column);
+}
+
+std::vector<double> SnapshotTableModel::sortKeys(int) const
+{
+    return {};
+}
+
+std::vector<double> SnapshotTableModel::pidKeys(const std::vector<std::string_view> &pids)
+{
+    // Exact in a double below 2^53: numeric pids below 2^52, then the rest.
+    constexpr double kOthers = 4503599627370496.0; // 2^52
+    std::vector<double> keys(pids.size(), -1.0);
+    std::vector<std::string_view> others;
+    for (std::size_t i = 0; i < pids.size(); ++i) {
+        const std::string_view pid = pids[i];
+        unsigned long long n = 0;
+        const auto [end, ec] = std::from_chars(pid.data(), pid.data() + pid.size(), n);
+        if (!pid.empty() && pid.size() <= 19 && ec == std::errc() && end == pid.data() + pid.size())
+            keys[i] = double(std::min<unsigned long long>(n, (1ull << 52) - 1));
+        else
+            others.push_back(pid);
+    }
+    if (others.empty())
+        return keys;
+    std::sort(others.begin(), others.end());
+    others.erase(std::unique(others.begin(), others.end()), others.end());
+    for (std::size_t i = 0; i < pids.size(); ++i)
+        if (keys[i] < 0)
+            keys[i] = kOthers + double(std::lower_bound(others.begin(), others.end(), pids[i]) - others.begin());
+    return keys;
+}
+
+bool SnapshotTableModel::lessThan(int left, int right, int column) const
+{
+    const QVariant a = index(left, column).data(SortRole), b = index(right, column).data(SortRole);
+    return QVariant::compare(a, b) == QPartialOrdering::Less;
+}
+
+QString SnapshotTableModel::filterText(int row) const
+{
+    QStringList cells;
+    for (int c = 0; c < columnCount(); ++c)
+        cells << index(row, c).data().toString();
+    return cells.join(QLatin1Char('\n'));
+}
+
+bool SnapshotTableModel::filterAccepts(int row, const QString &needle) const
+{
+    return filterText(row).contains(needle, Qt::CaseInsensitive);
+}
+
+SnapshotProxyModel::SnapshotProxyModel(QObject *parent)
+    : QSortFilterProxyModel(parent)
+{
+    setSortRole(SnapshotTableModel::SortRole);
+}
+
+const SnapshotTableModel *SnapshotProxyModel::snapshotModel() const
+{
+    return m_model;
+}
+
+void SnapshotProxyModel::setSourceModel(QAbstractItemModel *model)
+{
+    m_model = qobject_cast<const SnapshotTableModel *>(model); // once, not per comparison
+    QSortFilterProxyModel::setSourceModel(model);
+}
+
+void SnapshotProxyModel::setFilterText(const QString &text)
+{
+    if (text == m_filter)
+        return;
+    m_filter = text;
+    invalidateRowsFilter(); // rows only: the columns are never filtered
+}
+
+bool SnapshotProxyModel::lessThan(const QModelIndex &left, const QModelIndex &right) const
+{
+    if (const SnapshotTableModel *m = snapshotModel(); m && left.column() == right.column())
+        return m->sortsBefore(left.row(), right.row(), left.column());
+    return QSortFilterProxyModel::lessThan(left, right);
+}
+
+bool SnapshotProxyModel::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
+{
+    if (m_filter.isEmpty())
+        return QSortFilterProxyModel::filterAcceptsRow(sourceRow, sourceParent);
+    if (const SnapshotTableModel *m = snapshotModel())
+        return m->filterAccepts(sourceRow, m_filter);
+    return QSortFilterProxyModel::filterAcceptsRow(sourceRow, sourceParent);
+}
+
+} // namespace promdir
