@@ -349,6 +349,11 @@ private Q_SLOTS:
                 if (model->index(row, FilesModel::NameColumn).data().toString() == QStringLiteral("counter_1.db"))
                     cell = model->index(row, FilesModel::ProblemsColumn);
             QCOMPARE(cell.data().toString(), fileProblem);
+            // The filter finds a file by the words shown, not the core's English.
+            files->filterEdit()->setText(QStringLiteral("kürzer als"));
+            QTRY_COMPARE(files->tableView()->model()->rowCount(), 1);
+            files->filterEdit()->setText(QStringLiteral("shorter than"));
+            QTRY_COMPARE(files->tableView()->model()->rowCount(), 0);
         }
 
         // An archive cut short: why, in German, in the banner and the panel.

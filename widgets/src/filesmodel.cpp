@@ -209,8 +209,8 @@ bool FilesModel::filterAccepts(int row, const QString &needle) const
         return true;
     if (r.stale && cachedStaleText(r.stale).contains(needle, Qt::CaseInsensitive))
         return true;
-    for (const auto &p : r.file->problems)
-        if (QString::fromStdString(p.message).contains(needle, Qt::CaseInsensitive))
+    for (const auto &p : r.file->problems) // as shown: in the reader's language
+        if (ProblemText::of(p).contains(needle, Qt::CaseInsensitive))
             return true;
     return false;
 }
@@ -220,12 +220,12 @@ QString FilesModel::filterText(int row) const
     // The name says type, mode and pid; then why it is stale, its problems.
     const Row &r = m_rows[std::size_t(row)];
     if (!r.file)
-        return QString::fromStdString(r.problem.file) + QLatin1Char('\n') + QString::fromStdString(r.problem.message);
+        return QString::fromStdString(r.problem.file) + QLatin1Char('\n') + ProblemText::of(r.problem);
     QString text = QString::fromStdString(r.file->name);
     if (r.stale)
         text += QLatin1Char('\n') + cachedStaleText(r.stale);
     for (const auto &p : r.file->problems)
-        text += QLatin1Char('\n') + QString::fromStdString(p.message);
+        text += QLatin1Char('\n') + ProblemText::of(p);
     return text;
 }
 
