@@ -114,8 +114,7 @@ std::optional<std::vector<MetricFamily>> mergedFamilies(const DiffSettings &s, c
         printError("diff", result->load.error);
         return std::nullopt;
     }
-    for (const auto &p : result->load.allProblems())
-        printError("diff", p.describe());
+    printProblems("diff", result->load);
     return result->families;
 }
 

@@ -158,10 +158,7 @@ int run(InspectSettings &s)
     const std::string out = s.json ? inspectJson(s.path, *result, processes) : inspectText(*result, processes);
     std::fwrite(out.data(), 1, out.size(), stdout);
     std::fflush(stdout);
-    const auto problems = result->load.allProblems();
-    for (const auto &p : problems)
-        printError("inspect", p.describe());
-    return problems.empty() ? 0 : 1;
+    return printProblems("inspect", result->load) == 0 ? 0 : 1;
 }
 
 } // namespace

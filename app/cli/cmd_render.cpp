@@ -41,10 +41,7 @@ int run(RenderSettings &s)
                                                   : promdir::render(result->families, s.render);
     std::fwrite(out.data(), 1, out.size(), stdout);
     std::fflush(stdout);
-    const auto problems = result->load.allProblems();
-    for (const auto &p : problems)
-        printError("render", p.describe());
-    return problems.empty() ? 0 : 1;
+    return printProblems("render", result->load) == 0 ? 0 : 1;
 }
 
 } // namespace

@@ -5,6 +5,8 @@
 // runs it once the command line is parsed. Exit codes: 0 fine, 1 problems
 // found, 2 usage or path error.
 
+#include "promdir/read/directory.h"
+
 #include <CLI/CLI.hpp>
 
 #include <functional>
@@ -35,5 +37,9 @@ std::string defaultPath();
 bool resolvePath(const std::string &command, std::string &path, const std::string &what = "PATH");
 // Prints "promdir <cmd>: <message>" on stderr.
 void printError(const std::string &command, const std::string &message);
+
+// Prints every problem of `load` on stderr ("promdir CMD: file: offset N:
+// ..."); returns how many there were.
+std::size_t printProblems(const std::string &command, const LoadResult &load);
 
 } // namespace promdir::cli

@@ -26,4 +26,12 @@ void printError(const std::string &command, const std::string &message)
     std::fprintf(stderr, "promdir %s: %s\n", command.c_str(), message.c_str());
 }
 
+std::size_t printProblems(const std::string &command, const LoadResult &load)
+{
+    const auto problems = load.allProblems();
+    for (const auto &p : problems)
+        printError(command, p.describe());
+    return problems.size();
+}
+
 } // namespace promdir::cli
