@@ -250,6 +250,116 @@ bool inside(const fs::path &child, const fs::path &parent)
     return true;
 }
 
+// The directory to pack, canonical. The archive must go elsewhere (promdir
+// adds nothing to a metrics directory), and not over a file unless asked.
+Result<fs::path> checkPaths(const fs::path &dir, const fs::path &output, bool overwrite)
+{
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec))
+        return Error{PackErrorCode::NotADirectory, dir.string() + ": not a directory"};
+    fs::path canonDir = fs::canonical(dir, ec);
+    const fs::path canonOut = fs::weakly_canonical(fs::absolute(output, ec), ec);
+    if (inside(canonOut, canonDir))
+        return Error{PackErrorCode::OutputInsideDirectory,
+                     output.string() + ": inside the metrics directory; write the archive somewhere else "
+                                       "(promdir does not add files to a metrics directory)"};
+    struct stat outSt{};
+    if (::lstat(output.c_str(), &outSt) == 0 && !overwrite)
+        return Error{PackErrorCode::OutputExists, output.string() + ": " + kExists};
+    return canonDir;
+}
+
+// The *.db files, as the reference's glob would see them, sorted by name,
+// listed through the directory opened once; why anything else is left
+// out goes to `notes`.
+Result<std::vector<Member>> listMetricsFiles(const fs::path &dir, int dirFd, std::vector<std::string> &notes)
+{
+    DIR *listing = dirFd >= 0 ? ::fdopendir(::dup(dirFd)) : nullptr;
+    if (!listing)
+        return Error{PackErrorCode::CannotListDirectory, dir.string() + ": " + std::strerror(errno)};
+    std::vector<Member> files;
+    errno = 0;
+    while (const dirent *d = ::readdir(listing)) {
+        const std::string name = d->d_name;
+        if (name == "." || name == "..")
+            continue;
+        if (!name.ends_with(".db") || name.starts_with(".")) {
+            notes.push_back(name + ": not a metrics file (*.db); not packed");
+            continue;
+        }
+        struct stat st{};
+        if (::fstatat(dirFd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+            notes.push_back(name + ": " + std::strerror(errno) + "; not packed");
+            continue;
+        }
+        if (!S_ISREG(st.st_mode)) {
+            notes.push_back(name + ": " + kindOf(st.st_mode) + "; not packed"
+                            + (S_ISLNK(st.st_mode) ? " (links are not followed)" : ""));
+            continue;
+        }
+        files.push_back({name, st.st_dev, st.st_ino});
+        errno = 0;
+    }
+    const int listError = errno;
+    ::closedir(listing);
+    if (listError)
+        return Error{PackErrorCode::CannotListDirectory, dir.string() + ": " + std::strerror(listError)};
+    std::sort(files.begin(), files.end(), [](const Member &a, const Member &b) { return a.name < b.name; });
+    return files;
+}
+
+// The manifest of what is packed: the pids of the files' names, and the
+// folder in the archive (asked for, or the directory's own name).
+Manifest packManifest(const fs::path &dir, const fs::path &canonDir, const std::vector<Member> &files,
+                      const PackOptions &options)
+{
+    std::vector<std::string> pids;
+    for (const auto &m : files)
+        if (const FileName fn = parseFileName(m.name); fn.valid)
+            pids.push_back(fn.pid);
+    Manifest manifest = makeManifest(dir, pids);
+    manifest.folder = options.folder.empty() ? canonDir.filename().string() : options.folder;
+    if (manifest.folder.empty() || manifest.folder == "." || manifest.folder == "..")
+        manifest.folder = "metrics";
+    return manifest;
+}
+
+// The archive into `fd`: the folder, the files in it and the manifest last;
+// closing writes the end-of-archive marker and the compressor's end. A
+// file gone or changed meanwhile is a note (a live gauge file removed by
+// mark_process_dead is fine).
+bool writeArchive(int fd, int dirFd, const std::vector<Member> &files, Compression compression, PackSummary &r,
+                  std::string &error)
+{
+    Writer writer = newWriter(compression, error);
+    bool written = writer && archive_write_open_fd(writer.get(), fd) == ARCHIVE_OK;
+    if (writer && !written)
+        error = writerError(writer.get());
+    const auto now = static_cast<std::int64_t>(r.manifest.time);
+    const std::string &folder = r.manifest.folder;
+    written = written && addMember(writer.get(), folder, nullptr, now, error);
+    for (const auto &m : files) {
+        if (!written)
+            break;
+        std::string bytes, why;
+        std::int64_t mtime = 0;
+        if (!readWhole(dirFd, m, bytes, mtime, why)) {
+            r.notes.push_back(m.name + ": " + why + "; not packed");
+            continue;
+        }
+        written = addMember(writer.get(), folder + "/" + m.name, &bytes, mtime, error);
+        ++r.files;
+        r.bytes += bytes.size();
+    }
+    const std::string manifest = toJson(r.manifest);
+    written = written && addMember(writer.get(), std::string(kManifestName), &manifest, now, error);
+    if (written && archive_write_close(writer.get()) != ARCHIVE_OK) {
+        written = false;
+        error = writerError(writer.get());
+    }
+    return written;
+}
+
 } // namespace
 
 std::string_view nameOf(PackErrorCode code) noexcept
@@ -273,67 +383,15 @@ std::string_view detail::packErrorCodeName(int value) noexcept
 
 Result<PackSummary> packDirectory(const fs::path &dir, const fs::path &output, const PackOptions &options)
 {
+    const Result<fs::path> canonDir = checkPaths(dir, output, options.overwrite);
+    if (!canonDir)
+        return canonDir.error();
     PackSummary r;
-    std::error_code ec;
-    if (!fs::is_directory(dir, ec))
-        return Error{PackErrorCode::NotADirectory, dir.string() + ": not a directory"};
-    const fs::path canonDir = fs::canonical(dir, ec);
-    const fs::path canonOut = fs::weakly_canonical(fs::absolute(output, ec), ec);
-    if (inside(canonOut, canonDir))
-        return Error{PackErrorCode::OutputInsideDirectory,
-                     output.string() + ": inside the metrics directory; write the archive somewhere else "
-                                       "(promdir does not add files to a metrics directory)"};
-    struct stat outSt{};
-    if (::lstat(output.c_str(), &outSt) == 0 && !options.overwrite)
-        return Error{PackErrorCode::OutputExists, output.string() + ": " + kExists};
-
-    // The *.db files, as the reference's glob would see them, read through
-    // the directory opened once.
     const Fd dirFd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    DIR *listing = dirFd ? ::fdopendir(::dup(dirFd.get())) : nullptr;
-    if (!listing)
-        return Error{PackErrorCode::CannotListDirectory, dir.string() + ": " + std::strerror(errno)};
-    std::vector<Member> files;
-    errno = 0;
-    while (const dirent *d = ::readdir(listing)) {
-        const std::string name = d->d_name;
-        if (name == "." || name == "..")
-            continue;
-        if (!name.ends_with(".db") || name.starts_with(".")) {
-            r.notes.push_back(name + ": not a metrics file (*.db); not packed");
-            continue;
-        }
-        struct stat st{};
-        if (::fstatat(dirFd.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
-            r.notes.push_back(name + ": " + std::strerror(errno) + "; not packed");
-            continue;
-        }
-        if (!S_ISREG(st.st_mode)) {
-            r.notes.push_back(name + ": " + kindOf(st.st_mode) + "; not packed"
-                              + (S_ISLNK(st.st_mode) ? " (links are not followed)" : ""));
-            continue;
-        }
-        files.push_back({name, st.st_dev, st.st_ino});
-        errno = 0;
-    }
-    const int listError = errno;
-    ::closedir(listing);
-    if (listError)
-        return Error{PackErrorCode::CannotListDirectory, dir.string() + ": " + std::strerror(listError)};
-    std::sort(files.begin(), files.end(), [](const Member &a, const Member &b) { return a.name < b.name; });
-
-    std::vector<std::string> pids;
-    for (const auto &m : files)
-        if (const FileName fn = parseFileName(m.name); fn.valid)
-            pids.push_back(fn.pid);
-
-    std::string folder = options.folder;
-    if (folder.empty())
-        folder = canonDir.filename().string();
-    if (folder.empty() || folder == "." || folder == "..")
-        folder = "metrics";
-    r.manifest = makeManifest(dir, pids);
-    r.manifest.folder = folder;
+    const Result<std::vector<Member>> files = listMetricsFiles(dir, dirFd.get(), r.notes);
+    if (!files)
+        return files.error();
+    r.manifest = packManifest(dir, *canonDir, *files, options);
 
     // A new file of our own beside `output` (O_EXCL, mode 0600): nothing
     // already there, a link least of all, is ever opened or followed.
@@ -344,33 +402,7 @@ Result<PackSummary> packDirectory(const fs::path &dir, const fs::path &output, c
         return Error{PackErrorCode::CannotCreateOutput, parent.string() + ": cannot create a file there: " + std::strerror(errno)};
     const fs::path tmp = tmpName;
     std::string error;
-    Writer writer = newWriter(options.compression, error);
-    bool written = writer && archive_write_open_fd(writer.get(), file.get()) == ARCHIVE_OK;
-    if (writer && !written)
-        error = writerError(writer.get());
-    const auto now = static_cast<std::int64_t>(r.manifest.time);
-    written = written && addMember(writer.get(), folder, nullptr, now, error);
-    for (const auto &m : files) {
-        if (!written)
-            break;
-        std::string bytes, why;
-        std::int64_t mtime = 0;
-        if (!readWhole(dirFd.get(), m, bytes, mtime, why)) {
-            // A live gauge file removed by mark_process_dead meanwhile is fine.
-            r.notes.push_back(m.name + ": " + why + "; not packed");
-            continue;
-        }
-        written = addMember(writer.get(), folder + "/" + m.name, &bytes, mtime, error);
-        ++r.files;
-        r.bytes += bytes.size();
-    }
-    const std::string manifest = toJson(r.manifest);
-    written = written && addMember(writer.get(), std::string(kManifestName), &manifest, now, error);
-    // Closing writes the end-of-archive marker and the compressor's end.
-    if (written && archive_write_close(writer.get()) != ARCHIVE_OK) {
-        written = false;
-        error = writerError(writer.get());
-    }
+    bool written = writeArchive(file.get(), dirFd.get(), *files, options.compression, r, error);
     // Readable as a file made by `>` would be; on disk before it has its name.
     if (written && (::fchmod(file.get(), 0644 & ~currentUmask()) != 0 || ::fsync(file.get()) != 0 || !file.reset())) {
         written = false;

@@ -51,6 +51,13 @@ public:
 
 private:
     MappedFile() = default;
+    // open()'s steps: the file opened and locked (its size); an existing
+    // file's entries checked and noted (whether `used` is still to be
+    // written: a new or all-zero file); the address range reserved and the
+    // file mapped at its start.
+    Result<std::size_t> openLocked();
+    Result<bool> readExisting(std::size_t size);
+    Result<void> mapReserved(std::size_t size, std::uint64_t maxSize, bool freshHeader);
     Result<void> ensureCapacity(std::size_t end);
     Result<void> allocate(std::size_t end);
 

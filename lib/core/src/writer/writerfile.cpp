@@ -82,17 +82,31 @@ Result<std::unique_ptr<MappedFile>> MappedFile::open(const std::filesystem::path
 {
     std::unique_ptr<MappedFile> f(new MappedFile);
     f->m_path = path;
+    const Result<std::size_t> size = f->openLocked();
+    if (!size)
+        return size.error();
+    const Result<bool> freshHeader = f->readExisting(*size);
+    if (!freshHeader)
+        return freshHeader.error();
+    if (auto mapped = f->mapReserved(*size, maxSize, *freshHeader); !mapped)
+        return mapped.error();
+    return f;
+}
+
+Result<std::size_t> MappedFile::openLocked()
+{
+    const std::filesystem::path &path = m_path;
     // Never through a link planted under the file's name (a writer running
     // as root would write wherever it points).
-    f->m_fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0666);
-    if (f->m_fd < 0 && errno == ELOOP)
+    m_fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0666);
+    if (m_fd < 0 && errno == ELOOP)
         return Error{WriterErrorCode::FileError, path.string() + ": is a symbolic link; not followed"};
-    if (f->m_fd < 0)
+    if (m_fd < 0)
         return fileError(path, "cannot open for writing", errno);
     // One writer per file: a second process with the same identifier (a
     // pid reused in another container on a shared volume) would append
     // entries over the first one's. The lock goes with the descriptor.
-    if (::flock(f->m_fd, LOCK_EX | LOCK_NB) != 0) {
+    if (::flock(m_fd, LOCK_EX | LOCK_NB) != 0) {
         if (errno == EWOULDBLOCK)
             return Error{WriterErrorCode::FileInUse,
                                path.string() + ": another process is writing this file (the same process "
@@ -100,54 +114,60 @@ Result<std::unique_ptr<MappedFile>> MappedFile::open(const std::filesystem::path
         return fileError(path, "cannot lock", errno);
     }
     struct stat st {};
-    if (::fstat(f->m_fd, &st) != 0)
+    if (::fstat(m_fd, &st) != 0)
         return fileError(path, "cannot stat", errno);
     if (!S_ISREG(st.st_mode))
         return Error{WriterErrorCode::FileError, path.string() + ": not a regular file"};
-    const std::size_t size = std::size_t(st.st_size);
+    return std::size_t(st.st_size);
+}
 
-    // An existing file is checked through read() before anything is changed,
-    // so a foreign file is left exactly as it was.
-    std::size_t used = 8;
-    bool freshHeader = true; // `used` still to be written (new or all-zero file)
-    if (size > 0) {
-        if (size < 8)
-            return foreign(path, 0, "file of " + std::to_string(size) + " bytes is shorter than the header");
-        char header[8];
-        if (!readAll(f->m_fd, header, 8))
-            return fileError(path, "cannot read", errno ? errno : EIO);
-        const std::int32_t u = loadInt32(header);
-        if (u != 0) {
-            if (u < 8 || std::size_t(u) > size || u % 8 != 0)
-                return foreign(path, 0, "header says " + std::to_string(u) + " bytes are used of " +
-                                            std::to_string(size));
-            used = std::size_t(u);
-            freshHeader = false;
-        }
-        std::string data(used, '\0');
-        if (!readAll(f->m_fd, data.data(), used))
-            return fileError(path, "cannot read", errno ? errno : EIO);
-        std::size_t pos = 8;
-        while (pos < used) {
-            const std::int32_t len = loadInt32(data.data() + pos);
-            if (len <= 0 || std::size_t(len) > used - pos - 4)
-                return foreign(path, pos, "key length " + std::to_string(len) + " runs past the used bytes");
-            const std::size_t keyPos = pos + 4;
-            const std::size_t valuePos = keyPos + std::size_t(len) + (8 - (std::size_t(len) + 4) % 8);
-            if (valuePos + 16 > used)
-                return foreign(path, pos, "entry runs past the used bytes");
-            std::string key = data.substr(keyPos, std::size_t(len));
-            const auto parsed = parseKey(key);
-            if (!parsed || parsed->shape != 3)
-                return foreign(path, pos, "key is not [metric, sample, {labels}, help]");
-            f->m_positions[std::move(key)] = valuePos; // a repeated key: the last wins, as in Python
-            pos = valuePos + 16;
-        }
+Result<bool> MappedFile::readExisting(std::size_t size)
+{
+    const std::filesystem::path &path = m_path;
+    m_used = 8;
+    if (size == 0)
+        return true;
+    // Checked through read() before anything is changed, so a foreign file
+    // is left exactly as it was.
+    if (size < 8)
+        return foreign(path, 0, "file of " + std::to_string(size) + " bytes is shorter than the header");
+    char header[8];
+    if (!readAll(m_fd, header, 8))
+        return fileError(path, "cannot read", errno ? errno : EIO);
+    const std::int32_t u = loadInt32(header);
+    if (u != 0 && (u < 8 || std::size_t(u) > size || u % 8 != 0))
+        return foreign(path, 0, "header says " + std::to_string(u) + " bytes are used of " + std::to_string(size));
+    const bool freshHeader = u == 0; // all zeros: as good as new
+    const std::size_t used = freshHeader ? 8 : std::size_t(u);
+    std::string data(used, '\0');
+    if (!readAll(m_fd, data.data(), used))
+        return fileError(path, "cannot read", errno ? errno : EIO);
+    std::size_t pos = 8;
+    while (pos < used) {
+        const std::int32_t len = loadInt32(data.data() + pos);
+        if (len <= 0 || std::size_t(len) > used - pos - 4)
+            return foreign(path, pos, "key length " + std::to_string(len) + " runs past the used bytes");
+        const std::size_t keyPos = pos + 4;
+        const std::size_t valuePos = keyPos + std::size_t(len) + (8 - (std::size_t(len) + 4) % 8);
+        if (valuePos + 16 > used)
+            return foreign(path, pos, "entry runs past the used bytes");
+        std::string key = data.substr(keyPos, std::size_t(len));
+        const auto parsed = parseKey(key);
+        if (!parsed || parsed->shape != 3)
+            return foreign(path, pos, "key is not [metric, sample, {labels}, help]");
+        m_positions[std::move(key)] = valuePos; // a repeated key: the last wins, as in Python
+        pos = valuePos + 16;
     }
+    m_used = used;
+    return freshHeader;
+}
 
+Result<void> MappedFile::mapReserved(std::size_t size, std::uint64_t maxSize, bool freshHeader)
+{
+    const std::filesystem::path &path = m_path;
     // Whole 64 KiB units, so the file maps and extends in whole pages.
     const std::size_t unit = alignment();
-    std::size_t capacity = size == 0 ? unit : roundUp(size, unit);
+    const std::size_t capacity = size == 0 ? unit : roundUp(size, unit);
     std::size_t reserve = roundUp(std::max<std::size_t>(std::size_t(maxSize), capacity), unit);
     void *base = ::mmap(nullptr, reserve, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     while (base == MAP_FAILED && reserve > 2 * capacity && reserve > unit) {
@@ -157,22 +177,21 @@ Result<std::unique_ptr<MappedFile>> MappedFile::open(const std::filesystem::path
     }
     if (base == MAP_FAILED)
         return fileError(path, "cannot reserve address space", errno);
-    f->m_base = static_cast<char *>(base);
-    f->m_reserved = reserve;
+    m_base = static_cast<char *>(base);
+    m_reserved = reserve;
 
-    if (capacity != size && ::ftruncate(f->m_fd, off_t(capacity)) != 0)
+    if (capacity != size && ::ftruncate(m_fd, off_t(capacity)) != 0)
         return fileError(path, "cannot resize", errno);
-    if (::mmap(f->m_base, capacity, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, f->m_fd, 0) == MAP_FAILED)
+    if (::mmap(m_base, capacity, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, m_fd, 0) == MAP_FAILED)
         return fileError(path, "cannot map", errno);
-    f->m_capacity = capacity;
-    f->m_allocated = freshHeader ? 0 : roundUp(used, pageSize());
-    f->m_used = used;
+    m_capacity = capacity;
+    m_allocated = freshHeader ? 0 : roundUp(m_used, pageSize());
     if (freshHeader) {
-        if (auto r = f->allocate(8); !r)
+        if (auto r = allocate(8); !r)
             return r.error();
-        std::atomic_ref<std::int32_t>(*reinterpret_cast<std::int32_t *>(f->m_base)).store(8, std::memory_order_release);
+        std::atomic_ref<std::int32_t>(*reinterpret_cast<std::int32_t *>(m_base)).store(8, std::memory_order_release);
     }
-    return f;
+    return {};
 }
 
 namespace {
