@@ -14,6 +14,15 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <atomic>
+#include <limits>
+#include <set>
+#include <thread>
+
+#include <poll.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
 using namespace promdir;
 using namespace promdir::test;
 
@@ -27,6 +36,60 @@ SnapshotPtr nextSnapshot(DirectoryWatcher &w, int timeoutMs = 10000)
         return nullptr;
     return spy.takeFirst().at(0).value<SnapshotPtr>();
 }
+
+// Counts the distinct files opened in a directory (inotify IN_OPEN), on a
+// thread of its own, until stop(); a queue overflow counts as every file.
+class OpenedFiles
+{
+public:
+    explicit OpenedFiles(const QString &dir)
+        : m_fd(inotify_init1(IN_NONBLOCK | IN_CLOEXEC))
+    {
+        if (m_fd < 0 || inotify_add_watch(m_fd, QFile::encodeName(dir).constData(), IN_OPEN) < 0)
+            return;
+        m_thread = std::thread([this] {
+            alignas(inotify_event) char buf[64 * 1024];
+            std::set<std::string> names;
+            while (!m_stop) {
+                pollfd p{m_fd, POLLIN, 0};
+                if (::poll(&p, 1, 20) <= 0)
+                    continue;
+                const ssize_t n = ::read(m_fd, buf, sizeof buf);
+                for (ssize_t at = 0; at < n;) {
+                    const auto *e = reinterpret_cast<const inotify_event *>(buf + at);
+                    if (e->mask & IN_Q_OVERFLOW)
+                        m_count = std::numeric_limits<int>::max();
+                    else if (e->len > 0 && !(e->mask & IN_ISDIR) && names.insert(e->name).second
+                             && m_count != std::numeric_limits<int>::max())
+                        ++m_count;
+                    at += ssize_t(sizeof(inotify_event) + e->len);
+                }
+            }
+        });
+    }
+    ~OpenedFiles() { stop(); }
+    bool watching() const { return m_thread.joinable(); }
+    int count() const { return m_count; }
+    // Waits for the events still queued, then stops counting.
+    int stop()
+    {
+        if (m_thread.joinable()) {
+            QThread::msleep(200);
+            m_stop = true;
+            m_thread.join();
+        }
+        if (m_fd >= 0)
+            ::close(m_fd);
+        m_fd = -1;
+        return m_count;
+    }
+
+private:
+    int m_fd;
+    std::atomic<int> m_count{0};
+    std::atomic<bool> m_stop{false};
+    std::thread m_thread;
+};
 
 DbEntry g(double v) { return DbEntry{"g", "g", {}, v, 0.0}; }
 DbEntry c(double v) { return DbEntry{"c", "c_total", {}, v, 0.0}; }
@@ -261,6 +324,39 @@ private Q_SLOTS:
         w.open(dir.path());
         const auto again = nextSnapshot(w);
         QVERIFY(again && again->contentsId != third->contentsId);
+    }
+
+    // Quitting while a directory of 10,000 processes is read for the first
+    // time: the read stops between files instead of reading them all
+    // first. Counted by inotify: the files the watcher opened after the
+    // load began, out of all of them.
+    void shutdownStopsADirectoryReadEarly()
+    {
+        QTemporaryDir dir;
+        constexpr int kFiles = 20000; // 10,000 processes, 2 files each
+        const QByteArray counter = dbBytes({c(1)}), gauge = dbBytes({g(1)});
+        for (int pid = 1; pid <= kFiles / 2; ++pid) {
+            const QString p = QString::number(5000000 + pid) + QStringLiteral(".db");
+            for (const auto &[prefix, bytes] : {std::pair{QStringLiteral("counter_"), &counter},
+                                                std::pair{QStringLiteral("gauge_all_"), &gauge}}) {
+                QFile f(dir.filePath(prefix + p));
+                QVERIFY(f.open(QIODevice::WriteOnly) && f.write(*bytes) == bytes->size());
+            }
+        }
+        OpenedFiles opened(dir.path());
+        QVERIFY(opened.watching());
+        DirectoryWatcher w;
+        w.open(dir.path());
+        QElapsedTimer t;
+        t.start();
+        while (opened.count() < 100 && t.elapsed() < 30000)
+            QThread::usleep(200);
+        QVERIFY(opened.count() >= 100);
+        w.shutdown();
+        QTRY_VERIFY_WITH_TIMEOUT(w.isStopped(), 30000);
+        const int read = opened.stop();
+        qInfo("files opened before the read stopped: %d of %d", read, kFiles);
+        QVERIFY2(read < kFiles / 2, qPrintable(QString::number(read)));
     }
 
     void closeDropsTheSource()

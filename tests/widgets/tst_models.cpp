@@ -645,6 +645,111 @@ private Q_SLOTS:
         QCOMPARE(layout.size(), 0);
     }
 
+    // Issue 16.4: workers recycled (a pid's files go, another's come) are
+    // announced as rows removed and inserted, not as a reset or a new
+    // layout, so a sorted, filtered view of 70,000 files places only those;
+    // and the model shows then exactly what a model built afresh shows,
+    // through the proxies too.
+    void recycledWorkersAnnouncedAsRowsRemovedAndInserted()
+    {
+        QTemporaryDir dir;
+        // Pids above any pid_max: dead here.
+        auto writePid = [&](int pid, double value) {
+            const QString p = QString::number(pid);
+            DbEntry c{"c", "c_total", {}, value, 0.0}, g{"g", "g", {}, value, 0.0};
+            return writeDb(dir.filePath(QStringLiteral("counter_") + p + QStringLiteral(".db")), {c})
+                   && writeDb(dir.filePath(QStringLiteral("gauge_livesum_") + p + QStringLiteral(".db")), {g});
+        };
+        for (int pid = 5000001; pid <= 5000006; ++pid)
+            QVERIFY(writePid(pid, pid % 7));
+        MergeEngine engine(dir.path().toStdString());
+        std::uint64_t sequence = 0;
+        auto next = [&] {
+            auto s = std::make_shared<Snapshot>();
+            s->result = engine.refresh();
+            s->path = dir.path();
+            s->local = true;
+            s->sequence = ++sequence;
+            s->timeMs = QDateTime::currentMSecsSinceEpoch();
+            describeProcesses(*s, std::chrono::milliseconds(0));
+            return SnapshotPtr(s);
+        };
+        FilesModel files;
+        ProcessModel processes;
+        SnapshotProxyModel fileProxy, processProxy;
+        fileProxy.setSourceModel(&files);
+        processProxy.setSourceModel(&processes);
+        for (QAbstractItemModel *m : std::initializer_list<QAbstractItemModel *>{&files, &processes, &fileProxy,
+                                                                                  &processProxy})
+            testerOn(m);
+        fileProxy.sort(FilesModel::PidColumn, Qt::DescendingOrder);
+        fileProxy.setFilterText(QStringLiteral("counter"));
+        processProxy.sort(ProcessModel::PidColumn, Qt::DescendingOrder);
+        processProxy.setFilterText(QStringLiteral("500000"));
+        const SnapshotPtr first = next();
+        files.setSnapshot(first);
+        processes.setSnapshot(first);
+        QCOMPARE(files.rowCount(), 12);
+        QCOMPARE(processes.rowCount(), 6);
+
+        struct Spies
+        {
+            explicit Spies(QAbstractItemModel *m)
+                : resets(m, &QAbstractItemModel::modelReset), layouts(m, &QAbstractItemModel::layoutChanged),
+                  removed(m, &QAbstractItemModel::rowsRemoved), inserted(m, &QAbstractItemModel::rowsInserted)
+            {
+            }
+            int rows(const QSignalSpy &spy) const
+            {
+                int n = 0;
+                for (const auto &args : spy)
+                    n += args[2].toInt() - args[1].toInt() + 1;
+                return n;
+            }
+            QSignalSpy resets, layouts, removed, inserted;
+        };
+        Spies fileSpies(&files), processSpies(&processes);
+        // 5000001 and 5000004 go; 5000007 and 5000010 come; 5000002 changes.
+        for (const char *gone : {"5000001", "5000004"})
+            for (const char *kind : {"counter_", "gauge_livesum_"})
+                QVERIFY(QFile::remove(dir.filePath(QLatin1String(kind) + QLatin1String(gone) + QLatin1String(".db"))));
+        QVERIFY(writePid(5000007, 70));
+        QVERIFY(writePid(5000010, 100));
+        QVERIFY(overwriteDb(dir.filePath(QStringLiteral("counter_5000002.db")), {{"c", "c_total", {}, 99.0, 0.0}}));
+        const SnapshotPtr recycled = next();
+        files.setSnapshot(recycled);
+        processes.setSnapshot(recycled);
+
+        for (const Spies *spies : {&fileSpies, &processSpies}) {
+            QCOMPARE(spies->resets.size(), 0);
+            QCOMPARE(spies->layouts.size(), 0);
+        }
+        QCOMPARE(fileSpies.rows(fileSpies.removed), 4);
+        QCOMPARE(fileSpies.rows(fileSpies.inserted), 4);
+        QCOMPARE(processSpies.rows(processSpies.removed), 2);
+        QCOMPARE(processSpies.rows(processSpies.inserted), 2);
+
+        FilesModel freshFiles;
+        ProcessModel freshProcesses;
+        SnapshotProxyModel freshFileProxy, freshProcessProxy;
+        freshFileProxy.setSourceModel(&freshFiles);
+        freshProcessProxy.setSourceModel(&freshProcesses);
+        freshFiles.setSnapshot(recycled);
+        freshProcesses.setSnapshot(recycled);
+        freshFileProxy.sort(FilesModel::PidColumn, Qt::DescendingOrder);
+        freshFileProxy.setFilterText(QStringLiteral("counter"));
+        freshProcessProxy.sort(ProcessModel::PidColumn, Qt::DescendingOrder);
+        freshProcessProxy.setFilterText(QStringLiteral("500000"));
+        QCOMPARE(flatten(&files), flatten(&freshFiles));
+        QCOMPARE(flatten(&processes), flatten(&freshProcesses));
+        QCOMPARE(flatten(&fileProxy), flatten(&freshFileProxy));
+        QCOMPARE(flatten(&processProxy), flatten(&freshProcessProxy));
+        QCOMPARE(flatten(&fileProxy, {}, 0, 1),
+                 (QStringList{QStringLiteral("counter_5000010.db"), QStringLiteral("counter_5000007.db"),
+                              QStringLiteral("counter_5000006.db"), QStringLiteral("counter_5000005.db"),
+                              QStringLiteral("counter_5000003.db"), QStringLiteral("counter_5000002.db")}));
+    }
+
     // Sorting compares the rows' own fields (pids as numbers, then names),
     // the filter matches pid, state and command, or a file's name, why it
     // is stale and its problems, ignoring case.

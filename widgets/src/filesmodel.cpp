@@ -64,7 +64,7 @@ void FilesModel::setSnapshot(const SnapshotPtr &snapshot)
     m_staleTexts.clear();
     for (unsigned flags = 0; flags < 8; ++flags)
         m_staleTexts.push_back(staleText(flags));
-    update(std::move(keys), std::move(stamps), [&] { m_rows = std::move(rows); }, !snapshot || snapshot->sequence <= 1);
+    updateRows(m_rows, std::move(rows), std::move(keys), std::move(stamps), !snapshot || snapshot->sequence <= 1);
 }
 
 const QString &FilesModel::cachedStaleText(unsigned flags) const

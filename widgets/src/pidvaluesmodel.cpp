@@ -77,7 +77,7 @@ void PidValuesModel::rebuild()
             }
         }
     }
-    update(std::move(keys), std::move(stamps), [&] { m_rows = std::move(rows); });
+    updateRows(m_rows, std::move(rows), std::move(keys), std::move(stamps));
 }
 
 namespace {

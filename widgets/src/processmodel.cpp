@@ -39,11 +39,6 @@ QString ProcessModel::livenessText(const ProcessStatus &p)
 
 void ProcessModel::setSnapshot(const SnapshotPtr &snapshot)
 {
-    std::vector<ProcessStatus> rows = snapshot ? snapshot->processes : std::vector<ProcessStatus>{};
-    std::vector<std::string> keys;
-    keys.reserve(rows.size());
-    for (const auto &p : rows)
-        keys.push_back(p.pid);
     // Which pids still have live gauge files: mark_process_dead removes
     // them, so in an archive without liveness their absence is a hint.
     std::unordered_set<std::string_view> live;
@@ -51,44 +46,41 @@ void ProcessModel::setSnapshot(const SnapshotPtr &snapshot)
         for (const auto &f : snapshot->result->load.files)
             if (f->fileName.valid && f->fileName.type == MetricType::Gauge && isLiveMode(f->fileName.mode))
                 live.insert(f->fileName.pid);
-    std::vector<bool> liveGauges;
-    liveGauges.reserve(rows.size());
+    std::vector<Row> rows;
+    std::vector<std::string> keys;
     std::vector<std::uint64_t> stamps;
-    stamps.reserve(rows.size());
-    for (const auto &p : rows) {
-        liveGauges.push_back(live.count(p.pid) > 0);
-        std::uint64_t st = kStampSeed;
-        stampAdd(st, p.liveness);
-        stampAdd(st, p.pidReused);
-        stampAdd(st, p.startTimeMs);
-        stampAdd(st, p.files);
-        stampAdd(st, p.lastWriteMs);
-        stampAdd(st, p.staleFiles);
-        stampAdd(st, p.series);
-        stampAdd(st, p.cmdline);
-        stampAdd(st, p.note);
-        stampAdd(st, bool(liveGauges.back()));
-        stamps.push_back(st);
+    if (snapshot) {
+        rows.reserve(snapshot->processes.size());
+        keys.reserve(snapshot->processes.size());
+        stamps.reserve(snapshot->processes.size());
+        for (const auto &p : snapshot->processes) {
+            rows.push_back({p, live.count(p.pid) > 0});
+            keys.push_back(p.pid);
+            std::uint64_t st = kStampSeed;
+            stampAdd(st, p.liveness);
+            stampAdd(st, p.pidReused);
+            stampAdd(st, p.startTimeMs);
+            stampAdd(st, p.files);
+            stampAdd(st, p.lastWriteMs);
+            stampAdd(st, p.staleFiles);
+            stampAdd(st, p.series);
+            stampAdd(st, p.cmdline);
+            stampAdd(st, p.note);
+            stampAdd(st, rows.back().liveGauges);
+            stamps.push_back(st);
+        }
     }
-    const bool noManifest = snapshot && snapshot->result && !snapshot->local && !snapshot->result->load.manifest;
-    const bool anyLive = !live.empty();
+    m_noManifest = snapshot && snapshot->result && !snapshot->local && !snapshot->result->load.manifest;
+    m_anyLiveGauges = !live.empty();
     // Said once per refresh, not per cell: sorting 10,000 rows by state
     // asks for it hundreds of thousands of times.
     m_stateTexts = {tr("alive"), tr("dead"), tr("dead (pid reused)"), tr("unknown"), tr("unknown (probably dead)")};
-    update(
-        std::move(keys), std::move(stamps),
-        [&] {
-            m_rows = std::move(rows);
-            m_liveGauges = std::move(liveGauges);
-            m_noManifest = noManifest;
-            m_anyLiveGauges = anyLive;
-        },
-        !snapshot || snapshot->sequence <= 1);
+    updateRows(m_rows, std::move(rows), std::move(keys), std::move(stamps), !snapshot || snapshot->sequence <= 1);
 }
 
 const QString &ProcessModel::stateText(int row) const
 {
-    const ProcessStatus &p = m_rows[std::size_t(row)];
+    const ProcessStatus &p = m_rows[std::size_t(row)].status;
     switch (p.liveness) {
     case Liveness::Alive:
         return m_stateTexts[0];
@@ -97,12 +89,12 @@ const QString &ProcessModel::stateText(int row) const
     case Liveness::Unknown:
         break;
     }
-    return m_stateTexts[m_anyLiveGauges && !m_liveGauges[std::size_t(row)] ? 4 : 3];
+    return m_stateTexts[m_anyLiveGauges && !m_rows[std::size_t(row)].liveGauges ? 4 : 3];
 }
 
 bool ProcessModel::lessThan(int left, int right, int column) const
 {
-    const ProcessStatus &a = m_rows[std::size_t(left)], &b = m_rows[std::size_t(right)];
+    const ProcessStatus &a = m_rows[std::size_t(left)].status, &b = m_rows[std::size_t(right)].status;
     switch (column) {
     case PidColumn:
         return pidLess(a.pid, b.pid);
@@ -130,14 +122,14 @@ std::vector<double> ProcessModel::sortKeys(int column) const
     keys.reserve(m_rows.size());
     if (column == PidColumn) {
         std::vector<std::string_view> pids;
-        for (const auto &p : m_rows)
-            pids.push_back(p.pid);
+        for (const Row &r : m_rows)
+            pids.push_back(r.status.pid);
         return pidKeys(pids);
     }
     std::vector<QString> sortedStates = m_stateTexts;
     std::sort(sortedStates.begin(), sortedStates.end());
     for (std::size_t i = 0; i < m_rows.size(); ++i) {
-        const ProcessStatus &p = m_rows[i];
+        const ProcessStatus &p = m_rows[i].status;
         switch (column) {
         case StateColumn: {
             const QString &text = stateText(int(i));
@@ -170,7 +162,7 @@ std::vector<double> ProcessModel::sortKeys(int column) const
 QString ProcessModel::filterText(int row) const
 {
     // What a user finds a process by: its pid, its state, its command.
-    const ProcessStatus &p = m_rows[std::size_t(row)];
+    const ProcessStatus &p = m_rows[std::size_t(row)].status;
     QString text = QString::fromStdString(p.pid) + QLatin1Char('\n') + stateText(row);
     if (!p.cmdline.empty())
         text += QLatin1Char('\n') + QString::fromStdString(p.cmdline);
@@ -191,7 +183,7 @@ QString ProcessModel::livenessReason(int row) const
     if (p->liveness == Liveness::Unknown && m_noManifest)
         why << tr("This archive has no manifest (it was not made by promdir pack), so whether the process was "
                   "running is unknown.");
-    if (p->liveness == Liveness::Unknown && m_anyLiveGauges && !m_liveGauges[std::size_t(row)])
+    if (p->liveness == Liveness::Unknown && m_anyLiveGauges && !m_rows[std::size_t(row)].liveGauges)
         why << tr("It has no live gauge files while other processes do; mark_process_dead removes them, so it "
                   "was probably dead.");
     if (!p->note.empty())
@@ -201,7 +193,7 @@ QString ProcessModel::livenessReason(int row) const
 
 const ProcessStatus *ProcessModel::process(int row) const
 {
-    return row >= 0 && std::size_t(row) < m_rows.size() ? &m_rows[std::size_t(row)] : nullptr;
+    return row >= 0 && std::size_t(row) < m_rows.size() ? &m_rows[std::size_t(row)].status : nullptr;
 }
 
 int ProcessModel::rowCount(const QModelIndex &parent) const

@@ -2,11 +2,18 @@
 
 #include <algorithm>
 #include <charconv>
+#include <unordered_map>
 
 namespace promdir {
 
 bool SnapshotTableModel::sortsBefore(int left, int right, int column) const
 {
+    // While rows are removed and inserted, the keys would be made again for
+    // each run; the proxy compares only the rows it places.
+    if (m_splicing) {
+        m_sortKeysColumn = -1;
+        return lessThan(left, right, column);
+    }
     if (m_sortKeysColumn != column) {
         m_sortKeys = sortKeys(column);
         if (m_sortKeys.size() != std::size_t(rowCount()))
@@ -16,6 +23,44 @@ bool SnapshotTableModel::sortsBefore(int left, int right, int column) const
     if (!m_sortKeys.empty())
         return m_sortKeys[std::size_t(left)] < m_sortKeys[std::size_t(right)];
     return lessThan(left, right, column);
+}
+
+std::optional<SnapshotTableModel::Splice> SnapshotTableModel::spliceTo(const std::vector<std::string> &keys) const
+{
+    if (m_keys.empty() || keys.empty() || keys == m_keys)
+        return std::nullopt;
+    std::unordered_map<std::string_view, int> rowAfter;
+    rowAfter.reserve(keys.size());
+    for (std::size_t i = 0; i < keys.size(); ++i)
+        if (!rowAfter.emplace(keys[i], int(i)).second)
+            return std::nullopt;
+    // Runs of consecutive places: extends the last run or starts one.
+    auto add = [](std::vector<std::pair<int, int>> &runs, int row) {
+        if (!runs.empty() && runs.back().second == row - 1)
+            runs.back().second = row;
+        else
+            runs.emplace_back(row, row);
+    };
+    Splice splice;
+    std::vector<bool> stays(keys.size(), false);
+    int lastStaying = -1;
+    for (std::size_t i = 0; i < m_keys.size(); ++i) {
+        const auto it = rowAfter.find(m_keys[i]);
+        if (it == rowAfter.end()) {
+            add(splice.removed, int(i));
+            continue;
+        }
+        if (it->second <= lastStaying) // moved, or a key that repeats
+            return std::nullopt;
+        lastStaying = it->second;
+        stays[std::size_t(it->second)] = true;
+    }
+    if (lastStaying < 0)
+        return std::nullopt;
+    for (std::size_t i = 0; i < keys.size(); ++i)
+        if (!stays[i])
+            add(splice.inserted, int(i));
+    return splice;
 }
 
 std::vector<double> SnapshotTableModel::sortKeys(int) const

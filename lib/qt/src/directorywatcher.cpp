@@ -136,9 +136,9 @@ void DirectoryWatcher::shutdown()
     forgetSource(); // and nothing freed: see the destructor
     setLoading(false);
     m_shutDown = true;
-    // After the step it is in (a directory's read cannot be cut short; an
-    // archive's load, the history and the rest stop at once) and the jobs
-    // already queued, the worker thread ends.
+    // After the step it is in (a load stops between files or archive
+    // blocks, the history at once) and the jobs already queued, the worker
+    // thread ends.
     m_thread->quit();
 }
 

@@ -36,9 +36,13 @@ protected:
 
 private:
     const QString &stateText(int row) const;
-    std::vector<ProcessStatus> m_rows;
+    struct Row
+    {
+        ProcessStatus status;
+        bool liveGauges = false; // has gauge_live* files
+    };
+    std::vector<Row> m_rows;
     std::vector<QString> m_stateTexts; // alive, dead, reused, unknown, probably dead
-    std::vector<bool> m_liveGauges; // per row: has gauge_live* files
     bool m_noManifest = false;      // an archive without promdir's manifest
     bool m_anyLiveGauges = false;
 };

@@ -15,6 +15,7 @@
 #include <QSortFilterProxyModel>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -129,14 +130,62 @@ protected:
     {
         update(std::move(keys), {}, std::forward<Assign>(assign), reset);
     }
+
+    // `rows` become `next`, as update() with `keys` and `stamps` does, but
+    // when the rows that stay keep their order (workers recycled: a pid's
+    // rows go, another's come), the rows that go are announced as removed
+    // and those that come as inserted, in runs: a sorted, filtered proxy
+    // then places only those instead of sorting every row again. The rows'
+    // other state (texts said once per refresh) must be set before.
+    template<typename Row>
+    void updateRows(std::vector<Row> &rows, std::vector<Row> next, std::vector<std::string> keys,
+                    std::vector<std::uint64_t> stamps, bool reset = false)
+    {
+        const std::optional<Splice> splice =
+            reset || stamps.size() != keys.size() || m_stamps.size() != m_keys.size() ? std::nullopt
+                                                                                         : spliceTo(keys);
+        if (splice) {
+            m_splicing = true;
+            for (auto run = splice->removed.rbegin(); run != splice->removed.rend(); ++run) {
+                beginRemoveRows({}, run->first, run->second);
+                rows.erase(rows.begin() + run->first, rows.begin() + run->second + 1);
+                m_keys.erase(m_keys.begin() + run->first, m_keys.begin() + run->second + 1);
+                m_stamps.erase(m_stamps.begin() + run->first, m_stamps.begin() + run->second + 1);
+                endRemoveRows();
+            }
+            for (const auto &[first, last] : splice->inserted) {
+                beginInsertRows({}, first, last);
+                rows.insert(rows.begin() + first, next.begin() + first, next.begin() + last + 1);
+                m_keys.insert(m_keys.begin() + first, keys.begin() + first, keys.begin() + last + 1);
+                m_stamps.insert(m_stamps.begin() + first, stamps.begin() + first, stamps.begin() + last + 1);
+                endInsertRows();
+            }
+            m_splicing = false;
+        }
+        // The same keys now, when spliced: the rows that stay and changed.
+        update(std::move(keys), std::move(stamps), [&] { rows = std::move(next); }, reset);
+    }
     QString keyAt(int row) const
     {
         return row >= 0 && std::size_t(row) < m_keys.size() ? QString::fromStdString(m_keys[std::size_t(row)]) : QString();
     }
 
 private:
+    // Runs of rows [first, last]: removed ones by their place before,
+    // inserted ones by their place after.
+    struct Splice
+    {
+        std::vector<std::pair<int, int>> removed;
+        std::vector<std::pair<int, int>> inserted;
+    };
+    // How the rows become `keys` by removing and inserting rows only; none
+    // when the rows that stay change order, or a key repeats, or nothing
+    // would stay.
+    std::optional<Splice> spliceTo(const std::vector<std::string> &keys) const;
+
     std::vector<std::string> m_keys;
     std::vector<std::uint64_t> m_stamps;
+    bool m_splicing = false; // the rows are between two refreshes: no sort keys
     mutable std::vector<double> m_sortKeys; // of m_sortKeysColumn, for these rows
     mutable int m_sortKeysColumn = -1;
 };

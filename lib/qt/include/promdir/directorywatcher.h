@@ -28,8 +28,8 @@ public:
 
     // Starts on a directory or an archive; the first snapshot follows.
     void open(const QString &path);
-    // Stops watching and forgets the source; an archive being read is
-    // cancelled.
+    // Stops watching and forgets the source; a load under way (a
+    // directory's or an archive's) is cancelled.
     void close();
     // Stops for good, at once, for quitting: closes the source (a load is
     // cancelled) and lets the worker thread end after the step it is in;

@@ -29,7 +29,9 @@ struct LoadOptions
     std::string subdir;        // folder inside the archive; empty: find it
     ArchiveLimits limits;
     LoadProgress progress;
-    const std::atomic<bool> *cancel = nullptr; // set to stop loading
+    // Set to stop loading: looked at between files (a directory) or blocks
+    // (an archive); the load then fails ("loading was cancelled").
+    const std::atomic<bool> *cancel = nullptr;
 };
 
 // A tar member that was not read (links, devices, FIFOs, unsafe names).
