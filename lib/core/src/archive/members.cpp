@@ -1,6 +1,7 @@
 // Archive members: names made safe to print, paths split safely, the
 // folders they name, and their data.
 #include "archive/members_p.h"
+#include "format/utf8_p.h"
 
 #include <algorithm>
 
@@ -18,43 +19,15 @@ std::string escapeMemberName(std::string_view raw)
     };
     std::size_t i = 0;
     while (i < raw.size()) {
-        const auto c = static_cast<unsigned char>(raw[i]);
-        if (c < 0x20 || c == 0x7f || c == '\\') {
-            esc(c);
-            ++i;
-            continue;
-        }
-        if (c < 0x80) {
-            out += static_cast<char>(c);
-            ++i;
-            continue;
-        }
-        // Valid UTF-8 sequences pass; anything else is escaped byte by byte.
-        std::size_t len = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c <= 0xdf ? 2 : 0;
-        bool ok = len && i + len <= raw.size();
-        for (std::size_t k = 1; ok && k < len; ++k)
-            ok = (static_cast<unsigned char>(raw[i + k]) & 0xc0) == 0x80;
-        if (ok && len == 3) {
-            const auto c1 = static_cast<unsigned char>(raw[i + 1]);
-            ok = !(c == 0xe0 && c1 < 0xa0) && !(c == 0xed && c1 >= 0xa0); // overlong, surrogates
-        } else if (ok && len == 4) {
-            const auto c1 = static_cast<unsigned char>(raw[i + 1]);
-            ok = !(c == 0xf0 && c1 < 0x90) && !(c == 0xf4 && c1 >= 0x90);
-        }
-        if (ok && len == 2 && raw[i] == '\xc2' && static_cast<unsigned char>(raw[i + 1]) < 0xa0) {
-            // C1 control characters would move the terminal's cursor too.
-            esc(c);
-            esc(static_cast<unsigned char>(raw[i + 1]));
-            i += 2;
-            continue;
-        }
-        if (!ok) {
-            esc(c);
-            ++i;
-            continue;
-        }
-        out.append(raw.substr(i, len));
-        i += len;
+        const utf8::Decoded d = utf8::decode(raw, i, utf8::Surrogates::Refuse);
+        // C0 and C1 control characters would move the terminal's cursor.
+        const bool control = d.codePoint < 0x20 || (d.codePoint >= 0x7f && d.codePoint < 0xa0);
+        if (d.valid && !control && d.codePoint != '\\')
+            out.append(raw.substr(i, d.length));
+        else
+            for (std::size_t k = 0; k < d.length; ++k)
+                esc(static_cast<unsigned char>(raw[i + k]));
+        i += d.length;
     }
     return out;
 }

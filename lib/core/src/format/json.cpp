@@ -1,6 +1,7 @@
 #include "promdir/format/json.h"
 
 #include "promdir/format/floatformat.h"
+#include "format/utf8_p.h"
 
 #include <charconv>
 #include <cmath>
@@ -9,63 +10,6 @@
 namespace promdir::json {
 
 namespace {
-
-void appendUtf8(std::string &out, std::uint32_t cp)
-{
-    // Generalised UTF-8: surrogates are encoded like any other code point.
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-}
-
-// Decodes one code point of (generalised) UTF-8 at s[i]; advances i.
-// Returns false for a malformed sequence. Surrogates are allowed only when
-// `allowSurrogates` (our own WTF-8 strings).
-bool decodeUtf8(std::string_view s, std::size_t &i, std::uint32_t &cp, bool allowSurrogates)
-{
-    const auto b0 = static_cast<unsigned char>(s[i]);
-    int len;
-    std::uint32_t min;
-    if (b0 < 0x80) {
-        cp = b0;
-        ++i;
-        return true;
-    } else if ((b0 & 0xE0) == 0xC0) {
-        len = 2; cp = b0 & 0x1F; min = 0x80;
-    } else if ((b0 & 0xF0) == 0xE0) {
-        len = 3; cp = b0 & 0x0F; min = 0x800;
-    } else if ((b0 & 0xF8) == 0xF0) {
-        len = 4; cp = b0 & 0x07; min = 0x10000;
-    } else {
-        return false;
-    }
-    if (i + len > s.size())
-        return false;
-    for (int k = 1; k < len; ++k) {
-        const auto b = static_cast<unsigned char>(s[i + k]);
-        if ((b & 0xC0) != 0x80)
-            return false;
-        cp = (cp << 6) | (b & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF)
-        return false;
-    if (!allowSurrogates && cp >= 0xD800 && cp <= 0xDFFF)
-        return false;
-    i += len;
-    return true;
-}
 
 class Parser
 {
@@ -244,7 +188,7 @@ private:
                             m_i = save;
                         }
                     }
-                    appendUtf8(out, cp);
+                    utf8::append(out, cp);
                     break;
                 }
                 default:
@@ -253,13 +197,11 @@ private:
                 }
                 continue;
             }
-            std::uint32_t cp;
-            const std::size_t at = m_i;
-            if (!decodeUtf8(m_s, m_i, cp, false)) {
-                m_i = at;
+            const utf8::Decoded d = utf8::decode(m_s, m_i, utf8::Surrogates::Refuse);
+            if (!d.valid)
                 return fail(ProblemCode::JsonInvalidUtf8);
-            }
-            out.append(m_s.substr(at, m_i - at));
+            out.append(m_s.substr(m_i, d.length));
+            m_i += d.length;
         }
     }
 
@@ -377,16 +319,11 @@ void appendPythonString(std::string &out, std::string_view s)
         case '\f': out += "\\f"; ++i; continue;
         default: break;
         }
-        std::uint32_t cp;
-        if (c < 0x80) {
-            cp = c;
-            ++i;
-        } else if (!decodeUtf8(s, i, cp, true)) {
-            // Not representable text: escape the byte as a lone surrogate
-            // like Python's surrogateescape would hold it.
-            cp = 0xDC00 + c;
-            ++i;
-        }
+        // A byte that is not UTF-8 is escaped as the lone surrogate
+        // Python's surrogateescape would hold it as.
+        const utf8::Decoded d = utf8::decodeEscaped(s, i);
+        std::uint32_t cp = d.codePoint;
+        i += d.length;
         if (cp >= 0x10000) {
             cp -= 0x10000;
             appendU(out, 0xD800 + (cp >> 10));
@@ -413,10 +350,10 @@ std::size_t findInvalidUtf8(std::string_view bytes)
             ++i;
             continue;
         }
-        const std::size_t at = i;
-        std::uint32_t cp;
-        if (!decodeUtf8(bytes, i, cp, false))
-            return at;
+        const utf8::Decoded d = utf8::decode(bytes, i, utf8::Surrogates::Refuse);
+        if (!d.valid)
+            return i;
+        i += d.length;
     }
     return std::string_view::npos;
 }

@@ -3,6 +3,7 @@
 #include "promdir/format/floatformat.h"
 #include "support/keptthreads_p.h"
 #include "format/unicodeprintable_p.h"
+#include "format/utf8_p.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -12,20 +13,14 @@ namespace promdir {
 
 namespace {
 
-// Decodes the next code point (generalised UTF-8); invalid bytes count as
-// one code point each.
+// The next code point; a byte that is not UTF-8 counts as one of its own
+// (format/utf8_p.h).
 std::uint32_t nextCodePoint(std::string_view s, std::size_t &i, std::size_t &len)
 {
-    const auto b0 = static_cast<unsigned char>(s[i]);
-    int n = b0 < 0x80 ? 1 : (b0 & 0xE0) == 0xC0 ? 2 : (b0 & 0xF0) == 0xE0 ? 3 : (b0 & 0xF8) == 0xF0 ? 4 : 1;
-    if (i + n > s.size())
-        n = 1;
-    std::uint32_t cp = n == 1 ? b0 : n == 2 ? (b0 & 0x1F) : n == 3 ? (b0 & 0x0F) : (b0 & 0x07);
-    for (int k = 1; k < n; ++k)
-        cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-    len = static_cast<std::size_t>(n);
+    const utf8::Decoded d = utf8::decodeEscaped(s, i);
+    len = d.length;
     i += len;
-    return cp;
+    return d.codePoint;
 }
 
 bool isLabelRune(std::uint32_t c, std::size_t index)
