@@ -7,6 +7,7 @@ PROMDIR_PACKAGES=(
   libboost-iostreams-dev libarchive-dev zstd xz-utils bzip2
   libcli11-dev nlohmann-json3-dev
   xvfb xauth dpkg-dev python3 python3-prometheus-client libqt6svg6
+  prometheus # promtool for the alerting rules, a real server for interop_prometheus_scrape
 )
 
 promdir_install_deps() {

@@ -182,6 +182,26 @@
         <translation>OpenMetrics 1.0.0</translation>
     </message>
     <message>
+        <source>underscores (Prometheus 2)</source>
+        <translation>Unterstriche (Prometheus 2)</translation>
+    </message>
+    <message>
+        <source>UTF-8 (Prometheus 3)</source>
+        <translation>UTF-8 (Prometheus 3)</translation>
+    </message>
+    <message>
+        <source>dots</source>
+        <translation>Punkte (dots)</translation>
+    </message>
+    <message>
+        <source>values</source>
+        <translation>Codepunkte (values)</translation>
+    </message>
+    <message>
+        <source>&amp;Names:</source>
+        <translation>&amp;Namen:</translation>
+    </message>
+    <message>
         <source>Find…</source>
         <translation>Suchen …</translation>
     </message>

@@ -4,7 +4,7 @@
 #include "progress.h"
 
 #include "promdir/engine/mergeengine.h"
-#include "promdir/render/render.h"
+#include "promdir/render/exposition.h"
 
 #include <cstdio>
 #include <memory>
@@ -17,6 +17,7 @@ struct RenderSettings
 {
     std::string path;
     std::string format = "text";
+    std::string accept; // as an HTTP client would send it; overrides format and escaping
     RenderOptions render;
     MergeEngineOptions engine;
     bool progress = true;
@@ -28,6 +29,8 @@ int run(RenderSettings &s)
         return 2;
     if (s.format == "openmetrics")
         s.render.format = Format::OpenMetrics;
+    if (!s.accept.empty())
+        s.render = negotiate(s.accept).renderOptions(std::move(s.render.names));
     ProgressBar bar("reading " + s.path, s.progress);
     s.engine.load.progress = bar.callback();
     MergeEngine engine(s.path, s.engine);
@@ -55,13 +58,31 @@ Command addRender(CLI::App &program)
                   "client's MultiProcessCollector and prints the exposition.\n"
                   "Problems in files are printed on stderr; everything readable is still rendered.");
     addPathArgument(*cmd, s->path);
-    cmd->add_option("--format", s->format,
-                    "text: Prometheus text format 0.0.4 (default)\n"
+    auto *format = cmd->add_option("--format", s->format,
+                    "text: Prometheus text format 0.0.4 (default; 1.0.0\n"
+                    "with --escaping)\n"
                     "openmetrics: OpenMetrics 1.0.0\n"
                     "samples: one sample a line: family, type, sample,\n"
                     "labels, value")
         ->type_name("FORMAT")
         ->check(CLI::IsMember({"text", "openmetrics", "samples"}));
+    auto *escaping = cmd->add_option_function<std::string>(
+                              "--escaping",
+                              [s](const std::string &v) { s->render.escaping = nameEscapingFromString(v).value_or(NameEscaping::Underscores); },
+                              "how names outside [a-zA-Z_:][a-zA-Z0-9_:]* are written,\n"
+                              "as the client's escaping schemes (default underscores):\n"
+                              "allow-utf-8: as they are, quoted: {\"my.gauge\",\"lbl.x\"=\"y\"}\n"
+                              "underscores: my_gauge{lbl_x=\"y\"}\n"
+                              "dots: my_dot_gauge{lbl_dot_x=\"y\"}\n"
+                              "values: U__my_2e_gauge{U__lbl_2e_x=\"y\"}")
+                          ->type_name("SCHEME")
+                          ->check(CLI::IsMember({"allow-utf-8", "underscores", "dots", "values"}));
+    cmd->add_option("--accept", s->accept,
+                    "format and escaping as `serve` answers this HTTP Accept\n"
+                    "header, e.g. Prometheus 3's")
+        ->type_name("HEADER")
+        ->excludes(escaping)
+        ->excludes(format);
     addNoAccumulateOption(*cmd, s->engine.merge);
     cmd->add_option("--name", s->render.names, "only these samples (like the HTTP name[] parameter);\nrepeatable")
         ->type_name("SAMPLE_NAME")

@@ -85,6 +85,7 @@ struct ServeSettings
     std::string credentials, cert, key;
     int maxConnections = 0; // 0: the exporter's default
     bool quiet = false;
+    bool selfMetrics = false;
     MergeEngineOptions engine;
 };
 
@@ -104,6 +105,7 @@ bool configure(Exporter &exporter, const ServeSettings &s)
     exporter.setPath(QString::fromStdString(s.path), s.engine);
     exporter.setListenAddress(s.address);
     exporter.setPort(s.port);
+    exporter.setSelfMetrics(s.selfMetrics);
     if (s.maxConnections > 0) {
         ExporterLimits limits = exporter.limits();
         limits.maxConnections = s.maxConnections;
@@ -234,6 +236,10 @@ Command addServe(CLI::App &program)
            "open connections at most (default 256); beyond, the\nlongest idle one is closed")
         ->type_name("N");
     cmd->add_flag("-q,--quiet", s->quiet, "no per-request log lines");
+    cmd->add_flag("--self-metrics", s->selfMetrics,
+                  "add promdir's own promdir_* metrics to every scrape (files,\n"
+                  "bytes, processes alive and dead, stale files, last merge);\n"
+                  "alerting rules: installers/prometheus/promdir-alerts.yml");
     addLivenessOptions(*cmd, s->engine);
     cmd->footer("Liveness: files of processes that are gone are not read on every scrape. A\n"
                 "worker in another container (pid namespace) looks gone from here; its files\n"
@@ -243,6 +249,8 @@ Command addServe(CLI::App &program)
                 "If PATH goes away, becomes unreadable or is replaced by a file, /metrics\n"
                 "answers 503 with the reason until it is back.\n\n"
                 "Files with problems are skipped and counted in promdir_file_errors{kind=...}.\n"
+                "The format and name escaping follow the scraper's Accept header exactly as the\n"
+                "Python client's (Prometheus 3 gets UTF-8 names as they are).\n"
                 "Exit status: 0 stopped by a signal, 2 bad usage, PATH or address.");
     return {cmd, [s] { return run(*s); }};
 }

@@ -124,11 +124,13 @@ private Q_SLOTS:
     void openMetricsByAccept()
     {
         ServerThread s(servePath(kFixture + QStringLiteral("/metrics")));
+        // What Prometheus 2.33 to 2.48 send (Debian 12's 2.42 among them).
         const auto r = testhttp::get(s.port(), "/metrics",
-                                     {"Accept: application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.5,"
-                                      "text/plain;version=0.0.4;q=0.2,*/*;q=0.1"});
+                                     {"Accept: application/openmetrics-text;version=1.0.0,application/openmetrics-text;"
+                                      "version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1"});
         QCOMPARE(r.status, 200);
-        QCOMPARE(r.header("Content-Type"), QByteArray("application/openmetrics-text; version=1.0.0; charset=utf-8"));
+        QCOMPARE(r.header("Content-Type"),
+                 QByteArray("application/openmetrics-text; version=1.0.0; charset=utf-8; escaping=underscores"));
         QCOMPARE(r.body, rendered(kFixture + QStringLiteral("/metrics"), Format::OpenMetrics));
         QCOMPARE(r.body, readFile(kFixture + QStringLiteral("/expected.om")));
         QVERIFY(r.body.endsWith("# EOF\n"));
@@ -136,6 +138,48 @@ private Q_SLOTS:
         const auto old = testhttp::get(s.port(), "/metrics", {"Accept: application/openmetrics-text;version=0.0.1"});
         QCOMPARE(old.header("Content-Type"), QByteArray("text/plain; version=0.0.4; charset=utf-8"));
         QCOMPARE(old.body, readFile(kFixture + QStringLiteral("/expected.prom")));
+    }
+
+    // Prometheus 3's default Accept on UTF-8 names: the client's answer
+    // (tests/data/negotiation), over HTTP.
+    void prometheus3Utf8Names()
+    {
+        const QString golden = QStringLiteral(PROMDIR_TEST_DATA "/negotiation");
+        ServerThread s(servePath(golden + QStringLiteral("/metrics")));
+        const auto r = testhttp::get(s.port(), "/metrics",
+                                     {"Accept: application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6,"
+                                      "application/openmetrics-text;version=0.0.1;q=0.5,text/plain;version=1.0.0;"
+                                      "escaping=allow-utf-8;q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.2"});
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.header("Content-Type"),
+                 QByteArray("application/openmetrics-text; version=1.0.0; charset=utf-8; escaping=allow-utf-8"));
+        QCOMPARE(r.body, readFile(golden + QStringLiteral("/bodies/openmetrics-allow-utf-8")));
+        QVERIFY(r.body.contains("\n{\"my.gauge\",\"lbl.x\"=\"y\"} 3.0\n"));
+        const auto text = testhttp::get(s.port(), "/metrics", {"Accept: text/plain;version=1.0.0;escaping=values"});
+        QCOMPARE(text.header("Content-Type"), QByteArray("text/plain; version=1.0.0; charset=utf-8; escaping=values"));
+        QCOMPARE(text.body, readFile(golden + QStringLiteral("/bodies/text-values")));
+    }
+
+    // Off by default; on, every scrape has promdir's own families, from
+    // that scrape's merge.
+    void selfMetrics()
+    {
+        QTemporaryDir dir;
+        QVERIFY(QFile::copy(kFixture + QStringLiteral("/metrics/counter_101.db"), dir.filePath(QStringLiteral("counter_101.db"))));
+        ServerThread plain(servePath(dir.path()));
+        QVERIFY(!testhttp::get(plain.port()).body.contains("promdir_"));
+        ServerThread s([&](Exporter &e) {
+            e.setPath(dir.path());
+            e.setSelfMetrics(true);
+        });
+        auto r = testhttp::get(s.port());
+        QCOMPARE(r.status, 200);
+        QVERIFY(r.body.startsWith(testhttp::get(plain.port()).body));
+        QVERIFY2(r.body.contains("\npromdir_files 1.0\n"), r.body.constData());
+        QVERIFY(r.body.contains("\npromdir_last_merge_files_read 1.0\n"));
+        QVERIFY(QFile::copy(kFixture + QStringLiteral("/metrics/counter_101.db"), dir.filePath(QStringLiteral("counter_102.db"))));
+        r = testhttp::get(s.port());
+        QVERIFY2(r.body.contains("\npromdir_files 2.0\n"), r.body.constData());
     }
 
     void gzipWhenAccepted_data()

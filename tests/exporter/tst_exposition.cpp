@@ -1,5 +1,8 @@
-// The exporter's plain helpers: negotiation as the Python client's
-// choose_encoder / gzip_accepted, gzip, and the promdir_file_errors family.
+// The exporter's plain helpers: gzip_accepted as the Python client's, gzip,
+// and the promdir_file_errors family (negotiation: tst_negotiation).
+#include "../core/dbbuilder.h"
+#include "../qt/testpids.h"
+
 #include "promdir/render/exposition.h"
 
 #include <QtTest/QtTest>
@@ -8,13 +11,31 @@
 #include <boost/iostreams/filter/gzip.hpp>
 #include <boost/iostreams/filtering_stream.hpp>
 
+#include <QtCore/QDir>
+#include <QtCore/QFileInfo>
+#include <QtCore/QTemporaryDir>
+
 #include <sstream>
 
 using namespace promdir;
 
-Q_DECLARE_METATYPE(promdir::Format)
-
 namespace {
+
+void writeFile(const QString &path, const std::string &bytes)
+{
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    QCOMPARE(f.write(bytes.data(), qint64(bytes.size())), qint64(bytes.size()));
+}
+
+// The value of the line `series value` in an exposition, NaN when absent.
+double valueOf(const std::string &body, const std::string &series)
+{
+    const std::size_t at = body.find("\n" + series + ' ');
+    if (at == std::string::npos)
+        return std::nan("");
+    return std::stod(body.substr(at + series.size() + 2));
+}
 
 std::string gunzip(const std::string &data)
 {
@@ -35,50 +56,6 @@ class TestExposition : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
-    void negotiate_data()
-    {
-        QTest::addColumn<QString>("accept");
-        QTest::addColumn<Format>("format");
-        QTest::addColumn<QString>("contentType");
-        const QString text = QString::fromLatin1(kTextContentType.data(), kTextContentType.size());
-        const QString om = QString::fromLatin1(kOpenMetricsContentType.data(), kOpenMetricsContentType.size());
-        const QString text1 = QStringLiteral("text/plain; version=1.0.0; charset=utf-8");
-        QTest::newRow("none") << QString() << Format::Text << text;
-        QTest::newRow("any") << QStringLiteral("*/*") << Format::Text << text;
-        QTest::newRow("text 0.0.4") << QStringLiteral("text/plain;version=0.0.4") << Format::Text << text;
-        QTest::newRow("om no version") << QStringLiteral("application/openmetrics-text") << Format::OpenMetrics << om;
-        QTest::newRow("om 1.0.0") << QStringLiteral("application/openmetrics-text; version=1.0.0") << Format::OpenMetrics << om;
-        QTest::newRow("om 2") << QStringLiteral("application/openmetrics-text;version=2") << Format::OpenMetrics << om;
-        QTest::newRow("om 1.0 is older than 1.0.0 in Python") << QStringLiteral("application/openmetrics-text;version=1.0")
-                                                             << Format::Text << text;
-        QTest::newRow("om 0.0.1 then text") << QStringLiteral("application/openmetrics-text;version=0.0.1,text/plain;version=0.0.4")
-                                            << Format::Text << text;
-        QTest::newRow("om 0.0.1 then om") << QStringLiteral("application/openmetrics-text;version=0.0.1;q=0.5, application/openmetrics-text;version=1.0.0")
-                                          << Format::OpenMetrics << om;
-        // q-values are ignored like the reference does: first match wins.
-        QTest::newRow("order beats q") << QStringLiteral("text/plain;version=1.0.0;q=0.1,application/openmetrics-text;version=1.0.0;q=0.9")
-                                       << Format::Text << text1;
-        QTest::newRow("prometheus 3") << QStringLiteral("application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.5,"
-                                                        "application/openmetrics-text;version=0.0.1;q=0.4,text/plain;version=1.0.0;"
-                                                        "escaping=allow-utf-8;q=0.3,text/plain;version=0.0.4;q=0.2,*/*;q=0.1")
-                                      << Format::OpenMetrics << om;
-        QTest::newRow("prometheus 2") << QStringLiteral("application/openmetrics-text;version=1.0.0,application/openmetrics-text;"
-                                                        "version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1")
-                                      << Format::OpenMetrics << om;
-        QTest::newRow("text 1.0.0") << QStringLiteral("text/plain; version=1.0.0") << Format::Text << text1;
-        QTest::newRow("garbage version") << QStringLiteral("application/openmetrics-text;version=x.y") << Format::Text << text;
-        QTest::newRow("case matters as in Python") << QStringLiteral("Application/OpenMetrics-Text") << Format::Text << text;
-    }
-    void negotiate()
-    {
-        QFETCH(QString, accept);
-        QFETCH(Format, format);
-        QFETCH(QString, contentType);
-        const Negotiated n = promdir::negotiate(accept.toStdString());
-        QCOMPARE(n.format, format);
-        QCOMPARE(QString::fromStdString(n.contentType), contentType);
-    }
-
     void gzipAccepted_data()
     {
         QTest::addColumn<QString>("header");
@@ -141,6 +118,59 @@ private Q_SLOTS:
         QVERIFY(renderScrape(result, {Format::Text, {"other_total"}}).empty());
         QCOMPARE(renderScrape(result, {Format::OpenMetrics, {"other_total"}}), std::string("# EOF\n"));
         QVERIFY(renderScrape(result, {Format::Text, {"promdir_file_errors"}}) == text);
+    }
+
+    // A directory with a running process (this test), a dead one whose live
+    // gauge file was never removed, and a corrupt file.
+    void selfMetrics()
+    {
+        const qint64 dead = test::deadPid();
+        QVERIFY(dead > 0);
+        const QString self = QString::number(QCoreApplication::applicationPid());
+        QTemporaryDir dir;
+        const auto path = [&](const QString &name) { return dir.filePath(name); };
+        const std::string key = R"(["c", "c_total", {}, "h"])";
+        const std::string gaugeKey = R"(["g", "g", {}, "h"])";
+        writeFile(path(QStringLiteral("counter_%1.db").arg(self)), test::DbBuilder().add(key, 1).bytes(4096));
+        writeFile(path(QStringLiteral("counter_%1.db").arg(dead)), test::DbBuilder().add(key, 2).bytes(4096));
+        writeFile(path(QStringLiteral("gauge_livesum_%1.db").arg(dead)), test::DbBuilder().add(gaugeKey, 5).bytes(4096));
+        writeFile(path(QStringLiteral("summary_%1.db").arg(self)), "\xff\xff\x00\x00garbage!");
+        qint64 bytes = 0;
+        for (const QFileInfo &fi : QDir(dir.path()).entryInfoList(QDir::Files))
+            bytes += fi.size();
+
+        MergeEngine engine(dir.path().toStdString());
+        const auto result = engine.refresh();
+        const std::string off = renderScrape(*result, {});
+        QVERIFY(off.find("promdir_file_errors{") != std::string::npos);
+        QVERIFY(off.find("promdir_files") == std::string::npos);
+        const std::string on = renderScrape(*result, {}, SelfMetrics::On);
+        QVERIFY(on.starts_with(off));
+        QCOMPARE(valueOf(on, "c_total"), 3.0);
+        QCOMPARE(valueOf(on, "promdir_file_errors{kind=\"bad_header\"}"), 1.0);
+        QCOMPARE(valueOf(on, "promdir_files"), 4.0);
+        QCOMPARE(valueOf(on, "promdir_files_size_bytes"), double(bytes));
+        QCOMPARE(valueOf(on, "promdir_processes{state=\"alive\"}"), 1.0);
+        QCOMPARE(valueOf(on, "promdir_processes{state=\"dead\"}"), 1.0);
+        QCOMPARE(valueOf(on, "promdir_processes{state=\"unknown\"}"), 0.0);
+        QCOMPARE(valueOf(on, "promdir_stale_files"), 1.0);
+        QCOMPARE(valueOf(on, "promdir_last_merge_files_read"), 4.0);
+        const double seconds = valueOf(on, "promdir_last_merge_duration_seconds");
+        QVERIFY2(seconds > 0 && seconds < 60, qPrintable(QString::number(seconds)));
+        for (const char *family : {"promdir_files", "promdir_files_size_bytes", "promdir_processes",
+                                   "promdir_stale_files", "promdir_last_merge_duration_seconds",
+                                   "promdir_last_merge_files_read"}) {
+            QVERIFY2(on.find(std::string("\n# TYPE ") + family + " gauge\n") != std::string::npos, family);
+            QVERIFY2(on.find(std::string("\n# HELP ") + family + ' ') != std::string::npos, family);
+        }
+        // OpenMetrics: one # EOF, at the end; name[] applies to them too.
+        const std::string om = renderScrape(*result, {Format::OpenMetrics, {}}, SelfMetrics::On);
+        QVERIFY(om.ends_with("promdir_last_merge_files_read 4.0\n# EOF\n"));
+        QCOMPARE(std::count(om.begin(), om.end(), '#'), 2 * 9 + 1); // c, g, errors, six of promdir
+        QCOMPARE(renderScrape(*result, {Format::Text, {"promdir_stale_files"}}, SelfMetrics::On),
+                 std::string("# HELP promdir_stale_files Files that still change the output though their process "
+                             "is gone, or that were not written for 24 hours.\n# TYPE promdir_stale_files gauge\n"
+                             "promdir_stale_files 1.0\n"));
     }
 
     void scrapeAppendsAfterFamilies()

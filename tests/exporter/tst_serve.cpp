@@ -89,6 +89,40 @@ private Q_SLOTS:
         QVERIFY2(line.match(QString::fromUtf8(s.stderrText)).hasMatch(), s.stderrText.constData());
     }
 
+    // `serve --self-metrics` adds promdir's families; `render --accept` and
+    // `--escaping` print what a scraper with that header gets (the
+    // client's answer, tests/data/negotiation).
+    void utf8NamesAndSelfMetrics()
+    {
+        const QString golden = QStringLiteral(PROMDIR_TEST_DATA "/negotiation");
+        const QString dir = golden + QStringLiteral("/metrics");
+        const QByteArray p3 = "application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6,"
+                              "application/openmetrics-text;version=0.0.1;q=0.5,text/plain;version=1.0.0;"
+                              "escaping=allow-utf-8;q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.2";
+        Served s;
+        QVERIFY2(s.start({QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--self-metrics"), dir}),
+                 s.stderrText.constData());
+        const auto r = testhttp::get(s.port, "/metrics", {"Accept: " + p3});
+        QCOMPARE(r.status, 200);
+        const QByteArray expected = readFile(golden + QStringLiteral("/bodies/openmetrics-allow-utf-8"));
+        QVERIFY(r.body.startsWith(expected.chopped(int(qstrlen("# EOF\n")))));
+        QVERIFY(r.body.contains("\npromdir_files 9.0\n"));
+        QVERIFY(r.body.endsWith("# EOF\n"));
+
+        const auto render = [&](const QStringList &args) {
+            QProcess p;
+            p.start(QStringLiteral(PROMDIR_CLI), QStringList{QStringLiteral("render"), QStringLiteral("--no-progress")} + args << dir);
+            p.waitForFinished(60000);
+            return p.exitCode() == 0 ? p.readAllStandardOutput() : p.readAllStandardError();
+        };
+        QCOMPARE(render({QStringLiteral("--accept"), QString::fromLatin1(p3)}), expected);
+        QCOMPARE(render({QStringLiteral("--format"), QStringLiteral("openmetrics"), QStringLiteral("--escaping"),
+                         QStringLiteral("allow-utf-8")}),
+                 expected);
+        QCOMPARE(render({QStringLiteral("--escaping"), QStringLiteral("dots")}),
+                 readFile(golden + QStringLiteral("/bodies/text-dots")));
+    }
+
     // The trust cases of `serve`: a FIFO named *.db hung every scrape; after
     // the directory was removed it answered 200 with the last merge forever;
     // a worker in another pid namespace writing through mmap was frozen at

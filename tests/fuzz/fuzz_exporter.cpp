@@ -118,11 +118,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     const QUrl url = QUrl::fromEncoded(bytes(field[2]), QUrl::TolerantMode);
     const Variant v = variantFor(bytes(field[0]), bytes(field[1]), url);
     const Negotiated n = negotiate(field[0]);
-    FUZZ_CHECK(v.format == n.format && v.contentType == n.contentType);
+    FUZZ_CHECK(v.format == n.format && v.contentType == n.contentType && v.escaping == n.escaping);
     if (v.format == Format::OpenMetrics)
-        FUZZ_CHECK(v.contentType == kOpenMetricsContentType);
+        FUZZ_CHECK(v.contentType == kOpenMetricsContentType
+                   || (v.contentType.starts_with("application/openmetrics-text; version=")
+                       && v.contentType.ends_with("; charset=utf-8; escaping=" + std::string(toString(v.escaping)))));
     else
-        FUZZ_CHECK(v.contentType == kTextContentType || v.contentType == "text/plain; version=1.0.0; charset=utf-8");
+        FUZZ_CHECK(v.contentType == kTextContentType
+                   || v.contentType == "text/plain; version=1.0.0; charset=utf-8; escaping=" + std::string(toString(v.escaping)));
     if (v.gzip)
         FUZZ_CHECK(lower(field[1]).find("gzip") != std::string::npos);
     FUZZ_CHECK(v.names.size() <= static_cast<std::size_t>(std::count(field[2].begin(), field[2].end(), '&')) + 1);
@@ -139,7 +142,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     other.gzip = !v.gzip;
     FUZZ_CHECK(other.key() != v.key());
 
-    const std::string body = renderScrape(scrape(), {v.format, v.names});
+    const std::string body = renderScrape(scrape(), v.renderOptions());
     checkBody(body, v);
     if (v.gzip)
         FUZZ_CHECK(gunzip(gzipCompress(body)) == body);

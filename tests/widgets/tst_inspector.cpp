@@ -141,7 +141,12 @@ private Q_SLOTS:
         const QByteArray om = get(url, "application/openmetrics-text; version=1.0.0");
         QVERIFY(om.endsWith("# EOF\n"));
         QCOMPARE(om, view->text().toUtf8());
-        QTRY_COMPARE_WITH_TIMEOUT(ec->requestCount(), qint64(2), 30000);
+        // A Prometheus 3 set to metric_name_escaping_scheme: dots.
+        view->setEscaping(NameEscaping::Dots);
+        const QByteArray dots = get(url, "application/openmetrics-text;version=1.0.0;escaping=dots");
+        QCOMPARE(dots, view->text().toUtf8());
+        QVERIFY(dots != om);
+        QTRY_COMPARE_WITH_TIMEOUT(ec->requestCount(), qint64(3), 30000);
 
         ec->toggleButton()->click();
         QVERIFY(!ec->isRunning());

@@ -21,12 +21,18 @@ namespace promdir {
 ExpositionView::ExpositionView(QWidget *parent)
     : QWidget(parent)
     , m_format(new QComboBox(this))
+    , m_escaping(new QComboBox(this))
     , m_find(new QLineEdit(this))
     , m_findStatus(new QLabel(this))
     , m_edit(new QPlainTextEdit(this))
 {
     m_format->addItem(tr("Prometheus text 0.0.4"), int(Format::Text));
     m_format->addItem(tr("OpenMetrics 1.0.0"), int(Format::OpenMetrics));
+    // The schemes a scraper asks for with Accept's escaping= (exposition.h).
+    m_escaping->addItem(tr("underscores (Prometheus 2)"), int(NameEscaping::Underscores));
+    m_escaping->addItem(tr("UTF-8 (Prometheus 3)"), int(NameEscaping::AllowUtf8));
+    m_escaping->addItem(tr("dots"), int(NameEscaping::Dots));
+    m_escaping->addItem(tr("values"), int(NameEscaping::Values));
     m_find->setPlaceholderText(tr("Find…"));
     m_find->setClearButtonEnabled(true);
     m_edit->setReadOnly(true);
@@ -54,6 +60,10 @@ ExpositionView::ExpositionView(QWidget *parent)
     fl->setBuddy(m_format);
     bar->addWidget(fl);
     bar->addWidget(m_format);
+    auto *nl = new QLabel(tr("&Names:"), this);
+    nl->setBuddy(m_escaping);
+    bar->addWidget(nl);
+    bar->addWidget(m_escaping);
     bar->addSpacing(12);
     bar->addWidget(m_find, 1);
     bar->addWidget(prev);
@@ -70,6 +80,7 @@ ExpositionView::ExpositionView(QWidget *parent)
         refreshText();
         Q_EMIT formatChanged(format());
     });
+    connect(m_escaping, &QComboBox::currentIndexChanged, this, [this] { refreshText(); });
     connect(m_find, &QLineEdit::returnPressed, this, [this] { findNext(false); });
     connect(m_find, &QLineEdit::textChanged, this, [this] { m_findStatus->clear(); });
     connect(prev, &QToolButton::clicked, this, [this] { findNext(true); });
@@ -78,12 +89,13 @@ ExpositionView::ExpositionView(QWidget *parent)
     connect(save, &QToolButton::clicked, this, &ExpositionView::save);
 }
 
-QByteArray ExpositionView::render(const SnapshotPtr &snapshot, Format format)
+QByteArray ExpositionView::render(const SnapshotPtr &snapshot, Format format, NameEscaping escaping)
 {
     if (!snapshot || !snapshot->result)
         return {};
     RenderOptions options;
     options.format = format;
+    options.escaping = escaping;
     return QByteArray::fromStdString(promdir::render(snapshot->result->families, options));
 }
 
@@ -105,11 +117,21 @@ Format ExpositionView::format() const
     return Format(m_format->currentData().toInt());
 }
 
+void ExpositionView::setEscaping(NameEscaping escaping)
+{
+    m_escaping->setCurrentIndex(m_escaping->findData(int(escaping)));
+}
+
+NameEscaping ExpositionView::escaping() const
+{
+    return NameEscaping(m_escaping->currentData().toInt());
+}
+
 QString ExpositionView::text() const
 {
-    if (m_shown == m_snapshot && m_shownFormat == format())
+    if (m_shown == m_snapshot && m_shownFormat == format() && m_shownEscaping == escaping())
         return m_edit->toPlainText();
-    return QString::fromUtf8(render(m_snapshot, format()));
+    return QString::fromUtf8(render(m_snapshot, format(), escaping()));
 }
 
 void ExpositionView::showEvent(QShowEvent *event)
@@ -120,11 +142,12 @@ void ExpositionView::showEvent(QShowEvent *event)
 
 void ExpositionView::refreshText()
 {
-    if (m_shown == m_snapshot && m_shownFormat == format() && m_snapshot)
+    if (m_shown == m_snapshot && m_shownFormat == format() && m_shownEscaping == escaping() && m_snapshot)
         return;
-    const QString text = QString::fromUtf8(render(m_snapshot, format()));
+    const QString text = QString::fromUtf8(render(m_snapshot, format(), escaping()));
     m_shown = m_snapshot;
     m_shownFormat = format();
+    m_shownEscaping = escaping();
     if (text == m_edit->toPlainText())
         return;
     // Keep the reader's place across refreshes, and the match found: the

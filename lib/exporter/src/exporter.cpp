@@ -143,6 +143,8 @@ void Exporter::clearTls()
 bool Exporter::isTlsEnabled() const { return d->config.tls; }
 void Exporter::setLimits(const ExporterLimits &limits) { d->config.limits = limits; }
 ExporterLimits Exporter::limits() const { return d->config.limits; }
+void Exporter::setSelfMetrics(bool enabled) { d->config.selfMetrics = enabled; }
+bool Exporter::selfMetrics() const { return d->config.selfMetrics; }
 bool Exporter::isRunning() const { return d->server; }
 quint16 Exporter::boundPort() const { return d->server ? d->server->port() : 0; }
 int Exporter::connectionCount() const { return d->server ? d->server->connectionCount() : 0; }

@@ -378,8 +378,9 @@ bool ExporterServer::handleRequest(const QHttpServerRequest &request, QTcpSocket
     }
 
     // /metrics
-    const Variant variant = variantFor(request.value(QByteArrayLiteral("accept")),
-                                       request.value(QByteArrayLiteral("accept-encoding")), url);
+    Variant variant = variantFor(request.value(QByteArrayLiteral("accept")),
+                                 request.value(QByteArrayLiteral("accept-encoding")), url);
+    variant.selfMetrics = m_config.selfMetrics ? SelfMetrics::On : SelfMetrics::Off;
     QPointer<QTcpSocket> guard(socket);
     m_service.request(variant, [this, slot, guard](const RenderedPtr &r) {
         if (!guard)

@@ -27,6 +27,7 @@ struct ServerConfig
     QHash<QByteArray, QByteArray> credentials; // user -> password; empty: no auth
     bool tls = false;
     QSslConfiguration ssl;
+    bool selfMetrics = false;
 };
 
 class ExporterServer final : public QAbstractHttpServer

@@ -30,7 +30,7 @@ RenderedPtr renderVariant(const MergeResult &result, const Variant &variant)
 {
     auto r = std::make_shared<Rendered>();
     r->contentType = QByteArray::fromStdString(variant.contentType);
-    std::string body = renderScrape(result, {variant.format, variant.names});
+    std::string body = renderScrape(result, variant.renderOptions(), variant.selfMetrics);
     if (variant.gzip) {
         body = gzipCompress(body);
         r->gzip = true;
@@ -95,6 +95,8 @@ std::string Variant::key() const
 {
     std::string k = format == Format::OpenMetrics ? "om" : "text";
     k += '|';
+    k += toString(escaping);
+    k += selfMetrics == SelfMetrics::On ? "|self|" : "|";
     k += contentType;
     k += gzip ? "|gz" : "|id";
     for (const auto &n : names) {
@@ -154,6 +156,7 @@ bool MetricsService::sameContent(const MergeResult &a, const MergeResult &b)
 void MetricsService::mergeFinished(Source::Fetched fetched)
 {
     m_merging = false;
+    ++m_merges;
     const bool changed = !fetched.result || !m_current
                          || (fetched.result != m_current && !sameContent(*fetched.result, *m_current))
                          || fetched.error != m_currentError;
@@ -204,7 +207,10 @@ void MetricsService::serve(Waiter waiter)
     else if (!m_current->load.ok)
         immediate = errorResponse(m_current->load.error);
     const std::string key = waiter.variant.key();
-    if (!immediate) {
+    // Self-metrics change with every merge (liveness, times), whether or
+    // not the files did: rendered anew each merge and never cached.
+    const bool cacheable = waiter.variant.selfMetrics == SelfMetrics::Off;
+    if (!immediate && cacheable) {
         if (auto it = m_cache.find(key); it != m_cache.end())
             immediate = it->second;
     }
@@ -214,16 +220,17 @@ void MetricsService::serve(Waiter waiter)
                                   Qt::QueuedConnection);
         return;
     }
-    const std::string renderKey = std::to_string(m_generation) + '#' + key;
+    const std::string renderKey =
+        std::to_string(m_generation) + '#' + (cacheable ? std::string() : std::to_string(m_merges) + '#') + key;
     auto &list = m_rendering[renderKey];
     list.push_back(std::move(waiter.done));
     if (list.size() > 1)
         return; // a render of this very variant is already running
     auto *watcher = new QFutureWatcher<RenderedPtr>(this);
     const quint64 generation = m_generation;
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, key, generation] {
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, key, renderKey, generation, cacheable] {
         watcher->deleteLater();
-        renderFinished(key, generation, watcher->result());
+        renderFinished(cacheable ? key : std::string(), renderKey, generation, watcher->result());
     });
     watcher->setFuture(QtConcurrent::run(QThreadPool::globalInstance(),
                                          [result = m_current, variant = waiter.variant]() -> RenderedPtr {
@@ -240,14 +247,15 @@ void MetricsService::serve(Waiter waiter)
                                          }));
 }
 
-void MetricsService::renderFinished(const std::string &key, quint64 generation, const RenderedPtr &rendered)
+void MetricsService::renderFinished(const std::string &cacheKey, const std::string &renderKey, quint64 generation,
+                                    const RenderedPtr &rendered)
 {
-    if (generation == m_generation && rendered->status == 200) {
+    if (!cacheKey.empty() && generation == m_generation && rendered->status == 200) {
         if (m_cache.size() >= kMaxCachedVariants)
             m_cache.clear();
-        m_cache[key] = rendered;
+        m_cache[cacheKey] = rendered;
     }
-    auto node = m_rendering.extract(std::to_string(generation) + '#' + key);
+    auto node = m_rendering.extract(renderKey);
     if (node.empty())
         return;
     for (auto &done : node.mapped())

@@ -3,7 +3,7 @@
 // that arrive while it runs (private to Promdir::Exporter).
 
 #include "promdir/exporter.h"
-#include "promdir/render/render.h"
+#include "promdir/render/exposition.h"
 
 #include <QtCore/QByteArray>
 #include <QtCore/QObject>
@@ -55,9 +55,12 @@ private:
 struct Variant
 {
     Format format = Format::Text;
+    NameEscaping escaping = NameEscaping::Underscores;
     std::string contentType;
     std::vector<std::string> names;
     bool gzip = false;
+    SelfMetrics selfMetrics = SelfMetrics::Off;
+    RenderOptions renderOptions() const { return {format, names, escaping}; }
     std::string key() const;
 };
 
@@ -96,7 +99,9 @@ private:
     void startMerge();
     void mergeFinished(Source::Fetched fetched);
     void serve(Waiter waiter);
-    void renderFinished(const std::string &key, quint64 generation, const RenderedPtr &rendered);
+    // cacheKey: empty when the answer must not be cached.
+    void renderFinished(const std::string &cacheKey, const std::string &renderKey, quint64 generation,
+                        const RenderedPtr &rendered);
     static bool sameContent(const MergeResult &a, const MergeResult &b);
 
     SourceGetter m_source;
@@ -105,8 +110,9 @@ private:
     std::shared_ptr<const MergeResult> m_current;
     std::string m_currentError;
     quint64 m_generation = 0;               // bumps when content changes
+    quint64 m_merges = 0;                   // bumps with every merge
     std::map<std::string, RenderedPtr> m_cache; // of m_generation
-    std::map<std::string, std::vector<Done>> m_rendering; // "gen|variant"
+    std::map<std::string, std::vector<Done>> m_rendering; // "gen#[merge#]variant"
     std::string m_lastProblems;             // logged when it changes
     std::string m_lastPidsReason;           // logged when liveness stops being trusted
 };

@@ -29,6 +29,7 @@ Variant variantFor(const QByteArray &accept, const QByteArray &acceptEncoding, c
     Variant variant;
     const Negotiated n = negotiate(accept.toStdString());
     variant.format = n.format;
+    variant.escaping = n.escaping;
     variant.contentType = n.contentType;
     variant.gzip = acceptsGzip(acceptEncoding.toStdString());
     const auto items = QUrlQuery(url).queryItems(QUrl::FullyDecoded);

@@ -12,7 +12,8 @@
 
 namespace promdir {
 
-// How a /metrics request is answered: the format from Accept (negotiate),
+// How a /metrics request is answered: the format and name escaping from
+// Accept (negotiate),
 // gzip from Accept-Encoding (acceptsGzip), and the name[] parameters of
 // the query, in order, decoded.
 Variant variantFor(const QByteArray &accept, const QByteArray &acceptEncoding, const QUrl &url);

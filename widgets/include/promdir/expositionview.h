@@ -1,6 +1,7 @@
 #pragma once
-// The rendered /metrics text of the current snapshot, text 0.0.4 or
-// OpenMetrics, with find, copy and save. The exporter serves the same.
+// The rendered /metrics text of the current snapshot, text or OpenMetrics
+// with a name escaping scheme (what Prometheus 2 or 3 is served), with
+// find, copy and save. The exporter serves the same.
 
 #include "promdir/render/render.h"
 #include "promdir/snapshot.h"
@@ -23,9 +24,12 @@ public:
     void setSnapshot(const SnapshotPtr &snapshot);
     void setFormat(Format format);
     Format format() const;
+    void setEscaping(NameEscaping escaping);
+    NameEscaping escaping() const;
     // What the view shows (rendered on demand when hidden).
     QString text() const;
-    static QByteArray render(const SnapshotPtr &snapshot, Format format);
+    static QByteArray render(const SnapshotPtr &snapshot, Format format,
+                             NameEscaping escaping = NameEscaping::Underscores);
 
     QLineEdit *findEdit() const { return m_find; }
     QPlainTextEdit *editor() const { return m_edit; }
@@ -49,7 +53,9 @@ private:
     SnapshotPtr m_snapshot;
     SnapshotPtr m_shown;
     Format m_shownFormat = Format::Text;
+    NameEscaping m_shownEscaping = NameEscaping::Underscores;
     QComboBox *m_format;
+    QComboBox *m_escaping;
     QLineEdit *m_find;
     QLabel *m_findStatus;
     QPlainTextEdit *m_edit;

@@ -13,6 +13,7 @@
 #include <boost/iostreams/filtering_stream.hpp>
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <set>
 
@@ -20,12 +21,20 @@ namespace promdir {
 
 namespace {
 
+// Python's str.isspace() for the characters a header's bytes decode to
+// (http.server decodes headers as Latin-1).
+bool isPythonSpace(char c)
+{
+    const auto u = static_cast<unsigned char>(c);
+    return (u >= 0x09 && u <= 0x0D) || (u >= 0x1C && u <= 0x20) || u == 0x85 || u == 0xA0;
+}
+
+// str.strip()
 std::string_view trim(std::string_view s)
 {
-    const auto isSpace = [](char c) { return c == ' ' || c == '\t'; };
-    while (!s.empty() && isSpace(s.front()))
+    while (!s.empty() && isPythonSpace(s.front()))
         s.remove_prefix(1);
-    while (!s.empty() && isSpace(s.back()))
+    while (!s.empty() && isPythonSpace(s.back()))
         s.remove_suffix(1);
     return s;
 }
@@ -44,77 +53,125 @@ void forEachPart(std::string_view s, char sep, F f)
     }
 }
 
-// The reference's _get_version: the value of the first `version=` token
-// (the part after the first '='), "" when there is none.
-std::string_view versionOf(std::string_view entry)
+// The client's _get_version / _get_escaping: the value of the first
+// `key=` parameter of an Accept entry (tok.strip().split('=', 1), the key
+// compared as is); nullopt when there is none.
+std::optional<std::string_view> parameter(std::string_view entry, std::string_view key)
 {
-    std::string_view version;
-    bool first = true;
-    bool found = false;
+    std::optional<std::string_view> value;
     forEachPart(entry, ';', [&](std::string_view tok) {
-        if (first) { // the media type itself
-            first = false;
+        if (tok.find('=') == std::string_view::npos)
             return true;
-        }
-        const std::size_t eq = tok.find('=');
-        if (eq == std::string_view::npos)
-            return true;
-        // Python: tok.strip().split('=', 1); key compared as is.
         const std::string_view stripped = trim(tok);
-        const std::size_t e = stripped.find('=');
-        if (stripped.substr(0, e) == "version") {
-            version = stripped.substr(e + 1);
-            found = true;
-            return false;
-        }
-        return true;
+        const std::size_t eq = stripped.find('=');
+        if (stripped.substr(0, eq) != key)
+            return true;
+        value = stripped.substr(eq + 1);
+        return false;
     });
-    return found ? version : std::string_view();
+    return value;
 }
 
-// parse_version(v) >= (1, 0, 0) for the versions that compare in Python
-// (numeric parts); anything else is taken as not new enough.
-bool atLeast100(std::string_view version)
+NameEscaping escapingOf(std::string_view entry)
 {
-    std::vector<long> parts;
-    bool numeric = true;
-    forEachPart(version, '.', [&](std::string_view p) {
-        p = trim(p);
-        if (p.empty() || p.size() > 9 || !std::all_of(p.begin(), p.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-            numeric = false;
-            return false;
-        }
-        parts.push_back(std::stol(std::string(p)));
-        return true;
+    const auto value = parameter(entry, "escaping");
+    if (!value)
+        return NameEscaping::Underscores;
+    return nameEscapingFromString(*value).value_or(NameEscaping::Underscores);
+}
+
+// Python's int(part), saturated: nullopt when int() raises ValueError.
+// Whitespace around, one sign, decimal digits with single underscores
+// between them.
+std::optional<long long> pythonInt(std::string_view part)
+{
+    part = trim(part);
+    bool negative = false;
+    if (!part.empty() && (part.front() == '+' || part.front() == '-')) {
+        negative = part.front() == '-';
+        part.remove_prefix(1);
+    }
+    if (part.empty() || part.front() == '_' || part.back() == '_' || part.find("__") != std::string_view::npos)
+        return std::nullopt;
+    long long value = 0;
+    for (const char c : part) {
+        if (c == '_')
+            continue;
+        if (c < '0' || c > '9')
+            return std::nullopt;
+        value = std::min<long long>(value * 10 + (c - '0'), 1'000'000'000);
+    }
+    return negative ? -value : value;
+}
+
+enum class Comparison { Older, AtLeast, Incomparable };
+
+// parse_version(version) >= (1, 0, 0) as Python evaluates it: parts that
+// int() rejects stay strings, and Python raises TypeError when it has to
+// compare one with a number (Incomparable).
+Comparison compareWith100(std::string_view version)
+{
+    constexpr long long target[] = {1, 0, 0};
+    std::size_t index = 0;
+    std::optional<Comparison> decided;
+    forEachPart(version, '.', [&](std::string_view part) {
+        if (index == 3)
+            return false; // longer, equal so far: (1, 0, 0, x) > (1, 0, 0)
+        const auto n = pythonInt(part);
+        if (!n)
+            decided = Comparison::Incomparable;
+        else if (*n != target[index])
+            decided = *n > target[index] ? Comparison::AtLeast : Comparison::Older;
+        ++index;
+        return !decided;
     });
-    if (!numeric)
-        return false;
-    const std::vector<long> one{1, 0, 0};
-    return !std::lexicographical_compare(parts.begin(), parts.end(), one.begin(), one.end());
+    if (decided)
+        return *decided;
+    return index >= 3 ? Comparison::AtLeast : Comparison::Older;
+}
+
+// One Accept entry as the client's choose_encoder sees it; nullopt when it
+// does not choose the format (the next entry is looked at).
+std::optional<Negotiated> negotiateEntry(std::string_view entry)
+{
+    const std::string_view type = trim(entry.substr(0, entry.find(';')));
+    const bool om = type == "application/openmetrics-text";
+    if (!om && type != "text/plain")
+        return std::nullopt;
+    const std::string_view version = parameter(entry, "version").value_or(std::string_view());
+    if (om && version.empty())
+        return Negotiated{Format::OpenMetrics, NameEscaping::Underscores, "1.0.0",
+                          std::string(kOpenMetricsContentType)};
+    // Where the client raises TypeError, promdir goes on to the next entry
+    // (docs/compatibility.md).
+    if (version.empty() || compareWith100(version) != Comparison::AtLeast)
+        return std::nullopt;
+    const NameEscaping escaping = escapingOf(entry);
+    if (om)
+        return Negotiated{Format::OpenMetrics, escaping, std::string(version),
+                          "application/openmetrics-text; version=" + std::string(version)
+                              + "; charset=utf-8; escaping=" + std::string(toString(escaping))};
+    return Negotiated{Format::Text, escaping, "1.0.0",
+                      "text/plain; version=1.0.0; charset=utf-8; escaping=" + std::string(toString(escaping))};
 }
 
 } // namespace
 
 Negotiated negotiate(std::string_view accept)
 {
-    Negotiated result{Format::Text, std::string(kTextContentType)};
+    std::optional<Negotiated> chosen;
     forEachPart(accept, ',', [&](std::string_view entry) {
-        const std::string_view type = trim(entry.substr(0, entry.find(';')));
-        if (type == "application/openmetrics-text") {
-            const std::string_view version = versionOf(entry);
-            if (version.empty() || atLeast100(version)) {
-                result = {Format::OpenMetrics, std::string(kOpenMetricsContentType)};
-                return false;
-            }
-        } else if (type == "text/plain") {
-            if (atLeast100(versionOf(entry))) {
-                result = {Format::Text, "text/plain; version=1.0.0; charset=utf-8"};
-                return false;
-            }
-        }
-        return true;
+        chosen = negotiateEntry(entry);
+        return !chosen;
     });
-    return result;
+    if (chosen)
+        return *chosen;
+    return Negotiated{Format::Text, NameEscaping::Underscores, "0.0.4", std::string(kTextContentType)};
+}
+
+RenderOptions Negotiated::renderOptions(std::vector<std::string> names) const
+{
+    return RenderOptions{format, std::move(names), escaping};
 }
 
 bool acceptsGzip(std::string_view acceptEncoding)
@@ -164,22 +221,91 @@ std::optional<MetricFamily> fileErrorsFamily(const LoadResult &load)
     return fam;
 }
 
-std::string renderScrape(const MergeResult &result, const RenderOptions &options)
+namespace {
+
+MetricFamily gaugeFamily(std::string name, std::string help)
 {
+    MetricFamily fam;
+    fam.name = std::move(name);
+    fam.type = MetricType::Gauge;
+    fam.help = std::move(help);
+    return fam;
+}
+
+void addSample(MetricFamily &fam, double value, Labels labels = {})
+{
+    fam.samples.push_back({fam.name, std::move(labels), value});
+}
+
+std::vector<MetricFamily> fileFamilies(const LoadResult &load, const ProcessReport &processes)
+{
+    std::uint64_t bytes = 0;
+    for (const auto &file : load.files)
+        bytes += file->size;
+    const auto stale = std::count_if(processes.fileStale.begin(), processes.fileStale.end(),
+                                     [](unsigned flags) { return flags != NotStale; });
+    std::vector<MetricFamily> out;
+    out.push_back(gaugeFamily("promdir_files", "Metrics files (*.db) in the directory."));
+    addSample(out.back(), static_cast<double>(load.files.size()));
+    out.push_back(gaugeFamily("promdir_files_size_bytes", "Total size of the metrics files (*.db)."));
+    addSample(out.back(), static_cast<double>(bytes));
+    double alive = 0, dead = 0, unknown = 0;
+    for (const ProcessSummary &p : processes.processes)
+        (p.writerGone() ? dead : p.info.state == Liveness::Alive ? alive : unknown) += 1;
+    out.push_back(gaugeFamily("promdir_processes",
+                              "Processes with files in the directory, by whether they still run (dead: gone, or "
+                              "their pid is used by a later process)."));
+    addSample(out.back(), alive, {{"state", "alive"}});
+    addSample(out.back(), dead, {{"state", "dead"}});
+    addSample(out.back(), unknown, {{"state", "unknown"}});
+    out.push_back(gaugeFamily("promdir_stale_files",
+                              "Files that still change the output though their process is gone, or that were not "
+                              "written for 24 hours."));
+    addSample(out.back(), static_cast<double>(stale));
+    return out;
+}
+
+} // namespace
+
+std::vector<MetricFamily> selfMetricsFamilies(const MergeResult &result, const ProcessReport &processes)
+{
+    std::vector<MetricFamily> out = fileFamilies(result.load, processes);
+    const std::chrono::duration<double> merge = result.stats.loadTime + result.stats.mergeTime;
+    out.push_back(gaugeFamily("promdir_last_merge_duration_seconds",
+                              "Seconds the last refresh took to list, read and merge the files."));
+    addSample(out.back(), merge.count());
+    out.push_back(gaugeFamily("promdir_last_merge_files_read",
+                              "Files the last refresh read again; the others were unchanged and kept."));
+    addSample(out.back(), static_cast<double>(result.stats.filesRead));
+    return out;
+}
+
+std::string renderScrape(const MergeResult &result, const RenderOptions &options, SelfMetrics selfMetrics)
+{
+    std::vector<MetricFamily> extra;
+    if (auto errors = fileErrorsFamily(result.load))
+        extra.push_back(std::move(*errors));
+    if (selfMetrics == SelfMetrics::On) {
+        ProcessOptions processOptions;
+        processOptions.describeFiles = false;
+        if (!result.pids.visible)
+            processOptions.pidsNotVisible = result.pids.reason;
+        auto self = selfMetricsFamilies(result, reportProcesses(result.load, processOptions));
+        std::move(self.begin(), self.end(), std::back_inserter(extra));
+    }
     std::string out = render(result.families, options);
-    const auto errors = fileErrorsFamily(result.load);
-    if (!errors)
+    if (extra.empty())
         return out;
-    const std::string extra = render(std::span<const MetricFamily>(&*errors, 1), options);
+    const std::string more = render(extra, options);
     if (options.format == Format::OpenMetrics) {
         // Both end in "# EOF\n": keep only the last.
         constexpr std::string_view eof = "# EOF\n";
-        if (extra.size() == eof.size())
+        if (more.size() == eof.size())
             return out;
         if (out.ends_with(eof))
             out.resize(out.size() - eof.size());
     }
-    out += extra;
+    out += more;
     return out;
 }
 

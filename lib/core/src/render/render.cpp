@@ -54,30 +54,80 @@ bool allValid(std::string_view s, Valid valid)
     return true;
 }
 
-// The reference's "underscores" escaping: every code point that is not a
-// legacy rune becomes '_'.
-template<typename Valid>
-void appendUnderscored(std::string &out, std::string_view s, Valid valid)
+enum class NameKind { Metric, Label };
+
+using RuneCheck = bool (*)(std::uint32_t, std::size_t);
+
+// The client's _is_valid_legacy_metric_name / _is_valid_legacy_labelname
+// (label names starting with "__" are reserved, so not legacy). Stricter
+// than the client's regular expressions, whose '$' also matches before a
+// final newline (docs/compatibility.md).
+bool isLegacyName(std::string_view s, NameKind kind)
 {
+    if (kind == NameKind::Metric)
+        return allValid(s, isMetricRune);
+    return allValid(s, isLabelRune) && !s.starts_with("__");
+}
+
+// The client's _escape for the three schemes that rewrite names, code point
+// by code point (`valid`: which runes stay).
+void appendRewritten(std::string &out, std::string_view s, NameEscaping escaping, RuneCheck valid)
+{
+    if (escaping == NameEscaping::Values)
+        out += "U__";
     std::size_t i = 0, index = 0, len = 0;
     while (i < s.size()) {
         const std::size_t at = i;
         const std::uint32_t c = nextCodePoint(s, i, len);
-        if (valid(c, index++))
+        const bool keep = valid(c, index++);
+        if (escaping == NameEscaping::Underscores) {
+            if (keep)
+                out.append(s.substr(at, len));
+            else
+                out += '_';
+        } else if (c == '_') {
+            out += "__";
+        } else if (c == '.' && escaping == NameEscaping::Dots) {
+            out += "_dot_";
+        } else if (keep) {
             out.append(s.substr(at, len));
-        else
-            out += '_';
+        } else if (escaping == NameEscaping::Dots) {
+            out += "__";
+        } else if ((c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF) {
+            out += "_FFFD_";
+        } else {
+            char hex[16];
+            std::snprintf(hex, sizeof hex, "_%x_", c);
+            out += hex;
+        }
     }
 }
 
-// escape_metric_name / escape_label_name with the default escaping.
-template<typename Valid>
-void appendName(std::string &out, std::string_view s, Valid valid)
+void appendEscaped(std::string &out, std::string_view s, bool quotes);
+
+// The client's _escape(s, escaping, valid): allow-utf-8 only backslash-
+// escapes what a quoted string needs.
+void appendEscapedName(std::string &out, std::string_view s, NameEscaping escaping, RuneCheck valid)
 {
-    if (s.empty() || allValid(s, valid))
-        out.append(s);
+    if (escaping == NameEscaping::AllowUtf8)
+        appendEscaped(out, s, true);
     else
-        appendUnderscored(out, s, valid);
+        appendRewritten(out, s, escaping, valid);
+}
+
+// The client's escape_metric_name / escape_label_name.
+void appendName(std::string &out, std::string_view s, NameKind kind, NameEscaping escaping)
+{
+    const RuneCheck valid = kind == NameKind::Metric ? isMetricRune : isLabelRune;
+    if (s.empty() || (escaping != NameEscaping::Dots && isLegacyName(s, kind))) {
+        out.append(s);
+    } else if (escaping == NameEscaping::AllowUtf8) {
+        out += '"';
+        appendEscaped(out, s, true);
+        out += '"';
+    } else {
+        appendRewritten(out, s, escaping, valid);
+    }
 }
 
 void appendEscaped(std::string &out, std::string_view s, bool quotes)
@@ -99,41 +149,66 @@ bool keep(const RenderOptions &options, const std::string &sampleName)
            || std::find(options.names.begin(), options.names.end(), sampleName) != options.names.end();
 }
 
-void appendLabels(std::string &out, const Labels &labels)
+// The labels without braces: k="v",... (label values always keep UTF-8).
+void appendLabelPairs(std::string &out, const Labels &labels, NameEscaping escaping)
 {
-    if (labels.empty())
-        return;
-    out += '{';
     bool first = true;
     for (const auto &[k, v] : labels) {
         if (!first)
             out += ',';
         first = false;
-        appendName(out, k, isLabelRune);
+        appendName(out, k, NameKind::Label, escaping);
         out += "=\"";
         appendEscaped(out, v, true);
         out += '"';
     }
+}
+
+// A sample's name and labels. A name that is not legacy under allow-utf-8
+// goes quoted inside the braces: {"my.gauge","lbl.x"="y"}. Otherwise
+// `appendSampleName` writes the name: the text format escapes it as a
+// metric name, OpenMetrics (the client's quirk) with the label-name runes
+// and whether or not it is legacy, so ':' becomes '_' there.
+template<typename AppendSampleName>
+void appendSeries(std::string &out, const Sample &s, NameEscaping escaping, AppendSampleName appendSampleName)
+{
+    if (escaping == NameEscaping::AllowUtf8 && !isLegacyName(s.name, NameKind::Metric)) {
+        out += '{';
+        appendName(out, s.name, NameKind::Metric, escaping);
+        if (!s.labels.empty())
+            out += ',';
+    } else {
+        appendSampleName(out, s.name);
+        if (s.labels.empty())
+            return;
+        out += '{';
+    }
+    appendLabelPairs(out, s.labels, escaping);
     out += '}';
 }
 
-void appendHelpType(std::string &out, std::string_view name, std::string_view help, std::string_view type, bool om)
+void appendHelpType(std::string &out, std::string_view name, std::string_view help, std::string_view type,
+                    bool om, NameEscaping escaping)
 {
     out += "# HELP ";
-    appendName(out, name, isMetricRune);
+    appendName(out, name, NameKind::Metric, escaping);
     out += ' ';
     appendEscaped(out, help, om);
     out += "\n# TYPE ";
-    appendName(out, name, isMetricRune);
+    appendName(out, name, NameKind::Metric, escaping);
     out += ' ';
     out += type;
     out += '\n';
 }
 
-void renderTextFamily(std::string &out, const MetricFamily &fam, const std::vector<const Sample *> &samples)
+void renderTextFamily(std::string &out, const MetricFamily &fam, const std::vector<const Sample *> &samples,
+                      NameEscaping escaping)
 {
     const std::string mname = fam.type == MetricType::Counter ? fam.name + "_total" : fam.name;
-    appendHelpType(out, mname, fam.help, toString(fam.type), false);
+    appendHelpType(out, mname, fam.help, toString(fam.type), false, escaping);
+    const auto appendSampleName = [escaping](std::string &o, std::string_view name) {
+        appendName(o, name, NameKind::Metric, escaping);
+    };
     // OpenMetrics-only samples go into gauges of their own, after the family.
     std::vector<std::pair<std::string, std::string>> extra; // suffix, lines
     const char *const suffixes[] = {"_created", "_gsum", "_gcount"};
@@ -141,8 +216,7 @@ void renderTextFamily(std::string &out, const MetricFamily &fam, const std::vect
     std::string line;
     for (const Sample *s : samples) {
         line.clear();
-        appendName(line, s->name, isMetricRune);
-        appendLabels(line, s->labels);
+        appendSeries(line, *s, escaping, appendSampleName);
         line += ' ';
         line += floatToGoString(s->value);
         line += '\n';
@@ -164,19 +238,20 @@ void renderTextFamily(std::string &out, const MetricFamily &fam, const std::vect
     }
     std::sort(extra.begin(), extra.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
     for (const auto &[suffix, lines] : extra) {
-        appendHelpType(out, fam.name + suffix, fam.help, "gauge", false);
+        appendHelpType(out, fam.name + suffix, fam.help, "gauge", false, escaping);
         out += lines;
     }
 }
 
-void renderOpenMetricsFamily(std::string &out, const MetricFamily &fam, const std::vector<const Sample *> &samples)
+void renderOpenMetricsFamily(std::string &out, const MetricFamily &fam, const std::vector<const Sample *> &samples,
+                             NameEscaping escaping)
 {
-    appendHelpType(out, fam.name, fam.help, toString(fam.type), true);
+    appendHelpType(out, fam.name, fam.help, toString(fam.type), true, escaping);
+    const auto appendSampleName = [escaping](std::string &o, std::string_view name) {
+        appendEscapedName(o, name, escaping, isLabelRune);
+    };
     for (const Sample *s : samples) {
-        // The current reference escapes sample names with the label-name
-        // rules here (so ':' becomes '_').
-        appendUnderscored(out, s->name, isLabelRune);
-        appendLabels(out, s->labels);
+        appendSeries(out, *s, escaping, appendSampleName);
         out += ' ';
         out += floatToGoString(s->value);
         out += '\n';
@@ -240,9 +315,9 @@ void renderFamilies(std::string &out, std::span<const MetricFamily> families, co
         if (samples.empty() && !options.names.empty())
             continue;
         if (options.format == Format::OpenMetrics)
-            renderOpenMetricsFamily(out, fam, samples);
+            renderOpenMetricsFamily(out, fam, samples, options.escaping);
         else
-            renderTextFamily(out, fam, samples);
+            renderTextFamily(out, fam, samples, options.escaping);
     }
 }
 
@@ -250,6 +325,29 @@ void renderFamilies(std::string &out, std::span<const MetricFamily> families, co
 constexpr std::size_t kRenderInTwo = 1000;
 
 } // namespace
+
+std::string_view toString(NameEscaping escaping)
+{
+    switch (escaping) {
+    case NameEscaping::AllowUtf8:
+        return "allow-utf-8";
+    case NameEscaping::Underscores:
+        return "underscores";
+    case NameEscaping::Dots:
+        return "dots";
+    case NameEscaping::Values:
+        return "values";
+    }
+    return "underscores";
+}
+
+std::optional<NameEscaping> nameEscapingFromString(std::string_view name)
+{
+    for (const NameEscaping e : {NameEscaping::AllowUtf8, NameEscaping::Underscores, NameEscaping::Dots, NameEscaping::Values})
+        if (toString(e) == name)
+            return e;
+    return std::nullopt;
+}
 
 std::string render(std::span<const MetricFamily> families, const RenderOptions &options)
 {

@@ -93,6 +93,14 @@ public:
     void setLimits(const ExporterLimits &limits);
     ExporterLimits limits() const;
 
+    // promdir's own metrics in every scrape (promdir_files,
+    // promdir_processes, ...: see selfMetricsFamilies in
+    // promdir/render/exposition.h), for alerting on the directory. Off by
+    // default, when the output is the Python client's byte for byte.
+    // Applies at the next start().
+    void setSelfMetrics(bool enabled);
+    bool selfMetrics() const;
+
     bool isRunning() const;
     quint16 boundPort() const;  // 0 when not running
     QUrl boundUrl() const;      // e.g. http://127.0.0.1:9100/metrics
