@@ -9,6 +9,9 @@
 #
 # Included last by the top-level CMakeLists.txt, after every install().
 
+# Copyright, changelog, manual pages, the systemd unit (debian.cmake).
+include(${CMAKE_CURRENT_LIST_DIR}/debian.cmake)
+
 set(CPACK_PACKAGE_NAME promdir)
 set(CPACK_PACKAGE_VENDOR "promdir")
 set(CPACK_PACKAGE_CONTACT "promdir maintainers <promdir@users.noreply.github.com>")
@@ -72,12 +75,14 @@ include(CPack)
 
 # ctest -L package: build the packages of this build and check them.
 if(PROMDIR_BUILD_TESTS AND BUILD_TESTING)
+  find_program(PROMDIR_LINTIAN lintian)
   add_test(NAME package_deb
     COMMAND ${CMAKE_COMMAND} -DCPACK=${CMAKE_CPACK_COMMAND} -DBUILD_DIR=${PROJECT_BINARY_DIR}
       -DWORK=${PROJECT_BINARY_DIR}/installers/test-package -DVERSION=${PROJECT_VERSION}
       -DGUI=${PROMDIR_BUILD_GUI} -DCXX=${CMAKE_CXX_COMPILER}
       -DCONSUMER=${PROJECT_SOURCE_DIR}/tests/consumer/core
       -DFIXTURE=${PROJECT_SOURCE_DIR}/tests/data/client_python/current
+      -DLINTIAN=${PROMDIR_LINTIAN} -DALLOWED=${CMAKE_CURRENT_LIST_DIR}/debian/lintian-allowed
       -P ${PROJECT_SOURCE_DIR}/installers/test-package.cmake)
   set_tests_properties(package_deb PROPERTIES LABELS package)
 endif()

@@ -3,7 +3,10 @@
 # Depends (computed by dpkg-shlibdeps for the programs), the files each one
 # must hold, that the packaged promdir runs, and that a project finds the
 # packaged CMake package and renders a fixture with it.
+# Also: the copyright, changelog, manual pages and systemd unit, and
+# lintian's verdict on both packages.
 #   -DCPACK= -DBUILD_DIR= -DWORK= -DVERSION= -DGUI=ON|OFF -DCXX= -DCONSUMER= -DFIXTURE=
+#   -DLINTIAN= -DALLOWED=
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})
 # gzip instead of the packages' xz: the test build's archives carry debug
@@ -61,14 +64,18 @@ function(check package)
 endfunction()
 
 set(runtime_depends libc6 libstdc\\+\\+6 libboost-iostreams1\\.74\\.0 libarchive13)
-set(runtime_files bin/promdir)
+# Besides the programs: what Debian asks of every package (copyright,
+# changelog, manual pages; the pages of every command are checked below).
+set(runtime_files bin/promdir share/doc/promdir/copyright share/doc/promdir/changelog\\.Debian\\.gz
+  share/man/man1/promdir\\.1\\.gz)
 set(dev_depends libboost-iostreams-dev libarchive-dev)
 set(dev_files include/promdir/engine/mergeengine.h include/promdir/render/render.h
   "lib[^ ]*/libpromdir_core\\.a" "lib[^ ]*/cmake/Promdir/PromdirConfig\\.cmake"
-  "lib[^ ]*/cmake/Promdir/PromdirConfigVersion\\.cmake" "lib[^ ]*/cmake/Promdir/PromdirTargets-Core\\.cmake")
+  "lib[^ ]*/cmake/Promdir/PromdirConfigVersion\\.cmake" "lib[^ ]*/cmake/Promdir/PromdirTargets-Core\\.cmake"
+  share/doc/promdir-dev/copyright share/doc/promdir-dev/changelog\\.Debian\\.gz)
 if(GUI)
   list(APPEND runtime_depends libqt6core6 libqt6widgets6 libqt6charts6 libqt6httpserver6)
-  list(APPEND runtime_files bin/promdir-inspector
+  list(APPEND runtime_files bin/promdir-inspector share/man/man1/promdir-inspector\\.1\\.gz
     share/applications/io\\.github\\.promdir\\.Inspector\\.desktop
     share/icons/hicolor/scalable/apps/io\\.github\\.promdir\\.Inspector\\.svg
     share/metainfo/io\\.github\\.promdir\\.Inspector\\.metainfo\\.xml)
@@ -91,6 +98,57 @@ endif()
 execute_process(COMMAND readelf -S ${WORK}/root/usr/bin/promdir OUTPUT_VARIABLE sections)
 if(sections MATCHES "\\.debug_info")
   message(FATAL_ERROR "the packaged promdir is not stripped")
+endif()
+
+# A manual page for every command the packaged promdir lists, and the
+# systemd unit.
+execute_process(COMMAND dpkg-deb -c ${deb} OUTPUT_VARIABLE listing)
+execute_process(COMMAND ${WORK}/root/usr/bin/promdir --help OUTPUT_VARIABLE help)
+string(REGEX MATCHALL "\n  [a-z-]+  " commands "${help}")
+list(LENGTH commands count)
+if(count LESS 8)
+  message(FATAL_ERROR "promdir --help lists ${count} commands:\n${help}")
+endif()
+foreach(c IN LISTS commands)
+  string(STRIP "${c}" c)
+  if(NOT listing MATCHES " \\./usr/share/man/man1/promdir-${c}\\.1\\.gz\n")
+    message(FATAL_ERROR "no manual page for promdir ${c}:\n${listing}")
+  endif()
+endforeach()
+if(NOT listing MATCHES " \\./usr/lib/systemd/system/promdir\\.service\n")
+  message(FATAL_ERROR "no /usr/lib/systemd/system/promdir.service:\n${listing}")
+endif()
+message(STATUS "promdir: ${count} commands, each with its manual page; the systemd unit")
+
+# lintian: no error, and only the warnings installers/debian/lintian-allowed
+# lists with a reason.
+if(LINTIAN)
+  file(STRINGS ${ALLOWED} allowed REGEX "^[a-z0-9-]+ ")
+  list(TRANSFORM allowed REPLACE " .*" "")
+  execute_process(COMMAND ${LINTIAN} --no-cfg --display-level ">=warning" --tag-display-limit 0
+                    ${WORK}/promdir_${VERSION}-1_${arch}.deb ${WORK}/promdir-dev_${VERSION}-1_${arch}.deb
+                  OUTPUT_VARIABLE said ERROR_VARIABLE lintian_err RESULT_VARIABLE rc)
+  string(REPLACE "\n" ";" said_lines "${said}")
+  set(unexplained "")
+  foreach(line IN LISTS said_lines)
+    if(line MATCHES "^E: ")
+      string(APPEND unexplained "${line}\n")
+    elseif(line MATCHES "^W: [^:]+: ([a-z0-9-]+)")
+      list(FIND allowed "${CMAKE_MATCH_1}" at)
+      if(at EQUAL -1)
+        string(APPEND unexplained "${line}\n")
+      endif()
+    endif()
+  endforeach()
+  if(NOT rc EQUAL 0 AND said STREQUAL "")
+    message(FATAL_ERROR "lintian failed (${rc}): ${lintian_err}")
+  endif()
+  if(unexplained)
+    message(FATAL_ERROR "lintian: errors or warnings without a reason in installers/debian/lintian-allowed:\n${unexplained}")
+  endif()
+  message(STATUS "lintian: no error, no unexplained warning\n${said}")
+else()
+  message(FATAL_ERROR "lintian is not installed (scripts/deps.sh)")
 endif()
 
 # The unpacked promdir-dev as a prefix: the core consumer of tests/consumer

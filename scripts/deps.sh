@@ -8,6 +8,11 @@ PROMDIR_PACKAGES=(
   libcli11-dev nlohmann-json3-dev
   xvfb xauth dpkg-dev python3 python3-prometheus-client libqt6svg6
   prometheus # promtool for the alerting rules, a real server for interop_prometheus_scrape
+  # deployment (tests/deploy, installers/): the Pushgateway, promtool,
+  # gunicorn, systemd-analyze, certificates and bcrypt hashes for the
+  # gateway's TLS and basic auth; the package's lint and man pages
+  prometheus-pushgateway python3-gunicorn python3-yaml python3-bcrypt openssl systemd
+  lintian help2man
 )
 
 promdir_install_deps() {

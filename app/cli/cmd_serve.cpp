@@ -1,6 +1,7 @@
 // promdir serve: the exporter, headless. One log line per scrape.
 #include "commands.h"
 #include "options.h"
+#include "stopsignals.h"
 
 #include "promdir/exporter.h"
 
@@ -8,26 +9,13 @@
 #include <QtCore/QDateTime>
 #include <QtCore/QFileInfo>
 #include <QtCore/QLoggingCategory>
-#include <QtCore/QSocketNotifier>
 
-#include <csignal>
 #include <cstdio>
-#include <fcntl.h>
 #include <sys/resource.h>
-#include <unistd.h>
 
 namespace promdir::cli {
 
 namespace {
-
-int g_signalPipe[2] = {-1, -1};
-
-void onSignal(int)
-{
-    const char c = 1;
-    // Only async-signal-safe work here: wake the event loop.
-    [[maybe_unused]] auto n = ::write(g_signalPipe[1], &c, 1);
-}
 
 bool parseListen(const std::string &spec, QHostAddress &address, quint16 &port, std::string &why)
 {
@@ -135,32 +123,6 @@ bool configure(Exporter &exporter, const ServeSettings &s)
     return true;
 }
 
-// SIGINT and SIGTERM stop the exporter and the event loop, through a pipe
-// the loop watches; false when the pipe cannot be made.
-bool stopOnSignals(Exporter &exporter, QCoreApplication &app)
-{
-    if (::pipe2(g_signalPipe, O_CLOEXEC | O_NONBLOCK) != 0) {
-        printError("serve", "cannot create a pipe for signals");
-        return false;
-    }
-    auto *notifier = new QSocketNotifier(g_signalPipe[0], QSocketNotifier::Read, &app);
-    QObject::connect(notifier, &QSocketNotifier::activated, [&exporter, &app] {
-        char buf[16];
-        [[maybe_unused]] auto n = ::read(g_signalPipe[0], buf, sizeof buf);
-        std::fprintf(stderr, "promdir serve: stopping\n");
-        exporter.stop();
-        app.quit();
-    });
-    struct sigaction sa{};
-    sa.sa_handler = onSignal;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_RESTART;
-    ::sigaction(SIGINT, &sa, nullptr);
-    ::sigaction(SIGTERM, &sa, nullptr);
-    ::signal(SIGPIPE, SIG_IGN);
-    return true;
-}
-
 int run(ServeSettings &s)
 {
     if (!resolvePath("serve", s.path))
@@ -178,7 +140,12 @@ int run(ServeSettings &s)
     // The exporter's own log lines arrive through its signals (configure()).
     QLoggingCategory::setFilterRules(QStringLiteral("promdir.exporter.warning=false"));
     Exporter exporter;
-    if (!configure(exporter, s) || !stopOnSignals(exporter, app))
+    const bool stoppable = stopOnSignals(app, "serve", [&exporter, &app] {
+        std::fprintf(stderr, "promdir serve: stopping\n");
+        exporter.stop();
+        app.quit();
+    });
+    if (!configure(exporter, s) || !stoppable)
         return 2;
     if (!exporter.start())
         return 2; // the reason was logged
@@ -186,8 +153,7 @@ int run(ServeSettings &s)
                  qUtf8Printable(exporter.boundUrl().toString()));
     std::fflush(stderr);
     app.exec();
-    ::close(g_signalPipe[0]);
-    ::close(g_signalPipe[1]);
+    closeSignalPipe();
     return 0;
 }
 

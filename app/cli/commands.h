@@ -28,6 +28,7 @@ Command addDiff(CLI::App &program);     // cmd_diff.cpp
 Command addPack(CLI::App &program);     // cmd_pack.cpp
 Command addMarkDead(CLI::App &program); // cmd_markdead.cpp
 Command addServe(CLI::App &program);    // cmd_serve.cpp; only with Promdir::Exporter (PROMDIR_HAVE_EXPORTER)
+Command addPush(CLI::App &program);     // cmd_push.cpp; likewise
 
 // Shared helpers (common.cpp).
 // $PROMETHEUS_MULTIPROC_DIR (or the old lower-case name); empty when unset.

@@ -121,7 +121,7 @@ int main(int argc, char **argv)
     for (auto add : {promdir::cli::addRender, promdir::cli::addInspect, promdir::cli::addDemo, promdir::cli::addDoctor,
                      promdir::cli::addDiff, promdir::cli::addPack, promdir::cli::addMarkDead,
 #ifdef PROMDIR_HAVE_EXPORTER
-                     promdir::cli::addServe,
+                     promdir::cli::addServe, promdir::cli::addPush,
 #endif
          })
         commands.push_back(add(program));
