@@ -97,6 +97,26 @@ bool loadsWithinLimits(const std::string &path, unsigned cpuSeconds,
     return rc == 0;
 }
 
+// tmp/prom holding the fixture's counter_101.db: a directory to pack.
+std::string oneCounterDirectory(const QTemporaryDir &tmp)
+{
+    const std::string dir = tmp.filePath(QStringLiteral("prom")).toStdString();
+    fs::create_directories(dir);
+    fs::copy_file(fixtureDir(QStringLiteral("current")) + "/metrics/counter_101.db", dir + "/counter_101.db");
+    return dir;
+}
+
+// tmp/victim holding kPrecious: what a link planted for pack points at,
+// which must stay as it is.
+const std::string kPrecious = "precious\n";
+
+std::string victimFile(const QTemporaryDir &tmp)
+{
+    const std::string victim = tmp.filePath(QStringLiteral("victim")).toStdString();
+    spit(victim, kPrecious);
+    return victim;
+}
+
 const QStringList kCompressions = {QStringLiteral("none"), QStringLiteral("gzip"), QStringLiteral("bzip2"),
                                    QStringLiteral("xz"), QStringLiteral("zstd")};
 
@@ -879,9 +899,7 @@ private slots:
     void packSkipsLinksAndSpecialFiles()
     {
         QTemporaryDir tmp;
-        const std::string dir = tmp.filePath(QStringLiteral("prom")).toStdString();
-        fs::create_directories(dir);
-        fs::copy_file(fixtureDir(QStringLiteral("current")) + "/metrics/counter_101.db", dir + "/counter_101.db");
+        const std::string dir = oneCounterDirectory(tmp);
         fs::create_symlink("/etc/passwd", dir + "/counter_5.db");
         QCOMPARE(::mkfifo((dir + "/gauge_all_6.db").c_str(), 0644), 0);
         fs::create_directories(dir + "/histogram_7.db");
@@ -916,18 +934,15 @@ private slots:
     void packTemporaryNeverFollowed()
     {
         QTemporaryDir tmp;
-        const std::string dir = tmp.filePath(QStringLiteral("prom")).toStdString();
-        fs::create_directories(dir);
-        fs::copy_file(fixtureDir(QStringLiteral("current")) + "/metrics/counter_101.db", dir + "/counter_101.db");
-        const std::string victim = tmp.filePath(QStringLiteral("victim")).toStdString();
-        spit(victim, "precious\n");
+        const std::string dir = oneCounterDirectory(tmp);
+        const std::string victim = victimFile(tmp);
         const std::string out = tmp.filePath(QStringLiteral("s.tar.gz")).toStdString();
         const std::string planted = out + ".promdir-tmp-" + std::to_string(QCoreApplication::applicationPid());
         fs::create_symlink(victim, planted);
 
         const auto pr = packDirectory(dir, out);
         QVERIFY2(pr, pr.error().message.c_str());
-        QCOMPARE(slurp(victim), std::string("precious\n"));
+        QCOMPARE(slurp(victim), kPrecious);
         QVERIFY(fs::is_symlink(planted));
         QCOMPARE(fs::read_symlink(planted).string(), victim);
         QVERIFY(!fs::is_symlink(out));
@@ -948,11 +963,8 @@ private slots:
     void packOutputLink()
     {
         QTemporaryDir tmp;
-        const std::string dir = tmp.filePath(QStringLiteral("prom")).toStdString();
-        fs::create_directories(dir);
-        fs::copy_file(fixtureDir(QStringLiteral("current")) + "/metrics/counter_101.db", dir + "/counter_101.db");
-        const std::string victim = tmp.filePath(QStringLiteral("victim")).toStdString();
-        spit(victim, "precious\n");
+        const std::string dir = oneCounterDirectory(tmp);
+        const std::string victim = victimFile(tmp);
         const std::string out = tmp.filePath(QStringLiteral("s.tar")).toStdString();
         PackOptions po;
         po.compression = Compression::None;
@@ -975,7 +987,7 @@ private slots:
         pr = packDirectory(dir, out, po);
         QVERIFY2(pr, pr.error().message.c_str());
         QVERIFY(!fs::is_symlink(out));
-        QCOMPARE(slurp(victim), std::string("precious\n"));
+        QCOMPARE(slurp(victim), kPrecious);
         const LoadResult a = loadPath(out);
         QVERIFY2(a.ok, a.error.c_str());
         QCOMPARE(a.files.size(), std::size_t(1));
