@@ -136,8 +136,7 @@ int run(const DiffSettings &s)
         if (entries.empty())
             out = "no differences\n";
     }
-    std::fwrite(out.data(), 1, out.size(), stdout);
-    std::fflush(stdout);
+    printOutput(out);
     return entries.empty() ? 0 : 1;
 }
 

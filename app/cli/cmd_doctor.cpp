@@ -94,8 +94,7 @@ int run(DoctorSettings &s)
         s.options.processes.pidsNotVisible = std::string(kPidsSetSeparate);
     const DoctorReport report = runDoctor(s.path, result, s.options);
     const std::string out = s.json ? reportJson(report) : reportText(report);
-    std::fwrite(out.data(), 1, out.size(), stdout);
-    std::fflush(stdout);
+    printOutput(out);
     if (!result.ok)
         return 2;
     return report.healthy() ? 0 : 1;

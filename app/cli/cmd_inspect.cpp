@@ -3,7 +3,6 @@
 #include "jsonoutput.h"
 #include "loadreport.h"
 #include "options.h"
-#include "progress.h"
 
 #include "promdir/archive/archive.h"
 #include "promdir/engine/mergeengine.h"
@@ -142,22 +141,12 @@ std::string inspectText(const MergeResult &result, const std::vector<ProcessSumm
 
 int run(InspectSettings &s)
 {
-    if (!resolvePath("inspect", s.path))
+    const auto result = mergeOnce("inspect", s.path, s.engine, s.progress);
+    if (!result)
         return 2;
-    ProgressBar bar("reading " + s.path, s.progress);
-    s.engine.load.progress = bar.callback();
-    MergeEngine engine(s.path, s.engine);
-    const auto result = engine.refresh();
-    bar.finish();
-    if (!result->load.ok) {
-        printError("inspect", result->load.error);
-        return 2;
-    }
     s.processes.pidsNotVisible = result->pids.reason;
     const auto processes = summarizeProcesses(result->load, s.processes);
-    const std::string out = s.json ? inspectJson(s.path, *result, processes) : inspectText(*result, processes);
-    std::fwrite(out.data(), 1, out.size(), stdout);
-    std::fflush(stdout);
+    printOutput(s.json ? inspectJson(s.path, *result, processes) : inspectText(*result, processes));
     return printProblems("inspect", result->load) == 0 ? 0 : 1;
 }
 

@@ -1,12 +1,10 @@
 // promdir render: the merged exposition, as the Python client would serve it.
 #include "commands.h"
 #include "options.h"
-#include "progress.h"
 
 #include "promdir/engine/mergeengine.h"
 #include "promdir/render/exposition.h"
 
-#include <cstdio>
 #include <memory>
 
 namespace promdir::cli {
@@ -25,25 +23,14 @@ struct RenderSettings
 
 int run(RenderSettings &s)
 {
-    if (!resolvePath("render", s.path))
+    const auto result = mergeOnce("render", s.path, s.engine, s.progress);
+    if (!result)
         return 2;
     if (s.format == "openmetrics")
         s.render.format = Format::OpenMetrics;
     if (!s.accept.empty())
         s.render = negotiate(s.accept).renderOptions(std::move(s.render.names));
-    ProgressBar bar("reading " + s.path, s.progress);
-    s.engine.load.progress = bar.callback();
-    MergeEngine engine(s.path, s.engine);
-    const auto result = engine.refresh();
-    bar.finish();
-    if (!result->load.ok) {
-        printError("render", result->load.error);
-        return 2;
-    }
-    const std::string out = s.format == "samples" ? renderSampleTable(result->families)
-                                                  : promdir::render(result->families, s.render);
-    std::fwrite(out.data(), 1, out.size(), stdout);
-    std::fflush(stdout);
+    printOutput(s.format == "samples" ? renderSampleTable(result->families) : promdir::render(result->families, s.render));
     return printProblems("render", result->load) == 0 ? 0 : 1;
 }
 

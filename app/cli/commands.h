@@ -5,12 +5,15 @@
 // runs it once the command line is parsed. Exit codes: 0 fine, 1 problems
 // found, 2 usage or path error.
 
+#include "promdir/engine/mergeengine.h"
 #include "promdir/read/directory.h"
 
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <memory>
 #include <string>
+#include <string_view>
 
 namespace promdir::cli {
 
@@ -38,6 +41,13 @@ std::string defaultPath();
 bool resolvePath(const std::string &command, std::string &path, const std::string &what = "PATH");
 // Prints "promdir <cmd>: <message>" on stderr.
 void printError(const std::string &command, const std::string &message);
+
+// PATH (resolvePath) merged once, with a progress bar on stderr; null,
+// with the error printed, when the path cannot be used (exit status 2).
+std::shared_ptr<const MergeResult> mergeOnce(const std::string &command, std::string &path,
+                                             const MergeEngineOptions &options, bool progress);
+// Writes `out` to standard output, all of it now.
+void printOutput(std::string_view out);
 
 // Prints every problem of `load` on stderr ("promdir CMD: file: offset N:
 // ..."); returns how many there were.

@@ -1,4 +1,5 @@
 #include "commands.h"
+#include "progress.h"
 
 #include "promdir/format/filename.h"
 
@@ -24,6 +25,30 @@ bool resolvePath(const std::string &command, std::string &path, const std::strin
 void printError(const std::string &command, const std::string &message)
 {
     std::fprintf(stderr, "promdir %s: %s\n", command.c_str(), message.c_str());
+}
+
+std::shared_ptr<const MergeResult> mergeOnce(const std::string &command, std::string &path,
+                                             const MergeEngineOptions &options, bool progress)
+{
+    if (!resolvePath(command, path))
+        return nullptr;
+    ProgressBar bar("reading " + path, progress);
+    MergeEngineOptions withBar = options;
+    withBar.load.progress = bar.callback();
+    MergeEngine engine(path, withBar);
+    auto result = engine.refresh();
+    bar.finish();
+    if (!result->load.ok) {
+        printError(command, result->load.error);
+        return nullptr;
+    }
+    return result;
+}
+
+void printOutput(std::string_view out)
+{
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    std::fflush(stdout);
 }
 
 std::size_t printProblems(const std::string &command, const LoadResult &load)

@@ -1,7 +1,7 @@
 // promdir's JSON: inspect/doctor/diff --json and the archive manifest, read
 // back with a strict parser (nlohmann-json): valid JSON text always, the
 // fields documented in docs/cli.md, numbers that read back exactly.
-#include "../core/archivetestutil.h"
+#include "../core/testutil.h"
 #include "../core/dbbuilder.h"
 
 #include "promdir/diagnostics/doctor.h"
@@ -28,19 +28,6 @@ namespace {
 
 const std::string kFixture = PROMDIR_TEST_DATA "/client_python/current/metrics";
 const std::string kReplacement = "\xEF\xBF\xBD"; // U+FFFD
-
-struct Out
-{
-    int code = -1;
-    QByteArray out, err;
-};
-
-Out cli(const QStringList &args)
-{
-    Out o;
-    o.code = run(QStringLiteral(PROMDIR_CLI), args, {}, {}, &o.out, &o.err);
-    return o;
-}
 
 // Strict: throws on anything that is not JSON text (lone surrogates too).
 Json parsed(const QByteArray &text)
@@ -81,7 +68,7 @@ private slots:
             fs::copy_file(e.path(), d + "/" + e.path().filename().string());
         const std::string oddName = d + "/counter_\xff\x01.db";
         spit(oddName, counterFile());
-        const Out o = cli({QStringLiteral("inspect"), QStringLiteral("--json"), tmp.path()});
+        const CliRun o = cli({QStringLiteral("inspect"), QStringLiteral("--json"), tmp.path()});
         fs::remove(oddName); // QDir cannot name it to remove it
         QCOMPARE(o.code, 0);
         Json j;
@@ -130,7 +117,7 @@ private slots:
         spit(d + "/counter_" + me() + ".db", counterFile());
         spit(d + "/gauge_liveall_999999991.db",
              DbBuilder(16).add(encodeKey("temperature", "temperature", {}, "Temperature."), 1).bytes(4096));
-        const Out o = cli({QStringLiteral("doctor"), QStringLiteral("--json"), tmp.path()});
+        const CliRun o = cli({QStringLiteral("doctor"), QStringLiteral("--json"), tmp.path()});
         QCOMPARE(o.code, 1);
         const Json j = parsed(o.out);
         QCOMPARE(keys(j), (QStringList{QStringLiteral("path"), QStringLiteral("healthy"), QStringLiteral("findings")}));
@@ -174,7 +161,7 @@ private slots:
         after.add(surrogate, 1);
         spit(a.filePath(QStringLiteral("gauge_all_1.db")).toStdString(), before.bytes(8192));
         spit(b.filePath(QStringLiteral("gauge_all_1.db")).toStdString(), after.bytes(8192));
-        const Out o = cli({QStringLiteral("diff"), QStringLiteral("--json"), a.path(), b.path()});
+        const CliRun o = cli({QStringLiteral("diff"), QStringLiteral("--json"), a.path(), b.path()});
         QCOMPARE(o.code, 1);
         const Json j = parsed(o.out);
         QCOMPARE(keys(j), (QStringList{QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("changes")}));
@@ -225,17 +212,17 @@ private slots:
         QCOMPARE(keys(j["processes"][0]), (QStringList{QStringLiteral("pid"), QStringLiteral("state"), QStringLiteral("start_time"),
                                                        QStringLiteral("start_time_iso"), QStringLiteral("cmdline")}));
 
-        const ManifestParseResult r = parseManifest(text);
-        QVERIFY2(r.ok, r.error.c_str());
-        QCOMPARE(r.manifest.format, 1);
-        QCOMPARE(r.manifest.host, m.host);
-        QCOMPARE(r.manifest.time, 1796312175.235); // to the millisecond
-        QCOMPARE(r.manifest.promdirVersion, m.promdirVersion);
-        QCOMPARE(r.manifest.directory, m.directory);
-        QCOMPARE(r.manifest.folder, m.folder);
-        QCOMPARE(r.manifest.processes.size(), m.processes.size());
+        const Result<Manifest, Problem> r = parseManifest(text);
+        QVERIFY2(r, r.error().message.c_str());
+        QCOMPARE(r->format, 1);
+        QCOMPARE(r->host, m.host);
+        QCOMPARE(r->time, 1796312175.235); // to the millisecond
+        QCOMPARE(r->promdirVersion, m.promdirVersion);
+        QCOMPARE(r->directory, m.directory);
+        QCOMPARE(r->folder, m.folder);
+        QCOMPARE(r->processes.size(), m.processes.size());
         for (std::size_t i = 0; i < m.processes.size(); ++i) {
-            const ProcessInfo &want = m.processes[i], &got = r.manifest.processes[i];
+            const ProcessInfo &want = m.processes[i], &got = r->processes[i];
             QCOMPARE(got.pid, want.pid);
             QVERIFY(got.state == want.state);
             QCOMPARE(got.startTime, want.startTime);
@@ -245,50 +232,53 @@ private slots:
 
         // A command line that is not UTF-8 still gives JSON text.
         m.processes[0].cmdline = "python3 \xff\xfe";
-        const ManifestParseResult odd = parseManifest(toJson(m));
-        QVERIFY2(odd.ok, odd.error.c_str());
-        QCOMPARE(odd.manifest.processes[0].cmdline, "python3 " + kReplacement + kReplacement);
+        const Result<Manifest, Problem> odd = parseManifest(toJson(m));
+        QVERIFY2(odd, odd.error().message.c_str());
+        QCOMPARE(odd->processes[0].cmdline, "python3 " + kReplacement + kReplacement);
     }
 
     // What any JSON writer may have made of it, as earlier promdir wrote
     // it (one process a line, three decimals), and what is not a manifest.
     void manifestParse()
     {
-        const ManifestParseResult old = parseManifest(
+        const Result<Manifest, Problem> old = parseManifest(
             "{\n  \"format\": 1,\n  \"generator\": \"promdir\",\n  \"promdir_version\": \"0.1.0\",\n"
             "  \"host\": \"web-3\",\n  \"time\": 1795535475.120,\n  \"time_iso\": \"2026-11-24T16:07:39Z\",\n"
             "  \"directory\": \"/run/prometheus\",\n  \"folder\": \"prometheus\",\n  \"processes\": [\n"
             "    {\"pid\": \"4711\", \"state\": \"alive\", \"start_time\": 1795530000.120, \"start_time_iso\": "
             "\"2026-11-24T14:36:40Z\", \"cmdline\": \"gunicorn: worker [app]\"},\n"
             "    {\"pid\": \"4712\", \"state\": \"dead\"}\n  ]\n}\n");
-        QVERIFY2(old.ok, old.error.c_str());
-        QCOMPARE(old.manifest.host, std::string("web-3"));
-        QCOMPARE(old.manifest.time, 1795535475.12);
-        QCOMPARE(old.manifest.processes.size(), std::size_t(2));
-        QCOMPARE(old.manifest.processes[0].startTime, std::optional<double>(1795530000.12));
-        QVERIFY(old.manifest.processes[1].state == Liveness::Dead);
+        QVERIFY2(old, old.error().message.c_str());
+        QCOMPARE(old->host, std::string("web-3"));
+        QCOMPARE(old->time, 1795535475.12);
+        QCOMPARE(old->processes.size(), std::size_t(2));
+        QCOMPARE(old->processes[0].startTime, std::optional<double>(1795530000.12));
+        QVERIFY(old->processes[1].state == Liveness::Dead);
 
-        const ManifestParseResult loose = parseManifest(
+        const Result<Manifest, Problem> loose = parseManifest(
             R"({"host": 7, "extra": {"x": [1, 2]}, "time": "soon", "processes": [42, {"pid": 42, "state": "zombie"},)"
             R"( {"state": "dead"}, {"pid": "9", "start_time": "x", "cmdline": ["a"]}]})");
-        QVERIFY2(loose.ok, loose.error.c_str());
-        QCOMPARE(loose.manifest.host, std::string());
-        QCOMPARE(loose.manifest.time, 0.0);
-        QCOMPARE(loose.manifest.processes.size(), std::size_t(2)); // the one without a pid is dropped
-        QCOMPARE(loose.manifest.processes[0].pid, std::string("42"));
-        QVERIFY(loose.manifest.processes[0].state == Liveness::Unknown);
-        QCOMPARE(loose.manifest.processes[1].pid, std::string("9"));
-        QVERIFY(!loose.manifest.processes[1].startTime);
-        QCOMPARE(loose.manifest.processes[1].cmdline, std::string());
+        QVERIFY2(loose, loose.error().message.c_str());
+        QCOMPARE(loose->host, std::string());
+        QCOMPARE(loose->time, 0.0);
+        QCOMPARE(loose->processes.size(), std::size_t(2)); // the one without a pid is dropped
+        QCOMPARE(loose->processes[0].pid, std::string("42"));
+        QVERIFY(loose->processes[0].state == Liveness::Unknown);
+        QCOMPARE(loose->processes[1].pid, std::string("9"));
+        QVERIFY(!loose->processes[1].startTime);
+        QCOMPARE(loose->processes[1].cmdline, std::string());
 
-        const ManifestParseResult array = parseManifest("[1, 2]");
-        QVERIFY(!array.ok);
-        QCOMPARE(array.error, std::string("not a JSON object"));
-        const ManifestParseResult cut = parseManifest("{\"host\": \"web");
-        QVERIFY(!cut.ok);
-        QVERIFY2(cut.error.starts_with("bad JSON at byte "), cut.error.c_str());
-        const ManifestParseResult huge = parseManifest(R"({"format": 1e999, "processes": [{"pid": 1e300}]})");
-        QVERIFY(!huge.ok || huge.manifest.processes.size() <= 1); // never undefined behaviour
+        const Result<Manifest, Problem> array = parseManifest("[1, 2]");
+        QVERIFY(!array);
+        QCOMPARE(array.error().message, std::string("not a JSON object"));
+        QVERIFY(array.error().kind == ProblemKind::BadJson);
+        const Result<Manifest, Problem> cut = parseManifest("{\"host\": \"web");
+        QVERIFY(!cut);
+        QVERIFY2(cut.error().message.starts_with("bad JSON at byte 14: "), cut.error().message.c_str());
+        QVERIFY(cut.error().kind == ProblemKind::BadJson);
+        QCOMPARE(cut.error().offset, std::uint64_t(13)); // from 0: the end of the text
+        const Result<Manifest, Problem> huge = parseManifest(R"({"format": 1e999, "processes": [{"pid": 1e300}]})");
+        QVERIFY(!huge || huge->processes.size() <= 1); // never undefined behaviour
     }
 };
 

@@ -4,6 +4,6 @@
 add_library(promdir_referencemerge STATIC referencemerge.cpp referencemerge.h)
 target_link_libraries(promdir_referencemerge PUBLIC Promdir::Core)
 set_target_properties(promdir_referencemerge PROPERTIES AUTOMOC OFF)
-promdir_add_test(tst_referencemerge SOURCES tst_referencemerge.cpp dbbuilder.h
+promdir_add_test(tst_referencemerge SOURCES tst_referencemerge.cpp dbbuilder.h testutil.h
   LIBS promdir_referencemerge Promdir::Core Qt6::Test)
 promdir_add_test(tst_rendertable SOURCES tst_rendertable.cpp LIBS promdir_referencemerge Promdir::Core Qt6::Test)

@@ -1,7 +1,7 @@
 // The command line of issue 4, end to end through the promdir binary:
 // archives in render/inspect, --subdir, limits, pack, doctor, diff,
 // mark-dead, exit codes and --json.
-#include "archivetestutil.h"
+#include "testutil.h"
 #include "dbbuilder.h"
 
 #include "promdir/format/key.h"
@@ -20,19 +20,6 @@ using namespace promdir::test;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct Out
-{
-    int code = -1;
-    QByteArray out, err;
-};
-
-Out cli(const QStringList &args)
-{
-    Out o;
-    o.code = run(QStringLiteral(PROMDIR_CLI), args, {}, {}, &o.out, &o.err);
-    return o;
-}
 
 QString fixtureMetrics()
 {
@@ -65,7 +52,7 @@ private slots:
     void helpForEveryCommand()
     {
         QFETCH(QString, command);
-        const Out o = cli({command, QStringLiteral("--help")});
+        const CliRun o = cli({command, QStringLiteral("--help")});
         QCOMPARE(o.code, 0);
         QVERIFY(o.out.contains("Usage: promdir " + command.toUtf8()));
         QVERIFY(o.out.contains("Exit status"));
@@ -75,7 +62,7 @@ private slots:
     void renderAndSubdir()
     {
         QTemporaryDir tmp;
-        const Out dir = cli({QStringLiteral("render"), fixtureMetrics()});
+        const CliRun dir = cli({QStringLiteral("render"), fixtureMetrics()});
         QCOMPARE(dir.code, 0);
         // Two copies of the metrics in one archive: the folder must be chosen.
         const QString base = tmp.filePath(QStringLiteral("case"));
@@ -88,7 +75,7 @@ private slots:
         QCOMPARE(run(QStringLiteral("tar"), {QStringLiteral("--zstd"), QStringLiteral("-C"), tmp.path(), QStringLiteral("-cf"), arc,
                                              QStringLiteral("case")}),
                  0);
-        Out o = cli({QStringLiteral("render"), arc});
+        CliRun o = cli({QStringLiteral("render"), arc});
         QCOMPARE(o.code, 2);
         QVERIFY2(o.err.contains("--subdir"), o.err.constData());
         QVERIFY2(o.err.contains("case/host1/metrics/ (42 metrics files)"), o.err.constData());
@@ -117,16 +104,7 @@ private slots:
     {
         QTemporaryDir tmp;
         const std::string head = tmp.filePath(QStringLiteral("h")).toStdString();
-        std::string h = tarHeader("m/counter_1.db", '0', 0);
-        std::memcpy(h.data() + 124, "07000000000", 11); // 896 MiB of zeros follow
-        std::memset(h.data() + 148, ' ', 8);
-        unsigned sum = 0;
-        for (unsigned char c : h)
-            sum += c;
-        char chk[8];
-        std::snprintf(chk, sizeof chk, "%06o", sum);
-        std::memcpy(h.data() + 148, chk, 7);
-        spit(head, h);
+        spit(head, tarHeader("m/counter_1.db", '0', 896ULL << 20)); // 896 MiB of zeros follow
         spit(head + "0", std::string(1 << 20, '\0'));
         QCOMPARE(run(QStringLiteral("gzip"), {QStringLiteral("-c"), QString::fromStdString(head)}, QString::fromStdString(head + ".gz")), 0);
         QCOMPARE(run(QStringLiteral("gzip"), {QStringLiteral("-c"), QString::fromStdString(head + "0")}, QString::fromStdString(head + "0.gz")), 0);
@@ -136,7 +114,7 @@ private slots:
             bomb += z;
         const std::string path = tmp.filePath(QStringLiteral("bomb.tgz")).toStdString();
         spit(path, bomb);
-        const Out o = cli({QStringLiteral("render"), QStringLiteral("--max-total-size"), QStringLiteral("64M"),
+        const CliRun o = cli({QStringLiteral("render"), QStringLiteral("--max-total-size"), QStringLiteral("64M"),
                            QString::fromStdString(path)});
         QCOMPARE(o.code, 2);
         QVERIFY2(o.err.contains("expands to more than 64 MiB of uncompressed data"), o.err.constData());
@@ -156,18 +134,18 @@ private slots:
             fs::copy_file(e.path(), d + "/" + n);
         }
         const QString arc = tmp.filePath(QStringLiteral("support.tar.xz"));
-        Out o = cli({QStringLiteral("pack"), QString::fromStdString(d), QStringLiteral("-o"), arc});
+        CliRun o = cli({QStringLiteral("pack"), QString::fromStdString(d), QStringLiteral("-o"), arc});
         QCOMPARE(o.code, 0);
         QVERIFY2(o.out.contains("42 files"), o.out.constData());
         QVERIFY2(o.out.contains("(1 alive, 3 dead)"), o.out.constData());
         QCOMPARE(cli({QStringLiteral("pack"), QString::fromStdString(d), QStringLiteral("-o"), arc}).code, 2); // exists
         QCOMPARE(cli({QStringLiteral("pack"), QString::fromStdString(d), QStringLiteral("-o"), tmp.filePath(QStringLiteral("x.zip"))}).code, 2);
 
-        const Out rd = cli({QStringLiteral("render"), QString::fromStdString(d)});
-        const Out ra = cli({QStringLiteral("render"), arc});
+        const CliRun rd = cli({QStringLiteral("render"), QString::fromStdString(d)});
+        const CliRun ra = cli({QStringLiteral("render"), arc});
         QCOMPARE(ra.code, 0);
         QCOMPARE(ra.out, rd.out);
-        const Out om = cli({QStringLiteral("render"), QStringLiteral("--format"), QStringLiteral("openmetrics"), arc});
+        const CliRun om = cli({QStringLiteral("render"), QStringLiteral("--format"), QStringLiteral("openmetrics"), arc});
         QCOMPARE(om.out, cli({QStringLiteral("render"), QStringLiteral("--format=openmetrics"), QString::fromStdString(d)}).out);
 
         o = cli({QStringLiteral("inspect"), QStringLiteral("--json"), arc});
@@ -203,7 +181,7 @@ private slots:
         const std::string d = tmp.path().toStdString();
         const std::string me = std::to_string(QCoreApplication::applicationPid());
         spit(d + "/counter_" + me + ".db", counterFile());
-        Out o = cli({QStringLiteral("doctor"), tmp.path()});
+        CliRun o = cli({QStringLiteral("doctor"), tmp.path()});
         QCOMPARE(o.code, 0);
         QVERIFY2(o.out.contains("Healthy."), o.out.constData());
 
@@ -246,7 +224,7 @@ private slots:
         spit(a.filePath(QStringLiteral("counter_1.db")).toStdString(), counterFile(1));
         spit(b.filePath(QStringLiteral("counter_1.db")).toStdString(), counterFile(4));
         spit(b.filePath(QStringLiteral("gauge_all_1.db")).toStdString(), gaugeFile(2));
-        Out o = cli({QStringLiteral("diff"), a.path(), b.path()});
+        CliRun o = cli({QStringLiteral("diff"), a.path(), b.path()});
         QCOMPARE(o.code, 1);
         QCOMPARE(o.out, QByteArray("~ requests_total 1.0 -> 4.0 (+3.0)\n"
                                    "+ family temperature\n"
@@ -268,7 +246,7 @@ private slots:
                                 + tarMember("m/link.db", {}, '2', "/etc/shadow") + tarEnd();
         const std::string path = tmp.filePath(QStringLiteral("h.tar")).toStdString();
         spit(path, tar);
-        const Out o = cli({QStringLiteral("inspect"), QString::fromStdString(path)});
+        const CliRun o = cli({QStringLiteral("inspect"), QString::fromStdString(path)});
         QVERIFY(!o.out.contains('\x1b'));
         QVERIFY2(o.out.contains("counter_\\x1b]0;pwned\\x07.db"), o.out.constData());
         QVERIFY2(o.out.contains("skipped: ../../x/counter_2.db: unsafe name"), o.out.constData());

@@ -1,6 +1,6 @@
 // promdir doctor (issue 4): one directory per problem it knows; each must
 // raise exactly its own check, with advice, and nothing else.
-#include "archivetestutil.h"
+#include "testutil.h"
 #include "dbbuilder.h"
 
 #include "promdir/diagnostics/doctor.h"

@@ -1,24 +1,16 @@
 // Golden files: every fixture written by a real Python client renders
 // byte for byte like the current client (tests/data/client_python/*).
+#include "testutil.h"
+
 #include "promdir/engine/mergeengine.h"
 #include "promdir/render/render.h"
 
 #include <QtTest>
 
-#include <fstream>
-#include <sstream>
-
 using namespace promdir;
+using promdir::test::slurp;
 
 namespace {
-
-std::string slurp(const std::string &path)
-{
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 std::string fixture(const QString &version)
 {

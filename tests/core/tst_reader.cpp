@@ -411,7 +411,8 @@ private slots:
 
     // 64 MiB of zeros behind a valid `used`: millions of entries with an
     // empty key. Problems are capped per file with a count of the rest, and
-    // memory stays a small multiple of the bytes read (it took 1.7-2 GB).
+    // memory stays a small multiple of the bytes read (not a problem
+    // object per entry: gigabytes).
     void zerosFileStaysBounded()
     {
         QTemporaryDir tmp;

@@ -13,6 +13,7 @@
 // real Python client.
 #include "dbbuilder.h"
 #include "referencemerge.h"
+#include "testutil.h"
 
 #include "promdir/format/floatformat.h"
 #include "promdir/format/key.h"
@@ -37,14 +38,6 @@ using namespace promdir;
 using namespace promdir::test;
 
 namespace {
-
-std::string slurp(const std::string &path)
-{
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 FileList readSorted(const LoadResult &load)
 {

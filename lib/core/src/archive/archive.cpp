@@ -476,9 +476,9 @@ std::optional<std::string> ArchiveLoad::chooseFolder(const std::string &limitErr
         for (const auto &[name, f] : m_folders) {
             if (!f.manifest)
                 continue;
-            const auto mr = parseManifest(*f.manifest);
-            if (mr.ok && m_existing.contains(normaliseSubdir(mr.manifest.folder)))
-                chosen = normaliseSubdir(mr.manifest.folder);
+            const auto manifest = parseManifest(*f.manifest);
+            if (manifest && m_existing.contains(normaliseSubdir(manifest->folder)))
+                chosen = normaliseSubdir(manifest->folder);
         }
         if (!chosen && !m_breakWhy && limitError.empty())
             chooseError = "no metrics files (*.db) in the archive (" + std::to_string(m_r.archive.members)
@@ -525,12 +525,12 @@ void ArchiveLoad::takeManifest(const std::string &chosen)
             nearest = &entry;
     if (!nearest)
         return;
-    const auto mr = parseManifest(*nearest->second.manifest);
-    if (mr.ok)
-        m_r.manifest = mr.manifest;
+    auto manifest = parseManifest(*nearest->second.manifest);
+    if (manifest)
+        m_r.manifest = std::move(*manifest);
     else
         m_r.problems.push_back(makeProblem(nearest->second.manifestMember, 0, ProblemKind::BadJson,
-                                           ProblemCode::ManifestNotUsable, {mr.error}));
+                                           ProblemCode::ManifestNotUsable, {manifest.error().message}));
 }
 
 // Where and why the reading stopped early, as a problem of the archive;

@@ -128,9 +128,8 @@ std::string toJson(const Manifest &m)
     return doc.dump(2, ' ', /*ensure_ascii=*/true, nlohmann::detail::error_handler_t::replace) + "\n";
 }
 
-ManifestParseResult parseManifest(std::string_view text)
+Result<Manifest, Problem> parseManifest(std::string_view text)
 {
-    ManifestParseResult r;
     nlohmann::json doc;
     try {
         doc = nlohmann::json::parse(text);
@@ -138,21 +137,18 @@ ManifestParseResult parseManifest(std::string_view text)
         // what(): "[json.exception.parse_error.101] parse error at line 1, column 2: <why>"
         const std::string what = e.what();
         const auto why = what.find(": ");
-        r.error = "bad JSON at byte " + std::to_string(e.byte) + ": "
-                  + (why == std::string::npos ? what : what.substr(why + 2));
-        return r;
+        return Problem{{}, e.byte > 0 ? e.byte - 1 : 0, ProblemKind::BadJson,
+                       "bad JSON at byte " + std::to_string(e.byte) + ": "
+                           + (why == std::string::npos ? what : what.substr(why + 2))};
     } catch (const nlohmann::json::exception &e) {
-        r.error = std::string("bad JSON: ") + e.what();
-        return r;
+        return Problem{{}, 0, ProblemKind::BadJson, std::string("bad JSON: ") + e.what()};
     }
-    if (!doc.is_object()) {
-        r.error = "not a JSON object";
-        return r;
-    }
+    if (!doc.is_object())
+        return Problem{{}, 0, ProblemKind::BadJson, "not a JSON object"};
+    Manifest manifest;
     for (const auto &[key, v] : doc.items())
-        readMember(r.manifest, key, v);
-    r.ok = true;
-    return r;
+        readMember(manifest, key, v);
+    return manifest;
 }
 
 Manifest makeManifest(const std::filesystem::path &dir, const std::vector<std::string> &pids)

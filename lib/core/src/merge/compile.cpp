@@ -425,29 +425,22 @@ public:
     // instruction once it is known).
     void addEveryEntry()
     {
-        for (std::size_t fi = 0; fi < m_files.size(); ++fi) {
-            const ParsedFile *file = startFile(fi);
-            if (!file)
-                continue;
-            if (file->fileName.type == MetricType::Gauge) {
-                addGaugeFile(*file);
-                continue;
-            }
-            const bool common = m_numbers.common(*file);
+        addFiles([&](std::size_t fi, const ParsedFile &file) {
+            const bool common = m_numbers.common(file);
             m_plan.byKey[fi] = common;
-            for (const Entry &e : file->entries) {
+            for (const Entry &e : file.entries) {
                 const std::uint32_t number = m_numbers.of(e, common);
                 grow(number);
                 const std::uint32_t at = common ? kNoSlot : m_at++;
                 if (!m_seen[number]) {
                     m_seen[number] = true;
-                    sighted(*file, e, number, at);
+                    sighted(file, e, number, at);
                 } else if (!common) {
                     m_later.push_back({at, number});
                 }
             }
-            m_entry += static_cast<std::uint32_t>(file->entries.size());
-        }
+            return true;
+        });
     }
 
     // Visits the first sightings `firsts` of oneStore() files, and every
@@ -455,26 +448,19 @@ public:
     bool addSightings(const std::vector<FirstSighting> &firsts)
     {
         std::size_t next = 0;
-        for (std::size_t fi = 0; fi < m_files.size(); ++fi) {
-            const ParsedFile *file = startFile(fi);
-            if (!file)
-                continue;
-            if (file->fileName.type == MetricType::Gauge) {
-                addGaugeFile(*file);
-                continue;
-            }
+        const bool fit = addFiles([&](std::size_t fi, const ParsedFile &file) {
             m_plan.byKey[fi] = true;
-            for (; next < firsts.size() && firsts[next].file == file; ++next) {
-                const Entry &e = file->entries[firsts[next].entry];
+            for (; next < firsts.size() && firsts[next].file == &file; ++next) {
+                const Entry &e = file.entries[firsts[next].entry];
                 const std::uint32_t id = keyIdOf(e);
                 if (id >= m_seen.size() || m_seen[id])
                     return false; // not what these files hold
                 m_seen[id] = true;
-                sighted(*file, e, id, kNoSlot);
+                sighted(file, e, id, kNoSlot);
             }
-            m_entry += static_cast<std::uint32_t>(file->entries.size());
-        }
-        return next == firsts.size(); // else: sightings of files not merged
+            return true;
+        });
+        return fit && next == firsts.size(); // else: sightings of files not merged
     }
 
     MergePlan finish()
@@ -502,17 +488,28 @@ private:
         std::uint32_t keyNumber;
     };
 
-    // Where the file's entries are numbered; null when it is not merged.
-    const ParsedFile *startFile(std::size_t fi)
+    // Numbers the entries of every merged file in turn: a gauge file's one
+    // by one (the pid may be a label), any other's as `visit(index, file)`
+    // says, which ends the walk by returning false.
+    template<typename Visit>
+    bool addFiles(Visit visit)
     {
-        prefetchFile(m_files, fi + kPrefetchAhead);
-        m_plan.fileFirstEntry.push_back(m_entry);
-        m_plan.entryInstrAt.push_back(m_at);
-        const ParsedFile *file = m_files[fi].get();
-        return file && file->fileName.valid ? file : nullptr;
+        for (std::size_t fi = 0; fi < m_files.size(); ++fi) {
+            prefetchFile(m_files, fi + kPrefetchAhead);
+            m_plan.fileFirstEntry.push_back(m_entry);
+            m_plan.entryInstrAt.push_back(m_at);
+            const ParsedFile *file = m_files[fi].get();
+            if (!file || !file->fileName.valid)
+                continue;
+            if (file->fileName.type == MetricType::Gauge)
+                addGaugeFile(*file);
+            else if (!visit(fi, *file))
+                return false;
+            m_entry += static_cast<std::uint32_t>(file->entries.size());
+        }
+        return true;
     }
 
-    // In a gauge file the pid may be a label: every entry is looked at.
     void addGaugeFile(const ParsedFile &file)
     {
         const bool common = m_numbers.common(file);
@@ -521,7 +518,6 @@ private:
             grow(number);
             sighted(file, e, number, m_at++);
         }
-        m_entry += static_cast<std::uint32_t>(file.entries.size());
     }
 
     void grow(std::uint32_t number)

@@ -14,7 +14,9 @@ enum class Compression { None, Gzip, Bzip2, Xz, Zstd };
 
 std::string_view toString(Compression c); // "none", "gzip", ...
 
-struct ArchiveDetection
+// What a file is, an answer rather than an error: not being an archive
+// is what most files are.
+struct [[nodiscard]] ArchiveDetection
 {
     bool isArchive = false;
     Compression compression = Compression::None;

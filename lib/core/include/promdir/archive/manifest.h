@@ -4,6 +4,8 @@
 // on another machine.
 
 #include "promdir/diagnostics/liveness.h"
+#include "promdir/format/result.h"
+#include "promdir/format/types.h"
 
 #include <cstdint>
 #include <filesystem>
@@ -28,15 +30,11 @@ struct Manifest
 // JSON text (UTF-8, 2-space indent, ends with a newline).
 std::string toJson(const Manifest &manifest);
 
-struct ManifestParseResult
-{
-    bool ok = false;
-    Manifest manifest;
-    std::string error;
-};
 // Accepts any JSON object; unknown members are ignored, missing ones stay
-// at their defaults.
-ManifestParseResult parseManifest(std::string_view text);
+// at their defaults. Otherwise a Problem of kind BadJson at the byte
+// (from 0) where the text stopped being JSON, or 0 for JSON that is not an
+// object; its message in English only (the JSON library's own words).
+[[nodiscard]] Result<Manifest, Problem> parseManifest(std::string_view text);
 
 // The manifest of `dir` now: host, time, version, and a local liveness
 // probe of each pid (numeric or not) given.

@@ -59,7 +59,10 @@ struct ArchiveInfo
 };
 
 // Everything promdir knows about one directory (or archive) at one moment.
-struct LoadResult
+// A value rather than a Result<T>: a load that failed still says what was
+// found (an archive's folders to choose from, members skipped, bytes read),
+// and it is kept and shown like any other snapshot (MergeResult::load).
+struct [[nodiscard]] LoadResult
 {
     bool ok = false;           // false: the path itself could not be used
     std::string error;         // one line, when !ok

@@ -1,6 +1,6 @@
 #pragma once
-// Helpers for the archive tests: hand-made tar blocks, external tools,
-// files on disk, peak memory.
+// Helpers for the core and command-line tests: hand-made tar blocks,
+// external tools and the promdir program, files on disk, peak memory.
 
 #include <QProcess>
 #include <QString>
@@ -111,6 +111,23 @@ inline int run(const QString &program, const QStringList &args, const QString &o
         *err = p.readAllStandardError();
     return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
 }
+
+#ifdef PROMDIR_CLI
+// What `promdir ARGS` gave: its exit status (-1: did not run or crashed),
+// standard output and standard error.
+struct CliRun
+{
+    int code = -1;
+    QByteArray out, err;
+};
+
+inline CliRun cli(const QStringList &args)
+{
+    CliRun r;
+    r.code = run(QStringLiteral(PROMDIR_CLI), args, {}, {}, &r.out, &r.err);
+    return r;
+}
+#endif
 
 // Peak resident memory of this process in KiB (VmHWM).
 inline long peakRssKiB()
