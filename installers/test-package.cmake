@@ -68,7 +68,7 @@ set(dev_files include/promdir/engine/mergeengine.h include/promdir/render/render
   "lib[^ ]*/cmake/Promdir/PromdirConfigVersion\\.cmake" "lib[^ ]*/cmake/Promdir/PromdirTargets-Core\\.cmake")
 if(GUI)
   list(APPEND runtime_depends libqt6core6 libqt6widgets6 libqt6charts6 libqt6httpserver6)
-  list(APPEND runtime_files bin/promdir-inspector
+  list(APPEND runtime_files bin/promdir-inspector share/promdir/promdir-alerts\\.yml
     share/applications/io\\.github\\.promdir\\.Inspector\\.desktop
     share/icons/hicolor/scalable/apps/io\\.github\\.promdir\\.Inspector\\.svg
     share/metainfo/io\\.github\\.promdir\\.Inspector\\.metainfo\\.xml)
