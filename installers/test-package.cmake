@@ -68,7 +68,7 @@ set(dev_files include/promdir/engine/mergeengine.h include/promdir/render/render
   "lib[^ ]*/cmake/Promdir/PromdirConfigVersion\\.cmake" "lib[^ ]*/cmake/Promdir/PromdirTargets-Core\\.cmake")
 if(GUI)
   list(APPEND runtime_depends libqt6core6 libqt6widgets6 libqt6charts6 libqt6httpserver6)
-  list(APPEND runtime_files bin/promdir-inspector share/promdir/promdir-alerts\\.yml
+  list(APPEND runtime_files bin/promdir-inspector
     share/applications/io\\.github\\.promdir\\.Inspector\\.desktop
     share/icons/hicolor/scalable/apps/io\\.github\\.promdir\\.Inspector\\.svg
     share/metainfo/io\\.github\\.promdir\\.Inspector\\.metainfo\\.xml)
@@ -76,6 +76,9 @@ if(GUI)
   list(APPEND dev_files include/promdir/exporter.h include/promdir/snapshot.h include/promdir/metricsmodel.h
     "lib[^ ]*/libpromdir_qt\\.a" "lib[^ ]*/libpromdir_exporter\\.a" "lib[^ ]*/libpromdir_widgets\\.a"
     "lib[^ ]*/cmake/Promdir/PromdirTargets-Widgets\\.cmake")
+endif()
+if(GUI) # with the exporter: the alerting rules for `serve --self-metrics`
+  list(APPEND runtime_files share/promdir/promdir-alerts\\.yml)
 endif()
 check(promdir DEPENDS ${runtime_depends} FILES ${runtime_files})
 check(promdir-dev DEPENDS ${dev_depends} FILES ${dev_files})
