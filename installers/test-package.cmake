@@ -84,6 +84,9 @@ if(GUI)
     "lib[^ ]*/libpromdir_qt\\.a" "lib[^ ]*/libpromdir_exporter\\.a" "lib[^ ]*/libpromdir_widgets\\.a"
     "lib[^ ]*/cmake/Promdir/PromdirTargets-Widgets\\.cmake")
 endif()
+if(GUI) # with the exporter: the alerting rules for `serve --self-metrics`
+  list(APPEND runtime_files share/promdir/promdir-alerts\\.yml)
+endif()
 check(promdir DEPENDS ${runtime_depends} FILES ${runtime_files})
 check(promdir-dev DEPENDS ${dev_depends} FILES ${dev_files})
 

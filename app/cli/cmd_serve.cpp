@@ -205,7 +205,8 @@ Command addServe(CLI::App &program)
     cmd->add_flag("--self-metrics", s->selfMetrics,
                   "add promdir's own promdir_* metrics to every scrape (files,\n"
                   "bytes, processes alive and dead, stale files, last merge);\n"
-                  "alerting rules: installers/prometheus/promdir-alerts.yml");
+                  "alerting rules for them: /usr/share/promdir/promdir-alerts.yml\n"
+                  "(installers/prometheus/ in the source)");
     addLivenessOptions(*cmd, s->engine);
     cmd->footer("Liveness: files of processes that are gone are not read on every scrape. A\n"
                 "worker in another container (pid namespace) looks gone from here; its files\n"

@@ -158,6 +158,10 @@ private Q_SLOTS:
         const auto text = testhttp::get(s.port(), "/metrics", {"Accept: text/plain;version=1.0.0;escaping=values"});
         QCOMPARE(text.header("Content-Type"), QByteArray("text/plain; version=1.0.0; charset=utf-8; escaping=values"));
         QCOMPARE(text.body, readFile(golden + QStringLiteral("/bodies/text-values")));
+        // The same format with another scheme is another cached answer.
+        const auto dots = testhttp::get(s.port(), "/metrics", {"Accept: application/openmetrics-text;version=1.0.0;escaping=dots"});
+        QCOMPARE(dots.body, readFile(golden + QStringLiteral("/bodies/openmetrics-dots")));
+        QCOMPARE(testhttp::get(s.port(), "/metrics", {"Accept: " + r.header("Content-Type")}).body, r.body);
     }
 
     // Off by default; on, every scrape has promdir's own families, from

@@ -5,7 +5,8 @@
 //   2  the request target (/metrics?name[]=...), as it comes on the wire
 //   3  the Authorization header
 //   4  user:password, sent as Basic credentials (see below)
-// Checked: the negotiated format and Content-Type agree; name[] keeps
+// Checked: the negotiated format, name escaping and Content-Type agree
+// (the client's Content-Type forms); name[] keeps
 // exactly the samples asked for; gzip bodies decompress to the body; the
 // cache key of a variant tells different variants apart; Basic auth
 // accepts exactly the configured pairs.
@@ -80,6 +81,15 @@ void checkBody(const std::string &body, const Variant &v)
 {
     if (v.format == Format::OpenMetrics)
         FUZZ_CHECK(body.ends_with("# EOF\n"));
+    if (v.escaping == NameEscaping::Dots || v.escaping == NameEscaping::Values) {
+        // Every name is rewritten (my_gauge -> my__gauge, U__my__gauge):
+        // the same lines as with the names left alone, renamed.
+        RenderOptions plain = v.renderOptions();
+        plain.escaping = NameEscaping::Underscores;
+        const std::string same = renderScrape(scrape(), plain);
+        FUZZ_CHECK(std::count(body.begin(), body.end(), '\n') == std::count(same.begin(), same.end(), '\n'));
+        return;
+    }
     std::size_t start = 0;
     while (start < body.size()) {
         const std::size_t end = body.find('\n', start);
