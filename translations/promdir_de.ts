@@ -1189,6 +1189,14 @@
         <translation>Hilfetext im Schlüssel ist keine Zeichenkette</translation>
     </message>
     <message>
+        <source>metric name in the key is empty; no exposition can carry it</source>
+        <translation>Metrikname im Schlüssel ist leer; keine Exposition kann ihn tragen</translation>
+    </message>
+    <message>
+        <source>sample name in the key is empty; no exposition can carry it</source>
+        <translation>Sample-Name im Schlüssel ist leer; keine Exposition kann ihn tragen</translation>
+    </message>
+    <message>
         <source>extra data after the JSON value</source>
         <translation>zusätzliche Daten nach dem JSON-Wert</translation>
     </message>

@@ -278,10 +278,13 @@ std::string metricName(const std::string &s)
 }
 
 // escape_label_name: a legacy label name that is not reserved (__...) stays.
+// Our documented choice, not the client's: an empty label name (the client
+// prints `{="v"}`, which Prometheus rejects) is written as "_", as any
+// character a name cannot hold becomes '_' (docs/compatibility.md).
 std::string labelName(const std::string &s)
 {
     if (s.empty())
-        return s;
+        return "_";
     const bool reserved = s.size() >= 2 && s[0] == '_' && s[1] == '_'
                           && s.find('\n') >= beforeFinalNewline(s).size();
     if (matchesAll(beforeFinalNewline(s), labelRune) && !reserved)
@@ -353,6 +356,11 @@ std::vector<RefFamily> referenceMerge(std::vector<RefFile> files, bool accumulat
         if (!name.valid)
             continue;
         for (const RefEntry &e : file.entries) {
+            // Our documented choice: no exposition can carry an empty metric
+            // or sample name, so such an entry is a problem of its file, not
+            // merged (docs/compatibility.md).
+            if (e.metric.empty() || e.sample.empty())
+                continue;
             if (!families.contains(e.metric))
                 families.setdefault(e.metric, Build{{e.metric, name.type, e.help.value_or("Multiprocess metric"), "", {}}, {}});
             Build &b = families.setdefault(e.metric);

@@ -8,6 +8,12 @@
 // renderer with it, so that a bug in the plan compiler or in the engine's
 // incremental paths cannot hide behind a golden file that happens to match.
 //
+// Where the client's output is one Prometheus rejects and promdir documents
+// another choice (docs/compatibility.md, "Empty metric or label names"),
+// the reference applies that choice, written here in its own code: an empty
+// label name is written "_", an entry with an empty metric or sample name
+// is not merged.
+//
 // Numbers are formatted here too (Python's repr from std::to_chars), so the
 // render tests compare two independent formatters.
 

@@ -214,6 +214,18 @@ private slots:
             12, "key is not a JSON array (entry at offset 8)", 1);
         row("label value not a string", DbBuilder().add(R"(["c", "c_total", {"a": 1}, "h"])", 1.0).add(kKeyB, 2.0).bytes(),
             ProblemKind::BadKeyShape, 12, "value of label 'a' in the key is not a string (entry at offset 8)", 1);
+        // No exposition can carry an empty metric or sample name (the client
+        // would print `{l="v"} 1.0`, which Prometheus rejects): a problem of
+        // the file, the entry left out (docs/compatibility.md).
+        row("empty metric name", DbBuilder().add(R"(["", "", {"l": "v"}, "h"])", 1.0).add(kKeyB, 2.0).bytes(),
+            ProblemKind::BadKeyShape, 12,
+            "metric name in the key is empty; no exposition can carry it (entry at offset 8)", 1);
+        row("empty sample name", DbBuilder().add(R"(["c", "", {"l": "v"}, "h"])", 1.0).add(kKeyB, 2.0).bytes(),
+            ProblemKind::BadKeyShape, 12,
+            "sample name in the key is empty; no exposition can carry it (entry at offset 8)", 1);
+        row("empty metric name, gen 1", DbBuilder().add(R"(["", "c_total", ["l"], ["v"]])", 1.0).add(kKeyB, 2.0).bytes(),
+            ProblemKind::BadKeyShape, 12,
+            "metric name in the key is empty; no exposition can carry it (entry at offset 8)", 1);
         const std::string badUtf8 = "[\"c\", \"c_total\", {\"a\": \"\xff\"}, \"h\"]";
         row("invalid UTF-8", DbBuilder().add(badUtf8, 1.0).add(kKeyB, 2.0).bytes(), ProblemKind::BadUtf8,
             12 + badUtf8.find('\xff'), "key is not valid UTF-8 (entry at offset 8)", 1);
@@ -286,6 +298,32 @@ private slots:
             QCOMPARE(r.files[i]->name, names[i]);
             QCOMPARE(r.files[i]->path, dir + "/" + names[i]);
         }
+    }
+
+    // An entry with an empty metric name is a problem of its file, named
+    // with the file and the entry's offset, and left out of the merge; the
+    // file's other entries and the other files are merged.
+    void emptyMetricNameNotMerged()
+    {
+        QTemporaryDir tmp;
+        const std::string dir = tmp.path().toStdString();
+        const std::string empty = R"(["", "", {"l": "v"}, "h"])";
+        writeFile(dir + "/counter_1.db", DbBuilder().add(kKeyA, 1.0).add(empty, 5.0).add(kKeyB, 2.0).bytes());
+        writeFile(dir + "/counter_2.db", DbBuilder().add(kKeyA, 10.0).bytes());
+        const LoadResult r = loadDirectory(dir);
+        const auto problems = r.allProblems();
+        QCOMPARE(int(problems.size()), 1);
+        const std::size_t at = 8 + 4 + kKeyA.size() + (8 - (kKeyA.size() + 4) % 8) + 16;
+        QCOMPARE(problems[0].file, dir + "/counter_1.db");
+        QCOMPARE(problems[0].offset, std::uint64_t(at + 4));
+        QVERIFY(problems[0].code == ProblemCode::BadKeyInEntry);
+        QCOMPARE(QString::fromStdString(problems[0].message),
+                 QStringLiteral("metric name in the key is empty; no exposition can carry it (entry at offset %1)").arg(at));
+        const std::string text = render(merge(r.files));
+        QVERIFY2(text.find("\n{") == std::string::npos, text.c_str());
+        QVERIFY2(text.find(" 5.0") == std::string::npos, text.c_str());
+        QVERIFY2(text.find("c_total{a=\"1\"} 11.0\n") != std::string::npos, text.c_str());
+        QVERIFY2(text.find("c_total{a=\"2\"} 2.0\n") != std::string::npos, text.c_str());
     }
 
     void otherFilesStillMerged()

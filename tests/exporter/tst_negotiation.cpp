@@ -144,6 +144,44 @@ private Q_SLOTS:
         QCOMPARE(QString::fromStdString(render(std::span(&g, 1), options)), text);
     }
 
+    // An empty label name (accepted by a client in UTF-8 mode) is written
+    // by the client as `g{="v"}`, which Prometheus rejects; promdir writes
+    // it as '_' in every scheme and format, like any other character a
+    // name cannot hold under underscores escaping (docs/compatibility.md,
+    // "Empty metric or label names"). The expected bytes are written from
+    // that rule, not taken from the client.
+    void emptyLabelName_data()
+    {
+        QTest::addColumn<QString>("escaping");
+        QTest::addColumn<bool>("openMetrics");
+        QTest::addColumn<QString>("text");
+        const QString text = "# HELP g h\n# TYPE g gauge\ng{_=\"v\",l=\"w\"} 1.0\n";
+        const QString om = "# HELP g h\n# TYPE g gauge\ng{_=\"v\",l=\"w\"} 1.0\n# EOF\n";
+        for (const char *e : {"allow-utf-8", "underscores", "dots"}) {
+            QTest::addRow("text %s", e) << e << false << text;
+            QTest::addRow("om %s", e) << e << true << om;
+        }
+        QTest::addRow("text values") << "values" << false << text;
+        // OpenMetrics escapes a sample name whether or not it is legacy (the
+        // client's quirk), so under values "g" is "U__g" there.
+        QTest::addRow("om values") << "values" << true
+                                   << "# HELP g h\n# TYPE g gauge\nU__g{_=\"v\",l=\"w\"} 1.0\n# EOF\n";
+    }
+    void emptyLabelName()
+    {
+        QFETCH(QString, escaping);
+        QFETCH(bool, openMetrics);
+        QFETCH(QString, text);
+        MetricFamily g;
+        g.name = "g";
+        g.type = MetricType::Gauge;
+        g.help = "h";
+        g.samples.push_back({"g", {{"", "v"}, {"l", "w"}}, 1.0});
+        const RenderOptions options{openMetrics ? Format::OpenMetrics : Format::Text, {},
+                                    *nameEscapingFromString(escaping.toStdString())};
+        QCOMPARE(QString::fromStdString(render(std::span(&g, 1), options)), text);
+    }
+
     void escapingNames()
     {
         for (const auto e : {NameEscaping::AllowUtf8, NameEscaping::Underscores, NameEscaping::Dots, NameEscaping::Values})

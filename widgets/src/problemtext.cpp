@@ -79,6 +79,10 @@ const char *sourceOf(ProblemCode code)
     case C::KeyLabelValueNotString:
         return QT_TRANSLATE_NOOP("promdir::ProblemText", "value of label '%1' in the key is not a string");
     case C::KeyHelpNotString: return QT_TRANSLATE_NOOP("promdir::ProblemText", "help text in the key is not a string");
+    case C::KeyMetricNameEmpty:
+        return QT_TRANSLATE_NOOP("promdir::ProblemText", "metric name in the key is empty; no exposition can carry it");
+    case C::KeySampleNameEmpty:
+        return QT_TRANSLATE_NOOP("promdir::ProblemText", "sample name in the key is empty; no exposition can carry it");
     case C::JsonExtraData: return QT_TRANSLATE_NOOP("promdir::ProblemText", "extra data after the JSON value");
     case C::JsonTooDeep: return QT_TRANSLATE_NOOP("promdir::ProblemText", "JSON nested too deeply");
     case C::JsonUnexpectedEnd: return QT_TRANSLATE_NOOP("promdir::ProblemText", "unexpected end of JSON text");

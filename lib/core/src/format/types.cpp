@@ -150,6 +150,8 @@ constexpr ProblemSentence kSentences[] = {
     {ProblemCode::KeyLabelsNotObject, "KeyLabelsNotObject", "labels in the key are not a JSON object"},
     {ProblemCode::KeyLabelValueNotString, "KeyLabelValueNotString", "value of label '%1' in the key is not a string"},
     {ProblemCode::KeyHelpNotString, "KeyHelpNotString", "help text in the key is not a string"},
+    {ProblemCode::KeyMetricNameEmpty, "KeyMetricNameEmpty", "metric name in the key is empty; no exposition can carry it"},
+    {ProblemCode::KeySampleNameEmpty, "KeySampleNameEmpty", "sample name in the key is empty; no exposition can carry it"},
     {ProblemCode::JsonExtraData, "JsonExtraData", "extra data after the JSON value"},
     {ProblemCode::JsonTooDeep, "JsonTooDeep", "JSON nested too deeply"},
     {ProblemCode::JsonUnexpectedEnd, "JsonUnexpectedEnd", "unexpected end of JSON text"},

@@ -22,6 +22,16 @@ const KeyStore::Slot *KeyStore::insert(std::string_view raw, std::uint64_t hash,
             *error = parsed.error();
         return nullptr;
     }
+    // No exposition can carry an empty metric or sample name (the client
+    // would write `{l="v"} 1.0`, which Prometheus rejects): the entry is a
+    // problem of its file, left out of the merge (docs/compatibility.md).
+    // parseKey itself takes them (the writer and the key oracle need it to).
+    if (parsed->metric.empty() || parsed->sample.empty()) {
+        if (error)
+            *error = makeProblem({}, 0, ProblemKind::BadKeyShape,
+                                 parsed->metric.empty() ? ProblemCode::KeyMetricNameEmpty : ProblemCode::KeySampleNameEmpty);
+        return nullptr;
+    }
     std::lock_guard lock(shard.mutex);
     if (const Slot *found = shard.find(raw, hash))
         return found; // another reader was quicker

@@ -115,11 +115,17 @@ void appendEscapedName(std::string &out, std::string_view s, NameEscaping escapi
         appendRewritten(out, s, escaping, valid);
 }
 
-// The client's escape_metric_name / escape_label_name.
+// The client's escape_metric_name / escape_label_name, but for an empty
+// label name: the client writes it empty (`g{="v"}`), which Prometheus
+// rejects; it is written "_" in every scheme, as underscores escaping writes
+// whatever a name cannot hold (docs/compatibility.md). An empty metric name
+// never gets here from a directory: the reader refuses its entry.
 void appendName(std::string &out, std::string_view s, NameKind kind, NameEscaping escaping)
 {
     const RuneCheck valid = kind == NameKind::Metric ? isMetricRune : isLabelRune;
-    if (s.empty() || (escaping != NameEscaping::Dots && isLegacyName(s, kind))) {
+    if (s.empty() && kind == NameKind::Label) {
+        out += '_';
+    } else if (s.empty() || (escaping != NameEscaping::Dots && isLegacyName(s, kind))) {
         out.append(s);
     } else if (escaping == NameEscaping::AllowUtf8) {
         out += '"';

@@ -118,6 +118,8 @@ enum class ProblemCode : std::uint16_t {
     KeyLabelsNotObject,     // labels in the key are not a JSON object
     KeyLabelValueNotString, // value of label '%1' in the key is not a string
     KeyHelpNotString,       // help text in the key is not a string
+    KeyMetricNameEmpty,     // metric name in the key is empty; no exposition can carry it
+    KeySampleNameEmpty,     // sample name in the key is empty; no exposition can carry it
 
     // JSON text (json::parse)
     JsonExtraData,              // extra data after the JSON value
