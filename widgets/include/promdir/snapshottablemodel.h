@@ -67,9 +67,17 @@ protected:
     void update(std::vector<std::string> keys, std::vector<std::uint64_t> stamps, Assign &&assign,
                 bool reset = false)
     {
+        const bool sameKeys = !reset && keys == m_keys;
+        apply(sameKeys, std::move(keys), std::move(stamps), std::forward<Assign>(assign), reset);
+    }
+    // update(), told whether the keys are the rows' keys already.
+    template<typename Assign>
+    void apply(bool sameKeys, std::vector<std::string> keys, std::vector<std::uint64_t> stamps, Assign &&assign,
+               bool reset)
+    {
         if (stamps.size() != keys.size())
             stamps.clear();
-        if (keys == m_keys && !reset) {
+        if (sameKeys) {
             assign();
             m_sortKeysColumn = -1;
             const int cols = columnCount();
@@ -141,9 +149,11 @@ protected:
     void updateRows(std::vector<Row> &rows, std::vector<Row> next, std::vector<std::string> keys,
                     std::vector<std::uint64_t> stamps, bool reset = false)
     {
+        bool sameKeys = !reset && keys == m_keys;
         const std::optional<Splice> splice =
-            reset || stamps.size() != keys.size() || m_stamps.size() != m_keys.size() ? std::nullopt
-                                                                                         : spliceTo(keys);
+            reset || sameKeys || stamps.size() != keys.size() || m_stamps.size() != m_keys.size()
+                ? std::nullopt
+                : spliceTo(keys);
         if (splice) {
             m_splicing = true;
             for (auto run = splice->removed.rbegin(); run != splice->removed.rend(); ++run) {
@@ -161,9 +171,10 @@ protected:
                 endInsertRows();
             }
             m_splicing = false;
+            sameKeys = true;
         }
         // The same keys now, when spliced: the rows that stay and changed.
-        update(std::move(keys), std::move(stamps), [&] { rows = std::move(next); }, reset);
+        apply(sameKeys, std::move(keys), std::move(stamps), [&] { rows = std::move(next); }, reset);
     }
     QString keyAt(int row) const
     {
@@ -182,6 +193,9 @@ private:
     // when the rows that stay change order, or a key repeats, or nothing
     // would stay.
     std::optional<Splice> spliceTo(const std::vector<std::string> &keys) const;
+    // The same when both are in increasing order (file names as listed): by
+    // one merge walk, without hashing 70,000 names; none when they are not.
+    std::optional<Splice> spliceSorted(const std::vector<std::string> &keys) const;
 
     std::vector<std::string> m_keys;
     std::vector<std::uint64_t> m_stamps;
