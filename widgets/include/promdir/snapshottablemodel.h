@@ -2,10 +2,12 @@
 // Base of the table models: a refresh with the same rows (by identity)
 // emits dataChanged only for the rows whose contents changed (nothing when
 // none did: a sorted, filtered proxy then has nothing to redo); rows that
-// come or go make a layout change in which the rows that stay keep their
-// persistent indexes by identity, so selection, the current row (and what a
-// context menu acts on) and scrolling survive. A new source, or rows from or
-// to none, resets the model in one go.
+// come or go while the others keep their order (updateRows: workers
+// recycled) are announced as removed and inserted, so the proxy places only
+// those; otherwise they make a layout change in which the rows that stay
+// keep their persistent indexes by identity. Either way selection, the
+// current row (and what a context menu acts on) and scrolling survive. A new
+// source, or rows from or to none, resets the model in one go.
 //
 // SnapshotProxyModel sorts and filters them without building a QVariant or
 // a string per comparison: each model compares its rows' own fields
