@@ -15,6 +15,7 @@
 
 #include <QAbstractTableModel>
 #include <QSortFilterProxyModel>
+#include <QStringList>
 
 #include <cstdint>
 #include <optional>
@@ -177,6 +178,15 @@ protected:
         }
         // The same keys now, when spliced: the rows that stay and changed.
         apply(sameKeys, std::move(keys), std::move(stamps), [&] { rows = std::move(next); }, reset);
+    }
+    // headerData() of a table: `titles()` gives every column's, in order.
+    template<typename Titles>
+    static QVariant columnTitle(int section, Qt::Orientation orientation, int role, Titles &&titles)
+    {
+        if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+            return {};
+        const QStringList all = titles();
+        return section >= 0 && section < all.size() ? QVariant(all[section]) : QVariant();
     }
     QString keyAt(int row) const
     {
