@@ -660,8 +660,12 @@ private Q_SLOTS:
             return writeDb(dir.filePath(QStringLiteral("counter_") + p + QStringLiteral(".db")), {c})
                    && writeDb(dir.filePath(QStringLiteral("gauge_livesum_") + p + QStringLiteral(".db")), {g});
         };
+        // Files come in name order (matched by one walk); processes in pid
+        // order, which 999999 puts out of the names' order (matched by
+        // hashing).
         for (int pid = 5000001; pid <= 5000006; ++pid)
             QVERIFY(writePid(pid, pid % 7));
+        QVERIFY(writePid(999999, 1));
         MergeEngine engine(dir.path().toStdString());
         std::uint64_t sequence = 0;
         auto next = [&] {
@@ -685,12 +689,12 @@ private Q_SLOTS:
         fileProxy.sort(FilesModel::PidColumn, Qt::DescendingOrder);
         fileProxy.setFilterText(QStringLiteral("counter"));
         processProxy.sort(ProcessModel::PidColumn, Qt::DescendingOrder);
-        processProxy.setFilterText(QStringLiteral("500000"));
+        processProxy.setFilterText(QStringLiteral("9"));
         const SnapshotPtr first = next();
         files.setSnapshot(first);
         processes.setSnapshot(first);
-        QCOMPARE(files.rowCount(), 12);
-        QCOMPARE(processes.rowCount(), 6);
+        QCOMPARE(files.rowCount(), 14);
+        QCOMPARE(processes.rowCount(), 7);
 
         struct Spies
         {
@@ -739,7 +743,7 @@ private Q_SLOTS:
         freshFileProxy.sort(FilesModel::PidColumn, Qt::DescendingOrder);
         freshFileProxy.setFilterText(QStringLiteral("counter"));
         freshProcessProxy.sort(ProcessModel::PidColumn, Qt::DescendingOrder);
-        freshProcessProxy.setFilterText(QStringLiteral("500000"));
+        freshProcessProxy.setFilterText(QStringLiteral("9"));
         QCOMPARE(flatten(&files), flatten(&freshFiles));
         QCOMPARE(flatten(&processes), flatten(&freshProcesses));
         QCOMPARE(flatten(&fileProxy), flatten(&freshFileProxy));
@@ -747,7 +751,9 @@ private Q_SLOTS:
         QCOMPARE(flatten(&fileProxy, {}, 0, 1),
                  (QStringList{QStringLiteral("counter_5000010.db"), QStringLiteral("counter_5000007.db"),
                               QStringLiteral("counter_5000006.db"), QStringLiteral("counter_5000005.db"),
-                              QStringLiteral("counter_5000003.db"), QStringLiteral("counter_5000002.db")}));
+                              QStringLiteral("counter_5000003.db"), QStringLiteral("counter_5000002.db"),
+                              QStringLiteral("counter_999999.db")}));
+        QCOMPARE(flatten(&processProxy, {}, 0, 1), QStringList{QStringLiteral("999999")});
     }
 
     // Sorting compares the rows' own fields (pids as numbers, then names),

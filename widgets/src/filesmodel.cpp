@@ -377,31 +377,10 @@ QVariant FilesModel::data(const QModelIndex &index, int role) const
 
 QVariant FilesModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return {};
-    switch (section) {
-    case NameColumn:
-        return tr("File");
-    case TypeColumn:
-        return tr("Type");
-    case ModeColumn:
-        return tr("Mode");
-    case PidColumn:
-        return tr("PID");
-    case GenerationColumn:
-        return tr("Generation");
-    case SizeColumn:
-        return tr("Size");
-    case UsedColumn:
-        return tr("Used");
-    case EntriesColumn:
-        return tr("Entries");
-    case StaleColumn:
-        return tr("Stale");
-    case ProblemsColumn:
-        return tr("Problems");
-    }
-    return {};
+    return columnTitle(section, orientation, role, [] {
+        return QStringList { tr("File"), tr("Type"), tr("Mode"), tr("PID"), tr("Generation"), tr("Size"), tr("Used"),
+            tr("Entries"), tr("Stale"), tr("Problems") };
+    });
 }
 
 EntriesModel::EntriesModel(QObject *parent)
@@ -495,23 +474,9 @@ QVariant EntriesModel::data(const QModelIndex &index, int role) const
 
 QVariant EntriesModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return {};
-    switch (section) {
-    case OffsetColumn:
-        return tr("Offset");
-    case MetricColumn:
-        return tr("Metric");
-    case SampleColumn:
-        return tr("Sample");
-    case LabelsColumn:
-        return tr("Labels");
-    case ValueColumn:
-        return tr("Value");
-    case TimestampColumn:
-        return tr("Timestamp");
-    }
-    return {};
+    return columnTitle(section, orientation, role, [] {
+        return QStringList { tr("Offset"), tr("Metric"), tr("Sample"), tr("Labels"), tr("Value"), tr("Timestamp") };
+    });
 }
 
 } // namespace promdir

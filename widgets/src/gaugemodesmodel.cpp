@@ -13,6 +13,18 @@
 
 namespace promdir {
 
+namespace {
+// The column of the mode the files were written in stands out.
+QVariant boldWhen(bool bold)
+{
+    if (!bold)
+        return {};
+    QFont f;
+    f.setBold(true);
+    return f;
+}
+} // namespace
+
 GaugeModesModel::GaugeModesModel(QObject *parent)
     : SnapshotTableModel(parent)
 {
@@ -201,12 +213,7 @@ QVariant GaugeModesModel::data(const QModelIndex &index, int role) const
             return QBrush(Qt::black);
         return {};
     case Qt::FontRole:
-        if (mode == m_mode) {
-            QFont f;
-            f.setBold(true);
-            return f;
-        }
-        return {};
+        return boldWhen(mode == m_mode);
     case Qt::TextAlignmentRole:
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     }
@@ -228,12 +235,7 @@ QVariant GaugeModesModel::headerData(int section, Qt::Orientation orientation, i
         return mode == m_mode ? tr("%1 (actual)").arg(name) : name;
     }
     case Qt::FontRole:
-        if (mode == m_mode) {
-            QFont f;
-            f.setBold(true);
-            return f;
-        }
-        return {};
+        return boldWhen(mode == m_mode);
     case Qt::ToolTipRole:
         return mode == m_mode ? tr("The mode this family's files were written in") : QVariant();
     }

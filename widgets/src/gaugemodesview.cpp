@@ -1,4 +1,5 @@
 #include "promdir/gaugemodesview.h"
+#include "familychoice_p.h"
 
 #include "promdir/tableactions.h"
 
@@ -57,24 +58,12 @@ GaugeModesView::GaugeModesView(QWidget *parent)
 
 void GaugeModesView::setSnapshot(const SnapshotPtr &snapshot)
 {
-    QStringList names;
-    if (snapshot && snapshot->result)
-        for (const auto &f : snapshot->result->families)
-            if (f.type == MetricType::Gauge)
-                names << QString::fromStdString(f.name);
-    QStringList current;
-    for (int i = 0; i < m_families->count(); ++i)
-        current << m_families->itemText(i);
     m_model->setSnapshot(snapshot);
-    if (names != current) {
-        const QString keep = m_model->familyName();
-        const QSignalBlocker block(m_families);
-        m_families->clear();
-        m_families->addItems(names);
-        const int at = names.indexOf(keep);
-        m_families->setCurrentIndex(at >= 0 ? at : (names.isEmpty() ? -1 : 0));
+    bool refilled = false;
+    const QStringList names =
+        fillFamilyChoice(m_families, snapshot, MetricType::Gauge, m_model->familyName(), &refilled);
+    if (refilled)
         m_model->setFamily(m_families->currentText());
-    }
     if (!m_wanted.isEmpty() && m_families->currentText() != m_wanted && names.contains(m_wanted))
         m_families->setCurrentIndex(int(names.indexOf(m_wanted)));
     m_empty->setVisible(names.isEmpty() && snapshot);

@@ -1,4 +1,5 @@
 #include "promdir/histogramview.h"
+#include "familychoice_p.h"
 
 #include "promdir/tableactions.h"
 
@@ -111,22 +112,7 @@ HistogramView::HistogramView(QWidget *parent)
 void HistogramView::setSnapshot(const SnapshotPtr &snapshot)
 {
     m_snapshot = snapshot;
-    QStringList names;
-    if (snapshot && snapshot->result)
-        for (const auto &f : snapshot->result->families)
-            if (f.type == MetricType::Histogram)
-                names << QString::fromStdString(f.name);
-    QStringList current;
-    for (int i = 0; i < m_families->count(); ++i)
-        current << m_families->itemText(i);
-    if (names != current) {
-        const QString keep = m_model->familyName();
-        const QSignalBlocker block(m_families);
-        m_families->clear();
-        m_families->addItems(names);
-        const int at = names.indexOf(keep);
-        m_families->setCurrentIndex(at >= 0 ? at : (names.isEmpty() ? -1 : 0));
-    }
+    fillFamilyChoice(m_families, snapshot, MetricType::Histogram, m_model->familyName());
     fillLabelSets();
     applyWanted();
     const int i = m_labelSets->currentIndex();

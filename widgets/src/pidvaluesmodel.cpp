@@ -210,21 +210,9 @@ QVariant PidValuesModel::data(const QModelIndex &index, int role) const
 
 QVariant PidValuesModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return {};
-    switch (section) {
-    case PidColumn:
-        return tr("PID");
-    case StateColumn:
-        return tr("State");
-    case ValueColumn:
-        return tr("Value");
-    case TimestampColumn:
-        return tr("Timestamp");
-    case FileColumn:
-        return tr("File");
-    }
-    return {};
+    return columnTitle(section, orientation, role, [] {
+        return QStringList { tr("PID"), tr("State"), tr("Value"), tr("Timestamp"), tr("File") };
+    });
 }
 
 } // namespace promdir

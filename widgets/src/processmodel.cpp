@@ -288,27 +288,10 @@ QVariant ProcessModel::data(const QModelIndex &index, int role) const
 
 QVariant ProcessModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return {};
-    switch (section) {
-    case PidColumn:
-        return tr("PID");
-    case StateColumn:
-        return tr("State");
-    case StartedColumn:
-        return tr("Started");
-    case FilesColumn:
-        return tr("Files");
-    case LastWriteColumn:
-        return tr("Last write");
-    case StaleColumn:
-        return tr("Stale files");
-    case SeriesColumn:
-        return tr("Series");
-    case CommandColumn:
-        return tr("Command");
-    }
-    return {};
+    return columnTitle(section, orientation, role, [] {
+        return QStringList { tr("PID"), tr("State"), tr("Started"), tr("Files"), tr("Last write"), tr("Stale files"),
+            tr("Series"), tr("Command") };
+    });
 }
 
 } // namespace promdir

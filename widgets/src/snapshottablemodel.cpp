@@ -25,29 +25,61 @@ bool SnapshotTableModel::sortsBefore(int left, int right, int column) const
     return lessThan(left, right, column);
 }
 
+namespace {
+// Runs of consecutive places: extends the last run or starts one.
+void addToRuns(std::vector<std::pair<int, int>> &runs, std::size_t place)
+{
+    const int row = int(place);
+    if (!runs.empty() && runs.back().second == row - 1)
+        runs.back().second = row;
+    else
+        runs.emplace_back(row, row);
+}
+} // namespace
+
+std::optional<SnapshotTableModel::Splice> SnapshotTableModel::spliceSorted(const std::vector<std::string> &keys) const
+{
+    const std::vector<std::string> &old = m_keys;
+    auto increasingAt = [](const std::vector<std::string> &v, std::size_t k) { return k == 0 || v[k - 1] < v[k]; };
+    Splice splice;
+    bool kept = false;
+    std::size_t i = 0, j = 0;
+    while (i < old.size() || j < keys.size()) {
+        // < 0: old[i] goes; > 0: keys[j] comes; 0: it stays.
+        const int c = i == old.size() ? 1 : j == keys.size() ? -1 : old[i].compare(keys[j]);
+        if ((c <= 0 && !increasingAt(old, i)) || (c >= 0 && !increasingAt(keys, j)))
+            return std::nullopt;
+        if (c < 0) {
+            addToRuns(splice.removed, i++);
+        } else if (c > 0) {
+            addToRuns(splice.inserted, j++);
+        } else {
+            ++i;
+            ++j;
+            kept = true;
+        }
+    }
+    return kept ? std::optional<Splice>(std::move(splice)) : std::nullopt;
+}
+
 std::optional<SnapshotTableModel::Splice> SnapshotTableModel::spliceTo(const std::vector<std::string> &keys) const
 {
-    if (m_keys.empty() || keys.empty() || keys == m_keys)
+    if (m_keys.empty() || keys.empty())
         return std::nullopt;
+    if (auto sorted = spliceSorted(keys))
+        return sorted;
     std::unordered_map<std::string_view, int> rowAfter;
     rowAfter.reserve(keys.size());
     for (std::size_t i = 0; i < keys.size(); ++i)
         if (!rowAfter.emplace(keys[i], int(i)).second)
             return std::nullopt;
-    // Runs of consecutive places: extends the last run or starts one.
-    auto add = [](std::vector<std::pair<int, int>> &runs, int row) {
-        if (!runs.empty() && runs.back().second == row - 1)
-            runs.back().second = row;
-        else
-            runs.emplace_back(row, row);
-    };
     Splice splice;
     std::vector<bool> stays(keys.size(), false);
     int lastStaying = -1;
     for (std::size_t i = 0; i < m_keys.size(); ++i) {
         const auto it = rowAfter.find(m_keys[i]);
         if (it == rowAfter.end()) {
-            add(splice.removed, int(i));
+            addToRuns(splice.removed, i);
             continue;
         }
         if (it->second <= lastStaying) // moved, or a key that repeats
@@ -59,7 +91,7 @@ std::optional<SnapshotTableModel::Splice> SnapshotTableModel::spliceTo(const std
         return std::nullopt;
     for (std::size_t i = 0; i < keys.size(); ++i)
         if (!stays[i])
-            add(splice.inserted, int(i));
+            addToRuns(splice.inserted, i);
     return splice;
 }
 
