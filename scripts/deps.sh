@@ -7,6 +7,7 @@ PROMDIR_PACKAGES=(
   libboost-iostreams-dev libarchive-dev zstd xz-utils bzip2
   libcli11-dev nlohmann-json3-dev
   xvfb xauth dpkg-dev python3 python3-prometheus-client libqt6svg6
+  gunicorn # tests/interop/gunicorn_compact_test.py: recycled workers compacted
 )
 
 promdir_install_deps() {

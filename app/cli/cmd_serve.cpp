@@ -1,5 +1,6 @@
 // promdir serve: the exporter, headless. One log line per scrape.
 #include "commands.h"
+#include "servecompaction.h"
 #include "options.h"
 
 #include "promdir/exporter.h"
@@ -12,6 +13,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <optional>
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -86,6 +88,7 @@ struct ServeSettings
     int maxConnections = 0; // 0: the exporter's default
     bool quiet = false;
     MergeEngineOptions engine;
+    std::optional<std::chrono::seconds> compactAfter; // --compact-dead-after
 };
 
 // Many scrapers (and abusive clients) need descriptors: take what we may.
@@ -167,6 +170,10 @@ int run(ServeSettings &s)
         printError("serve", s.path + ": no such file or directory");
         return 2;
     }
+    if (s.compactAfter && !QFileInfo(QString::fromStdString(s.path)).isDir()) {
+        printError("serve", s.path + ": --compact-dead-after needs a directory, not an archive");
+        return 2;
+    }
     raiseFileLimit();
     int argc = 1;
     char arg0[] = "promdir";
@@ -183,7 +190,11 @@ int run(ServeSettings &s)
     std::fprintf(stderr, "promdir serve: serving %s at %s\n", s.path.c_str(),
                  qUtf8Printable(exporter.boundUrl().toString()));
     std::fflush(stderr);
+    std::optional<BackgroundCompaction> compaction;
+    if (s.compactAfter)
+        compaction.emplace(s.path, *s.compactAfter, s.engine.pidNamespace);
     app.exec();
+    compaction.reset();
     ::close(g_signalPipe[0]);
     ::close(g_signalPipe[1]);
     return 0;
@@ -235,6 +246,9 @@ Command addServe(CLI::App &program)
         ->type_name("N");
     cmd->add_flag("-q,--quiet", s->quiet, "no per-request log lines");
     addLivenessOptions(*cmd, s->engine);
+    addDurationOption(*cmd, "--compact-dead-after", [s](std::chrono::seconds d) { s->compactAfter = d; },
+                      "fold the files of processes dead and unchanged for\nthis long, in the background (promdir compact;\n"
+                      "docs/compaction.md): the directory stays small");
     cmd->footer("Liveness: files of processes that are gone are not read on every scrape. A\n"
                 "worker in another container (pid namespace) looks gone from here; its files\n"
                 "are still read again within --recheck, and once one is seen changing, liveness\n"
