@@ -270,10 +270,22 @@ private slots:
         QVERIFY(asked2 >= 1);
     }
 
-    // A file written between the plan and the staging goes back, with its
-    // process's other files.
-    void changedFileGoesBack()
+    // Between the plan and the staging, pid 2's file is written again (it
+    // goes back, with its process's other files) or deleted by someone else,
+    // the directory being wiped (its values do not come back inside the
+    // folded file).
+    void betweenPlanAndStaging_data()
     {
+        QTest::addColumn<bool>("rewritten");
+        QTest::addColumn<double>("merged");
+        QTest::newRow("written again") << true << 4.0;
+        QTest::newRow("deleted") << false << 1.0;
+    }
+
+    void betweenPlanAndStaging()
+    {
+        QFETCH(bool, rewritten);
+        QFETCH(double, merged);
         QTemporaryDir tmp;
         const fs::path dir = tmp.path().toStdString();
         const std::string c = encodeKey("c", "c_total", {}, "C.");
@@ -281,33 +293,16 @@ private slots:
         writeFile(dir / "counter_2.db", DbBuilder().add(c, 2).bytes());
         CompactOptions o = optionsWithDead({"1", "2"});
         o.afterStep = [&](int step) {
-            if (step == 1)
+            if (step == 1 && rewritten)
                 writeFile(dir / "counter_2.db", DbBuilder().add(c, 3).bytes(), kNow - 1800);
+            else if (step == 1)
+                fs::remove(dir / "counter_2.db");
         };
         const auto r = compactDirectory(dir, o);
         QVERIFY(r.ok());
-        QCOMPARE(r->putBack, std::vector<std::string>{"2"});
+        QCOMPARE(r->putBack, rewritten ? std::vector<std::string>{"2"} : std::vector<std::string>{});
         QCOMPARE(readFile(dir / "counter_compacted.db").entries.at(0).value, 1.0);
-        QCOMPARE(mergeDirectory(dir).at(0).samples.at(0).value, 4.0);
-    }
-
-    // A file deleted by someone else between the plan and the staging (the
-    // directory being wiped) does not come back inside the folded file.
-    void vanishedFileNotFolded()
-    {
-        QTemporaryDir tmp;
-        const fs::path dir = tmp.path().toStdString();
-        const std::string c = encodeKey("c", "c_total", {}, "C.");
-        writeFile(dir / "counter_1.db", DbBuilder().add(c, 1).bytes());
-        writeFile(dir / "counter_2.db", DbBuilder().add(c, 2).bytes());
-        CompactOptions o = optionsWithDead({"1", "2"});
-        o.afterStep = [&](int step) {
-            if (step == 1)
-                fs::remove(dir / "counter_2.db");
-        };
-        QVERIFY(compactDirectory(dir, o).ok());
-        QCOMPARE(readFile(dir / "counter_compacted.db").entries.at(0).value, 1.0);
-        QCOMPARE(mergeDirectory(dir).at(0).samples.at(0).value, 1.0);
+        QCOMPARE(mergeDirectory(dir).at(0).samples.at(0).value, merged);
     }
 
     // promdir's writer locks its files: one locked is never folded.

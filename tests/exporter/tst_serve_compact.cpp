@@ -37,6 +37,17 @@ pid_t spawnWriter(const QString &dir, int amount, bool stay = false)
     ::_exit(0);
 }
 
+// Kills and reaps a process on every way out of the test.
+struct KillOnExit
+{
+    pid_t pid;
+    ~KillOnExit()
+    {
+        ::kill(pid, SIGKILL);
+        ::waitpid(pid, nullptr, 0);
+    }
+};
+
 double sampleValue(const QByteArray &body, const QByteArray &name)
 {
     for (const QByteArray &line : body.split('\n'))
@@ -56,7 +67,7 @@ private Q_SLOTS:
     {
         QTemporaryDir tmp;
         const QString dir = tmp.path();
-        const pid_t resident = spawnWriter(dir, 1, true); // a worker that is never recycled
+        const KillOnExit resident{spawnWriter(dir, 1, true)}; // a worker that is never recycled
         double written = 1;
         QProcess serve;
         serve.start(QStringLiteral(PROMDIR_CLI), {QStringLiteral("serve"), QStringLiteral("-q"), QStringLiteral("--listen"),
@@ -104,8 +115,6 @@ private Q_SLOTS:
             QTest::qWait(200);
         }
         log += serve.readAllStandardError();
-        ::kill(resident, SIGKILL);
-        ::waitpid(resident, nullptr, 0);
         serve.terminate();
         serve.waitForFinished(testhttp::kWaitMs);
         log += serve.readAllStandardError();
