@@ -13,6 +13,7 @@ PROMDIR_PACKAGES=(
   # gateway's TLS and basic auth; the package's lint and man pages
   prometheus-pushgateway python3-gunicorn python3-yaml python3-bcrypt openssl systemd
   lintian help2man
+  gunicorn # tests/interop/gunicorn_compact_test.py: recycled workers compacted
 )
 
 promdir_install_deps() {

@@ -1,5 +1,6 @@
 // promdir serve: the exporter, headless. One log line per scrape.
 #include "commands.h"
+#include "servecompaction.h"
 #include "options.h"
 #include "stopsignals.h"
 
@@ -11,6 +12,8 @@
 #include <QtCore/QLoggingCategory>
 
 #include <cstdio>
+#include <optional>
+#include <fcntl.h>
 #include <sys/resource.h>
 
 namespace promdir::cli {
@@ -75,6 +78,7 @@ struct ServeSettings
     bool quiet = false;
     bool selfMetrics = false;
     MergeEngineOptions engine;
+    std::optional<std::chrono::seconds> compactAfter; // --compact-dead-after
 };
 
 // Many scrapers (and abusive clients) need descriptors: take what we may.
@@ -131,6 +135,10 @@ int run(ServeSettings &s)
         printError("serve", s.path + ": no such file or directory");
         return 2;
     }
+    if (s.compactAfter && !QFileInfo(QString::fromStdString(s.path)).isDir()) {
+        printError("serve", s.path + ": --compact-dead-after needs a directory, not an archive");
+        return 2;
+    }
     raiseFileLimit();
     int argc = 1;
     char arg0[] = "promdir";
@@ -152,7 +160,11 @@ int run(ServeSettings &s)
     std::fprintf(stderr, "promdir serve: serving %s at %s\n", s.path.c_str(),
                  qUtf8Printable(exporter.boundUrl().toString()));
     std::fflush(stderr);
+    std::optional<BackgroundCompaction> compaction;
+    if (s.compactAfter)
+        compaction.emplace(s.path, *s.compactAfter, s.engine.pidNamespace);
     app.exec();
+    compaction.reset();
     closeSignalPipe();
     return 0;
 }
@@ -208,6 +220,9 @@ Command addServe(CLI::App &program)
                   "alerting rules for them: /usr/share/promdir/promdir-alerts.yml\n"
                   "(installers/prometheus/ in the source)");
     addLivenessOptions(*cmd, s->engine);
+    addDurationOption(*cmd, "--compact-dead-after", [s](std::chrono::seconds d) { s->compactAfter = d; },
+                      "fold the files of processes dead and unchanged for\nthis long, in the background (promdir compact;\n"
+                      "docs/compaction.md): the directory stays small");
     cmd->footer("Liveness: files of processes that are gone are not read on every scrape. A\n"
                 "worker in another container (pid namespace) looks gone from here; its files\n"
                 "are still read again within --recheck, and once one is seen changing, liveness\n"

@@ -30,6 +30,7 @@ Command addDoctor(CLI::App &program);   // cmd_doctor.cpp
 Command addDiff(CLI::App &program);     // cmd_diff.cpp
 Command addPack(CLI::App &program);     // cmd_pack.cpp
 Command addMarkDead(CLI::App &program); // cmd_markdead.cpp
+Command addCompact(CLI::App &program);  // cmd_compact.cpp
 Command addServe(CLI::App &program);    // cmd_serve.cpp; only with Promdir::Exporter (PROMDIR_HAVE_EXPORTER)
 Command addPush(CLI::App &program);     // cmd_push.cpp; likewise
 

@@ -119,7 +119,7 @@ int main(int argc, char **argv)
     configure(program);
     std::vector<Command> commands;
     for (auto add : {promdir::cli::addRender, promdir::cli::addInspect, promdir::cli::addDemo, promdir::cli::addDoctor,
-                     promdir::cli::addDiff, promdir::cli::addPack, promdir::cli::addMarkDead,
+                     promdir::cli::addDiff, promdir::cli::addPack, promdir::cli::addMarkDead, promdir::cli::addCompact,
 #ifdef PROMDIR_HAVE_EXPORTER
                      promdir::cli::addServe, promdir::cli::addPush,
 #endif

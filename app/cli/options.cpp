@@ -122,24 +122,45 @@ void addLoadOptions(CLI::App &command, LoadOptions &load, bool &progress)
         ->group(kArchiveGroup);
 }
 
-void addLivenessOptions(CLI::App &command, MergeEngineOptions &options)
+CLI::Option *addPidNamespaceOption(CLI::App &command, PidNamespace &into, const std::string &help)
 {
-    command
+    return command
         .add_option_function<std::string>(
             "--pid-namespace",
-            [&options](const std::string &v) {
+            [&into](const std::string &v) {
                 const auto ns = pidNamespaceFromString(v);
                 if (!ns)
                     throw notA("--pid-namespace", v, "auto, shared or separate");
-                options.pidNamespace = *ns;
+                into = *ns;
             },
-            "do the writers' pids belong to this pid namespace?\n"
-            "auto (default): yes, until a file of a process that\n"
-            "is gone here changes (a worker in another container);\n"
-            "shared: yes; separate: no, liveness is not checked\n"
-            "and every file is read on every refresh")
+            "do the writers' pids belong to this pid namespace?\n" + help)
         ->type_name("MODE")
         ->group(kLivenessGroup);
+}
+
+CLI::Option *addDurationOption(CLI::App &command, const std::string &name, std::function<void(std::chrono::seconds)> set,
+                               const std::string &help)
+{
+    return command
+        .add_option_function<std::string>(
+            name,
+            [name, set = std::move(set)](const std::string &v) {
+                const auto d = parseDuration(v);
+                if (!d)
+                    throw notA(name, v, "a duration (like 90s, 10m, 24h, 7d)");
+                set(std::chrono::seconds(*d));
+            },
+            help)
+        ->type_name("DURATION");
+}
+
+void addLivenessOptions(CLI::App &command, MergeEngineOptions &options)
+{
+    addPidNamespaceOption(command, options.pidNamespace,
+                          "auto (default): yes, until a file of a process that\n"
+                          "is gone here changes (a worker in another container);\n"
+                          "shared: yes; separate: no, liveness is not checked\n"
+                          "and every file is read on every refresh");
     command
         .add_option_function<std::string>(
             "--recheck", [&options](const std::string &v) { options.recheckEvery = recheckValue(v); },
@@ -163,17 +184,9 @@ CLI::Option *addJsonFlag(CLI::App &command, bool &json)
 
 CLI::Option *addStaleAfterOption(CLI::App &command, ProcessOptions &options)
 {
-    return command
-        .add_option_function<std::string>(
-            "--stale-after",
-            [&options](const std::string &v) {
-                const auto d = parseDuration(v);
-                if (!d)
-                    throw notA("--stale-after", v, "a duration (like 30m, 24h, 7d)");
-                options.staleAfter = std::chrono::seconds(*d);
-            },
-            "files not written for this long are stale (default 24h; s, m, h, d)")
-        ->type_name("DURATION");
+    return addDurationOption(
+        command, "--stale-after", [&options](std::chrono::seconds d) { options.staleAfter = d; },
+        "files not written for this long are stale (default 24h; s, m, h, d)");
 }
 
 } // namespace promdir::cli

@@ -9,6 +9,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -18,6 +20,12 @@ namespace promdir::cli {
 CLI::Option *addPathArgument(CLI::App &command, std::string &path);
 // --subdir, --max-total-size, --max-member-size, --max-members, --no-progress.
 void addLoadOptions(CLI::App &command, LoadOptions &load, bool &progress);
+// --pid-namespace MODE, with what the modes mean to the command, under the
+// heading "Liveness (directories)" (the group of the returned option).
+CLI::Option *addPidNamespaceOption(CLI::App &command, PidNamespace &into, const std::string &help);
+// An option NAME DURATION ("90s", "10m", "24h", "7d", "3600"), given to `set`.
+CLI::Option *addDurationOption(CLI::App &command, const std::string &name, std::function<void(std::chrono::seconds)> set,
+                               const std::string &help);
 // --pid-namespace and --recheck (commands with a merge engine).
 void addLivenessOptions(CLI::App &command, MergeEngineOptions &options);
 // --no-accumulate (render, serve).

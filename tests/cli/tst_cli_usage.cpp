@@ -70,6 +70,12 @@ private Q_SLOTS:
         QTest::newRow("mark-dead") << QStringLiteral("mark-dead")
                                    << QStringList{QStringLiteral("PID"), QStringLiteral("--dir DIR"),
                                                   QStringLiteral("--force"), QStringLiteral("-n,--dry-run")};
+        QTest::newRow("compact") << QStringLiteral("compact")
+                                 << QStringList{QStringLiteral("PATH"), QStringLiteral("--grace DURATION"),
+                                                QStringLiteral("-n,--dry-run"), QStringLiteral("--json"),
+                                                QStringLiteral("--recover"), QStringLiteral("--drop-dead-all"),
+                                                QStringLiteral("--pid-namespace MODE"),
+                                                QStringLiteral("--assume-dead-when-unchanged")};
         QTest::newRow("demo") << QStringLiteral("demo")
                               << QStringList{QStringLiteral("DIR"), QStringLiteral("--processes N"),
                                              QStringLiteral("--endpoints N"), QStringLiteral("--seconds S"),
@@ -80,7 +86,8 @@ private Q_SLOTS:
                                << (QStringList{QStringLiteral("PATH"), QStringLiteral("--listen ADDR:PORT"),
                                                QStringLiteral("--credentials FILE"), QStringLiteral("--tls-cert FILE"),
                                                QStringLiteral("--tls-key FILE"), QStringLiteral("--no-accumulate"),
-                                               QStringLiteral("--max-connections N"), QStringLiteral("-q,--quiet")}
+                                               QStringLiteral("--max-connections N"), QStringLiteral("-q,--quiet"),
+                                               QStringLiteral("--compact-dead-after DURATION")}
                                    + kLivenessOptions);
 #endif
     }
@@ -113,7 +120,7 @@ private Q_SLOTS:
         QVERIFY(r.out.startsWith("Usage: promdir "));
         QStringList commands = {QStringLiteral("render"), QStringLiteral("inspect"), QStringLiteral("demo"),
                                 QStringLiteral("doctor"), QStringLiteral("diff"), QStringLiteral("pack"),
-                                QStringLiteral("mark-dead")};
+                                QStringLiteral("mark-dead"), QStringLiteral("compact")};
 #ifdef PROMDIR_HAVE_SERVE
         commands << QStringLiteral("serve");
 #endif

@@ -50,6 +50,12 @@ foreach(doc IN LISTS DOCS)
     if(NOT path MATCHES "/" AND NOT path MATCHES "\\.(cpp|h|cmake|py|sh|in|ts|qrc|desktop)$")
       continue()
     endif()
+    # (a media type such as text/plain is no path; .promdir-compaction/ and
+    # its folders are made by `promdir compact` in a metrics directory)
+    if(path MATCHES "^(text|application)/" OR path MATCHES "^\\.promdir-compaction"
+       OR path MATCHES "^(staged|new|committed)/?$")
+      continue()
+    endif()
     string(REGEX REPLACE "/$" "" path "${path}")
     string(FIND "${joined}" "\n${path}\n" whole)
     string(FIND "${joined}" "/${path}\n" tail)

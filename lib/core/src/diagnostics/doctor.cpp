@@ -114,6 +114,8 @@ ProcessFacts processFacts(const std::vector<ProcessSummary> &rows)
 {
     ProcessFacts f;
     for (const auto &r : rows) {
+        if (r.compacted)
+            continue; // no process: what compaction folded of dead ones
         f.dead += r.info.state == Liveness::Dead;
         f.knows = f.knows || r.info.state != Liveness::Unknown;
         if (r.info.state == Liveness::Unknown)
@@ -385,8 +387,9 @@ Verdict checkFileCount(const DoctorInput &in)
                 + " pids",
             {},
             tooMany ? "Each scrape of the reference re-reads every file: thousands of files take seconds "
-                      "(client_python #204, #367). Wipe the directory at restart, limit worker recycling "
-                      "(max_requests), or serve with 'promdir serve', which re-reads only changed files."
+                      "(client_python #204, #367). Fold dead workers' files with 'promdir compact', wipe the "
+                      "directory at restart, limit worker recycling (max_requests), or serve with 'promdir serve', "
+                      "which re-reads only changed files."
                     : std::string()};
 }
 

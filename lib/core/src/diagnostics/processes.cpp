@@ -99,6 +99,12 @@ void describeLiveness(ProcessSummary &row, const LoadResult &load, const std::un
                       const ProcessOptions &options)
 {
     row.info.pid = row.pid;
+    if (isCompactedIdentifier(row.pid)) {
+        row.compacted = true;
+        row.info.note = "compacted contributions of dead processes (promdir compact)";
+        row.livenessSource = "compacted";
+        return;
+    }
     // Archives packed by `promdir pack` say how their pids were.
     if (load.archive.isArchive || load.manifest) {
         if (auto it = fromManifest.find(row.pid); it != fromManifest.end()) {
@@ -200,7 +206,7 @@ ProcessReport reportProcesses(const LoadResult &load, const ProcessOptions &opti
             continue;
         const ParsedFile &f = *load.files[i];
         ProcessSummary &row = rows[fileRow[i]];
-        const unsigned flags = staleFlags(f, row.writerGone(), report.referenceTime, options);
+        const unsigned flags = row.compacted ? NotStale : staleFlags(f, row.writerGone(), report.referenceTime, options);
         report.fileStale[i] = flags;
         row.staleCount += flags != NotStale;
         if (options.describeFiles) {

@@ -3,6 +3,7 @@
 // gone process cannot change unless something writes it from elsewhere).
 
 #include "promdir/diagnostics/liveness.h"
+#include "promdir/format/filename.h"
 
 #include <atomic>
 #include <cerrno>
@@ -27,6 +28,9 @@ public:
 
     bool operator()(std::string_view pidText)
     {
+        // Compacted contributions are replaced by rename only, never written.
+        if (m_trust && isCompactedIdentifier(pidText))
+            return true;
         const auto pid = m_trust ? numericPid(pidText) : std::nullopt;
         if (!pid)
             return false;

@@ -7,6 +7,7 @@
 #include "engine/goneprocesses_p.h"
 #include "merge/plan_p.h"
 #include "read/directory_p.h"
+#include "read/directorylock_p.h"
 #include "read/reader_p.h"
 #include "support/keptthreads_p.h"
 
@@ -209,6 +210,8 @@ void MergeEngine::Cache::load(Run &run, const std::shared_ptr<const MergeResult>
 // refresh, which compares each file's stamp once for what happened before.
 void MergeEngine::Cache::loadDirectory(Run &run, const std::shared_ptr<const MergeResult> &last)
 {
+    // Events, listing and reading all on one side of a compaction's swap.
+    const detail::DirectoryLock lock(run.path.string(), detail::DirectoryLock::Mode::Shared, detail::kReaderLockWait);
     std::unordered_set<std::string> touched;
     const bool wasWatching = events.watching();
     const bool watching = run.trustDead && events.watch(run.path);

@@ -61,6 +61,13 @@ bool validProcessIdentifier(std::string_view pid)
     return !pid.empty() && pid.find_first_of(std::string_view("_/\0", 3)) == std::string_view::npos;
 }
 
+bool isCompactedIdentifier(std::string_view pid)
+{
+    return pid == kCompactedIdentifier
+           || (pid.size() == kCompactedIdentifier.size() + 3 && pid.starts_with(kCompactedIdentifier)
+               && pid.substr(kCompactedIdentifier.size(), 2) == "-g" && pid.back() >= '1' && pid.back() <= '3');
+}
+
 namespace {
 bool asNumber(std::string_view s, unsigned long long &n)
 {

@@ -3,6 +3,7 @@
 // (read/sightings_p.h), the files in name order.
 #include "promdir/read/directory.h"
 #include "read/directory_p.h"
+#include "read/directorylock_p.h"
 #include "read/listing_p.h"
 #include "read/reader_p.h"
 #include "read/sightings_p.h"
@@ -101,6 +102,8 @@ public:
             r.error = m_dir.string() + ": not a directory";
             return r;
         }
+        // Never between a compaction's first and last rename (bounded wait).
+        const detail::DirectoryLock lock(m_dir.string(), detail::DirectoryLock::Mode::Shared, detail::kReaderLockWait);
         listWhileReading();
         if (!m_listing.error.empty()) {
             r.error = m_listing.error;

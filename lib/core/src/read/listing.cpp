@@ -2,6 +2,8 @@
 // not see (foreign files, folders).
 #include "read/listing_p.h"
 
+#include "promdir/format/filename.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -84,8 +86,8 @@ Listing listDirectory(const fs::path &dirPath, ArrivingNames *arriving)
             break;
         }
         const std::string_view name = e->d_name;
-        if (name == "." || name == "..")
-            continue;
+        if (name == "." || name == ".." || name == kCompactionFolder)
+            continue; // the compaction folder is promdir's own (compact/compact.h)
         if (!name.ends_with(".db") || name.starts_with(".")) {
             bool isDir = e->d_type == DT_DIR;
             struct stat st{};

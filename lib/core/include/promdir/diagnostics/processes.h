@@ -39,6 +39,9 @@ struct ProcessSummary
     bool liveGauges = false;      // has gauge_live* files
     bool pidReuseSuspected = false;
     std::string pidReuseReason;
+    // The compacted contributions of dead processes (`promdir compact`):
+    // no process, never alive, never stale; livenessSource "compacted".
+    bool compacted = false;
 
     // The process that wrote the files is gone: it is dead, or a later
     // process runs under its pid.

@@ -1,0 +1,322 @@
+// Which files of a loaded directory compaction folds, removes or keeps, and
+// the folding itself (docs/compaction.md, "What is folded").
+#include "compact/compact_p.h"
+
+#include "promdir/diagnostics/processes.h"
+#include "promdir/format/filename.h"
+#include "writer/dbimage_p.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace promdir::detail {
+
+namespace {
+
+std::string kindPrefix(MetricType type, GaugeMode mode)
+{
+    if (type == MetricType::Gauge)
+        return "gauge_" + std::string(toString(mode));
+    return std::string(toString(type));
+}
+
+double ageSeconds(std::int64_t mtimeNs, double now)
+{
+    return now - static_cast<double>(mtimeNs) / 1e9;
+}
+
+// Families written in more than one kind of file (a counter and a gauge of
+// one name, a gauge whose mode changed between deployments): which rule
+// merges them depends on the order of the files, so their files stay.
+std::unordered_set<std::string> mixedFamilies(const LoadResult &load)
+{
+    std::unordered_map<std::string, std::pair<MetricType, GaugeMode>> kindOf;
+    std::unordered_set<std::string> mixed;
+    for (const auto &f : load.files) {
+        if (!f->fileName.valid)
+            continue;
+        const std::pair kind{f->fileName.type, f->fileName.mode};
+        for (const Entry &e : f->entries) {
+            const auto [it, added] = kindOf.try_emplace(e.key->metric, kind);
+            if (!added && it->second != kind)
+                mixed.insert(e.key->metric);
+        }
+    }
+    return mixed;
+}
+
+struct PidFiles
+{
+    std::vector<const ParsedFile *> files;
+    std::int64_t newestNs = 0;
+};
+
+// Why a file of a dead process (past the grace period) is not folded, or
+// empty when it is. `remove`: removed without folding.
+std::string whyKept(const ParsedFile &f, const CompactOptions &options, const std::unordered_set<std::string> &mixed,
+                    bool &remove)
+{
+    remove = false;
+    if (!f.ok())
+        return "could not be read cleanly (" + f.problems.front().message + "): left as it is";
+    if (f.entries.empty() && f.generation == 0) {
+        remove = true;
+        return {};
+    }
+    if (f.fileName.type == MetricType::Gauge && isLiveMode(f.fileName.mode))
+        return "live gauge of a dead process: not compacted; `promdir mark-dead " + f.fileName.pid + "` removes it";
+    if (f.fileName.mode == GaugeMode::All) {
+        remove = options.dropDeadAll;
+        return remove ? std::string() : "gauge_all: its pid label is in the output (--drop-dead-all drops it)";
+    }
+    for (const Entry &e : f.entries)
+        if (mixed.contains(e.key->metric))
+            return "family " + e.key->metric + " is written in more than one kind of file: folding would change which rule merges it";
+    return {};
+}
+
+// Pids of the directory, each with its files, in name order.
+std::map<std::string, PidFiles> filesByPid(const LoadResult &load)
+{
+    std::map<std::string, PidFiles> byPid;
+    for (const auto &f : load.files) {
+        if (!f->fileName.valid)
+            continue;
+        PidFiles &p = byPid[f->fileName.pid];
+        p.files.push_back(f.get());
+        p.newestNs = std::max(p.newestNs, f->stamp.mtimeNs);
+    }
+    return byPid;
+}
+
+class Planner
+{
+public:
+    Planner(const LoadResult &load, const CompactOptions &options, double now)
+        : m_load(load), m_options(options), m_now(now), m_mixed(mixedFamilies(load))
+    {
+    }
+
+    CompactPlan run()
+    {
+        const auto byPid = filesByPid(m_load);
+        std::map<std::string, Liveness> states;
+        bool anyAlive = false, recentDead = false;
+        for (const auto &[pid, files] : byPid) {
+            if (isCompactedIdentifier(pid) || m_options.assumeDeadWhenUnchanged)
+                continue;
+            const Liveness state = m_options.liveness ? m_options.liveness(pid) : probeLocalProcess(pid).state;
+            states[pid] = state;
+            anyAlive = anyAlive || state == Liveness::Alive;
+            recentDead = recentDead || (state == Liveness::Dead && withinGrace(files.newestNs));
+        }
+        if (!m_options.assumeDeadWhenUnchanged) {
+            if (m_options.pidNamespace == PidNamespace::Separate)
+                m_plan.refusal = "the pid namespace is set to separate: pids cannot be checked from here";
+            else if (m_options.pidNamespace == PidNamespace::Auto && !anyAlive && recentDead)
+                m_plan.refusal = "no process of this directory runs in this pid namespace, yet files changed within the "
+                                 "grace period: its writers probably run in another pid namespace (a container)";
+            if (!m_plan.refusal.empty())
+                return std::move(m_plan);
+        }
+        for (const auto &[pid, files] : byPid)
+            if (!isCompactedIdentifier(pid))
+                considerPid(pid, files, states[pid]);
+        addEarlierCompacted(byPid);
+        return std::move(m_plan);
+    }
+
+private:
+    bool withinGrace(std::int64_t mtimeNs) const
+    {
+        return ageSeconds(mtimeNs, m_now) < static_cast<double>(m_options.grace.count());
+    }
+
+    void keep(const ParsedFile &f, std::string reason)
+    {
+        m_plan.rows.push_back({f.name, f.fileName.pid, f.size, CompactFile::Action::Keep, std::move(reason)});
+    }
+
+    void stage(const ParsedFile &f, CompactFile::Action action, std::string reason)
+    {
+        m_plan.rows.push_back({f.name, f.fileName.pid, f.size, action, std::move(reason)});
+        m_plan.staged.push_back({f.name, f.fileName.pid, f.stamp});
+    }
+
+    void considerPid(const std::string &pid, const PidFiles &files, Liveness state)
+    {
+        if (!m_options.assumeDeadWhenUnchanged && state != Liveness::Dead) {
+            if (state == Liveness::Unknown)
+                for (const ParsedFile *f : files.files)
+                    keep(*f, "liveness of pid " + pid + " cannot be known here");
+            return; // running: its files are the living's, not listed
+        }
+        if (withinGrace(files.newestNs)) {
+            for (const ParsedFile *f : files.files)
+                keep(*f, "written " + formatDuration(ageSeconds(files.newestNs, m_now)) + " ago, within the grace period");
+            return;
+        }
+        for (const ParsedFile *f : files.files) {
+            bool remove = false;
+            std::string why = whyKept(*f, m_options, m_mixed, remove);
+            if (!why.empty())
+                keep(*f, std::move(why));
+            else if (remove)
+                stage(*f, CompactFile::Action::Remove,
+                      f->entries.empty() ? "empty: contributes nothing" : "dropped (--drop-dead-all)");
+            else
+                foldInto(*f, f->generation);
+        }
+    }
+
+    void foldInto(const ParsedFile &f, int generation)
+    {
+        const std::string output = compactedName(f.fileName.type, f.fileName.mode, generation);
+        auto it = std::find_if(m_plan.groups.begin(), m_plan.groups.end(),
+                               [&](const FoldGroup &g) { return g.output == output; });
+        if (it == m_plan.groups.end()) {
+            it = m_plan.groups.insert(m_plan.groups.end(), FoldGroup{output, f.fileName.type, f.fileName.mode,
+                                                                     generation == 4 ? 16 : 8, {}});
+        }
+        it->files.push_back(&f);
+        stage(f, CompactFile::Action::Fold, "folded into " + output);
+    }
+
+    // An earlier folded file is folded in again when its kind has new
+    // files; it cannot be when it was not read cleanly (its name would be
+    // taken), so then that kind is left alone.
+    void addEarlierCompacted(const std::map<std::string, PidFiles> &byPid)
+    {
+        for (const auto &[pid, files] : byPid) {
+            if (!isCompactedIdentifier(pid))
+                continue;
+            for (const ParsedFile *f : files.files) {
+                auto it = std::find_if(m_plan.groups.begin(), m_plan.groups.end(),
+                                       [&](const FoldGroup &g) { return g.output == f->name; });
+                if (it == m_plan.groups.end()) {
+                    keep(*f, "compacted contributions; nothing new of this kind to fold in");
+                } else if (!f->ok()) {
+                    keep(*f, "earlier compacted file could not be read cleanly: its kind is not compacted");
+                    dropGroup(it);
+                } else {
+                    // First: its series keep their place from one compaction to the next.
+                    it->files.insert(it->files.begin(), f);
+                    // Not staged: the new file replaces it by one rename, so
+                    // there is no moment without it.
+                    m_plan.rows.push_back({f->name, f->fileName.pid, f->size, CompactFile::Action::Fold,
+                                           "earlier compacted contributions, folded in again"});
+                }
+            }
+        }
+    }
+
+    void dropGroup(std::vector<FoldGroup>::iterator group)
+    {
+        for (const ParsedFile *f : group->files) {
+            std::erase_if(m_plan.staged, [&](const StagedFile &s) { return s.name == f->name; });
+            for (CompactFile &row : m_plan.rows)
+                if (row.name == f->name) {
+                    row.action = CompactFile::Action::Keep;
+                    row.reason = "its kind's earlier compacted file " + group->output + " could not be read";
+                }
+        }
+        m_plan.groups.erase(group);
+    }
+
+    const LoadResult &m_load;
+    const CompactOptions &m_options;
+    double m_now;
+    std::unordered_set<std::string> m_mixed;
+    CompactPlan m_plan;
+};
+
+// One folded series: the reference's rule for the kind, applied to the
+// dead processes' values in name order.
+struct Folded
+{
+    std::string_view key;
+    double value = 0.0;
+    double timestamp = 0.0;
+    bool seen = false;
+    std::size_t firstWin = SIZE_MAX; // mostrecent: the first entry with a timestamp, by position
+};
+
+void foldValue(Folded &into, GaugeMode mode, const Entry &e, std::size_t position)
+{
+    const bool first = !into.seen;
+    into.seen = true;
+    switch (mode) {
+    case GaugeMode::Min:
+    case GaugeMode::Max: {
+        // NaN only when every value is NaN (see docs/compaction.md: the
+        // reference's own answer then depends on the order of the files).
+        const bool better = mode == GaugeMode::Min ? e.value < into.value : e.value > into.value;
+        if (first || (std::isnan(into.value) && !std::isnan(e.value)) || better)
+            into.value = e.value;
+        return;
+    }
+    case GaugeMode::MostRecent:
+        if (first)
+            into.value = e.value; // kept (not exported) when no timestamp is ever set
+        if (e.timestamp > into.timestamp) {
+            into.firstWin = std::min(into.firstWin, position);
+            into.value = e.value;
+            into.timestamp = e.timestamp;
+        }
+        return;
+    default: // counters, histograms, summaries, gauge sum: added
+        into.value += e.value;
+        return;
+    }
+}
+
+} // namespace
+
+std::string compactedName(MetricType type, GaugeMode mode, int generation)
+{
+    std::string pid(kCompactedIdentifier);
+    if (generation != 4)
+        pid += "-g" + std::to_string(generation);
+    return kindPrefix(type, mode) + "_" + pid + ".db";
+}
+
+CompactPlan planCompaction(const LoadResult &load, const CompactOptions &options, double now)
+{
+    return Planner(load, options, now).run();
+}
+
+std::string foldGroup(const FoldGroup &group, const std::set<std::string> &left, std::size_t *entries)
+{
+    std::vector<Folded> folded;
+    std::unordered_map<std::string_view, std::size_t> slotOf;
+    std::size_t position = 0;
+    for (const ParsedFile *f : group.files) {
+        if (left.contains(f->name))
+            continue;
+        for (const Entry &e : f->entries) {
+            const std::string_view key = e.rawKey();
+            const auto [it, added] = slotOf.try_emplace(key, folded.size());
+            if (added)
+                folded.push_back({key});
+            foldValue(folded[it->second], group.mode, e, position++);
+        }
+    }
+    // The reference places a mostrecent series where a timestamp first
+    // wins, not where its key is first seen.
+    if (group.mode == GaugeMode::MostRecent)
+        std::stable_sort(folded.begin(), folded.end(), [](const Folded &a, const Folded &b) { return a.firstWin < b.firstWin; });
+    if (entries)
+        *entries = folded.size();
+    if (folded.empty())
+        return {};
+    std::vector<ImageEntry> image;
+    image.reserve(folded.size());
+    for (const Folded &s : folded)
+        image.push_back({s.key, s.value, s.timestamp});
+    return encodeDbImage(image, group.stride);
+}
+
+} // namespace promdir::detail

@@ -1,0 +1,388 @@
+// Compaction (issue 15, docs/compaction.md): the merged output before and
+// after is the same on the fixtures of four client generations and on
+// random directories; pid reuse, changed files and a second compaction;
+// what is kept and why; the readers' lock.
+#include "compacttestutil.h"
+#include "dbbuilder.h"
+
+#include "promdir/compact/compact.h"
+#include "promdir/diagnostics/processes.h"
+#include "promdir/format/key.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <map>
+#include <random>
+
+using namespace promdir;
+using namespace promdir::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+void copyFixture(const std::string &version, const fs::path &to)
+{
+    const fs::path from = fs::path(PROMDIR_TEST_DATA) / "client_python" / version / "metrics";
+    for (const auto &e : fs::directory_iterator(from)) {
+        std::ifstream in(e.path(), std::ios::binary);
+        std::stringstream ss;
+        ss << in.rdbuf();
+        writeFile(to / e.path().filename(), ss.str());
+    }
+}
+
+std::set<std::string> namesOf(const CompactReport &r, CompactFile::Action action)
+{
+    std::set<std::string> names;
+    for (const CompactFile &f : r.files)
+        if (f.action == action)
+            names.insert(f.name);
+    return names;
+}
+
+CompactOptions optionsWithDead(std::set<std::string> dead)
+{
+    CompactOptions o;
+    o.now = kNow;
+    o.liveness = [dead = std::move(dead)](std::string_view pid) {
+        if (!numericPid(pid))
+            return Liveness::Unknown; // as probeLocalProcess says
+        return dead.contains(std::string(pid)) ? Liveness::Dead : Liveness::Alive;
+    };
+    return o;
+}
+
+} // namespace
+
+class TestCompact : public QObject
+{
+    Q_OBJECT
+private slots:
+    void fixtures_data()
+    {
+        QTest::addColumn<QString>("version");
+        for (const char *v : {"v0.15.0", "v0.17.1", "v0.21.1", "current"})
+            QTest::newRow(v) << QString::fromLatin1(v);
+    }
+
+    // Pids 102, 103 and 104 dead, 101 running: their counters, histograms,
+    // summaries and min/max/sum/mostrecent gauges are folded; gauge_all and
+    // 103's live gauges are kept.
+    void fixtures()
+    {
+        QFETCH(QString, version);
+        QTemporaryDir tmp;
+        const fs::path dir = tmp.path().toStdString();
+        copyFixture(version.toStdString(), dir);
+        const LoadResult before = loadDirectory(dir);
+
+        const auto report = compactDirectory(dir, optionsWithDead({"102", "103", "104"}));
+        QVERIFY2(report.ok(), report.error().message.c_str());
+        const auto folded = namesOf(*report, CompactFile::Action::Fold);
+        QVERIFY(folded.contains("counter_104.db"));
+        QVERIFY(folded.contains("gauge_max_103.db"));
+        QVERIFY(!folded.contains("counter_101.db"));
+        const auto kept = namesOf(*report, CompactFile::Action::Keep);
+        QVERIFY(kept.contains("gauge_all_102.db"));
+        QVERIFY(kept.contains("gauge_livesum_103.db"));
+        QVERIFY(!fs::exists(dir / "counter_102.db"));
+        QVERIFY(fs::exists(dir / "counter_101.db"));
+        const std::string suffix = version == QLatin1String("v0.15.0") ? "-g2" : version == QLatin1String("v0.17.1") ? "-g3" : "";
+        QVERIFY(fs::exists(dir / ("counter_compacted" + suffix + ".db")));
+        QVERIFY(fs::exists(dir / ("histogram_compacted" + suffix + ".db")));
+
+        const LoadResult after = loadDirectory(dir);
+        QCOMPARE(after.allProblems().size(), std::size_t(0)); // nor the compaction folder
+        QCOMPARE(after.files.size(), before.files.size() - folded.size() + report->outputs.size());
+        const std::string diff = familiesDiffer(merge(foldedOrder(before.files, {folded})), merge(after.files));
+        QVERIFY2(diff.empty(), diff.c_str());
+        QCOMPARE(report->filesAfter, after.files.size());
+        std::uint64_t bytes = 0;
+        for (const auto &f : after.files)
+            bytes += f->size;
+        QCOMPARE(report->bytesAfter, bytes);
+    }
+
+    // A second compaction folds the first one's file in too.
+    void randomDirectories_data()
+    {
+        QTest::addColumn<unsigned>("seed");
+        for (unsigned seed = 1; seed <= 25; ++seed)
+            QTest::newRow(qPrintable(QString::number(seed))) << seed;
+    }
+
+    void randomDirectories()
+    {
+        QFETCH(unsigned, seed);
+        QTemporaryDir tmp;
+        const fs::path dir = tmp.path().toStdString();
+        RandomDirectory(seed, kNow - 3600).write(dir, 1000, 8);
+        const LoadResult before = loadDirectory(dir);
+        QCOMPARE(before.allProblems().size(), std::size_t(0));
+
+        std::vector<std::set<std::string>> folded;
+        for (const auto &dead : {std::set<std::string>{"1001", "1002", "1005"},
+                                 std::set<std::string>{"1001", "1002", "1005", "1000", "1007"}}) {
+            const auto report = compactDirectory(dir, optionsWithDead(dead));
+            QVERIFY2(report.ok(), report.error().message.c_str());
+            folded.emplace_back();
+            for (const auto &name : namesOf(*report, CompactFile::Action::Fold))
+                if (!isCompactedIdentifier(parseFileName(name).pid))
+                    folded.back().insert(name);
+            const std::string diff = familiesDiffer(merge(foldedOrder(before.files, folded)), mergeDirectory(dir));
+            QVERIFY2(diff.empty(), diff.c_str());
+        }
+        QVERIFY(fs::exists(dir / "counter_compacted.db"));
+        QVERIFY(!fs::exists(dir / "counter_1007.db"));
+        QVERIFY(fs::exists(dir / "counter_1003.db"));
+        for (const auto &f : before.files) // live gauges of dead processes stay
+            if (f->fileName.type == MetricType::Gauge && isLiveMode(f->fileName.mode))
+                QVERIFY(fs::exists(dir / f->name));
+    }
+
+    // Integer-valued counters are exact whatever the order of additions.
+    void integerSumsExact()
+    {
+        QTemporaryDir tmp;
+        const fs::path dir = tmp.path().toStdString();
+        for (int pid = 1; pid <= 50; ++pid)
+            writeFile(dir / ("counter_" + std::to_string(pid) + ".db"),
+                      DbBuilder().add(encodeKey("c", "c_total", {}, "C."), 9007199254740000.0 / 64 + pid).bytes());
+        std::set<std::string> dead;
+        for (int pid = 1; pid <= 49; ++pid)
+            dead.insert(std::to_string(pid));
+        const auto before = mergeDirectory(dir);
+        QVERIFY(compactDirectory(dir, optionsWithDead(dead)).ok());
+        const auto after = mergeDirectory(dir);
+        QCOMPARE(after.size(), std::size_t(1));
+        QCOMPARE(after[0].samples[0].value, before[0].samples[0].value);
+    }
+
+    // mostrecent keeps the newest timestamp's value and its timestamp
+    // (client_python #1056); a series that never had one stays unexported.
+    void mostRecentKeepsNewest()
+    {
+        QTemporaryDir tmp;
+        const fs::path dir = tmp.path().toStdString();
+        const std::string key = encodeKey("m", "m", {}, "M.");
+        const std::string never = encodeKey("n", "n", {}, "N.");
+        writeFile(dir / "gauge_mostrecent_1.db", DbBuilder().add(key, 10, 1000).add(never, 1, 0).bytes());
+        writeFile(dir / "gauge_mostrecent_2.db", DbBuilder().add(key, 20, 3000).add(never, 2, 0).bytes());
+        writeFile(dir / "gauge_mostrecent_3.db", DbBuilder().add(key, 30, 2000).bytes());
+        writeFile(dir / "gauge_mostrecent_4.db", DbBuilder().add(key, 40, 2500).bytes());
+        QVERIFY(compactDirectory(dir, optionsWithDead({"1", "2", "3"})).ok());
+        const ParsedFile folded = readFile(dir / "gauge_mostrecent_compacted.db");
+        QCOMPARE(folded.entries.size(), std::size_t(2));
+        QCOMPARE(folded.entries[0].value, 20.0);
+        QCOMPARE(folded.entries[0].timestamp, 3000.0);
+        QCOMPARE(folded.entries[1].timestamp, 0.0);
+        const auto after = mergeDirectory(dir);
+        QCOMPARE(after.size(), std::size_t(2));
+        QCOMPARE(after[0].samples.size(), std::size_t(1));
+        QCOMPARE(after[0].samples[0].value, 20.0);
+        QCOMPARE(after[1].samples.size(), std::size_t(0));
+    }
+
+    // Only dead processes past the grace period; live gauges and gauge_all
+    // kept and said why; --drop-dead-all removes gauge_all.
+    void whatIsKept()
+    {
+        QTemporaryDir tmp;
+        const fs::path dir = tmp.path().toStdString();
+        const std::string c = encodeKey("c", "c_total", {}, "C."), g = encodeKey("g", "g", {}, "G.");
+        writeFile(dir / "counter_1.db", DbBuilder().add(c, 1).bytes());
+        writeFile(dir / "counter_2.db", DbBuilder().add(c, 2).bytes(), kNow - 60); // dead within the grace period
+        writeFile(dir / "counter_3.db", DbBuilder().add(c, 3).bytes());             // running
+        writeFile(dir / "counter_worker-1.db", DbBuilder().add(c, 4).bytes());      // liveness unknown
+        writeFile(dir / "gauge_all_1.db", DbBuilder().add(g, 5).bytes());
+        writeFile(dir / "gauge_livesum_1.db", DbBuilder().add(encodeKey("l", "l", {}, "L."), 6).bytes());
+        writeFile(dir / "summary_1.db", DbBuilder().bytes());                       // empty
+        writeFile(dir / "histogram_1.db", "garbage!garbage!");                      // unreadable
+        CompactOptions o = optionsWithDead({"1", "2"});
+        o.dryRun = true;
+        const auto dry = compactDirectory(dir, o);
+        QVERIFY(dry.ok());
+        QCOMPARE(namesOf(*dry, CompactFile::Action::Fold), std::set<std::string>{"counter_1.db"});
+        QCOMPARE(namesOf(*dry, CompactFile::Action::Remove), std::set<std::string>{"summary_1.db"});
+        QCOMPARE(namesOf(*dry, CompactFile::Action::Keep),
+                 (std::set<std::string>{"counter_2.db", "counter_worker-1.db", "gauge_all_1.db", "gauge_livesum_1.db", "histogram_1.db"}));
+        QCOMPARE(dry->outputs.size(), std::size_t(1));
+        QCOMPARE(dry->outputs[0].name, std::string("counter_compacted.db"));
+        QVERIFY(fs::exists(dir / "counter_1.db")); // a dry run changes nothing
+        QVERIFY(!fs::exists(dir / "counter_compacted.db"));
+
+        o.dryRun = false;
+        o.dropDeadAll = true;
+        const auto done = compactDirectory(dir, o);
+        QVERIFY(done.ok());
+        QVERIFY(!fs::exists(dir / "gauge_all_1.db"));
+        QVERIFY(!fs::exists(dir / "summary_1.db"));
+        QVERIFY(fs::exists(dir / "gauge_livesum_1.db"));
+        QVERIFY(fs::exists(dir / "histogram_1.db"));
+        QCOMPARE(readFile(dir / "counter_compacted.db").entries.at(0).value, 1.0);
+    }
+
+    // A pid found running again after staging (reused) has its files put
+    // back; a name a new process took meanwhile keeps the staged file folded.
+    void pidReuse()
+    {
+        QTemporaryDir tmp;
+        const fs::path dir = tmp.path().toStdString();
+        const std::string c = encodeKey("c", "c_total", {}, "C.");
+        writeFile(dir / "counter_1.db", DbBuilder().add(c, 1).bytes());
+        writeFile(dir / "counter_2.db", DbBuilder().add(c, 2).bytes());
+        writeFile(dir / "gauge_max_2.db", DbBuilder().add(encodeKey("g", "g", {}, "G."), 7).bytes());
+        writeFile(dir / "counter_3.db", DbBuilder().add(c, 4).bytes());
+        int asked2 = 0;
+        bool staged = false;
+        CompactOptions o;
+        o.now = kNow;
+        o.liveness = [&](std::string_view pid) {
+            if (pid == "2" && staged)
+                return Liveness::Alive; // a new process took pid 2 after the plan
+            asked2 += pid == "2";
+            return Liveness::Dead;
+        };
+        o.afterStep = [&](int step) {
+            if (step == 3) {
+                staged = true;
+                // The new process 3 created its own new file after staging.
+                writeFile(dir / "counter_3.db", DbBuilder().add(c, 100).bytes(), kNow);
+            }
+        };
+        const auto r = compactDirectory(dir, o);
+        QVERIFY2(r.ok(), r.error().message.c_str());
+        QCOMPARE(r->putBack, std::vector<std::string>{"2"});
+        QVERIFY(fs::exists(dir / "counter_2.db"));
+        QVERIFY(fs::exists(dir / "gauge_max_2.db"));
+        QVERIFY(!fs::exists(dir / "counter_1.db"));
+        QCOMPARE(readFile(dir / "counter_compacted.db").entries.at(0).value, 5.0); // 1 + 4: pid 3's old file
+        const auto after = mergeDirectory(dir);
+        QCOMPARE(after.at(0).samples.at(0).value, 1.0 + 2 + 4 + 100);
+        QCOMPARE(namesOf(*r, CompactFile::Action::Keep).count("counter_2.db"), std::size_t(1));
+        QVERIFY(asked2 >= 1);
+    }
+
+    // Between the plan and the staging, pid 2's file is written again (it
+    // goes back, with its process's other files) or deleted by someone else,
+    // the directory being wiped (its values do not come back inside the
+    // folded file).
+    void betweenPlanAndStaging_data()
+    {
+        QTest::addColumn<bool>("rewritten");
+        QTest::addColumn<double>("merged");
+        QTest::newRow("written again") << true << 4.0;
+        QTest::newRow("deleted") << false << 1.0;
+    }
+
+    void betweenPlanAndStaging()
+    {
+        QFETCH(bool, rewritten);
+        QFETCH(double, merged);
+        QTemporaryDir tmp;
+        const fs::path dir = tmp.path().toStdString();
+        const std::string c = encodeKey("c", "c_total", {}, "C.");
+        writeFile(dir / "counter_1.db", DbBuilder().add(c, 1).bytes());
+        writeFile(dir / "counter_2.db", DbBuilder().add(c, 2).bytes());
+        CompactOptions o = optionsWithDead({"1", "2"});
+        o.afterStep = [&](int step) {
+            if (step == 1 && rewritten)
+                writeFile(dir / "counter_2.db", DbBuilder().add(c, 3).bytes(), kNow - 1800);
+            else if (step == 1)
+                fs::remove(dir / "counter_2.db");
+        };
+        const auto r = compactDirectory(dir, o);
+        QVERIFY(r.ok());
+        QCOMPARE(r->putBack, rewritten ? std::vector<std::string>{"2"} : std::vector<std::string>{});
+        QCOMPARE(readFile(dir / "counter_compacted.db").entries.at(0).value, 1.0);
+        QCOMPARE(mergeDirectory(dir).at(0).samples.at(0).value, merged);
+    }
+
+    // promdir's writer locks its files: one locked is never folded.
+    void lockedFileGoesBack()
+    {
+        QTemporaryDir tmp;
+        const fs::path dir = tmp.path().toStdString();
+        writeFile(dir / "counter_1.db", DbBuilder().add(encodeKey("c", "c_total", {}, "C."), 1).bytes());
+        const int fd = ::open((dir / "counter_1.db").c_str(), O_RDONLY);
+        QVERIFY(::flock(fd, LOCK_EX) == 0);
+        const auto r = compactDirectory(dir, optionsWithDead({"1"}));
+        ::close(fd);
+        QVERIFY(r.ok());
+        QCOMPARE(r->putBack, std::vector<std::string>{"1"});
+        QVERIFY(fs::exists(dir / "counter_1.db"));
+        QVERIFY(!fs::exists(dir / "counter_compacted.db"));
+    }
+
+    // Readers hold the directory shared while they read: compaction waits
+    // (bounded) and changes nothing when they do not let go.
+    void readersLock()
+    {
+        QTemporaryDir tmp;
+        const fs::path dir = tmp.path().toStdString();
+        writeFile(dir / "counter_1.db", DbBuilder().add(encodeKey("c", "c_total", {}, "C."), 1).bytes());
+        const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+        QVERIFY(::flock(fd, LOCK_SH) == 0);
+        CompactOptions o = optionsWithDead({"1"});
+        o.lockWait = std::chrono::milliseconds(200);
+        const auto r = compactDirectory(dir, o);
+        QVERIFY(!r.ok());
+        QVERIFY(r.error().code == CompactErrorCode::ReadersHold);
+        QVERIFY(fs::exists(dir / "counter_1.db"));
+        ::close(fd);
+        QVERIFY(compactDirectory(dir, o).ok());
+        QVERIFY(!fs::exists(dir / "counter_1.db"));
+    }
+
+    // Pids of another namespace: refused unless the user says so.
+    void pidsNotVisible()
+    {
+        QTemporaryDir tmp;
+        const fs::path dir = tmp.path().toStdString();
+        const std::string c = encodeKey("c", "c_total", {}, "C.");
+        writeFile(dir / "counter_1.db", DbBuilder().add(c, 1).bytes());
+        writeFile(dir / "counter_2.db", DbBuilder().add(c, 2).bytes(), kNow - 5); // "dead", yet just written
+        CompactOptions o = optionsWithDead({"1", "2"});
+        auto r = compactDirectory(dir, o);
+        QVERIFY(!r.ok());
+        QVERIFY(r.error().code == CompactErrorCode::PidsNotVisible);
+        o.pidNamespace = PidNamespace::Separate;
+        o.now = kNow + 3600; // both unchanged for an hour now
+        r = compactDirectory(dir, o);
+        QVERIFY(r.error().code == CompactErrorCode::PidsNotVisible);
+        o.assumeDeadWhenUnchanged = true;
+        o.liveness = [](std::string_view) { return Liveness::Alive; }; // never asked
+        r = compactDirectory(dir, o);
+        QVERIFY2(r.ok(), r.error().message.c_str());
+        QCOMPARE(namesOf(*r, CompactFile::Action::Fold).size(), std::size_t(2));
+    }
+
+    // The compacted contributions are their own row: never alive, never stale.
+    void compactedRow()
+    {
+        QTemporaryDir tmp;
+        const fs::path dir = tmp.path().toStdString();
+        writeFile(dir / "counter_1.db", DbBuilder().add(encodeKey("c", "c_total", {}, "C."), 1).bytes());
+        QVERIFY(compactDirectory(dir, optionsWithDead({"1"})).ok());
+        ProcessOptions options;
+        options.staleAfter = std::chrono::seconds(1);
+        const auto rows = summarizeProcesses(loadDirectory(dir), options);
+        QCOMPARE(rows.size(), std::size_t(1));
+        QCOMPARE(rows[0].pid, std::string("compacted"));
+        QVERIFY(rows[0].compacted);
+        QVERIFY(rows[0].info.state == Liveness::Unknown);
+        QCOMPARE(rows[0].livenessSource, std::string("compacted"));
+        QCOMPARE(rows[0].staleCount, std::size_t(0));
+        QVERIFY(!rows[0].writerGone());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCompact)
+#include "tst_compact.moc"

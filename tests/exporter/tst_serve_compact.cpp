@@ -1,0 +1,132 @@
+// `promdir serve --compact-dead-after`: short-lived writer processes (forked
+// here, promdir's writer) add to a counter and a histogram and exit, while
+// the exporter compacts their files in the background and this test scrapes
+// continuously: every scrape's counter is at least the one before and at
+// most what was written, and at the end the totals are exact, with the
+// directory folded down to a few files.
+#include "httpclient.h"
+
+#include "promdir/writer/writer.h"
+
+#include <QtCore/QDir>
+#include <QtCore/QProcess>
+#include <QtCore/QRegularExpression>
+#include <QtCore/QTemporaryDir>
+#include <QtTest/QtTest>
+
+#include <csignal>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace {
+
+// A writer process: adds `amount` to jobs_total and observes it once in
+// `latency`, then exits (or, `stay`, waits to be killed).
+pid_t spawnWriter(const QString &dir, int amount, bool stay = false)
+{
+    const pid_t pid = ::fork();
+    if (pid != 0)
+        return pid;
+    auto writer = promdir::Writer::open({.directory = dir.toStdString()});
+    auto jobs = writer->counter({.name = "jobs", .help = "Jobs done."});
+    auto latency = writer->histogram({.name = "latency", .help = "Latency."}, {1, 10, 100});
+    jobs->inc(amount);
+    latency->observe(amount);
+    if (stay)
+        ::pause();
+    ::_exit(0);
+}
+
+// Kills and reaps a process on every way out of the test.
+struct KillOnExit
+{
+    pid_t pid;
+    ~KillOnExit()
+    {
+        ::kill(pid, SIGKILL);
+        ::waitpid(pid, nullptr, 0);
+    }
+};
+
+double sampleValue(const QByteArray &body, const QByteArray &name)
+{
+    for (const QByteArray &line : body.split('\n'))
+        if (line.startsWith(name + ' '))
+            return line.mid(name.size() + 1).toDouble();
+    return 0;
+}
+
+} // namespace
+
+class TestServeCompact : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void scrapesStayExactDuringCompactions()
+    {
+        QTemporaryDir tmp;
+        const QString dir = tmp.path();
+        const KillOnExit resident{spawnWriter(dir, 1, true)}; // a worker that is never recycled
+        double written = 1;
+        QProcess serve;
+        serve.start(QStringLiteral(PROMDIR_CLI), {QStringLiteral("serve"), QStringLiteral("-q"), QStringLiteral("--listen"),
+                                                  QStringLiteral("127.0.0.1:0"), QStringLiteral("--compact-dead-after"),
+                                                  QStringLiteral("1s"), dir});
+        QByteArray log;
+        quint16 port = 0;
+        static const QRegularExpression served(QStringLiteral("at http://127\\.0\\.0\\.1:(\\d+)/metrics"));
+        QElapsedTimer starting;
+        starting.start();
+        while (!port && starting.elapsed() < 30000) {
+            serve.waitForReadyRead(100);
+            log += serve.readAllStandardError();
+            if (const auto m = served.match(QString::fromUtf8(log)); m.hasMatch())
+                port = quint16(m.captured(1).toUInt());
+        }
+        QVERIFY2(port != 0, log.constData());
+
+        double lastJobs = 0, lastCount = 0;
+        int scrapes = 0;
+        QElapsedTimer clock;
+        clock.start();
+        for (int amount = 1; clock.elapsed() < 10000; ++amount) {
+            const pid_t child = spawnWriter(dir, amount);
+            ::waitpid(child, nullptr, 0);
+            written += amount;
+            for (int i = 0; i < 3; ++i, ++scrapes) {
+                const auto r = testhttp::get(port);
+                QCOMPARE(r.status, 200);
+                const double jobs = sampleValue(r.body, "jobs_total"), count = sampleValue(r.body, "latency_count");
+                QVERIFY2(jobs >= lastJobs && jobs <= written, qPrintable(QStringLiteral("%1 after %2").arg(jobs).arg(lastJobs)));
+                QVERIFY(count >= lastCount);
+                lastJobs = jobs;
+                lastCount = count;
+            }
+        }
+        // Everything written is served, exactly, once the last ones are folded too.
+        QElapsedTimer settle;
+        settle.start();
+        QByteArray body;
+        while (settle.elapsed() < 30000) {
+            body = testhttp::get(port).body;
+            if (sampleValue(body, "jobs_total") == written && QDir(dir).entryList({QStringLiteral("counter_*.db")}).size() <= 2)
+                break;
+            QTest::qWait(200);
+        }
+        log += serve.readAllStandardError();
+        serve.terminate();
+        serve.waitForFinished(testhttp::kWaitMs);
+        log += serve.readAllStandardError();
+        QCOMPARE(sampleValue(body, "jobs_total"), written);
+        QVERIFY2(QDir(dir).entryList({QStringLiteral("counter_*.db")}).size() <= 2, log.constData());
+        QVERIFY(QFile::exists(dir + QStringLiteral("/counter_compacted.db")));
+        const int compactions = log.count("promdir serve: compacted ");
+        qInfo("%d scrapes, %d compactions, jobs_total %.0f", scrapes, compactions, written);
+        QVERIFY2(compactions >= 5, log.constData());
+        QVERIFY2(!log.contains("compaction:"), log.constData()); // no error, nothing to recover
+    }
+};
+
+QTEST_GUILESS_MAIN(TestServeCompact)
+#include "tst_serve_compact.moc"
