@@ -8,6 +8,7 @@
 #include "promdir/compact/compact.h"
 #include "promdir/diagnostics/processes.h"
 #include "promdir/format/key.h"
+#include "promdir/read/directory.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <future>
 #include <map>
 #include <random>
 
@@ -339,6 +341,24 @@ private slots:
         ::close(fd);
         QVERIFY(compactDirectory(dir, o).ok());
         QVERIFY(!fs::exists(dir / "counter_1.db"));
+    }
+
+    // The other side: a directory read by loadDirectory (and so loadPath,
+    // render, inspect) waits while a compaction holds the directory for its
+    // swap, and reads once it lets go.
+    void loadWaitsForTheSwap()
+    {
+        QTemporaryDir tmp;
+        const fs::path dir = tmp.path().toStdString();
+        writeFile(dir / "counter_1.db", DbBuilder().add(encodeKey("c", "c_total", {}, "C."), 1).bytes());
+        const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+        QVERIFY(::flock(fd, LOCK_EX) == 0);
+        auto load = std::async(std::launch::async, [&] { return loadDirectory(dir); });
+        QVERIFY(load.wait_for(std::chrono::milliseconds(300)) == std::future_status::timeout);
+        ::close(fd);
+        const LoadResult r = load.get();
+        QVERIFY(r.ok);
+        QCOMPARE(r.files.size(), std::size_t(1));
     }
 
     // Pids of another namespace: refused unless the user says so.

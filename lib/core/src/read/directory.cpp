@@ -102,8 +102,6 @@ public:
             r.error = m_dir.string() + ": not a directory";
             return r;
         }
-        // Never between a compaction's first and last rename (bounded wait).
-        const detail::DirectoryLock lock(m_dir.string(), detail::DirectoryLock::Mode::Shared, detail::kReaderLockWait);
         listWhileReading();
         if (!m_listing.error.empty()) {
             r.error = m_listing.error;
@@ -282,6 +280,8 @@ LoadResult loadDirectoryWith(const fs::path &dir, const LoadOptions &options, co
 
 LoadResult loadDirectory(const fs::path &dir, const LoadOptions &options)
 {
+    // Never between a compaction's first and last rename (bounded wait).
+    const detail::DirectoryLock lock(dir.string(), detail::DirectoryLock::Mode::Shared, detail::kReaderLockWait);
     return loadDirectoryWith(dir, options, {}, nullptr);
 }
 

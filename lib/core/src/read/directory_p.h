@@ -20,6 +20,8 @@ struct PreviousFile
 
 using PreviousLookup = std::function<PreviousFile(const std::string &path, const FileName &name)>;
 
+// The caller holds the readers' lock (read/directorylock_p.h) around it:
+// the merge engine holds it over its events, listing and reading together.
 // `previous` is asked about each file (its path, and what its name says)
 // from the loading threads, at once.
 // `firsts`, when given, gets where each key of the load's interner was
