@@ -19,11 +19,6 @@ std::string_view nameOf(MarkDeadErrorCode code) noexcept
     return "Unknown";
 }
 
-std::string_view detail::markDeadErrorCodeName(int value) noexcept
-{
-    return nameOf(MarkDeadErrorCode(value));
-}
-
 Result<QStringList> markProcessDead(const QString &directory, const QString &pid)
 {
     const QFileInfo info(directory);

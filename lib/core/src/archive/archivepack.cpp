@@ -376,11 +376,6 @@ std::string_view nameOf(PackErrorCode code) noexcept
     return "Unknown";
 }
 
-std::string_view detail::packErrorCodeName(int value) noexcept
-{
-    return nameOf(PackErrorCode(value));
-}
-
 Result<PackSummary> packDirectory(const fs::path &dir, const fs::path &output, const PackOptions &options)
 {
     const Result<fs::path> canonDir = checkPaths(dir, output, options.overwrite);

@@ -31,11 +31,6 @@ std::string_view nameOf(CompactErrorCode code) noexcept
     return "Unknown";
 }
 
-std::string_view detail::compactErrorCodeName(int value) noexcept
-{
-    return nameOf(CompactErrorCode(value));
-}
-
 std::string_view toString(CompactFile::Action action)
 {
     switch (action) {

@@ -40,11 +40,6 @@ std::string_view nameOf(RemoveErrorCode code) noexcept
     return "Unknown";
 }
 
-std::string_view detail::removeErrorCodeName(int value) noexcept
-{
-    return nameOf(RemoveErrorCode(value));
-}
-
 Result<LiveGaugeRemoval> removeLiveGaugeFiles(std::string_view pid, const std::filesystem::path &dir)
 {
     LiveGaugeRemoval r;

@@ -91,11 +91,6 @@ std::string_view nameOf(PushErrorCode code) noexcept
     return "Unknown";
 }
 
-std::string_view detail::pushErrorCodeName(int value) noexcept
-{
-    return nameOf(PushErrorCode(value));
-}
-
 std::string base64Url(std::string_view bytes)
 {
     using namespace boost::archive::iterators;

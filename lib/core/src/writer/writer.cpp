@@ -431,13 +431,6 @@ std::string_view toString(WriteStatus status)
     return "unknown";
 }
 
-namespace detail {
-std::string_view writerErrorCodeName(int value) noexcept
-{
-    return nameOf(WriterErrorCode(value));
-}
-} // namespace detail
-
 std::string_view nameOf(WriteStatus status)
 {
     switch (status) {

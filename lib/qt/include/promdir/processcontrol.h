@@ -19,10 +19,7 @@ enum class MarkDeadErrorCode {
     RemoveFailed, // a live gauge file could not be deleted (the message names it and why)
 };
 std::string_view nameOf(MarkDeadErrorCode code) noexcept;
-namespace detail {
-std::string_view markDeadErrorCodeName(int value) noexcept;
-}
-inline constexpr ErrorCategory kMarkDeadErrors{"mark-dead", &detail::markDeadErrorCodeName};
+inline constexpr ErrorCategory kMarkDeadErrors{"mark-dead", &detail::enumeratorName<MarkDeadErrorCode, nameOf>};
 constexpr const ErrorCategory &errorCategory(MarkDeadErrorCode) noexcept
 {
     return kMarkDeadErrors;

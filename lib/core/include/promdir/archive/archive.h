@@ -63,10 +63,7 @@ enum class PackErrorCode {
     CannotPlaceOutput,     // the finished archive could not be given its name
 };
 std::string_view nameOf(PackErrorCode code) noexcept;
-namespace detail {
-std::string_view packErrorCodeName(int value) noexcept;
-}
-inline constexpr ErrorCategory kPackErrors{"pack", &detail::packErrorCodeName};
+inline constexpr ErrorCategory kPackErrors{"pack", &detail::enumeratorName<PackErrorCode, nameOf>};
 constexpr const ErrorCategory &errorCategory(PackErrorCode) noexcept
 {
     return kPackErrors;

@@ -42,10 +42,7 @@ enum class CompactErrorCode {
     RecoveryFailed,      // an interrupted compaction could not be finished or undone
 };
 std::string_view nameOf(CompactErrorCode code) noexcept;
-namespace detail {
-std::string_view compactErrorCodeName(int value) noexcept;
-}
-inline constexpr ErrorCategory kCompactErrors{"compact", &detail::compactErrorCodeName};
+inline constexpr ErrorCategory kCompactErrors{"compact", &detail::enumeratorName<CompactErrorCode, nameOf>};
 constexpr const ErrorCategory &errorCategory(CompactErrorCode) noexcept
 {
     return kCompactErrors;

@@ -95,10 +95,7 @@ enum class RemoveErrorCode {
     CannotRemove,        // a live gauge file could not be deleted
 };
 std::string_view nameOf(RemoveErrorCode code) noexcept;
-namespace detail {
-std::string_view removeErrorCodeName(int value) noexcept;
-}
-inline constexpr ErrorCategory kRemoveErrors{"remove", &detail::removeErrorCodeName};
+inline constexpr ErrorCategory kRemoveErrors{"remove", &detail::enumeratorName<RemoveErrorCode, nameOf>};
 constexpr const ErrorCategory &errorCategory(RemoveErrorCode) noexcept
 {
     return kRemoveErrors;

@@ -34,6 +34,16 @@ struct ErrorCategory
     std::string_view (*codeName)(int value) noexcept; // "FileInUse", ...
 };
 
+namespace detail {
+// A category's codeName for an enum E whose enumerators are named by
+// `name` (its nameOf): ErrorCategory{"pack", &enumeratorName<PackErrorCode, nameOf>}.
+template<typename E, std::string_view (*name)(E) noexcept>
+std::string_view enumeratorName(int value) noexcept
+{
+    return name(static_cast<E>(value));
+}
+} // namespace detail
+
 // An enum is a code of errors when errorCategory(E), declared beside it and
 // found by argument-dependent lookup, gives its category. (No <concepts>
 // here: moc cannot read it.)

@@ -26,10 +26,7 @@ enum class PushErrorCode {
     NoCredentials,    // a credentials file with no user:password line
 };
 std::string_view nameOf(PushErrorCode code) noexcept;
-namespace detail {
-std::string_view pushErrorCodeName(int value) noexcept;
-}
-inline constexpr ErrorCategory kPushErrors{"push", &detail::pushErrorCodeName};
+inline constexpr ErrorCategory kPushErrors{"push", &detail::enumeratorName<PushErrorCode, nameOf>};
 constexpr const ErrorCategory &errorCategory(PushErrorCode) noexcept
 {
     return kPushErrors;

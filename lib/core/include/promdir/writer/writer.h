@@ -107,10 +107,7 @@ std::string_view nameOf(WriterErrorCode code) noexcept;
 
 // The writer's errors are Errors whose code is a WriterErrorCode:
 // r.error().code == WriterErrorCode::FileInUse.
-namespace detail {
-std::string_view writerErrorCodeName(int value) noexcept;
-}
-inline constexpr ErrorCategory kWriterErrors{"writer", &detail::writerErrorCodeName};
+inline constexpr ErrorCategory kWriterErrors{"writer", &detail::enumeratorName<WriterErrorCode, nameOf>};
 constexpr const ErrorCategory &errorCategory(WriterErrorCode) noexcept
 {
     return kWriterErrors;
