@@ -76,6 +76,256 @@
     </message>
 </context>
 <context>
+    <name>promdir::CompactDialog</name>
+    <message>
+        <source>fold</source>
+        <translation>falten</translation>
+    </message>
+    <message>
+        <source>folded</source>
+        <translation>gefaltet</translation>
+    </message>
+    <message>
+        <source>remove</source>
+        <translation>entfernen</translation>
+    </message>
+    <message>
+        <source>removed</source>
+        <translation>entfernt</translation>
+    </message>
+    <message>
+        <source>keep</source>
+        <translation>behalten</translation>
+    </message>
+    <message>
+        <source>kept</source>
+        <translation>behalten</translation>
+    </message>
+    <message>
+        <source>&amp;Remove gauge_all files of dead processes (their series leave the output)</source>
+        <translation>gauge_all-Dateien toter Prozesse &amp;entfernen (ihre Reihen verschwinden aus der Ausgabe)</translation>
+    </message>
+    <message>
+        <source>Assume a process is dead when none of its files &amp;changed for the grace period</source>
+        <translation>Einen Prozess als tot annehmen, wenn sich keine seiner Dateien während der Karenzzeit &amp;geändert hat</translation>
+    </message>
+    <message>
+        <source>&amp;Compact</source>
+        <translation>&amp;Kompaktieren</translation>
+    </message>
+    <message>
+        <source>Compact Dead Processes</source>
+        <translation>Tote Prozesse kompaktieren</translation>
+    </message>
+    <message>
+        <source>seconds</source>
+        <translation>Sekunden</translation>
+    </message>
+    <message>
+        <source>minutes</source>
+        <translation>Minuten</translation>
+    </message>
+    <message>
+        <source>hours</source>
+        <translation>Stunden</translation>
+    </message>
+    <message>
+        <source>days</source>
+        <translation>Tage</translation>
+    </message>
+    <message>
+        <source>A dead process&apos;s files are folded only when none of them changed for this long</source>
+        <translation>Die Dateien eines toten Prozesses werden nur gefaltet, wenn sich so lange keine von ihnen geändert hat</translation>
+    </message>
+    <message>
+        <source>Automatic</source>
+        <translation>Automatisch</translation>
+    </message>
+    <message>
+        <source>Shared with the writers</source>
+        <translation>Mit den Schreibern geteilt</translation>
+    </message>
+    <message>
+        <source>Separate (containers)</source>
+        <translation>Getrennt (Container)</translation>
+    </message>
+    <message>
+        <source>Automatic: refused when no process of the directory runs here yet files changed within the grace period. Separate: refused unless processes are assumed dead when unchanged.</source>
+        <translation>Automatisch: abgelehnt, wenn kein Prozess des Verzeichnisses hier läuft, aber sich Dateien innerhalb der Karenzzeit geändert haben. Getrennt: abgelehnt, außer Prozesse werden als tot angenommen, wenn unverändert.</translation>
+    </message>
+    <message>
+        <source>For writers in another pid namespace, whose pids cannot be checked from here: choose a grace period far longer than any worker stays idle</source>
+        <translation>Für Schreiber in einem anderen PID-Namensraum, deren PIDs von hier nicht geprüft werden können: eine Karenzzeit wählen, die weit länger ist, als ein Worker je untätig bleibt</translation>
+    </message>
+    <message>
+        <source>gauge_all files are kept otherwise: their pid label is in the output</source>
+        <translation>Sonst bleiben gauge_all-Dateien erhalten: ihr pid-Label steht in der Ausgabe</translation>
+    </message>
+    <message>
+        <source>Directory:</source>
+        <translation>Verzeichnis:</translation>
+    </message>
+    <message>
+        <source>&amp;Grace period:</source>
+        <translation>&amp;Karenzzeit:</translation>
+    </message>
+    <message>
+        <source>&amp;Pid namespace:</source>
+        <translation>&amp;PID-Namensraum:</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Aktion</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>Datei</translation>
+    </message>
+    <message>
+        <source>Pid</source>
+        <translation>PID</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Grund</translation>
+    </message>
+    <message>
+        <source>Compacted file</source>
+        <translation>Kompaktierte Datei</translation>
+    </message>
+    <message>
+        <source>Files folded</source>
+        <translation>Gefaltete Dateien</translation>
+    </message>
+    <message>
+        <source>Series</source>
+        <translation>Reihen</translation>
+    </message>
+    <message>
+        <source>promdir&apos;s readers wait for the moment of the swap. A scrape by the Python client at that moment can fail once or be inconsistent once; the next one is right.</source>
+        <translation>Die Leser von promdir warten den Moment des Austauschs ab. Ein Scrape des Python-Clients in diesem Moment kann einmal fehlschlagen oder einmal inkonsistent sein; der nächste stimmt.</translation>
+    </message>
+    <message>
+        <source>Computing the preview…</source>
+        <translation>Vorschau wird berechnet…</translation>
+    </message>
+    <message>
+        <source>Compacting… (a compaction cannot be stopped halfway)</source>
+        <translation>Wird kompaktiert… (eine Kompaktierung kann nicht mittendrin angehalten werden)</translation>
+    </message>
+    <message>
+        <source>The compaction did not finish.</source>
+        <translation>Die Kompaktierung wurde nicht beendet.</translation>
+    </message>
+    <message>
+        <source>No preview.</source>
+        <translation>Keine Vorschau.</translation>
+    </message>
+    <message>
+        <source>Nothing was compacted.</source>
+        <translation>Nichts wurde kompaktiert.</translation>
+    </message>
+    <message>
+        <source>Nothing to compact: no file of a dead process is ready to fold or remove.</source>
+        <translation>Nichts zu kompaktieren: keine Datei eines toten Prozesses ist bereit zum Falten oder Entfernen.</translation>
+    </message>
+    <message>
+        <source>Would fold or remove %1 of %2 into %3.</source>
+        <translation>Würde %1 von %2 in %3 falten oder entfernen.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s)</source>
+        <translation>
+            <numerusform>%n Datei</numerusform>
+            <numerusform>%n Dateien</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n dead process(es)</source>
+        <translation>
+            <numerusform>%n totem Prozess</numerusform>
+            <numerusform>%n toten Prozessen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n compacted file(s)</source>
+        <translation>
+            <numerusform>%n kompaktierte Datei</numerusform>
+            <numerusform>%n kompaktierte Dateien</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>*.db files: %1 → %2; %3 → %4; %5 saved.</source>
+        <translation>*.db-Dateien: %1 → %2; %3 → %4; %5 gespart.</translation>
+    </message>
+    <message>
+        <source>Preview of %1</source>
+        <translation>Vorschau von %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>&amp;Compact %n File(s)</source>
+        <translation>
+            <numerusform>%n Datei &amp;kompaktieren</numerusform>
+            <numerusform>%n Dateien &amp;kompaktieren</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Fold and remove the files listed, with these options</source>
+        <translation>Die aufgeführten Dateien mit diesen Optionen falten und entfernen</translation>
+    </message>
+    <message>
+        <source>There is nothing to compact with these options</source>
+        <translation>Mit diesen Optionen gibt es nichts zu kompaktieren</translation>
+    </message>
+    <message>
+        <source>Nothing was compacted: no file of a dead process was ready.</source>
+        <translation>Nichts wurde kompaktiert: keine Datei eines toten Prozesses war bereit.</translation>
+    </message>
+    <message>
+        <source>Compacted %1 of %2 into %3; %4 saved.</source>
+        <translation>%1 von %2 in %3 kompaktiert; %4 gespart.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Put back the files of %n process(es) found running again.</source>
+        <translation>
+            <numerusform>Die Dateien von %n Prozess, der wieder läuft, wurden zurückgelegt.</numerusform>
+            <numerusform>Die Dateien von %n Prozessen, die wieder laufen, wurden zurückgelegt.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The directory cannot be read.</source>
+        <translation>Das Verzeichnis kann nicht gelesen werden.</translation>
+    </message>
+    <message>
+        <source>Another compaction is running on this directory; try again when it is done.</source>
+        <translation>Eine andere Kompaktierung läuft auf diesem Verzeichnis; bitte erneut versuchen, wenn sie fertig ist.</translation>
+    </message>
+    <message>
+        <source>The writers&apos; processes cannot be checked from here (another pid namespace?); nothing was changed. If they run in a container, choose “Assume a process is dead when none of its files changed”.</source>
+        <translation>Die Prozesse der Schreiber können von hier nicht geprüft werden (ein anderer PID-Namensraum?); nichts wurde geändert. Laufen sie in einem Container, „Einen Prozess als tot annehmen, wenn sich keine seiner Dateien geändert hat“ wählen.</translation>
+    </message>
+    <message>
+        <source>Readers kept the directory locked; nothing was changed. Try again.</source>
+        <translation>Leser hielten das Verzeichnis gesperrt; nichts wurde geändert. Bitte erneut versuchen.</translation>
+    </message>
+    <message>
+        <source>A compacted file could not be written (disk full?); nothing was removed.</source>
+        <translation>Eine kompaktierte Datei konnte nicht geschrieben werden (Datenträger voll?); nichts wurde entfernt.</translation>
+    </message>
+    <message>
+        <source>A file could not be moved; what was moved was put back.</source>
+        <translation>Eine Datei konnte nicht verschoben werden; was verschoben war, wurde zurückgelegt.</translation>
+    </message>
+    <message>
+        <source>An interrupted compaction could not be finished or undone.</source>
+        <translation>Eine unterbrochene Kompaktierung konnte weder beendet noch rückgängig gemacht werden.</translation>
+    </message>
+</context>
+<context>
     <name>promdir::DisplayFormat</name>
     <message>
         <source>%1 bytes</source>
@@ -912,6 +1162,30 @@
         <source>Shortcut</source>
         <translation>Tastenkürzel</translation>
     </message>
+    <message>
+        <source>&amp;Compact Dead Processes…</source>
+        <translation>Tote Prozesse &amp;kompaktieren…</translation>
+    </message>
+    <message>
+        <source>&amp;Tools</source>
+        <translation>&amp;Werkzeuge</translation>
+    </message>
+    <message>
+        <source>Open a metrics directory to compact the files of its dead processes</source>
+        <translation>Ein Metrikverzeichnis öffnen, um die Dateien seiner toten Prozesse zu kompaktieren</translation>
+    </message>
+    <message>
+        <source>Only for a directory on this machine, not for an archive</source>
+        <translation>Nur für ein Verzeichnis auf diesem Rechner, nicht für ein Archiv</translation>
+    </message>
+    <message>
+        <source>The directory is not writable by you</source>
+        <translation>Sie dürfen in dieses Verzeichnis nicht schreiben</translation>
+    </message>
+    <message>
+        <source>Fold the files of dead processes into one file per kind, after a preview</source>
+        <translation>Die Dateien toter Prozesse nach einer Vorschau in eine Datei pro Art falten</translation>
+    </message>
 </context>
 <context>
     <name>promdir::MetricsModel</name>
@@ -1458,6 +1732,14 @@
     <message>
         <source>unknown (probably dead)</source>
         <translation>unbekannt (wahrscheinlich tot)</translation>
+    </message>
+    <message>
+        <source>compacted</source>
+        <translation>kompaktiert</translation>
+    </message>
+    <message>
+        <source>The compacted contributions of dead processes (Tools &gt; Compact Dead Processes, or promdir compact): no process runs for them, and they are never stale.</source>
+        <translation>Die kompaktierten Beiträge toter Prozesse (Werkzeuge &gt; Tote Prozesse kompaktieren, oder promdir compact): kein Prozess läuft für sie, und sie veralten nie.</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,29 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en">
 <context>
+    <name>promdir::CompactDialog</name>
+    <message numerus="yes">
+        <source>%n file(s)</source>
+        <translation><numerusform>%n file</numerusform><numerusform>%n files</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n dead process(es)</source>
+        <translation><numerusform>%n dead process</numerusform><numerusform>%n dead processes</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n compacted file(s)</source>
+        <translation><numerusform>%n compacted file</numerusform><numerusform>%n compacted files</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>&amp;Compact %n File(s)</source>
+        <translation><numerusform>&amp;Compact %n File</numerusform><numerusform>&amp;Compact %n Files</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Put back the files of %n process(es) found running again.</source>
+        <translation><numerusform>Put back the files of %n process found running again.</numerusform><numerusform>Put back the files of %n processes found running again.</numerusform></translation>
+    </message>
+</context>
+<context>
     <name>promdir::ExporterControl</name>
     <message numerus="yes">
         <source>%n request(s)</source>

@@ -3,6 +3,7 @@
 #include "banner.h"
 #include "exportercontrol.h"
 
+#include "promdir/compactdialog.h"
 #include "promdir/expositionview.h"
 #include "promdir/filesview.h"
 #include "promdir/gaugemodesview.h"
@@ -229,6 +230,10 @@ void MainWindow::createActions()
     m_quit->setMenuRole(QAction::QuitRole);
     connect(m_quit, &QAction::triggered, this, &QWidget::close);
 
+    m_compact = new QAction(tr("&Compact Dead Processes…"), this);
+    m_compact->setObjectName(QStringLiteral("compactAction"));
+    connect(m_compact, &QAction::triggered, this, &MainWindow::compactDeadProcesses);
+
     m_prefs = new QAction(tr("&Preferences…"), this);
     m_prefs->setMenuRole(QAction::PreferencesRole);
     connect(m_prefs, &QAction::triggered, this, &MainWindow::showPreferences);
@@ -276,6 +281,10 @@ void MainWindow::createMenus()
     m_pidNamespaceActions[2]->setToolTip(tr("Do not check liveness: read every file on every refresh"));
     view->addSeparator();
     view->addAction(m_prefs);
+
+    QMenu *tools = menuBar()->addMenu(tr("&Tools"));
+    tools->setToolTipsVisible(true);
+    tools->addAction(m_compact);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     auto *keys = help->addAction(tr("&Keyboard Shortcuts"));
@@ -521,6 +530,54 @@ void MainWindow::updateActions()
     m_pause->setEnabled(directory);
     m_interval->setEnabled(directory);
     m_close->setEnabled(m_watcher->isOpen());
+    updateCompactAction();
+}
+
+void MainWindow::updateCompactAction()
+{
+    // Compaction changes the directory: only a directory on this machine
+    // (liveness is known only here), never an archive (read once, in
+    // memory), and only one this user may write (the files are renamed).
+    const QFileInfo info(m_watcher->path());
+    QString why;
+    if (!m_watcher->isOpen())
+        why = tr("Open a metrics directory to compact the files of its dead processes");
+    else if (!info.isDir())
+        why = tr("Only for a directory on this machine, not for an archive");
+    else if (!info.isWritable())
+        why = tr("The directory is not writable by you");
+    m_compact->setEnabled(why.isEmpty());
+    const QString tip = why.isEmpty() ? tr("Fold the files of dead processes into one file per kind, after a preview")
+                                      : why;
+    m_compact->setStatusTip(tip);
+    m_compact->setToolTip(tip);
+}
+
+CompactDialog *MainWindow::compactDialog() const
+{
+    return m_compactDialog;
+}
+
+void MainWindow::compactDeadProcesses()
+{
+    updateCompactAction();
+    if (!m_compact->isEnabled())
+        return;
+    if (m_compactDialog) {
+        m_compactDialog->raise();
+        m_compactDialog->activateWindow();
+        return;
+    }
+    auto *dialog = new CompactDialog(m_watcher->path(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setPidNamespace(m_watcher->pidNamespace());
+    connect(dialog, &CompactDialog::compacted, this, [this](const CompactReport &report) {
+        statusBar()->showMessage(CompactDialog::resultMessage(report), 15000);
+        // inotify reports the renames; asking now shows them at once.
+        m_watcher->refresh();
+    });
+    m_compactDialog = dialog;
+    dialog->open();
 }
 
 QString MainWindow::dialogStart() const
@@ -558,6 +615,7 @@ void MainWindow::onSnapshot(const SnapshotPtr &snapshot)
     static const bool profile = qEnvironmentVariableIsSet("PROMDIR_PROFILE");
     QElapsedTimer t;
     t.start();
+    updateCompactAction(); // the directory's permissions may have changed
     QStringList costs;
     auto step = [&](const char *name, auto &&f) {
         f();

@@ -29,6 +29,7 @@ class QToolButton;
 namespace promdir {
 
 class Banner;
+class CompactDialog;
 class ExporterControl;
 class ExpositionView;
 class FilesView;
@@ -75,6 +76,10 @@ public:
     QAction *refreshAction() const { return m_refresh; }
     QAction *pauseAction() const { return m_pause; }
     QAction *metricsViewAction() const;
+    // Tools > Compact Dead Processes…: enabled for a writable directory
+    // on this machine; the dialog it opens while it is open.
+    QAction *compactAction() const { return m_compact; }
+    CompactDialog *compactDialog() const;
     // Help > Keyboard Shortcuts: (what, keys) for every shortcut.
     QList<std::pair<QString, QString>> shortcutList() const;
     Banner *banner() const { return m_banner; }
@@ -97,6 +102,8 @@ private:
     void clearSource();
     void cancelLoading();
     void updateActions();
+    void updateCompactAction();
+    void compactDeadProcesses();
     QString dialogStart() const;
     // Opens the source that was open before `failed` was asked for.
     bool returnToPrevious(const QString &failed);
@@ -140,6 +147,8 @@ private:
     QAction *m_find = nullptr;
     QAction *m_quit = nullptr;
     QAction *m_prefs = nullptr;
+    QAction *m_compact = nullptr;
+    QPointer<CompactDialog> m_compactDialog;
     QMenu *m_recentMenu = nullptr;
     QSpinBox *m_interval = nullptr;
 

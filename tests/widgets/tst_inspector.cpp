@@ -4,6 +4,7 @@
 #include "exportercontrol.h"
 #include "mainwindow.h"
 
+#include "promdir/compactdialog.h"
 #include "promdir/expositionview.h"
 #include "promdir/processview.h"
 #include "promdir/filesview.h"
@@ -35,6 +36,7 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QProgressBar>
+#include <QPointer>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QToolButton>
@@ -200,6 +202,92 @@ private Q_SLOTS:
         QVERIFY(QFile::exists(file(QStringLiteral("gauge_livemax_") + dead + QStringLiteral(".db"))));
         sleeper.kill();
         sleeper.waitForFinished();
+    }
+
+    // Issue 15 item 5: Tools > Compact Dead Processes… for a directory
+    // only; the dialog's compaction changes the files, not the output; the
+    // status bar says what was done, and the watcher's next snapshot shows
+    // the compacted row instead of the dead pid. The watcher refreshes
+    // every 20 ms meanwhile: its reads and the compaction's exclusive hold
+    // of the readers' lock take turns (no deadlock, no ReadersHold).
+    void compactDeadProcesses()
+    {
+        QTranslator english; // plural forms: "2 files", not "2 file(s)"
+        QVERIFY(english.load(QStringLiteral("promdir_en"), QStringLiteral(":/i18n/")));
+        QCoreApplication::installTranslator(&english);
+        MainWindow w;
+        QAction *compact = w.compactAction();
+        QVERIFY(compact);
+        QVERIFY(!compact->isEnabled());
+        QVERIFY(compact->statusTip().startsWith(QStringLiteral("Open a metrics directory")));
+        QStringList tools;
+        for (QAction *a : w.menuBar()->actions())
+            if (a->menu() && a->text() == QStringLiteral("&Tools"))
+                tools = QStringList{a->menu()->actions().value(0) == compact ? QStringLiteral("compact") : QString()};
+        QCOMPARE(tools, QStringList{QStringLiteral("compact")});
+
+        QTemporaryDir tmp;
+        const QString tgz = packFixture(tmp, QStringLiteral("case.tgz"));
+        w.openPath(tgz);
+        QVERIFY(waitForSnapshot(w));
+        QVERIFY(!compact->isEnabled());
+        QVERIFY2(compact->statusTip().contains(QStringLiteral("not for an archive")), qPrintable(compact->statusTip()));
+        compact->trigger(); // even when forced: no dialog
+        QVERIFY(!w.compactDialog());
+
+        QTemporaryDir dir;
+        const QString dead = QString::number(test::deadPid());
+        const QString self = QString::number(QCoreApplication::applicationPid());
+        QVERIFY(dead != QLatin1String("0"));
+        const std::vector<test::DbEntry> counters{{"c", "c_total", {{"k", "a"}}, 3.0, 0.0},
+                                                  {"c", "c_total", {{"k", "b"}}, 4.0, 0.0}};
+        for (const QString &pid : {dead, self}) {
+            QVERIFY(test::writeDb(dir.filePath(QStringLiteral("counter_") + pid + QStringLiteral(".db")), counters));
+            QVERIFY(test::writeDb(dir.filePath(QStringLiteral("gauge_max_") + pid + QStringLiteral(".db")),
+                                  {{"g", "g", {}, pid.toDouble(), 0.0}}));
+        }
+        w.openPath(dir.path());
+        QVERIFY(waitForSnapshot(w));
+        QVERIFY(compact->isEnabled());
+        const QString before = w.expositionView()->text();
+        QVERIFY(before.contains(QStringLiteral("c_total{k=\"a\"} 6.0")));
+        QVERIFY(w.processView()->selectPid(dead));
+
+        w.watcher()->setInterval(std::chrono::milliseconds(20));
+        compact->trigger();
+        QPointer<CompactDialog> d = w.compactDialog();
+        QVERIFY(d);
+        QVERIFY(d->isVisible());
+        QCOMPARE(d->directory(), dir.path());
+        d->setGrace(std::chrono::seconds(0));
+        QTRY_VERIFY_WITH_TIMEOUT(!d->isBusy(), 30000);
+        QVERIFY2(d->errorText().isEmpty(), qPrintable(d->errorText()));
+        QVERIFY(d->compactButton()->isEnabled());
+        compact->trigger(); // a second time: the same dialog
+        QCOMPARE(w.compactDialog(), d.data());
+        d->compactButton()->click();
+        QTRY_VERIFY_WITH_TIMEOUT(!d, 30000); // accepted and deleted
+        const QString message = w.statusBar()->currentMessage();
+        QVERIFY2(message.startsWith(QStringLiteral("Compacted 2 files of 1 dead process into 2 files; ")),
+                 qPrintable(message));
+        QVERIFY(QFile::exists(dir.filePath(QStringLiteral("counter_compacted.db"))));
+        QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("counter_") + dead + QStringLiteral(".db"))));
+
+        // The watcher sees the renames: a compacted row, the dead pid gone,
+        // the same exposition.
+        ProcessModel *pm = w.processView()->model();
+        auto rowsNow = [&] {
+            QStringList out;
+            for (int r = 0; r < pm->rowCount(); ++r)
+                out << pm->index(r, ProcessModel::PidColumn).data().toString() + QLatin1Char(' ')
+                           + pm->index(r, ProcessModel::StateColumn).data().toString();
+            out.sort();
+            return out;
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(rowsNow(), QStringList({self + QStringLiteral(" alive"),
+                                                          QStringLiteral("compacted compacted")}),
+                                  30000);
+        QCOMPARE(w.expositionView()->text(), before);
     }
 
     // Issue 18.2: progress and Cancel show at once, whatever the status bar

@@ -613,6 +613,37 @@ private Q_SLOTS:
         QVERIFY(!seriesForSample(*h, h->samples.back()).isValid()); // _count is computed
     }
 
+    // Issue 15: the compacted contributions (`promdir compact`) are a row
+    // of their own, in the state "compacted": not unknown, not "probably
+    // dead" (they have no live gauge files while a dead pid has), not dead,
+    // never stale (the dead pid's live gauge is); the tooltip says what they are.
+    void processModelCompactedRow()
+    {
+        QTemporaryDir dir;
+        const DbEntry c{"c", "c_total", {}, 1.0, 0.0}, g{"g", "g", {}, 1.0, 0.0};
+        QVERIFY(writeDb(dir.filePath(QStringLiteral("counter_compacted.db")), {c}));
+        QVERIFY(writeDb(dir.filePath(QStringLiteral("gauge_max_compacted.db")), {g}));
+        QVERIFY(writeDb(dir.filePath(QStringLiteral("counter_5000001.db")), {c})); // above any pid_max: dead
+        QVERIFY(writeDb(dir.filePath(QStringLiteral("gauge_livesum_5000001.db")), {g}));
+        const SnapshotPtr snap = snapshotOf(dir.path(), true);
+        QCOMPARE(snap->deadCount(), std::size_t(1));
+        ProcessModel model;
+        testerOn(&model);
+        model.setSnapshot(snap);
+        QCOMPARE(model.rowCount(), 2);
+        QStringList rows;
+        for (int r = 0; r < model.rowCount(); ++r)
+            rows << model.index(r, ProcessModel::PidColumn).data().toString() + QLatin1Char(' ')
+                        + model.index(r, ProcessModel::StateColumn).data().toString() + QLatin1Char(' ')
+                        + model.index(r, ProcessModel::FilesColumn).data().toString() + QLatin1Char(' ')
+                        + model.index(r, ProcessModel::StaleColumn).data().toString();
+        QCOMPARE(rows, QStringList({QStringLiteral("5000001 dead 2 1"), QStringLiteral("compacted compacted 2 0")}));
+        const QString tip = model.index(1, ProcessModel::StateColumn).data(Qt::ToolTipRole).toString();
+        QVERIFY2(tip.startsWith(QStringLiteral("The compacted contributions of dead processes")), qPrintable(tip));
+        QVERIFY(model.process(1)->compacted);
+        QCOMPARE(ProcessModel::livenessText(*model.process(1)), QStringLiteral("compacted"));
+    }
+
     // Issue 16.4: a refresh announces only the rows that changed, so a
     // sorted and filtered view of 10,000 processes has nothing to redo when
     // nothing did.

@@ -26,6 +26,8 @@ ProcessModel::ProcessModel(QObject *parent)
 
 QString ProcessModel::livenessText(const ProcessStatus &p)
 {
+    if (p.compacted)
+        return tr("compacted");
     switch (p.liveness) {
     case Liveness::Alive:
         return tr("alive");
@@ -66,6 +68,7 @@ void ProcessModel::setSnapshot(const SnapshotPtr &snapshot)
             stampAdd(st, p.series);
             stampAdd(st, p.cmdline);
             stampAdd(st, p.note);
+            stampAdd(st, p.compacted);
             stampAdd(st, rows.back().liveGauges);
             stamps.push_back(st);
         }
@@ -74,13 +77,16 @@ void ProcessModel::setSnapshot(const SnapshotPtr &snapshot)
     m_anyLiveGauges = !live.empty();
     // Said once per refresh, not per cell: sorting 10,000 rows by state
     // asks for it hundreds of thousands of times.
-    m_stateTexts = {tr("alive"), tr("dead"), tr("dead (pid reused)"), tr("unknown"), tr("unknown (probably dead)")};
+    m_stateTexts = {tr("alive"), tr("dead"), tr("dead (pid reused)"), tr("unknown"), tr("unknown (probably dead)"),
+                    tr("compacted")};
     updateRows(m_rows, std::move(rows), std::move(keys), std::move(stamps), !snapshot || snapshot->sequence <= 1);
 }
 
 const QString &ProcessModel::stateText(int row) const
 {
     const ProcessStatus &p = m_rows[std::size_t(row)].status;
+    if (p.compacted)
+        return m_stateTexts[5];
     switch (p.liveness) {
     case Liveness::Alive:
         return m_stateTexts[0];
@@ -176,6 +182,9 @@ QString ProcessModel::livenessReason(int row) const
     const ProcessStatus *p = process(row);
     if (!p)
         return {};
+    if (p->compacted)
+        return tr("The compacted contributions of dead processes (Tools > Compact Dead Processes, or promdir "
+                  "compact): no process runs for them, and they are never stale.");
     QStringList why;
     if (p->pidReused)
         why << tr("A running process has this pid, but it started after these files were last written: "
@@ -271,7 +280,7 @@ QVariant ProcessModel::data(const QModelIndex &index, int role) const
             return dateTimeExact(p->startTimeMs);
         if (index.column() == LastWriteColumn && p->lastWriteMs > 0)
             return dateTimeExact(p->lastWriteMs);
-        if (!p->note.empty())
+        if (!p->note.empty() && !p->compacted)
             return QString::fromStdString(p->note);
         return {};
     case Qt::TextAlignmentRole:

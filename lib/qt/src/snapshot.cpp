@@ -116,6 +116,7 @@ void describeProcesses(Snapshot &s, std::chrono::milliseconds staleAfter)
         p.series = static_cast<int>(row.series);
         p.cmdline = std::move(row.info.cmdline);
         p.note = std::move(row.info.note);
+        p.compacted = row.compacted;
         s.processes.push_back(std::move(p));
     }
 }

@@ -42,7 +42,7 @@ private:
         bool liveGauges = false; // has gauge_live* files
     };
     std::vector<Row> m_rows;
-    std::vector<QString> m_stateTexts; // alive, dead, reused, unknown, probably dead
+    std::vector<QString> m_stateTexts; // alive, dead, reused, unknown, probably dead, compacted
     bool m_noManifest = false;      // an archive without promdir's manifest
     bool m_anyLiveGauges = false;
 };

@@ -36,6 +36,9 @@ struct ProcessStatus
     int series = 0; // entries across its files
     std::string cmdline; // when known
     std::string note;    // why unknown, "zombie", ...
+    // The compacted contributions of dead processes (`promdir compact`):
+    // no process, never alive, never stale.
+    bool compacted = false;
 
     bool operator==(const ProcessStatus &) const = default;
 };
