@@ -73,7 +73,7 @@ int main(int argc, char **argv)
                                         QStringLiteral("OUT.png"));
     const QCommandLineOption view(QStringLiteral("view"),
                                   QCoreApplication::translate("main", "With --screenshot: only this view (%1).")
-                                      .arg(promdir::MainWindow::viewNames().join(QLatin1String(", "))),
+                                      .arg(promdir::MainWindow::screenshotNames().join(QLatin1String(", "))),
                                   QStringLiteral("NAME"));
     const QCommandLineOption wait(QStringLiteral("wait"),
                                   QCoreApplication::translate("main", "With --screenshot: collect history for this many seconds first."),
@@ -135,9 +135,9 @@ int main(int argc, char **argv)
             return 2;
         }
         const QString name = parser.value(view);
-        if (!name.isEmpty() && !promdir::MainWindow::viewNames().contains(name)) {
+        if (!name.isEmpty() && !promdir::MainWindow::screenshotNames().contains(name)) {
             err << QCoreApplication::translate("main", "promdir-inspector: unknown view %1 (one of: %2)")
-                       .arg(name, promdir::MainWindow::viewNames().join(QLatin1String(", ")))
+                       .arg(name, promdir::MainWindow::screenshotNames().join(QLatin1String(", ")))
                 << Qt::endl;
             return 2;
         }

@@ -1009,6 +1009,11 @@ QStringList MainWindow::viewNames()
             QStringLiteral("exposition")};
 }
 
+QStringList MainWindow::screenshotNames()
+{
+    return viewNames() << QStringLiteral("compact-dialog");
+}
+
 QWidget *MainWindow::viewWidget(const QString &name) const
 {
     const QList<QWidget *> widgets{m_metrics, m_series, m_gauges, m_histograms, m_processes, m_files, m_exposition};
@@ -1028,10 +1033,32 @@ bool MainWindow::showView(const QString &name)
     return true;
 }
 
+void MainWindow::screenshotCompactDialog(const QString &out, std::function<void(int)> finish)
+{
+    m_tabs->setCurrentWidget(m_processes);
+    compactDeadProcesses();
+    CompactDialog *dialog = m_compactDialog;
+    if (!dialog) { // not a writable directory here
+        finish(1);
+        return;
+    }
+    auto grab = [=] {
+        // Let the tables lay out.
+        QTimer::singleShot(400, dialog, [=] {
+            const QPixmap pixmap = dialog->grab();
+            finish(!pixmap.isNull() && pixmap.save(out) ? 0 : 1);
+        });
+    };
+    if (dialog->isBusy())
+        connect(dialog, &CompactDialog::previewFinished, dialog, grab, Qt::SingleShotConnection);
+    else
+        grab();
+}
+
 void MainWindow::screenshot(const QString &path, const QString &out, const QString &view, int waitMs,
                             std::function<void(int)> done)
 {
-    if (!view.isEmpty() && !viewWidget(view)) {
+    if (!view.isEmpty() && !screenshotNames().contains(view)) {
         done(2);
         return;
     }
@@ -1048,6 +1075,10 @@ void MainWindow::screenshot(const QString &path, const QString &out, const QStri
     *conn = connect(m_watcher, &DirectoryWatcher::snapshotReady, this, [=, this](const SnapshotPtr &) {
         disconnect(*conn);
         QTimer::singleShot(waitMs, this, [=, this] {
+            if (view == QLatin1String("compact-dialog")) {
+                screenshotCompactDialog(out, finish);
+                return;
+            }
             if (!view.isEmpty())
                 showView(view);
             else

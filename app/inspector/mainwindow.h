@@ -54,6 +54,9 @@ public:
     void screenshot(const QString &path, const QString &out, const QString &view, int waitMs,
                     std::function<void(int)> done);
     static QStringList viewNames();
+    // What --view accepts: the views, and "compact-dialog" (Tools > Compact
+    // Dead Processes… with its preview; nothing is compacted).
+    static QStringList screenshotNames();
     // The widget a --view name stands for, or null.
     QWidget *viewWidget(const QString &name) const;
     bool showView(const QString &name);
@@ -104,6 +107,7 @@ private:
     void updateActions();
     void updateCompactAction();
     void compactDeadProcesses();
+    void screenshotCompactDialog(const QString &out, std::function<void(int)> finish);
     QString dialogStart() const;
     // Opens the source that was open before `failed` was asked for.
     bool returnToPrevious(const QString &failed);

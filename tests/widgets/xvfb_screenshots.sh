@@ -25,11 +25,15 @@ done
 export DISPLAY=":$(head -n1 "$work/display")"
 export QT_QPA_PLATFORM=xcb
 status=0
-for view in window metrics series gauge-modes histograms processes files exposition; do
+for view in window metrics series gauge-modes histograms processes files exposition compact-dialog; do
   png="$out/$view.png"
   rm -f "$png"
   if [ "$view" = window ]; then
     "$inspector" --screenshot "$png" "$fixture" 2>/dev/null || true
+  elif [ "$view" = compact-dialog ]; then
+    # A directory it may write (the preview changes nothing): a copy.
+    cp -r "$fixture" "$work/compact"
+    "$inspector" --screenshot "$png" --view "$view" "$work/compact" 2>/dev/null || true
   else
     "$inspector" --screenshot "$png" --view "$view" "$fixture" 2>/dev/null || true
   fi

@@ -45,6 +45,23 @@ public:
     }
 };
 
+// Sorts by a key kept under Qt::UserRole (the action's order: fold, remove,
+// keep), then by the text.
+class KeyedItem : public QTableWidgetItem
+{
+public:
+    KeyedItem(const QString &text, int key)
+        : QTableWidgetItem(text)
+    {
+        setData(Qt::UserRole, key);
+    }
+    bool operator<(const QTableWidgetItem &other) const override
+    {
+        const int a = data(Qt::UserRole).toInt(), b = other.data(Qt::UserRole).toInt();
+        return a != b ? a < b : text() < other.text();
+    }
+};
+
 QString actionText(CompactFile::Action action, bool dryRun)
 {
     switch (action) {
@@ -161,10 +178,14 @@ CompactDialog::CompactDialog(const QString &directory, QWidget *parent)
         t->setAlternatingRowColors(true);
         t->setWordWrap(false);
         t->verticalHeader()->hide();
-        t->horizontalHeader()->setStretchLastSection(true);
+        t->verticalHeader()->setDefaultSectionSize(t->fontMetrics().height() + 8);
         t->setSortingEnabled(true);
+        t->sortByColumn(0, Qt::AscendingOrder); // files: fold, remove, keep; outputs: by name
     }
-    m_outputs->setMaximumHeight(m_outputs->fontMetrics().height() * 8);
+    m_files->horizontalHeader()->setStretchLastSection(true); // the reason
+    m_outputs->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_outputs->setMinimumHeight((m_outputs->fontMetrics().height() + 8) * 6 + 4); // the header and five kinds
+    m_outputs->setMaximumHeight((m_outputs->fontMetrics().height() + 8) * 7); // one per kind: a few rows
     m_summary->setWordWrap(true);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
@@ -190,7 +211,7 @@ CompactDialog::CompactDialog(const QString &directory, QWidget *parent)
     layout->addWidget(m_summary);
     layout->addWidget(note);
     layout->addWidget(m_buttons);
-    resize(820, 600);
+    resize(900, 680);
 
     connect(m_future, &QFutureWatcher<Outcome>::finished, this, &CompactDialog::finished);
     connect(m_graceValue, &QSpinBox::valueChanged, this, &CompactDialog::recompute);
@@ -362,7 +383,7 @@ void CompactDialog::fillFiles(const CompactReport &report)
     m_files->setRowCount(int(report.files.size()));
     int row = 0;
     for (const CompactFile &f : report.files) {
-        m_files->setItem(row, 0, new QTableWidgetItem(actionText(f.action, true)));
+        m_files->setItem(row, 0, new KeyedItem(actionText(f.action, true), int(f.action)));
         m_files->setItem(row, 1, new QTableWidgetItem(QString::fromStdString(f.name)));
         m_files->setItem(row, 2, new QTableWidgetItem(QString::fromStdString(f.pid)));
         m_files->setItem(row, 3, new NumberItem(bytesText(f.bytes), double(f.bytes)));
