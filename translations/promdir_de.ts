@@ -324,6 +324,14 @@
         <source>An interrupted compaction could not be finished or undone.</source>
         <translation>Eine unterbrochene Kompaktierung konnte weder beendet noch rückgängig gemacht werden.</translation>
     </message>
+    <message>
+        <source>Refresh &amp;Preview</source>
+        <translation>&amp;Vorschau aktualisieren</translation>
+    </message>
+    <message>
+        <source>Read the directory again for the preview</source>
+        <translation>Das Verzeichnis für die Vorschau erneut lesen</translation>
+    </message>
 </context>
 <context>
     <name>promdir::DisplayFormat</name>

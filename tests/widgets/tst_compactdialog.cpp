@@ -35,9 +35,10 @@ using namespace promdir::test;
 
 namespace {
 
-const std::set<std::string, std::less<>> kDead{"100", "200"};
+const std::set<std::string, std::less<>> kDead{"100", "200", "400"};
 
-// Pids 100 and 200 are dead, 300 runs (the hook, not the system, says so).
+// Pids 100, 200 and 400 are dead, 300 runs (the hook, not the system, says
+// so).
 Liveness fakeLiveness(std::string_view pid)
 {
     return kDead.count(pid) ? Liveness::Dead : Liveness::Alive;
@@ -186,6 +187,16 @@ private Q_SLOTS:
         QCOMPARE(d.fileTable()->horizontalHeader()->sortIndicatorSection(), 3);
 
         QCOMPARE(fingerprint(dir.path()), before);
+
+        // Another process wrote and died after the preview: Refresh
+        // Preview reads the directory again.
+        QVERIFY(writeDb(dir.filePath(QStringLiteral("counter_400.db")), {{"c", "c_total", {}, 1.0}}));
+        QTest::qWait(50);
+        QVERIFY(!rows(d.fileTable()).join(QLatin1Char('\n')).contains(QStringLiteral("counter_400.db")));
+        d.refreshButton()->click();
+        QVERIFY(waitIdle(d));
+        QVERIFY(rows(d.fileTable()).join(QLatin1Char('\n')).contains(QStringLiteral("fold | counter_400.db | 400")));
+        QCOMPARE(d.compactButton()->text(), QStringLiteral("&Compact 6 Files"));
     }
 
     void compactFoldsAndKeepsTheOutput()

@@ -116,6 +116,7 @@ CompactDialog::CompactDialog(const QString &directory, QWidget *parent)
     , m_summary(new QLabel(this))
     , m_buttons(new QDialogButtonBox(QDialogButtonBox::Close, this))
     , m_compact(new QPushButton(tr("&Compact"), this))
+    , m_refresh(new QPushButton(tr("Refresh &Preview"), this))
     , m_future(new QFutureWatcher<Outcome>(this))
 {
     setWindowTitle(tr("Compact Dead Processes"));
@@ -199,6 +200,11 @@ CompactDialog::CompactDialog(const QString &directory, QWidget *parent)
     m_compact->setAutoDefault(false);
     m_compact->setDefault(false);
     m_buttons->addButton(m_compact, QDialogButtonBox::ActionRole);
+    // Processes die and files age while the dialog is open.
+    m_refresh->setAutoDefault(false);
+    m_refresh->setToolTip(tr("Read the directory again for the preview"));
+    m_buttons->addButton(m_refresh, QDialogButtonBox::ResetRole);
+    connect(m_refresh, &QPushButton::clicked, this, &CompactDialog::recompute);
     connect(m_compact, &QPushButton::clicked, this, &CompactDialog::compact);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &CompactDialog::reject);
 
@@ -427,6 +433,7 @@ void CompactDialog::updateButtons()
     m_busy->setVisible(!idle);
     // A running compaction is finished, never abandoned: Close waits.
     m_buttons->button(QDialogButtonBox::Close)->setEnabled(m_running != Running::Compaction);
+    m_refresh->setEnabled(m_running != Running::Compaction);
     for (QWidget *w : std::initializer_list<QWidget *>{m_graceValue, m_graceUnit, m_dropDeadAll, m_pidNamespace,
                                                         m_assumeDead})
         w->setEnabled(m_running != Running::Compaction);

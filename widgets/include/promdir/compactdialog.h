@@ -48,6 +48,7 @@ public:
     // The last preview, when it succeeded.
     const std::optional<CompactReport> &preview() const { return m_preview; }
     QPushButton *compactButton() const { return m_compact; }
+    QPushButton *refreshButton() const { return m_refresh; }
     QTableWidget *fileTable() const { return m_files; }
     QTableWidget *outputTable() const { return m_outputs; }
     QCheckBox *dropDeadAllBox() const { return m_dropDeadAll; }
@@ -103,6 +104,7 @@ private:
     QLabel *m_summary;
     QDialogButtonBox *m_buttons;
     QPushButton *m_compact;
+    QPushButton *m_refresh;
     QFutureWatcher<Outcome> *m_future;
     Running m_running = Running::Nothing;
     bool m_again = false; // an option changed while a preview ran
