@@ -217,6 +217,26 @@ private slots:
                  (std::set<std::string>{"counter_2.db", "counter_worker-1.db", "gauge_all_1.db", "gauge_livesum_1.db", "histogram_1.db"}));
         QCOMPARE(dry->outputs.size(), std::size_t(1));
         QCOMPARE(dry->outputs[0].name, std::string("counter_compacted.db"));
+        // Each reason also as a code and its argument (the inspector's words).
+        using Why = CompactFile::Why;
+        auto why = [](const CompactReport &r, const std::string &name) {
+            for (const CompactFile &f : r.files)
+                if (f.name == name)
+                    return std::pair{f.why, f.detail};
+            return std::pair{Why::PutBack, std::string("(not listed)")};
+        };
+        QVERIFY(why(*dry, "counter_1.db") == std::pair(Why::Folded, std::string("counter_compacted.db")));
+        QVERIFY(why(*dry, "summary_1.db") == std::pair(Why::Empty, std::string()));
+        QVERIFY(why(*dry, "counter_worker-1.db") == std::pair(Why::LivenessUnknown, std::string()));
+        QVERIFY(why(*dry, "gauge_all_1.db") == std::pair(Why::AllGauge, std::string()));
+        QVERIFY(why(*dry, "gauge_livesum_1.db") == std::pair(Why::LiveGauge, std::string()));
+        QVERIFY(why(*dry, "counter_2.db").first == Why::WithinGrace); // detail: the age the reason says
+        for (const CompactFile &f : dry->files)
+            if (f.name == "counter_2.db")
+                QVERIFY2(!f.detail.empty() && f.reason == "written " + f.detail + " ago, within the grace period",
+                         f.reason.c_str());
+        QVERIFY(why(*dry, "histogram_1.db").first == Why::Unreadable);
+        QVERIFY(!why(*dry, "histogram_1.db").second.empty());
         QVERIFY(fs::exists(dir / "counter_1.db")); // a dry run changes nothing
         QVERIFY(!fs::exists(dir / "counter_compacted.db"));
 
@@ -229,6 +249,18 @@ private slots:
         QVERIFY(fs::exists(dir / "gauge_livesum_1.db"));
         QVERIFY(fs::exists(dir / "histogram_1.db"));
         QCOMPARE(readFile(dir / "counter_compacted.db").entries.at(0).value, 1.0);
+        QVERIFY(why(*done, "gauge_all_1.db") == std::pair(Why::Dropped, std::string()));
+        // Again: the compacted file has nothing new of its kind (counter_2
+        // is still within the grace period).
+        o.dryRun = true;
+        const auto again = compactDirectory(dir, o);
+        QVERIFY(again.ok());
+        QVERIFY(why(*again, "counter_compacted.db") == std::pair(Why::NothingNew, std::string()));
+        o.now = kNow + 3600; // counter_2 past it: folded, the compacted file folded in again
+        const auto later = compactDirectory(dir, o);
+        QVERIFY(later.ok());
+        QVERIFY(why(*later, "counter_compacted.db") == std::pair(Why::FoldedAgain, std::string()));
+        QVERIFY(why(*later, "counter_2.db") == std::pair(Why::Folded, std::string("counter_compacted.db")));
     }
 
     // A pid found running again after staging (reused) has its files put
@@ -269,6 +301,9 @@ private slots:
         const auto after = mergeDirectory(dir);
         QCOMPARE(after.at(0).samples.at(0).value, 1.0 + 2 + 4 + 100);
         QCOMPARE(namesOf(*r, CompactFile::Action::Keep).count("counter_2.db"), std::size_t(1));
+        for (const CompactFile &f : r->files)
+            if (f.name == "counter_2.db" || f.name == "gauge_max_2.db")
+                QVERIFY(f.why == CompactFile::Why::PutBack);
         QVERIFY(asked2 >= 1);
     }
 

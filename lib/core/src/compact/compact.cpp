@@ -395,6 +395,8 @@ void settleReport(CompactReport &report, const CompactionRun &run)
         if (row.action != CompactFile::Action::Keep && run.left().contains(row.name)) {
             row.action = CompactFile::Action::Keep;
             row.reason = "put back: its pid runs again, or the file changed or is locked by a writer";
+            row.why = CompactFile::Why::PutBack;
+            row.detail.clear();
             ++report.filesAfter;
             report.bytesAfter += row.bytes;
         }

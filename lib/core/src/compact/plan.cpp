@@ -54,27 +54,42 @@ struct PidFiles
     std::int64_t newestNs = 0;
 };
 
-// Why a file of a dead process (past the grace period) is not folded, or
-// empty when it is. `remove`: removed without folding.
-std::string whyKept(const ParsedFile &f, const CompactOptions &options, const std::unordered_set<std::string> &mixed,
-                    bool &remove)
+// A reason: its code, its argument, its English words.
+struct Reason
 {
+    CompactFile::Why why = CompactFile::Why::Folded;
+    std::string detail;
+    std::string text;
+};
+
+// Why a file of a dead process (past the grace period) is not folded, or
+// an empty text when it is. `remove`: removed without folding.
+Reason whyKept(const ParsedFile &f, const CompactOptions &options, const std::unordered_set<std::string> &mixed,
+               bool &remove)
+{
+    using Why = CompactFile::Why;
     remove = false;
     if (!f.ok())
-        return "could not be read cleanly (" + f.problems.front().message + "): left as it is";
+        return {Why::Unreadable, f.problems.front().message,
+                "could not be read cleanly (" + f.problems.front().message + "): left as it is"};
     if (f.entries.empty() && f.generation == 0) {
         remove = true;
         return {};
     }
     if (f.fileName.type == MetricType::Gauge && isLiveMode(f.fileName.mode))
-        return "live gauge of a dead process: not compacted; `promdir mark-dead " + f.fileName.pid + "` removes it";
+        return {Why::LiveGauge, {},
+                "live gauge of a dead process: not compacted; `promdir mark-dead " + f.fileName.pid + "` removes it"};
     if (f.fileName.mode == GaugeMode::All) {
         remove = options.dropDeadAll;
-        return remove ? std::string() : "gauge_all: its pid label is in the output (--drop-dead-all drops it)";
+        if (remove)
+            return {};
+        return {Why::AllGauge, {}, "gauge_all: its pid label is in the output (--drop-dead-all drops it)"};
     }
     for (const Entry &e : f.entries)
         if (mixed.contains(e.key->metric))
-            return "family " + e.key->metric + " is written in more than one kind of file: folding would change which rule merges it";
+            return {Why::MixedKinds, e.key->metric,
+                    "family " + e.key->metric
+                        + " is written in more than one kind of file: folding would change which rule merges it"};
     return {};
 }
 
@@ -135,14 +150,16 @@ private:
         return ageSeconds(mtimeNs, m_now) < static_cast<double>(m_options.grace.count());
     }
 
-    void keep(const ParsedFile &f, std::string reason)
+    void keep(const ParsedFile &f, Reason reason)
     {
-        m_plan.rows.push_back({f.name, f.fileName.pid, f.size, CompactFile::Action::Keep, std::move(reason)});
+        m_plan.rows.push_back({f.name, f.fileName.pid, f.size, CompactFile::Action::Keep, std::move(reason.text),
+                               reason.why, std::move(reason.detail)});
     }
 
-    void stage(const ParsedFile &f, CompactFile::Action action, std::string reason)
+    void stage(const ParsedFile &f, CompactFile::Action action, Reason reason)
     {
-        m_plan.rows.push_back({f.name, f.fileName.pid, f.size, action, std::move(reason)});
+        m_plan.rows.push_back({f.name, f.fileName.pid, f.size, action, std::move(reason.text), reason.why,
+                               std::move(reason.detail)});
         m_plan.staged.push_back({f.name, f.fileName.pid, f.stamp});
     }
 
@@ -151,22 +168,24 @@ private:
         if (!m_options.assumeDeadWhenUnchanged && state != Liveness::Dead) {
             if (state == Liveness::Unknown)
                 for (const ParsedFile *f : files.files)
-                    keep(*f, "liveness of pid " + pid + " cannot be known here");
+                    keep(*f, {CompactFile::Why::LivenessUnknown, {}, "liveness of pid " + pid + " cannot be known here"});
             return; // running: its files are the living's, not listed
         }
         if (withinGrace(files.newestNs)) {
+            const std::string age = formatDuration(ageSeconds(files.newestNs, m_now));
             for (const ParsedFile *f : files.files)
-                keep(*f, "written " + formatDuration(ageSeconds(files.newestNs, m_now)) + " ago, within the grace period");
+                keep(*f, {CompactFile::Why::WithinGrace, age, "written " + age + " ago, within the grace period"});
             return;
         }
         for (const ParsedFile *f : files.files) {
             bool remove = false;
-            std::string why = whyKept(*f, m_options, m_mixed, remove);
-            if (!why.empty())
+            Reason why = whyKept(*f, m_options, m_mixed, remove);
+            if (!why.text.empty())
                 keep(*f, std::move(why));
             else if (remove)
                 stage(*f, CompactFile::Action::Remove,
-                      f->entries.empty() ? "empty: contributes nothing" : "dropped (--drop-dead-all)");
+                      f->entries.empty() ? Reason{CompactFile::Why::Empty, {}, "empty: contributes nothing"}
+                                         : Reason{CompactFile::Why::Dropped, {}, "dropped (--drop-dead-all)"});
             else
                 foldInto(*f, f->generation);
         }
@@ -182,7 +201,7 @@ private:
                                                                      generation == 4 ? 16 : 8, {}});
         }
         it->files.push_back(&f);
-        stage(f, CompactFile::Action::Fold, "folded into " + output);
+        stage(f, CompactFile::Action::Fold, {CompactFile::Why::Folded, output, "folded into " + output});
     }
 
     // An earlier folded file is folded in again when its kind has new
@@ -197,9 +216,11 @@ private:
                 auto it = std::find_if(m_plan.groups.begin(), m_plan.groups.end(),
                                        [&](const FoldGroup &g) { return g.output == f->name; });
                 if (it == m_plan.groups.end()) {
-                    keep(*f, "compacted contributions; nothing new of this kind to fold in");
+                    keep(*f, {CompactFile::Why::NothingNew, {},
+                              "compacted contributions; nothing new of this kind to fold in"});
                 } else if (!f->ok()) {
-                    keep(*f, "earlier compacted file could not be read cleanly: its kind is not compacted");
+                    keep(*f, {CompactFile::Why::EarlierUnreadable, {},
+                              "earlier compacted file could not be read cleanly: its kind is not compacted"});
                     dropGroup(it);
                 } else {
                     // First: its series keep their place from one compaction to the next.
@@ -207,7 +228,8 @@ private:
                     // Not staged: the new file replaces it by one rename, so
                     // there is no moment without it.
                     m_plan.rows.push_back({f->name, f->fileName.pid, f->size, CompactFile::Action::Fold,
-                                           "earlier compacted contributions, folded in again"});
+                                           "earlier compacted contributions, folded in again",
+                                           CompactFile::Why::FoldedAgain, {}});
                 }
             }
         }
@@ -221,6 +243,8 @@ private:
                 if (row.name == f->name) {
                     row.action = CompactFile::Action::Keep;
                     row.reason = "its kind's earlier compacted file " + group->output + " could not be read";
+                    row.why = CompactFile::Why::KindUnreadable;
+                    row.detail = group->output;
                 }
         }
         m_plan.groups.erase(group);

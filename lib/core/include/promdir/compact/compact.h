@@ -85,11 +85,31 @@ inline constexpr int kCompactSteps = 8;
 struct CompactFile
 {
     enum class Action { Fold, Remove, Keep };
+    // The reason as a code, for words in another language (the inspector);
+    // `detail` is its one argument where it has one.
+    enum class Why {
+        Folded,            // detail: the compacted file it goes into
+        FoldedAgain,       // an earlier compacted file, folded in again
+        Empty,             // removed: it contributes nothing
+        Dropped,           // a gauge_all file removed (dropDeadAll)
+        Unreadable,        // kept: detail: its first problem
+        LiveGauge,         // kept: mark-dead removes it
+        AllGauge,          // kept: its pid label is in the output
+        MixedKinds,        // kept: detail: the family written in several kinds of file
+        LivenessUnknown,   // kept: the pid cannot be checked here
+        WithinGrace,       // kept: detail: how long ago it was written
+        NothingNew,        // an earlier compacted file with nothing new of its kind
+        EarlierUnreadable, // an earlier compacted file not read cleanly: its kind is left alone
+        KindUnreadable,    // kept: detail: its kind's earlier compacted file, unreadable
+        PutBack,           // kept: put back after staging (its pid runs again, it changed or is locked)
+    };
     std::string name;
     std::string pid;
     std::uint64_t bytes = 0;
     Action action = Action::Keep;
-    std::string reason; // why kept, or what folding/removing means here
+    std::string reason; // why kept, or what folding/removing means here (English)
+    Why why = Why::Folded;
+    std::string detail;
 };
 std::string_view toString(CompactFile::Action action); // "fold", "remove", "keep"
 
