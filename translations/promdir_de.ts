@@ -332,6 +332,62 @@
         <source>Read the directory again for the preview</source>
         <translation>Das Verzeichnis für die Vorschau erneut lesen</translation>
     </message>
+    <message>
+        <source>folded into %1</source>
+        <translation>gefaltet in %1</translation>
+    </message>
+    <message>
+        <source>earlier compacted contributions, folded in again</source>
+        <translation>frühere kompaktierte Beiträge, erneut eingefaltet</translation>
+    </message>
+    <message>
+        <source>empty: contributes nothing</source>
+        <translation>leer: trägt nichts bei</translation>
+    </message>
+    <message>
+        <source>gauge_all of a dead process: its series leave the output, as asked</source>
+        <translation>gauge_all eines toten Prozesses: seine Reihen verschwinden wie gewünscht aus der Ausgabe</translation>
+    </message>
+    <message>
+        <source>could not be read cleanly (%1): left as it is</source>
+        <translation>konnte nicht sauber gelesen werden (%1): bleibt, wie sie ist</translation>
+    </message>
+    <message>
+        <source>live gauge of a dead process: not compacted; Mark Dead in the Processes view removes it</source>
+        <translation>Live-Gauge eines toten Prozesses: nicht kompaktiert; „Als tot markieren“ in der Ansicht „Prozesse“ entfernt sie</translation>
+    </message>
+    <message>
+        <source>gauge_all: its pid label is in the output (the option above removes it)</source>
+        <translation>gauge_all: ihr pid-Label steht in der Ausgabe (die Option oben entfernt sie)</translation>
+    </message>
+    <message>
+        <source>family %1 is written in more than one kind of file: folding would change which rule merges it</source>
+        <translation>Familie %1 wird in mehr als einer Art von Datei geschrieben: Falten würde ändern, welche Regel sie zusammenführt</translation>
+    </message>
+    <message>
+        <source>whether process %1 runs cannot be known here</source>
+        <translation>ob Prozess %1 läuft, kann hier nicht festgestellt werden</translation>
+    </message>
+    <message>
+        <source>written %1 ago, within the grace period</source>
+        <translation>vor %1 geschrieben, innerhalb der Karenzzeit</translation>
+    </message>
+    <message>
+        <source>compacted contributions; nothing new of this kind to fold in</source>
+        <translation>kompaktierte Beiträge; nichts Neues dieser Art zum Einfalten</translation>
+    </message>
+    <message>
+        <source>earlier compacted file could not be read cleanly: its kind is not compacted</source>
+        <translation>frühere kompaktierte Datei konnte nicht sauber gelesen werden: ihre Art wird nicht kompaktiert</translation>
+    </message>
+    <message>
+        <source>its kind&apos;s earlier compacted file %1 could not be read</source>
+        <translation>die frühere kompaktierte Datei ihrer Art, %1, konnte nicht gelesen werden</translation>
+    </message>
+    <message>
+        <source>put back: its process runs again, or the file changed or is locked by a writer</source>
+        <translation>zurückgelegt: ihr Prozess läuft wieder, oder die Datei hat sich geändert oder ist von einem Schreiber gesperrt</translation>
+    </message>
 </context>
 <context>
     <name>promdir::DisplayFormat</name>

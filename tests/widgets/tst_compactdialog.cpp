@@ -163,6 +163,14 @@ private Q_SLOTS:
         QVERIFY(got.contains(QStringLiteral("gauge_all_100.db keep")));
         QVERIFY(got.contains(QStringLiteral("gauge_livesum_200.db keep")));
         QVERIFY(!got.join(QLatin1Char('\n')).contains(QStringLiteral("_300.db"))); // running: not listed
+        // The reasons in the inspector's words, by the core's codes.
+        const QString table = rows(t).join(QLatin1Char('\n'));
+        QVERIFY2(table.contains(QStringLiteral("keep | gauge_all_100.db | 100 | 4.0 KiB | gauge_all: its pid label is "
+                                               "in the output (the option above removes it)")),
+                 qPrintable(table));
+        QVERIFY(table.contains(QStringLiteral("fold | counter_200.db | 200 | 4.0 KiB | folded into counter_compacted.db")));
+        QVERIFY(table.contains(QStringLiteral("keep | gauge_livesum_200.db | 200 | 4.0 KiB | live gauge of a dead "
+                                              "process: not compacted; Mark Dead in the Processes view removes it")));
 
         QCOMPARE(d.outputTable()->rowCount(), int(expected->outputs.size()));
         QVERIFY(rows(d.outputTable()).join(QLatin1Char('\n')).contains(QStringLiteral("counter_compacted.db | 2 | 2")));

@@ -75,6 +75,40 @@ QString actionText(CompactFile::Action action, bool dryRun)
     return dryRun ? CompactDialog::tr("keep") : CompactDialog::tr("kept");
 }
 
+// The core's reason in the inspector's words (the options are the
+// dialog's, not the command line's).
+QString reasonText(const CompactFile &f)
+{
+    using Why = CompactFile::Why;
+    const QString detail = QString::fromStdString(f.detail);
+    switch (f.why) {
+    case Why::Folded: return CompactDialog::tr("folded into %1").arg(detail);
+    case Why::FoldedAgain: return CompactDialog::tr("earlier compacted contributions, folded in again");
+    case Why::Empty: return CompactDialog::tr("empty: contributes nothing");
+    case Why::Dropped: return CompactDialog::tr("gauge_all of a dead process: its series leave the output, as asked");
+    case Why::Unreadable: return CompactDialog::tr("could not be read cleanly (%1): left as it is").arg(detail);
+    case Why::LiveGauge:
+        return CompactDialog::tr("live gauge of a dead process: not compacted; Mark Dead in the Processes view "
+                                 "removes it");
+    case Why::AllGauge:
+        return CompactDialog::tr("gauge_all: its pid label is in the output (the option above removes it)");
+    case Why::MixedKinds:
+        return CompactDialog::tr("family %1 is written in more than one kind of file: folding would change which "
+                                 "rule merges it")
+            .arg(detail);
+    case Why::LivenessUnknown:
+        return CompactDialog::tr("whether process %1 runs cannot be known here").arg(QString::fromStdString(f.pid));
+    case Why::WithinGrace: return CompactDialog::tr("written %1 ago, within the grace period").arg(detail);
+    case Why::NothingNew: return CompactDialog::tr("compacted contributions; nothing new of this kind to fold in");
+    case Why::EarlierUnreadable:
+        return CompactDialog::tr("earlier compacted file could not be read cleanly: its kind is not compacted");
+    case Why::KindUnreadable: return CompactDialog::tr("its kind's earlier compacted file %1 could not be read").arg(detail);
+    case Why::PutBack:
+        return CompactDialog::tr("put back: its process runs again, or the file changed or is locked by a writer");
+    }
+    return QString::fromStdString(f.reason);
+}
+
 // Files folded or removed, and the dead processes they came from (an
 // earlier compacted file is no process).
 std::pair<std::size_t, std::size_t> goneFilesAndPids(const CompactReport &r)
@@ -393,7 +427,7 @@ void CompactDialog::fillFiles(const CompactReport &report)
         m_files->setItem(row, 1, new QTableWidgetItem(QString::fromStdString(f.name)));
         m_files->setItem(row, 2, new QTableWidgetItem(QString::fromStdString(f.pid)));
         m_files->setItem(row, 3, new NumberItem(bytesText(f.bytes), double(f.bytes)));
-        m_files->setItem(row, 4, new QTableWidgetItem(QString::fromStdString(f.reason)));
+        m_files->setItem(row, 4, new QTableWidgetItem(reasonText(f)));
         m_files->item(row, 4)->setToolTip(m_files->item(row, 4)->text());
         ++row;
     }
