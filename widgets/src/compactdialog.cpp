@@ -156,38 +156,7 @@ CompactDialog::CompactDialog(const QString &directory, QWidget *parent)
     setWindowTitle(tr("Compact Dead Processes"));
     setObjectName(QStringLiteral("compactDialog"));
 
-    m_graceValue->setRange(0, 9999);
-    m_graceValue->setValue(10);
-    m_graceUnit->addItems({tr("seconds"), tr("minutes"), tr("hours"), tr("days")});
-    m_graceUnit->setCurrentIndex(1);
-    auto *grace = new QHBoxLayout;
-    grace->addWidget(m_graceValue);
-    grace->addWidget(m_graceUnit);
-    grace->addStretch(1);
-    m_graceValue->setToolTip(tr("A dead process's files are folded only when none of them changed for this long"));
-    m_graceUnit->setToolTip(m_graceValue->toolTip());
-
-    m_pidNamespace->addItem(tr("Automatic"), int(PidNamespace::Auto));
-    m_pidNamespace->addItem(tr("Shared with the writers"), int(PidNamespace::Shared));
-    m_pidNamespace->addItem(tr("Separate (containers)"), int(PidNamespace::Separate));
-    m_pidNamespace->setToolTip(tr("Automatic: refused when no process of the directory runs here yet files changed "
-                                  "within the grace period. Separate: refused unless processes are assumed dead when "
-                                  "unchanged."));
-    m_assumeDead->setToolTip(tr("For writers in another pid namespace, whose pids cannot be checked from here: choose "
-                                "a grace period far longer than any worker stays idle"));
-    m_dropDeadAll->setToolTip(tr("gauge_all files are kept otherwise: their pid label is in the output"));
-
-    auto *form = new QFormLayout;
-    auto *dir = new QLabel(QDir::toNativeSeparators(directory), this);
-    dir->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    dir->setWordWrap(true);
-    form->addRow(tr("Directory:"), dir);
-    auto *graceLabel = new QLabel(tr("&Grace period:"), this);
-    graceLabel->setBuddy(m_graceValue);
-    form->addRow(graceLabel, grace);
-    form->addRow(QString(), m_dropDeadAll);
-    form->addRow(tr("&Pid namespace:"), m_pidNamespace);
-    form->addRow(QString(), m_assumeDead);
+    QFormLayout *form = createOptions(directory);
 
     m_busy->setRange(0, 0); // busy, no figure
     m_busy->setMaximumWidth(160);
@@ -203,26 +172,7 @@ CompactDialog::CompactDialog(const QString &directory, QWidget *parent)
                                           "border-radius: 4px; }"));
     m_error->hide();
 
-    m_files->setObjectName(QStringLiteral("compactFiles"));
-    m_files->setHorizontalHeaderLabels({tr("Action"), tr("File"), tr("Pid"), tr("Size"), tr("Reason")});
-    m_outputs->setObjectName(QStringLiteral("compactOutputs"));
-    m_outputs->setHorizontalHeaderLabels({tr("Compacted file"), tr("Files folded"), tr("Series"), tr("Size")});
-    for (QTableWidget *t : {m_files, m_outputs}) {
-        t->setEditTriggers(QAbstractItemView::NoEditTriggers);
-        t->setSelectionBehavior(QAbstractItemView::SelectRows);
-        t->setAlternatingRowColors(true);
-        t->setWordWrap(false);
-        t->verticalHeader()->hide();
-        t->verticalHeader()->setDefaultSectionSize(t->fontMetrics().height() + 8);
-        t->setSortingEnabled(true);
-        t->sortByColumn(0, Qt::AscendingOrder); // files: fold, remove, keep; outputs: by name
-    }
-    m_files->horizontalHeader()->setStretchLastSection(true); // the reason
-    m_outputs->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
-    m_outputs->setMinimumHeight((m_outputs->fontMetrics().height() + 8) * 6 + 4); // the header and five kinds
-    m_outputs->setMaximumHeight((m_outputs->fontMetrics().height() + 8) * 7); // one per kind: a few rows
-    m_summary->setWordWrap(true);
-    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    createTables();
 
     auto *note = new QLabel(tr("promdir's readers wait for the moment of the swap. A scrape by the Python client at "
                                "that moment can fail once or be inconsistent once; the next one is right."),
@@ -262,6 +212,69 @@ CompactDialog::CompactDialog(const QString &directory, QWidget *parent)
     recompute();
 }
 
+QFormLayout *CompactDialog::createOptions(const QString &directory)
+{
+    m_graceValue->setRange(0, 9999);
+    m_graceValue->setValue(10);
+    m_graceUnit->addItems({tr("seconds"), tr("minutes"), tr("hours"), tr("days")});
+    m_graceUnit->setCurrentIndex(1);
+    auto *grace = new QHBoxLayout;
+    grace->addWidget(m_graceValue);
+    grace->addWidget(m_graceUnit);
+    grace->addStretch(1);
+    m_graceValue->setToolTip(tr("A dead process's files are folded only when none of them changed for this long"));
+    m_graceUnit->setToolTip(m_graceValue->toolTip());
+
+    m_pidNamespace->addItem(tr("Automatic"), int(PidNamespace::Auto));
+    m_pidNamespace->addItem(tr("Shared with the writers"), int(PidNamespace::Shared));
+    m_pidNamespace->addItem(tr("Separate (containers)"), int(PidNamespace::Separate));
+    m_pidNamespace->setToolTip(tr("Automatic: refused when no process of the directory runs here yet files changed "
+                                  "within the grace period. Separate: refused unless processes are assumed dead when "
+                                  "unchanged."));
+    m_assumeDead->setToolTip(tr("For writers in another pid namespace, whose pids cannot be checked from here: choose "
+                                "a grace period far longer than any worker stays idle"));
+    m_dropDeadAll->setToolTip(tr("gauge_all files are kept otherwise: their pid label is in the output"));
+
+    auto *form = new QFormLayout;
+    auto *dir = new QLabel(QDir::toNativeSeparators(directory), this);
+    dir->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    dir->setWordWrap(true);
+    form->addRow(tr("Directory:"), dir);
+    auto *graceLabel = new QLabel(tr("&Grace period:"), this);
+    graceLabel->setBuddy(m_graceValue);
+    form->addRow(graceLabel, grace);
+    form->addRow(QString(), m_dropDeadAll);
+    form->addRow(tr("&Pid namespace:"), m_pidNamespace);
+    form->addRow(QString(), m_assumeDead);
+
+    return form;
+}
+
+void CompactDialog::createTables()
+{
+    m_files->setObjectName(QStringLiteral("compactFiles"));
+    m_files->setHorizontalHeaderLabels({tr("Action"), tr("File"), tr("Pid"), tr("Size"), tr("Reason")});
+    m_outputs->setObjectName(QStringLiteral("compactOutputs"));
+    m_outputs->setHorizontalHeaderLabels({tr("Compacted file"), tr("Files folded"), tr("Series"), tr("Size")});
+    for (QTableWidget *t : {m_files, m_outputs}) {
+        t->setEditTriggers(QAbstractItemView::NoEditTriggers);
+        t->setSelectionBehavior(QAbstractItemView::SelectRows);
+        t->setAlternatingRowColors(true);
+        t->setWordWrap(false);
+        t->verticalHeader()->hide();
+        t->verticalHeader()->setDefaultSectionSize(t->fontMetrics().height() + 8);
+        t->setSortingEnabled(true);
+        t->sortByColumn(0, Qt::AscendingOrder); // files: fold, remove, keep; outputs: by name
+    }
+    m_files->horizontalHeader()->setStretchLastSection(true); // the reason
+    m_outputs->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_outputs->setMinimumHeight((m_outputs->fontMetrics().height() + 8) * 6 + 4); // the header and five kinds
+    m_outputs->setMaximumHeight((m_outputs->fontMetrics().height() + 8) * 7); // one per kind: a few rows
+    m_summary->setWordWrap(true);
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+}
+
 CompactDialog::~CompactDialog()
 {
     // The worker's job holds copies of everything it uses: it may finish
@@ -289,8 +302,8 @@ CompactOptions CompactDialog::options() const
 void CompactDialog::setGrace(std::chrono::seconds grace)
 {
     // The largest unit that says it exactly.
-    int unit = 0;
-    for (int i = 3; i > 0 && unit == 0; --i)
+    int unit = 0; // seconds, also for 0
+    for (int i = 3; i > 0 && unit == 0 && grace.count() > 0; --i)
         if (grace.count() % kUnitSeconds[i] == 0 && grace.count() / kUnitSeconds[i] <= m_graceValue->maximum())
             unit = i;
     const QSignalBlocker block(m_graceUnit);

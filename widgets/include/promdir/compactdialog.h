@@ -18,6 +18,7 @@
 class QCheckBox;
 class QComboBox;
 class QDialogButtonBox;
+class QFormLayout;
 class QLabel;
 class QProgressBar;
 class QPushButton;
@@ -81,6 +82,8 @@ protected:
 private:
     using Outcome = std::shared_ptr<const Result<CompactReport>>;
     enum class Running { Nothing, Preview, Compaction };
+    QFormLayout *createOptions(const QString &directory);
+    void createTables();
     void start(Running what);
     void finished();
     void showPreview(const CompactReport &report);
