@@ -75,16 +75,20 @@ public:
     void setPort(quint16 port);
     quint16 port() const;
 
-    // HTTP basic auth. The file has one `user:password` a line ('#' starts
-    // a comment). Returns false (and leaves auth unchanged) when it cannot
-    // be read or has no user.
+    // HTTP basic auth: every user of a credentials file
+    // (promdir/auth/credentials.h: one `user:password` a line, '#' starts a
+    // comment; a user named twice, the last line counts). Returns false (and
+    // leaves auth unchanged) with the reason, file and line named, when it
+    // cannot be read (not a regular file, over 1 MiB, ...), a line is wrong
+    // or it names no user; warning() when others may read it.
     bool setCredentialsFile(const QString &path, QString *error = nullptr);
     void setCredentials(const QString &user, const QString &password);
     void clearCredentials();
     bool hasCredentials() const;
 
-    // TLS from PEM files (certificate chain, private key). False with a
-    // reason when the files do not load or Qt has no TLS backend.
+    // TLS from PEM files (certificate chain, private key), read by
+    // readUserFile (never a FIFO or a device, at most 16 MiB each). False
+    // with a reason when the files do not load or Qt has no TLS backend.
     bool setTlsFiles(const QString &certificateFile, const QString &keyFile,
                      QString *error = nullptr);
     void clearTls();
