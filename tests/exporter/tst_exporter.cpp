@@ -186,6 +186,76 @@ private Q_SLOTS:
         QVERIFY2(r.body.contains("\npromdir_files 2.0\n"), r.body.constData());
     }
 
+    // A scrape whose merge found nothing changed serves the merged
+    // families' body from the cache, with self-metrics too: only the
+    // self-metrics are rendered again, since they change with every merge
+    // (promdir_last_merge_files_read: 1 file read, then none) and caching
+    // them would serve values that stopped being true. Identity and gzip.
+    void selfMetricsBodyCachedPerContent_data()
+    {
+        QTest::addColumn<bool>("gzip");
+        QTest::addColumn<bool>("openMetrics");
+        QTest::newRow("text") << false << false;
+        QTest::newRow("text, gzip") << true << false;
+        QTest::newRow("openmetrics, gzip") << true << true;
+    }
+    void selfMetricsBodyCachedPerContent()
+    {
+        QFETCH(bool, gzip);
+        QFETCH(bool, openMetrics);
+        QTemporaryDir dir;
+        QVERIFY(QFile::copy(kFixture + QStringLiteral("/metrics/counter_101.db"), dir.filePath(QStringLiteral("counter_101.db"))));
+        ServerThread s([&](Exporter &e) {
+            e.setPath(dir.path());
+            e.setSelfMetrics(true);
+        });
+        QList<QByteArray> headers;
+        if (gzip)
+            headers << "Accept-Encoding: gzip";
+        if (openMetrics)
+            headers << "Accept: application/openmetrics-text";
+        auto scrape = [&] {
+            const auto r = testhttp::get(s.port(), "/metrics", headers);
+            return r.header("Content-Encoding") == "gzip" ? gunzip(r.body) : (gzip ? QByteArray("not gzip") : r.body);
+        };
+        auto stats = [&] {
+            ExporterRenderStats st;
+            s.call([&] { st = s.exporter()->renderStats(); });
+            return st;
+        };
+        // All but what the last merge did (its time, the files it read).
+        auto stable = [](const QByteArray &body) {
+            QByteArrayList lines = body.split('\n');
+            lines.removeIf([](const QByteArray &l) {
+                return l.startsWith("promdir_last_merge_duration_seconds ") || l.startsWith("promdir_last_merge_files_read ");
+            });
+            return lines.join('\n');
+        };
+        const QByteArray first = scrape();
+        const ExporterRenderStats afterFirst = stats();
+        QVERIFY2(first.contains("\npromdir_files 1.0\n"), first.constData());
+        QVERIFY2(first.contains("\npromdir_last_merge_files_read 1.0\n"), first.constData());
+        QCOMPARE(first.endsWith("# EOF\n"), openMetrics);
+        QCOMPARE(first.count("# EOF"), openMetrics ? 1 : 0);
+        const QByteArray second = scrape();
+        const ExporterRenderStats afterSecond = stats();
+        QVERIFY2(second.contains("\npromdir_last_merge_files_read 0.0\n"), second.constData());
+        QCOMPARE(stable(second), stable(first));
+        QCOMPARE(afterSecond.bodies, afterFirst.bodies); // the merged families came from the cache
+        QCOMPARE(afterSecond.selfMetrics, afterFirst.selfMetrics + 1);
+        // A change: the body is rendered again.
+        QVERIFY(QFile::copy(kFixture + QStringLiteral("/metrics/counter_101.db"), dir.filePath(QStringLiteral("counter_102.db"))));
+        const QByteArray third = scrape();
+        QVERIFY2(third.contains("\npromdir_files 2.0\n"), third.constData());
+        QCOMPARE(stats().bodies, afterSecond.bodies + 1);
+        // What is served is what renderScrape makes of one merge.
+        auto engine = std::make_shared<MergeEngine>(dir.path().toStdString());
+        const auto result = engine->refresh();
+        const std::string expected =
+            renderScrape(*result, {openMetrics ? Format::OpenMetrics : Format::Text, {}}, SelfMetrics::On);
+        QCOMPARE(stable(third), stable(QByteArray::fromStdString(expected)));
+    }
+
     void gzipWhenAccepted_data()
     {
         QTest::addColumn<bool>("openMetrics");

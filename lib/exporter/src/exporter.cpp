@@ -139,6 +139,7 @@ bool Exporter::selfMetrics() const { return d->config.selfMetrics; }
 bool Exporter::isRunning() const { return d->server; }
 quint16 Exporter::boundPort() const { return d->server ? d->server->port() : 0; }
 int Exporter::connectionCount() const { return d->server ? d->server->connectionCount() : 0; }
+ExporterRenderStats Exporter::renderStats() const { return d->server ? d->server->renderStats() : ExporterRenderStats{}; }
 
 QUrl Exporter::boundUrl() const
 {

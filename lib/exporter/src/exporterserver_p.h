@@ -41,6 +41,7 @@ public:
     bool listenOn(const QHostAddress &address, quint16 port, QString *error);
     quint16 port() const { return m_port; }
     int connectionCount() const { return static_cast<int>(m_conns.size()); }
+    ExporterRenderStats renderStats() const { return m_service.renderStats(); }
     // Stops listening and drops every connection; safe from any slot.
     void shutdown();
 

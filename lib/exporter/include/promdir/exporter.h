@@ -47,6 +47,17 @@ struct ExporterLimits
     qint64 maxWriteBuffer = 8 * 1024 * 1024;
 };
 
+// What the exporter rendered since start(): for tests and benchmarks that
+// check an answer came from the cache.
+struct ExporterRenderStats
+{
+    // Bodies rendered from the merged families (with promdir_file_errors);
+    // a scrape whose body is cached for this merge's content renders none.
+    quint64 bodies = 0;
+    // Self-metrics rendered (one per merge a self-metrics scrape waited for).
+    quint64 selfMetrics = 0;
+};
+
 class Exporter : public QObject
 {
     Q_OBJECT
@@ -101,7 +112,10 @@ public:
     // promdir_processes, ...: see selfMetricsFamilies in
     // promdir/render/exposition.h), for alerting on the directory. Off by
     // default, when the output is the Python client's byte for byte.
-    // Applies at the next start().
+    // Applies at the next start(). The rest of the body is kept between
+    // merges that change nothing, as without them (gzipped once, too); the
+    // self-metrics themselves are rendered from every merge, since the
+    // files it read, its time and the processes' liveness change with each.
     void setSelfMetrics(bool enabled);
     bool selfMetrics() const;
 
@@ -109,6 +123,7 @@ public:
     quint16 boundPort() const;  // 0 when not running
     QUrl boundUrl() const;      // e.g. http://127.0.0.1:9100/metrics
     int connectionCount() const;
+    ExporterRenderStats renderStats() const; // zero when not running
 
 public Q_SLOTS:
     // Listens; false (and error()) when it cannot. Starting a running
