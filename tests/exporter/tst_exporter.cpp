@@ -204,7 +204,8 @@ private Q_SLOTS:
         QFETCH(bool, gzip);
         QFETCH(bool, openMetrics);
         QTemporaryDir dir;
-        QVERIFY(QFile::copy(kFixture + QStringLiteral("/metrics/counter_101.db"), dir.filePath(QStringLiteral("counter_101.db"))));
+        // Pids above any pid_max: never a running process, whose files would be read on every merge.
+        QVERIFY(QFile::copy(kFixture + QStringLiteral("/metrics/counter_101.db"), dir.filePath(QStringLiteral("counter_999999901.db"))));
         ServerThread s([&](Exporter &e) {
             e.setPath(dir.path());
             e.setSelfMetrics(true);
@@ -244,7 +245,7 @@ private Q_SLOTS:
         QCOMPARE(afterSecond.bodies, afterFirst.bodies); // the merged families came from the cache
         QCOMPARE(afterSecond.selfMetrics, afterFirst.selfMetrics + 1);
         // A change: the body is rendered again.
-        QVERIFY(QFile::copy(kFixture + QStringLiteral("/metrics/counter_101.db"), dir.filePath(QStringLiteral("counter_102.db"))));
+        QVERIFY(QFile::copy(kFixture + QStringLiteral("/metrics/counter_101.db"), dir.filePath(QStringLiteral("counter_999999902.db"))));
         const QByteArray third = scrape();
         QVERIFY2(third.contains("\npromdir_files 2.0\n"), third.constData());
         QCOMPARE(stats().bodies, afterSecond.bodies + 1);
