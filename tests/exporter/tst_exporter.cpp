@@ -644,6 +644,23 @@ private Q_SLOTS:
         empty.close();
         QVERIFY(!e.setCredentialsFile(empty.fileName(), &error));
         QVERIFY(!e.hasCredentials());
+        // The core's parser (auth/credentials.h): the line named; a file others may read works, with a warning.
+        QFile bad(tmp.filePath(QStringLiteral("bad")));
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write("u:p\nno colon here\n");
+        bad.close();
+        QVERIFY(!e.setCredentialsFile(bad.fileName(), &error));
+        QCOMPARE(error, bad.fileName() + QStringLiteral(":2: expected user:password"));
+        QFile shared(tmp.filePath(QStringLiteral("shared")));
+        QVERIFY(shared.open(QIODevice::WriteOnly));
+        shared.write("u:p\n");
+        shared.close();
+        QVERIFY(shared.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup));
+        QSignalSpy warned(&e, &Exporter::warning);
+        QVERIFY(e.setCredentialsFile(shared.fileName(), &error));
+        QVERIFY(e.hasCredentials());
+        QCOMPARE(warned.size(), 1);
+        QVERIFY(warned.at(0).at(0).toString().contains(QStringLiteral("readable by others")));
     }
 
     void warnsOnPublicAddressWithoutAuth()
