@@ -303,6 +303,31 @@ private Q_SLOTS:
         QVERIFY(r.body != rendered(kFixture + QStringLiteral("/metrics")));
     }
 
+    // With self-metrics the body goes out in two parts (the kept head, this
+    // merge's self-metrics): HEAD still sends neither, GET both, counted.
+    void headHasHeadersOnlyWithSelfMetrics()
+    {
+        ServerThread s([](Exporter &e) {
+            e.setPath(kFixture + QStringLiteral("/metrics"));
+            e.setSelfMetrics(true);
+        });
+        const int fd = testhttp::connectTo(s.port());
+        QVERIFY(fd >= 0);
+        QVERIFY(testhttp::sendAll(fd, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\nHEAD /metrics HTTP/1.1\r\nHost: x\r\n\r\n"
+                                      "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"));
+        const auto first = testhttp::readResponse(fd, false);
+        const auto head = testhttp::readResponse(fd, true, testhttp::kWaitMs, first.rest);
+        const auto get = testhttp::readResponse(fd, false, testhttp::kWaitMs, head.rest);
+        ::close(fd);
+        QCOMPARE(first.status, 200);
+        QCOMPARE(head.status, 200);
+        QCOMPARE(get.status, 200);
+        QVERIFY(get.rest.isEmpty());
+        QCOMPARE(get.header("Content-Length").toLongLong(), get.body.size());
+        QVERIFY(get.body.startsWith(rendered(kFixture + QStringLiteral("/metrics"))));
+        QVERIFY2(get.body.endsWith("\n") && get.body.contains("\npromdir_last_merge_files_read "), get.body.constData());
+    }
+
     void headHasHeadersOnly()
     {
         ServerThread s(servePath(kFixture + QStringLiteral("/metrics")));

@@ -67,7 +67,7 @@ private:
         bool keepAlive10 = false; // HTTP/1.0 with Connection: keep-alive
         int status = 0;
         QByteArray headers;       // everything before the body
-        QByteArray body;
+        QByteArray body, tail;    // sent one after the other
         QElapsedTimer timer;
         QString logPrefix;        // "PEER METHOD PATH"
         QPointer<QTcpSocket> socket;
@@ -94,7 +94,7 @@ private:
     void sweep();
     bool evictOne();
     void finish(const SlotPtr &slot, int status, const QList<QPair<QByteArray, QByteArray>> &headers,
-                const QByteArray &body);
+                const QByteArray &body, const QByteArray &tail = {});
     void flush(QTcpSocket *socket);
     bool authorized(const QHttpServerRequest &request) const;
 

@@ -26,15 +26,12 @@ RenderedPtr errorResponse(const std::string &why)
     return r;
 }
 
-// The body is `first` and then `second`, copied once.
-RenderedPtr answer(const Variant &variant, std::string_view first, std::string_view second = {})
+RenderedPtr answer(const Variant &variant, std::string_view body)
 {
     auto r = std::make_shared<Rendered>();
     r->contentType = QByteArray::fromStdString(variant.contentType);
     r->gzip = variant.gzip;
-    r->body.reserve(static_cast<qsizetype>(first.size() + second.size()));
-    r->body.append(first.data(), static_cast<qsizetype>(first.size()));
-    r->body.append(second.data(), static_cast<qsizetype>(second.size()));
+    r->body = QByteArray(body.data(), static_cast<qsizetype>(body.size()));
     return r;
 }
 
@@ -52,17 +49,21 @@ RenderOutcome renderWithSelfMetrics(const MergeResult &result, const Variant &va
     const RenderOptions options = variant.renderOptions();
     if (!head) {
         auto made = std::make_shared<ScrapeHead>();
-        made->text = scrapeHead(renderScrape(result, options), options.format);
-        if (variant.gzip) {
-            made->gzip = gzipHead(made->text);
-            made->text = {};
-        }
+        const std::string text = scrapeHead(renderScrape(result, options), options.format);
+        if (variant.gzip)
+            made->gzip = gzipHead(text);
+        else
+            made->text = QByteArray(text.data(), static_cast<qsizetype>(text.size()));
         head = std::move(made);
     }
     const std::string tail = renderSelfMetrics(result, options);
     if (head->gzip)
         return {answer(variant, gzipWithTail(*head->gzip, tail)), head};
-    return {answer(variant, head->text, tail), head};
+    auto r = std::make_shared<Rendered>();
+    r->contentType = QByteArray::fromStdString(variant.contentType);
+    r->body = head->text; // shared with the kept head
+    r->tail = QByteArray(tail.data(), static_cast<qsizetype>(tail.size()));
+    return {r, head};
 }
 
 RenderedPtr renderingFailed()

@@ -69,7 +69,8 @@ struct Rendered
 {
     int status = 200;
     QByteArray contentType;
-    QByteArray body;
+    QByteArray body; // sent as body + tail: a kept head is shared, not copied
+    QByteArray tail;
     bool gzip = false;
 };
 using RenderedPtr = std::shared_ptr<const Rendered>;
@@ -79,7 +80,7 @@ using RenderedPtr = std::shared_ptr<const Rendered>;
 // the files; gzipped once when the answer is.
 struct ScrapeHead
 {
-    std::string text;            // when not gzipped
+    QByteArray text;              // when not gzipped
     std::optional<GzipHead> gzip; // when gzipped
 };
 using ScrapeHeadPtr = std::shared_ptr<const ScrapeHead>;
