@@ -63,7 +63,7 @@ endif()
 # users need the -dev packages of what the headers and libraries use.
 set(CPACK_DEBIAN_DEV_PACKAGE_NAME promdir-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
-set(promdir_dev_depends "libboost-iostreams-dev (>= 1.74), libarchive-dev (>= ${PROMDIR_LIBARCHIVE_MIN_VERSION})")
+set(promdir_dev_depends "libboost-iostreams-dev (>= 1.74), libarchive-dev (>= ${PROMDIR_LIBARCHIVE_MIN_VERSION}), zlib1g-dev")
 if(PROMDIR_BUILD_GUI)
   string(APPEND promdir_dev_depends
     ", qt6-base-dev (>= 6.4), qt6-httpserver-dev (>= 6.4), qt6-websockets-dev (>= 6.4), qt6-charts-dev (>= 6.4)")

@@ -4,7 +4,7 @@ PROMDIR_PACKAGES=(
   cmake ninja-build g++ pkg-config
   qt6-base-dev libqt6opengl6-dev qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev
   qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libxkbcommon-dev
-  libboost-iostreams-dev libarchive-dev zstd xz-utils bzip2
+  libboost-iostreams-dev libarchive-dev zlib1g-dev zstd xz-utils bzip2
   libcli11-dev nlohmann-json3-dev
   xvfb xauth dpkg-dev python3 python3-prometheus-client libqt6svg6
   prometheus # promtool for the alerting rules, a real server for interop_prometheus_scrape

@@ -1,7 +1,8 @@
 // The Pushgateway rules of promdir/push/pushgateway.h: URLs as the Python
 // client's push_to_gateway makes them (every expected URL below was printed
 // by client_python main's push_to_gateway with a handler that only records
-// the URL), base64url, the credentials file and the retry delays.
+// the URL), base64url and the retry delays. The credentials file:
+// tst_userfiles.
 #include "promdir/push/pushgateway.h"
 
 #include <QtTest>
@@ -95,43 +96,6 @@ private Q_SLOTS:
         QFETCH(QByteArray, bytes);
         QFETCH(QString, expected);
         QCOMPARE(QString::fromStdString(base64Url(std::string_view(bytes.constData(), bytes.size()))), expected);
-    }
-
-    void credentials_data()
-    {
-        QTest::addColumn<QByteArray>("text");
-        QTest::addColumn<QString>("user");
-        QTest::addColumn<QString>("password");
-        QTest::newRow("one line") << QByteArray("pusher:s3cret\n") << "pusher" << "s3cret";
-        QTest::newRow("no newline") << QByteArray("u:p") << "u" << "p";
-        QTest::newRow("comments, CRLF, colon in password")
-            << QByteArray("# for the gateway\r\n\r\n  \nu:a:b\r\nother:x\n") << "u" << "a:b";
-        QTest::newRow("empty password") << QByteArray("u:\n") << "u" << "";
-    }
-    void credentials()
-    {
-        QFETCH(QByteArray, text);
-        QFETCH(QString, user);
-        QFETCH(QString, password);
-        const auto c = parseCredentials(std::string_view(text.constData(), text.size()));
-        QVERIFY2(c.ok(), c.error().message.c_str());
-        QCOMPARE(QString::fromStdString(c->user), user);
-        QCOMPARE(QString::fromStdString(c->password), password);
-    }
-    void noCredentials_data()
-    {
-        QTest::addColumn<QByteArray>("text");
-        QTest::newRow("empty") << QByteArray();
-        QTest::newRow("comments only") << QByteArray("# nothing\n\n");
-        QTest::newRow("no colon") << QByteArray("password\n");
-        QTest::newRow("no user") << QByteArray(":password\n");
-    }
-    void noCredentials()
-    {
-        QFETCH(QByteArray, text);
-        const auto c = parseCredentials(std::string_view(text.constData(), text.size()));
-        QVERIFY(!c.ok());
-        QVERIFY(c.error().code == PushErrorCode::NoCredentials);
     }
 
     void retryDelay()

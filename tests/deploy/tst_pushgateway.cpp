@@ -174,6 +174,18 @@ private Q_SLOTS:
         QTest::newRow("certificate not trusted") << QStringList{QStringLiteral("--credentials"), ok} << 3 << QByteArray("certificate");
         QTest::newRow("no credentials file") << QStringList{QStringLiteral("--credentials"), m_tmp.filePath(QStringLiteral("none"))} << 2 << QByteArray("cannot read credentials file");
         QTest::newRow("CA file without certificate") << QStringList{QStringLiteral("--ca-file"), ok, QStringLiteral("--credentials"), ok} << 2 << QByteArray("no PEM certificate");
+        // Several users: the first is sent, the others never (docs/cli.md).
+        QFile f(ok);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray right = f.readAll();
+        const QString firstOfTwo = m_tmp.filePath(QStringLiteral("first.auth")), second = m_tmp.filePath(QStringLiteral("second.auth"));
+        for (const auto &[path, text] : {std::pair{firstOfTwo, right + "other:x\n"}, std::pair{second, "other:x\n" + right}}) {
+            QFile out(path);
+            QVERIFY(out.open(QIODevice::WriteOnly) && out.write(text) == text.size());
+            out.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        }
+        QTest::newRow("first of several users") << QStringList{QStringLiteral("--credentials"), firstOfTwo, QStringLiteral("--ca-file"), ca} << 0 << QByteArray();
+        QTest::newRow("second user not sent") << QStringList{QStringLiteral("--credentials"), second, QStringLiteral("--ca-file"), ca} << 4 << QByteArray("HTTP 401");
     }
     void tlsAndAuth()
     {

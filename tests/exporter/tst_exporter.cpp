@@ -186,6 +186,77 @@ private Q_SLOTS:
         QVERIFY2(r.body.contains("\npromdir_files 2.0\n"), r.body.constData());
     }
 
+    // A scrape whose merge found nothing changed serves the merged
+    // families' body from the cache, with self-metrics too: only the
+    // self-metrics are rendered again, since they change with every merge
+    // (promdir_last_merge_files_read: 1 file read, then none) and caching
+    // them would serve values that stopped being true. Identity and gzip.
+    void selfMetricsBodyCachedPerContent_data()
+    {
+        QTest::addColumn<bool>("gzip");
+        QTest::addColumn<bool>("openMetrics");
+        QTest::newRow("text") << false << false;
+        QTest::newRow("text, gzip") << true << false;
+        QTest::newRow("openmetrics, gzip") << true << true;
+    }
+    void selfMetricsBodyCachedPerContent()
+    {
+        QFETCH(bool, gzip);
+        QFETCH(bool, openMetrics);
+        QTemporaryDir dir;
+        // Pids above any pid_max: never a running process, whose files would be read on every merge.
+        QVERIFY(QFile::copy(kFixture + QStringLiteral("/metrics/counter_101.db"), dir.filePath(QStringLiteral("counter_999999901.db"))));
+        ServerThread s([&](Exporter &e) {
+            e.setPath(dir.path());
+            e.setSelfMetrics(true);
+        });
+        QList<QByteArray> headers;
+        if (gzip)
+            headers << "Accept-Encoding: gzip";
+        if (openMetrics)
+            headers << "Accept: application/openmetrics-text";
+        auto scrape = [&] {
+            const auto r = testhttp::get(s.port(), "/metrics", headers);
+            return r.header("Content-Encoding") == "gzip" ? gunzip(r.body) : (gzip ? QByteArray("not gzip") : r.body);
+        };
+        auto stats = [&] {
+            ExporterRenderStats st;
+            s.call([&] { st = s.exporter()->renderStats(); });
+            return st;
+        };
+        // All but what the last merge did (its time, the files it read).
+        auto stable = [](const QByteArray &body) {
+            QByteArrayList lines = body.split('\n');
+            lines.removeIf([](const QByteArray &l) {
+                return l.startsWith("promdir_last_merge_duration_seconds ") || l.startsWith("promdir_last_merge_files_read ");
+            });
+            return lines.join('\n');
+        };
+        const QByteArray first = scrape();
+        const ExporterRenderStats afterFirst = stats();
+        QVERIFY2(first.contains("\npromdir_files 1.0\n"), first.constData());
+        QVERIFY2(first.contains("\npromdir_last_merge_files_read 1.0\n"), first.constData());
+        QCOMPARE(first.endsWith("# EOF\n"), openMetrics);
+        QCOMPARE(first.count("# EOF"), openMetrics ? 1 : 0);
+        const QByteArray second = scrape();
+        const ExporterRenderStats afterSecond = stats();
+        QVERIFY2(second.contains("\npromdir_last_merge_files_read 0.0\n"), second.constData());
+        QCOMPARE(stable(second), stable(first));
+        QCOMPARE(afterSecond.bodies, afterFirst.bodies); // the merged families came from the cache
+        QCOMPARE(afterSecond.selfMetrics, afterFirst.selfMetrics + 1);
+        // A change: the body is rendered again.
+        QVERIFY(QFile::copy(kFixture + QStringLiteral("/metrics/counter_101.db"), dir.filePath(QStringLiteral("counter_999999902.db"))));
+        const QByteArray third = scrape();
+        QVERIFY2(third.contains("\npromdir_files 2.0\n"), third.constData());
+        QCOMPARE(stats().bodies, afterSecond.bodies + 1);
+        // What is served is what renderScrape makes of one merge.
+        auto engine = std::make_shared<MergeEngine>(dir.path().toStdString());
+        const auto result = engine->refresh();
+        const std::string expected =
+            renderScrape(*result, {openMetrics ? Format::OpenMetrics : Format::Text, {}}, SelfMetrics::On);
+        QCOMPARE(stable(third), stable(QByteArray::fromStdString(expected)));
+    }
+
     void gzipWhenAccepted_data()
     {
         QTest::addColumn<bool>("openMetrics");
@@ -230,6 +301,31 @@ private Q_SLOTS:
         QCOMPARE(r.status, 200);
         QCOMPARE(r.body, rendered(kFixture + QStringLiteral("/metrics"), Format::Text, n));
         QVERIFY(r.body != rendered(kFixture + QStringLiteral("/metrics")));
+    }
+
+    // With self-metrics the body goes out in two parts (the kept head, this
+    // merge's self-metrics): HEAD still sends neither, GET both, counted.
+    void headHasHeadersOnlyWithSelfMetrics()
+    {
+        ServerThread s([](Exporter &e) {
+            e.setPath(kFixture + QStringLiteral("/metrics"));
+            e.setSelfMetrics(true);
+        });
+        const int fd = testhttp::connectTo(s.port());
+        QVERIFY(fd >= 0);
+        QVERIFY(testhttp::sendAll(fd, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\nHEAD /metrics HTTP/1.1\r\nHost: x\r\n\r\n"
+                                      "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"));
+        const auto first = testhttp::readResponse(fd, false);
+        const auto head = testhttp::readResponse(fd, true, testhttp::kWaitMs, first.rest);
+        const auto get = testhttp::readResponse(fd, false, testhttp::kWaitMs, head.rest);
+        ::close(fd);
+        QCOMPARE(first.status, 200);
+        QCOMPARE(head.status, 200);
+        QCOMPARE(get.status, 200);
+        QVERIFY(get.rest.isEmpty());
+        QCOMPARE(get.header("Content-Length").toLongLong(), get.body.size());
+        QVERIFY(get.body.startsWith(rendered(kFixture + QStringLiteral("/metrics"))));
+        QVERIFY2(get.body.endsWith("\n") && get.body.contains("\npromdir_last_merge_files_read "), get.body.constData());
     }
 
     void headHasHeadersOnly()
@@ -573,6 +669,23 @@ private Q_SLOTS:
         empty.close();
         QVERIFY(!e.setCredentialsFile(empty.fileName(), &error));
         QVERIFY(!e.hasCredentials());
+        // The core's parser (auth/credentials.h): the line named; a file others may read works, with a warning.
+        QFile bad(tmp.filePath(QStringLiteral("bad")));
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write("u:p\nno colon here\n");
+        bad.close();
+        QVERIFY(!e.setCredentialsFile(bad.fileName(), &error));
+        QCOMPARE(error, bad.fileName() + QStringLiteral(":2: expected user:password"));
+        QFile shared(tmp.filePath(QStringLiteral("shared")));
+        QVERIFY(shared.open(QIODevice::WriteOnly));
+        shared.write("u:p\n");
+        shared.close();
+        QVERIFY(shared.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup));
+        QSignalSpy warned(&e, &Exporter::warning);
+        QVERIFY(e.setCredentialsFile(shared.fileName(), &error));
+        QVERIFY(e.hasCredentials());
+        QCOMPARE(warned.size(), 1);
+        QVERIFY(warned.at(0).at(0).toString().contains(QStringLiteral("readable by others")));
     }
 
     void warnsOnPublicAddressWithoutAuth()

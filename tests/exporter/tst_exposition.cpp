@@ -17,6 +17,8 @@
 
 #include <sstream>
 
+#include <zlib.h>
+
 using namespace promdir;
 
 namespace {
@@ -84,6 +86,48 @@ private Q_SLOTS:
         QCOMPARE(static_cast<unsigned char>(z[1]), 0x8b);
         QVERIFY(gunzip(z) == data);
         QVERIFY(gunzip(gzipCompress("")).empty());
+    }
+
+    // A kept head and a new tail: one gzip member (zlib's inflate ends the
+    // stream exactly at the end, no second member a client might ignore),
+    // decompressing to head + tail, compressed as well as in one go.
+    void gzipHeadAndTail_data()
+    {
+        QTest::addColumn<int>("headLines");
+        QTest::addColumn<QByteArray>("tail");
+        QTest::newRow("big head, small tail") << 20000 << QByteArray("promdir_files 7.0\n# EOF\n");
+        QTest::newRow("empty tail") << 100 << QByteArray();
+        QTest::newRow("empty head") << 0 << QByteArray("promdir_files 7.0\n");
+        QTest::newRow("both empty") << 0 << QByteArray();
+    }
+    void gzipHeadAndTail()
+    {
+        QFETCH(int, headLines);
+        QFETCH(QByteArray, tail);
+        std::string head;
+        for (int i = 0; i < headLines; ++i)
+            head += "metric_total{pid=\"" + std::to_string(i) + "\"} " + std::to_string(i * 7 % 1000) + ".0\n";
+        const GzipHead kept = gzipHead(head);
+        for (int round = 0; round < 2; ++round) { // the head is used again as it is
+            const std::string t = tail.toStdString() + std::string(round, '\n');
+            const std::string z = gzipWithTail(kept, t);
+            z_stream zs{};
+            QCOMPARE(inflateInit2(&zs, 16 + MAX_WBITS), Z_OK);
+            std::string out(head.size() + t.size() + 16, '\0');
+            zs.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(z.data()));
+            zs.avail_in = static_cast<uInt>(z.size());
+            zs.next_out = reinterpret_cast<Bytef *>(out.data());
+            zs.avail_out = static_cast<uInt>(out.size());
+            const int rc = inflate(&zs, Z_FINISH);
+            out.resize(out.size() - zs.avail_out);
+            const uInt left = zs.avail_in;
+            inflateEnd(&zs);
+            QCOMPARE(rc, Z_STREAM_END); // CRC and length checked by zlib
+            QCOMPARE(left, uInt(0));
+            QVERIFY(out == head + t);
+            QVERIFY(gunzip(z) == head + t);
+            QVERIFY(z.size() <= gzipCompress(head + t).size() + 64);
+        }
     }
 
     void fileErrorsFamily()

@@ -8,12 +8,15 @@
 // Checked: the negotiated format, name escaping and Content-Type agree
 // (the client's Content-Type forms); name[] keeps
 // exactly the samples asked for; gzip bodies decompress to the body; the
-// cache key of a variant tells different variants apart; Basic auth
-// accepts exactly the configured pairs.
+// cache key of a variant tells different variants apart; a self-metrics
+// body made of a kept head and a new tail (gzipped too) is the body made
+// at once; Basic auth accepts exactly the configured pairs; a credentials
+// line parses to a user without ':'.
 #include "fuzzcheck.h"
 
 #include "../../lib/exporter/src/request_p.h"
 
+#include "promdir/auth/credentials.h"
 #include "promdir/render/exposition.h"
 
 #include <boost/iostreams/copy.hpp>
@@ -156,6 +159,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     checkBody(body, v);
     if (v.gzip)
         FUZZ_CHECK(gunzip(gzipCompress(body)) == body);
+    // Self-metrics: a kept head and a tail of this merge make the same
+    // body as one render; a gzipped head with any tail is that head + tail.
+    const std::string head = scrapeHead(body, v.format);
+    FUZZ_CHECK(head + renderSelfMetrics(scrape(), v.renderOptions())
+               == renderScrape(scrape(), v.renderOptions(), SelfMetrics::On));
+    FUZZ_CHECK(gunzip(gzipWithTail(gzipHead(head), field[0])) == head + std::string(field[0]));
+
+    // The credentials file: every entry has a user without ':' or a line break.
+    if (const auto entries = parseCredentials(field[4], "creds"))
+        for (const CredentialsEntry &e : *entries)
+            FUZZ_CHECK(!e.user.empty() && e.user.find_first_of(":\n") == std::string::npos && e.line >= 1);
 
     // Basic auth against a fixed table; one password holds a colon, which
     // only the first colon of the credentials splits off.

@@ -2,7 +2,9 @@
 
 #include "exporterserver_p.h"
 
-#include <QtCore/QFile>
+#include "promdir/auth/credentials.h"
+#include "promdir/read/userfile.h"
+
 #include <QtCore/QLoggingCategory>
 #include <QtNetwork/QSslCertificate>
 #include <QtNetwork/QSslKey>
@@ -60,33 +62,18 @@ quint16 Exporter::port() const { return d->port; }
 
 bool Exporter::setCredentialsFile(const QString &path, QString *error)
 {
-    auto fail = [&](const QString &why) {
+    const auto file = readCredentialsFile(path.toStdString());
+    if (!file) {
         if (error)
-            *error = why;
+            *error = QString::fromStdString(file.error().message);
         return false;
-    };
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return fail(QStringLiteral("cannot read credentials file %1: %2").arg(path, file.errorString()));
-    if (file.size() > 1024 * 1024)
-        return fail(QStringLiteral("credentials file %1 is larger than 1 MiB").arg(path));
-    QHash<QByteArray, QByteArray> credentials;
-    int lineNo = 0;
-    for (QByteArray line : file.readAll().split('\n')) {
-        ++lineNo;
-        if (line.endsWith('\r'))
-            line.chop(1);
-        if (line.trimmed().isEmpty() || line.trimmed().startsWith('#'))
-            continue;
-        const qsizetype colon = line.indexOf(':');
-        if (colon <= 0)
-            return fail(QStringLiteral("%1:%2: expected user:password").arg(path).arg(lineNo));
-        credentials.insert(line.left(colon), line.mid(colon + 1));
     }
-    if (credentials.isEmpty())
-        return fail(QStringLiteral("credentials file %1 names no user").arg(path));
-    if (file.permissions() & (QFileDevice::ReadOther | QFileDevice::ReadGroup))
-        Q_EMIT warning(QStringLiteral("credentials file %1 is readable by others; chmod 600 it").arg(path));
+    // A user named twice: the last line counts.
+    QHash<QByteArray, QByteArray> credentials;
+    for (const CredentialsEntry &e : file->entries)
+        credentials.insert(QByteArray::fromStdString(e.user), QByteArray::fromStdString(e.password));
+    if (!file->warning.empty())
+        Q_EMIT warning(QString::fromStdString(file->warning));
     d->config.credentials = std::move(credentials);
     return true;
 }
@@ -109,13 +96,17 @@ bool Exporter::setTlsFiles(const QString &certificateFile, const QString &keyFil
     };
     if (!QSslSocket::supportsSsl())
         return fail(QStringLiteral("this Qt has no working TLS backend"));
-    const auto chain = QSslCertificate::fromPath(certificateFile, QSsl::Pem);
+    // Both read as user files (no FIFO, no device, capped) before either is parsed.
+    const auto certificatePem = readUserFile(certificateFile.toStdString(), "certificate file", kMaxPemBytes);
+    if (!certificatePem)
+        return fail(QString::fromStdString(certificatePem.error().message));
+    const auto keyPem = readUserFile(keyFile.toStdString(), "key file", kMaxPemBytes);
+    if (!keyPem)
+        return fail(QString::fromStdString(keyPem.error().message));
+    const auto chain = QSslCertificate::fromData(QByteArray::fromStdString(certificatePem->bytes), QSsl::Pem);
     if (chain.isEmpty() || chain.first().isNull())
         return fail(QStringLiteral("no PEM certificate in %1").arg(certificateFile));
-    QFile kf(keyFile);
-    if (!kf.open(QIODevice::ReadOnly))
-        return fail(QStringLiteral("cannot read key file %1: %2").arg(keyFile, kf.errorString()));
-    const QByteArray pem = kf.readAll();
+    const QByteArray pem = QByteArray::fromStdString(keyPem->bytes);
     QSslKey key;
     for (auto algorithm : {QSsl::Rsa, QSsl::Ec, QSsl::Dsa, QSsl::Dh}) {
         key = QSslKey(pem, algorithm, QSsl::Pem, QSsl::PrivateKey);
@@ -148,6 +139,7 @@ bool Exporter::selfMetrics() const { return d->config.selfMetrics; }
 bool Exporter::isRunning() const { return d->server; }
 quint16 Exporter::boundPort() const { return d->server ? d->server->port() : 0; }
 int Exporter::connectionCount() const { return d->server ? d->server->connectionCount() : 0; }
+ExporterRenderStats Exporter::renderStats() const { return d->server ? d->server->renderStats() : ExporterRenderStats{}; }
 
 QUrl Exporter::boundUrl() const
 {

@@ -390,7 +390,7 @@ bool ExporterServer::handleRequest(const QHttpServerRequest &request, QTcpSocket
             headers.append(qMakePair(QByteArray("Vary"), QByteArray("Accept, Accept-Encoding")));
         if (r->gzip)
             headers.append(qMakePair(QByteArray("Content-Encoding"), QByteArray("gzip")));
-        finish(slot, r->status, headers, r->body);
+        finish(slot, r->status, headers, r->body, r->tail);
     });
     return true;
 }
@@ -401,14 +401,15 @@ void ExporterServer::missingHandler(const QHttpServerRequest &, QTcpSocket *sock
     socket->disconnectFromHost();
 }
 
-void ExporterServer::finish(const SlotPtr &slot, int status, const Headers &headers, const QByteArray &body)
+void ExporterServer::finish(const SlotPtr &slot, int status, const Headers &headers, const QByteArray &body,
+                            const QByteArray &tail)
 {
     QByteArray h;
     h.reserve(256);
     h += "HTTP/1.1 " + QByteArray::number(status) + ' ' + reason(status) + "\r\n";
     for (const auto &[k, v] : headers)
         h += k + ": " + v + "\r\n";
-    h += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
+    h += "Content-Length: " + QByteArray::number(body.size() + tail.size()) + "\r\n";
     if (slot->close)
         h += "Connection: close\r\n";
     else if (slot->keepAlive10)
@@ -417,6 +418,7 @@ void ExporterServer::finish(const SlotPtr &slot, int status, const Headers &head
     slot->status = status;
     slot->headers = std::move(h);
     slot->body = slot->head ? QByteArray() : body;
+    slot->tail = slot->head ? QByteArray() : tail;
     slot->ready = true;
     if (slot->socket)
         flush(slot->socket);
@@ -442,17 +444,20 @@ void ExporterServer::flush(QTcpSocket *socket)
         socket->write(slot->headers);
         if (!slot->body.isEmpty())
             socket->write(slot->body);
+        if (!slot->tail.isEmpty())
+            socket->write(slot->tail);
+        const qint64 bytes = slot->body.size() + slot->tail.size();
         c->lastActivity = c->lastWrite = now();
         const double ms = slot->timer.nsecsElapsed() / 1e6;
         const QString line = slot->logPrefix + u' ' + QString::number(slot->status) + u' '
-                             + QString::number(slot->body.size()) + u' ' + QString::number(ms, 'f', 2);
+                             + QString::number(bytes) + u' ' + QString::number(ms, 'f', 2);
         if (slot->close) {
             c->closingSince = now();
             c->queue.clear();
             socket->disconnectFromHost();
         }
         // A slot may stop the exporter: look the connection up again.
-        Q_EMIT served(slot->status, slot->body.size(), ms, line);
+        Q_EMIT served(slot->status, bytes, ms, line);
         c = find(socket);
         if (!c)
             return;

@@ -41,6 +41,7 @@ public:
     bool listenOn(const QHostAddress &address, quint16 port, QString *error);
     quint16 port() const { return m_port; }
     int connectionCount() const { return static_cast<int>(m_conns.size()); }
+    ExporterRenderStats renderStats() const { return m_service.renderStats(); }
     // Stops listening and drops every connection; safe from any slot.
     void shutdown();
 
@@ -66,7 +67,7 @@ private:
         bool keepAlive10 = false; // HTTP/1.0 with Connection: keep-alive
         int status = 0;
         QByteArray headers;       // everything before the body
-        QByteArray body;
+        QByteArray body, tail;    // sent one after the other
         QElapsedTimer timer;
         QString logPrefix;        // "PEER METHOD PATH"
         QPointer<QTcpSocket> socket;
@@ -93,7 +94,7 @@ private:
     void sweep();
     bool evictOne();
     void finish(const SlotPtr &slot, int status, const QList<QPair<QByteArray, QByteArray>> &headers,
-                const QByteArray &body);
+                const QByteArray &body, const QByteArray &tail = {});
     void flush(QTcpSocket *socket);
     bool authorized(const QHttpServerRequest &request) const;
 

@@ -26,16 +26,52 @@ RenderedPtr errorResponse(const std::string &why)
     return r;
 }
 
-RenderedPtr renderVariant(const MergeResult &result, const Variant &variant)
+RenderedPtr answer(const Variant &variant, std::string_view body)
 {
     auto r = std::make_shared<Rendered>();
     r->contentType = QByteArray::fromStdString(variant.contentType);
-    std::string body = renderScrape(result, variant.renderOptions(), variant.selfMetrics);
-    if (variant.gzip) {
-        body = gzipCompress(body);
-        r->gzip = true;
-    }
+    r->gzip = variant.gzip;
     r->body = QByteArray(body.data(), static_cast<qsizetype>(body.size()));
+    return r;
+}
+
+// Without self-metrics: the whole answer, cached as it is.
+RenderOutcome renderVariant(const MergeResult &result, const Variant &variant)
+{
+    const std::string body = renderScrape(result, variant.renderOptions());
+    return {answer(variant, variant.gzip ? gzipCompress(body) : body), nullptr};
+}
+
+// With self-metrics: the head kept (made now when there is none for this
+// content) and this merge's self-metrics after it.
+RenderOutcome renderWithSelfMetrics(const MergeResult &result, const Variant &variant, ScrapeHeadPtr head)
+{
+    const RenderOptions options = variant.renderOptions();
+    if (!head) {
+        auto made = std::make_shared<ScrapeHead>();
+        const std::string text = scrapeHead(renderScrape(result, options), options.format);
+        if (variant.gzip)
+            made->gzip = gzipHead(text);
+        else
+            made->text = QByteArray(text.data(), static_cast<qsizetype>(text.size()));
+        head = std::move(made);
+    }
+    const std::string tail = renderSelfMetrics(result, options);
+    if (head->gzip)
+        return {answer(variant, gzipWithTail(*head->gzip, tail)), head};
+    auto r = std::make_shared<Rendered>();
+    r->contentType = QByteArray::fromStdString(variant.contentType);
+    r->body = head->text; // shared with the kept head
+    r->tail = QByteArray(tail.data(), static_cast<qsizetype>(tail.size()));
+    return {r, head};
+}
+
+RenderedPtr renderingFailed()
+{
+    auto r = std::make_shared<Rendered>();
+    r->status = 500;
+    r->contentType = QByteArrayLiteral("text/plain; charset=utf-8");
+    r->body = QByteArrayLiteral("promdir: rendering failed\n");
     return r;
 }
 
@@ -163,6 +199,7 @@ void MetricsService::mergeFinished(Source::Fetched fetched)
     if (changed) {
         ++m_generation;
         m_cache.clear();
+        m_heads.clear();
         m_current = fetched.result;
         m_currentError = fetched.error;
         std::string problems = m_current ? problemSummary(m_current->load) : std::string();
@@ -207,10 +244,11 @@ void MetricsService::serve(Waiter waiter)
     else if (!m_current->load.ok)
         immediate = errorResponse(m_current->load.error);
     const std::string key = waiter.variant.key();
-    // Self-metrics change with every merge (liveness, times), whether or
-    // not the files did: rendered anew each merge and never cached.
-    const bool cacheable = waiter.variant.selfMetrics == SelfMetrics::Off;
-    if (!immediate && cacheable) {
+    // Self-metrics change with every merge (the files it read, its time,
+    // liveness), whether or not the files did: only the rest of their
+    // answer is kept, and they are rendered anew for each merge.
+    const bool self = waiter.variant.selfMetrics == SelfMetrics::On;
+    if (!immediate && !self) {
         if (auto it = m_cache.find(key); it != m_cache.end())
             immediate = it->second;
     }
@@ -221,45 +259,53 @@ void MetricsService::serve(Waiter waiter)
         return;
     }
     const std::string renderKey =
-        std::to_string(m_generation) + '#' + (cacheable ? std::string() : std::to_string(m_merges) + '#') + key;
+        std::to_string(m_generation) + '#' + (self ? std::to_string(m_merges) + '#' : std::string()) + key;
     auto &list = m_rendering[renderKey];
     list.push_back(std::move(waiter.done));
     if (list.size() > 1)
         return; // a render of this very variant is already running
-    auto *watcher = new QFutureWatcher<RenderedPtr>(this);
+    ScrapeHeadPtr head;
+    if (auto it = m_heads.find(key); self && it != m_heads.end())
+        head = it->second;
+    m_stats.bodies += head ? 0 : 1;
+    m_stats.selfMetrics += self ? 1 : 0;
+    auto *watcher = new QFutureWatcher<RenderOutcome>(this);
     const quint64 generation = m_generation;
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, key, renderKey, generation, cacheable] {
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, key, renderKey, generation] {
         watcher->deleteLater();
-        renderFinished(cacheable ? key : std::string(), renderKey, generation, watcher->result());
+        renderFinished(key, renderKey, generation, watcher->result());
     });
     watcher->setFuture(QtConcurrent::run(QThreadPool::globalInstance(),
-                                         [result = m_current, variant = waiter.variant]() -> RenderedPtr {
+                                         [result = m_current, variant = waiter.variant, self, head]() -> RenderOutcome {
                                              try {
-                                                 return renderVariant(*result, variant);
+                                                 return self ? renderWithSelfMetrics(*result, variant, head)
+                                                             : renderVariant(*result, variant);
                                              } catch (...) {
                                                  // std::bad_alloc and the like: never across the thread.
-                                                 auto r = std::make_shared<Rendered>();
-                                                 r->status = 500;
-                                                 r->contentType = QByteArrayLiteral("text/plain; charset=utf-8");
-                                                 r->body = QByteArrayLiteral("promdir: rendering failed\n");
-                                                 return r;
+                                                 return {renderingFailed(), nullptr};
                                              }
                                          }));
 }
 
-void MetricsService::renderFinished(const std::string &cacheKey, const std::string &renderKey, quint64 generation,
-                                    const RenderedPtr &rendered)
+void MetricsService::renderFinished(const std::string &key, const std::string &renderKey, quint64 generation,
+                                    const RenderOutcome &outcome)
 {
-    if (!cacheKey.empty() && generation == m_generation && rendered->status == 200) {
-        if (m_cache.size() >= kMaxCachedVariants)
-            m_cache.clear();
-        m_cache[cacheKey] = rendered;
+    if (generation == m_generation && outcome.rendered->status == 200) {
+        if (outcome.head) {
+            if (m_heads.size() >= kMaxCachedVariants)
+                m_heads.clear();
+            m_heads[key] = outcome.head;
+        } else {
+            if (m_cache.size() >= kMaxCachedVariants)
+                m_cache.clear();
+            m_cache[key] = outcome.rendered;
+        }
     }
     auto node = m_rendering.extract(renderKey);
     if (node.empty())
         return;
     for (auto &done : node.mapped())
-        done(rendered);
+        done(outcome.rendered);
 }
 
 } // namespace promdir

@@ -9,6 +9,7 @@
 #include <QtCore/QObject>
 
 #include <map>
+#include <optional>
 #include <mutex>
 #include <vector>
 
@@ -68,10 +69,28 @@ struct Rendered
 {
     int status = 200;
     QByteArray contentType;
-    QByteArray body;
+    QByteArray body; // sent as body + tail: a kept head is shared, not copied
+    QByteArray tail;
     bool gzip = false;
 };
 using RenderedPtr = std::shared_ptr<const Rendered>;
+
+// What a self-metrics answer keeps between merges: the head of its body
+// (scrapeHead: everything but the self-metrics), which changes only with
+// the files; gzipped once when the answer is.
+struct ScrapeHead
+{
+    QByteArray text;              // when not gzipped
+    std::optional<GzipHead> gzip; // when gzipped
+};
+using ScrapeHeadPtr = std::shared_ptr<const ScrapeHead>;
+
+// A render's outcome: the answer, and for self-metrics the head it used.
+struct RenderOutcome
+{
+    RenderedPtr rendered;
+    ScrapeHeadPtr head;
+};
 
 class MetricsService : public QObject
 {
@@ -86,6 +105,7 @@ public:
 
     // `done` is called on this object's thread, later (never from inside).
     void request(const Variant &variant, Done done);
+    ExporterRenderStats renderStats() const { return m_stats; }
 
 Q_SIGNALS:
     void logMessage(const QString &line);
@@ -99,9 +119,8 @@ private:
     void startMerge();
     void mergeFinished(Source::Fetched fetched);
     void serve(Waiter waiter);
-    // cacheKey: empty when the answer must not be cached.
-    void renderFinished(const std::string &cacheKey, const std::string &renderKey, quint64 generation,
-                        const RenderedPtr &rendered);
+    void renderFinished(const std::string &key, const std::string &renderKey, quint64 generation,
+                        const RenderOutcome &outcome);
     static bool sameContent(const MergeResult &a, const MergeResult &b);
 
     SourceGetter m_source;
@@ -111,10 +130,12 @@ private:
     std::string m_currentError;
     quint64 m_generation = 0;               // bumps when content changes
     quint64 m_merges = 0;                   // bumps with every merge
-    std::map<std::string, RenderedPtr> m_cache; // of m_generation
+    std::map<std::string, RenderedPtr> m_cache; // of m_generation: whole answers without self-metrics
+    std::map<std::string, ScrapeHeadPtr> m_heads; // of m_generation: heads of self-metrics answers
     std::map<std::string, std::vector<Done>> m_rendering; // "gen#[merge#]variant"
     std::string m_lastProblems;             // logged when it changes
     std::string m_lastPidsReason;           // logged when liveness stops being trusted
+    ExporterRenderStats m_stats;            // counted when a render starts
 };
 
 } // namespace promdir

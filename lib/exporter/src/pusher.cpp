@@ -3,11 +3,12 @@
 // retry delay after failures.
 #include "promdir/pusher.h"
 
+#include "promdir/auth/credentials.h"
+#include "promdir/read/userfile.h"
 #include "promdir/render/render.h"
 
 #include <QtConcurrent/QtConcurrentRun>
 #include <QtCore/QElapsedTimer>
-#include <QtCore/QFile>
 #include <QtCore/QFutureWatcher>
 #include <QtCore/QPointer>
 #include <QtCore/QTimer>
@@ -197,22 +198,17 @@ PushMethod Pusher::method() const { return d->method; }
 
 bool Pusher::setCredentialsFile(const QString &path, QString *error)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
+    const auto file = readCredentialsFile(path.toStdString());
+    if (!file) {
         if (error)
-            *error = QStringLiteral("cannot read credentials file %1: %2").arg(path, file.errorString());
+            *error = QString::fromStdString(file.error().message);
         return false;
     }
-    const QByteArray text = file.read(1024 * 1024);
-    const auto credentials = parseCredentials(std::string_view(text.constData(), size_t(text.size())));
-    if (!credentials) {
-        if (error)
-            *error = QStringLiteral("credentials file %1: %2").arg(path, QString::fromStdString(credentials.error().message));
-        return false;
-    }
-    if (file.permissions() & (QFileDevice::ReadOther | QFileDevice::ReadGroup))
-        Q_EMIT warning(QStringLiteral("credentials file %1 is readable by others; chmod 600 it").arg(path));
-    setCredentials(QString::fromStdString(credentials->user), QString::fromStdString(credentials->password));
+    if (!file->warning.empty())
+        Q_EMIT warning(QString::fromStdString(file->warning));
+    // One request carries one user: the file's first (docs/cli.md, push).
+    const CredentialsEntry &first = file->entries.front();
+    setCredentials(QString::fromStdString(first.user), QString::fromStdString(first.password));
     return true;
 }
 
@@ -225,11 +221,17 @@ void Pusher::clearCredentials() { d->authorization.clear(); }
 
 bool Pusher::setCaFile(const QString &path, QString *error)
 {
-    const QList<QSslCertificate> certificates = QSslCertificate::fromPath(path, QSsl::Pem);
+    const auto pem = readUserFile(path.toStdString(), "CA file", kMaxPemBytes);
+    if (!pem) {
+        if (error)
+            *error = QString::fromStdString(pem.error().message);
+        return false;
+    }
+    const QList<QSslCertificate> certificates =
+        QSslCertificate::fromData(QByteArray::fromStdString(pem->bytes), QSsl::Pem);
     if (certificates.isEmpty()) {
         if (error)
-            *error = QFile::exists(path) ? QStringLiteral("%1 holds no PEM certificate").arg(path)
-                                         : QStringLiteral("cannot read %1").arg(path);
+            *error = QStringLiteral("%1 holds no PEM certificate").arg(path);
         return false;
     }
     QSslConfiguration tls = QSslConfiguration::defaultConfiguration();

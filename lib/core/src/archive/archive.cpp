@@ -5,6 +5,7 @@
 // chosen, and what stopped the reading early is described.
 #include "promdir/archive/archive.h"
 #include "archive/members_p.h"
+#include "read/userfile_p.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -144,22 +145,16 @@ private:
     bool m_tooManyMembers = false;
 };
 
-// Never opens a FIFO or a device: open() could block, reads never end.
+// Never opens a FIFO or a device: open() could block, reads never end
+// (the rule of every file the user names, read/userfile_p.h).
 bool ArchiveLoad::openFile()
 {
-    std::error_code fec;
-    if (!fs::is_regular_file(m_archive, fec)) {
-        m_r.error = m_shown + ": not a directory nor a regular file";
-        return false;
-    }
-    m_state->fd = ::open(m_archive.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (m_state->fd < 0) {
-        m_r.error = m_shown + ": " + std::strerror(errno);
-        return false;
-    }
     struct stat st{};
-    if (::fstat(m_state->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        m_r.error = m_shown + ": not a regular file";
+    std::string why;
+    bool notAFile = false;
+    m_state->fd = openRegularFile(m_archive, st, why, notAFile);
+    if (m_state->fd < 0) {
+        m_r.error = m_shown + ": " + why;
         return false;
     }
     m_state->total = static_cast<std::uint64_t>(st.st_size);

@@ -2,6 +2,7 @@
 // valid checksum) and the compressions promdir reads, and words for the
 // files it does not read.
 #include "promdir/archive/archive.h"
+#include "read/userfile_p.h"
 
 #include <cerrno>
 #include <cstdlib>
@@ -70,10 +71,13 @@ ArchiveDetection detectArchive(std::string_view head)
 
 ArchiveDetection detectArchiveFile(const std::filesystem::path &path)
 {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    struct stat st{};
+    std::string why;
+    bool notAFile = false;
+    const int fd = detail::openRegularFile(path, st, why, notAFile);
     if (fd < 0) {
         ArchiveDetection d;
-        d.error = std::strerror(errno);
+        d.error = why;
         return d;
     }
     std::string head(512, '\0');

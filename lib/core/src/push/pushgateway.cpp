@@ -86,7 +86,6 @@ std::string_view nameOf(PushErrorCode code) noexcept
     case PushErrorCode::BadLabelName: return "BadLabelName";
     case PushErrorCode::RepeatedLabel: return "RepeatedLabel";
     case PushErrorCode::BadGateway: return "BadGateway";
-    case PushErrorCode::NoCredentials: return "NoCredentials";
     }
     return "Unknown";
 }
@@ -124,25 +123,6 @@ Result<std::string> pushUrl(const PushGroup &group)
     for (const auto &[name, value] : grouping)
         url += segment(name, value);
     return url;
-}
-
-Result<BasicCredentials> parseCredentials(std::string_view text)
-{
-    while (!text.empty()) {
-        const auto end = text.find('\n');
-        std::string_view line = text.substr(0, end);
-        text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
-        if (line.ends_with('\r'))
-            line.remove_suffix(1);
-        const auto first = line.find_first_not_of(" \t");
-        if (first == std::string_view::npos || line[first] == '#')
-            continue;
-        const auto colon = line.find(':');
-        if (colon == 0 || colon == std::string_view::npos)
-            break;
-        return BasicCredentials{std::string(line.substr(0, colon)), std::string(line.substr(colon + 1))};
-    }
-    return Error{PushErrorCode::NoCredentials, "expected a line user:password"};
 }
 
 std::chrono::milliseconds pushRetryDelay(int failures, std::chrono::milliseconds first,

@@ -3,6 +3,7 @@
 // meanwhile), then parsed (read/parse.cpp).
 #include "promdir/read/reader.h"
 #include "read/parse_p.h"
+#include "read/userfile_p.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -97,12 +98,8 @@ void notRegular(ParsedFile &f, const struct stat &st)
         f.problems.push_back(makeProblem(f.path, 0, ProblemKind::ForeignFile, ProblemCode::FolderNotFile));
         return;
     }
-    const ProblemCode what = S_ISFIFO(st.st_mode)  ? ProblemCode::TypeFifo
-                             : S_ISSOCK(st.st_mode) ? ProblemCode::TypeSocket
-                             : S_ISCHR(st.st_mode)  ? ProblemCode::TypeCharDevice
-                             : S_ISBLK(st.st_mode)  ? ProblemCode::TypeBlockDevice
-                                                    : ProblemCode::TypeUnknown;
-    f.problems.push_back(makeProblem(f.path, 0, ProblemKind::Unreadable, ProblemCode::NotRegularFile, {what}));
+    f.problems.push_back(makeProblem(f.path, 0, ProblemKind::Unreadable, ProblemCode::NotRegularFile,
+                                     {detail::fileTypeCode(st.st_mode)}));
 }
 
 // Opens `f.path` when it is a regular file; else -1, with the problem.

@@ -12,7 +12,10 @@
 #include <boost/iostreams/filter/gzip.hpp>
 #include <boost/iostreams/filtering_stream.hpp>
 
+#include <zlib.h>
+
 #include <algorithm>
+#include <new>
 #include <iterator>
 #include <map>
 #include <set>
@@ -202,6 +205,70 @@ std::string gzipCompress(std::string_view data)
     return out;
 }
 
+namespace {
+
+// Raw deflate blocks of `data` (no zlib or gzip framing) appended to `out`,
+// the last call with `flush`: Z_SYNC_FLUSH leaves the stream open and
+// byte-aligned, Z_FINISH ends it with a final block.
+void deflateRaw(std::string_view data, int flush, std::string &out)
+{
+    z_stream z{};
+    if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+        throw std::bad_alloc();
+    std::size_t at = 0;
+    int rc = Z_OK;
+    do {
+        const std::size_t chunk = std::min<std::size_t>(data.size() - at, std::size_t(1) << 30);
+        z.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.data() + at));
+        z.avail_in = static_cast<uInt>(chunk);
+        at += chunk;
+        const int mode = at == data.size() ? flush : Z_NO_FLUSH;
+        do { // until the input is taken and, when finishing, the stream ended
+            const std::size_t have = out.size();
+            out.resize(have + std::max<std::size_t>(chunk / 4, 16 * 1024));
+            z.next_out = reinterpret_cast<Bytef *>(out.data() + have);
+            z.avail_out = static_cast<uInt>(out.size() - have);
+            rc = deflate(&z, mode);
+            out.resize(out.size() - z.avail_out);
+        } while (z.avail_out == 0 || (mode == Z_FINISH && rc != Z_STREAM_END));
+    } while (at < data.size());
+    deflateEnd(&z);
+}
+
+void appendLittleEndian32(std::string &out, std::uint32_t v)
+{
+    for (int i = 0; i < 4; ++i)
+        out += static_cast<char>((v >> (8 * i)) & 0xff);
+}
+
+} // namespace
+
+GzipHead gzipHead(std::string_view head)
+{
+    GzipHead g;
+    g.deflated.reserve(head.size() / 4 + 64);
+    deflateRaw(head, Z_SYNC_FLUSH, g.deflated);
+    g.crc = static_cast<std::uint32_t>(crc32_z(0, reinterpret_cast<const Bytef *>(head.data()), head.size()));
+    g.bytes = head.size();
+    return g;
+}
+
+std::string gzipWithTail(const GzipHead &head, std::string_view tail)
+{
+    // RFC 1952: magic, deflate, no flags, no time, no extra flags, Unix.
+    static constexpr char header[] = {'\x1f', '\x8b', 8, 0, 0, 0, 0, 0, 0, 3};
+    std::string out;
+    out.reserve(sizeof header + head.deflated.size() + tail.size() / 2 + 64);
+    out.append(header, sizeof header);
+    out += head.deflated;
+    deflateRaw(tail, Z_FINISH, out);
+    const uLong tailCrc = crc32_z(0, reinterpret_cast<const Bytef *>(tail.data()), tail.size());
+    appendLittleEndian32(out, static_cast<std::uint32_t>(
+                                  crc32_combine(head.crc, tailCrc, static_cast<z_off_t>(tail.size()))));
+    appendLittleEndian32(out, static_cast<std::uint32_t>(head.bytes + tail.size()));
+    return out;
+}
+
 std::optional<MetricFamily> fileErrorsFamily(const LoadResult &load)
 {
     // Only *.db files: the Python client never looks at anything else, and
@@ -280,32 +347,38 @@ std::vector<MetricFamily> selfMetricsFamilies(const MergeResult &result, const P
     return out;
 }
 
+namespace {
+
+constexpr std::string_view kEof = "# EOF\n";
+
+} // namespace
+
+std::string scrapeHead(std::string body, Format format)
+{
+    if (format == Format::OpenMetrics && body.ends_with(kEof))
+        body.resize(body.size() - kEof.size());
+    return body;
+}
+
+std::string renderSelfMetrics(const MergeResult &result, const RenderOptions &options)
+{
+    ProcessOptions processOptions;
+    processOptions.describeFiles = false;
+    if (!result.pids.visible)
+        processOptions.pidsNotVisible = result.pids.reason;
+    return render(selfMetricsFamilies(result, reportProcesses(result.load, processOptions)), options);
+}
+
 std::string renderScrape(const MergeResult &result, const RenderOptions &options, SelfMetrics selfMetrics)
 {
-    std::vector<MetricFamily> extra;
-    if (auto errors = fileErrorsFamily(result.load))
-        extra.push_back(std::move(*errors));
-    if (selfMetrics == SelfMetrics::On) {
-        ProcessOptions processOptions;
-        processOptions.describeFiles = false;
-        if (!result.pids.visible)
-            processOptions.pidsNotVisible = result.pids.reason;
-        auto self = selfMetricsFamilies(result, reportProcesses(result.load, processOptions));
-        std::move(self.begin(), self.end(), std::back_inserter(extra));
-    }
     std::string out = render(result.families, options);
-    if (extra.empty())
-        return out;
-    const std::string more = render(extra, options);
-    if (options.format == Format::OpenMetrics) {
-        // Both end in "# EOF\n": keep only the last.
-        constexpr std::string_view eof = "# EOF\n";
-        if (more.size() == eof.size())
-            return out;
-        if (out.ends_with(eof))
-            out.resize(out.size() - eof.size());
+    if (auto errors = fileErrorsFamily(result.load)) {
+        const std::string more = render(std::span<const MetricFamily>(&*errors, 1), options);
+        if (options.format != Format::OpenMetrics || more.size() > kEof.size())
+            out = scrapeHead(std::move(out), options.format) + more; // one "# EOF\n", the last
     }
-    out += more;
+    if (selfMetrics == SelfMetrics::On)
+        out = scrapeHead(std::move(out), options.format) + renderSelfMetrics(result, options);
     return out;
 }
 

@@ -47,6 +47,17 @@ struct ExporterLimits
     qint64 maxWriteBuffer = 8 * 1024 * 1024;
 };
 
+// What the exporter rendered since start(): for tests and benchmarks that
+// check an answer came from the cache.
+struct ExporterRenderStats
+{
+    // Bodies rendered from the merged families (with promdir_file_errors);
+    // a scrape whose body is cached for this merge's content renders none.
+    quint64 bodies = 0;
+    // Self-metrics rendered (one per merge a self-metrics scrape waited for).
+    quint64 selfMetrics = 0;
+};
+
 class Exporter : public QObject
 {
     Q_OBJECT
@@ -75,16 +86,20 @@ public:
     void setPort(quint16 port);
     quint16 port() const;
 
-    // HTTP basic auth. The file has one `user:password` a line ('#' starts
-    // a comment). Returns false (and leaves auth unchanged) when it cannot
-    // be read or has no user.
+    // HTTP basic auth: every user of a credentials file
+    // (promdir/auth/credentials.h: one `user:password` a line, '#' starts a
+    // comment; a user named twice, the last line counts). Returns false (and
+    // leaves auth unchanged) with the reason, file and line named, when it
+    // cannot be read (not a regular file, over 1 MiB, ...), a line is wrong
+    // or it names no user; warning() when others may read it.
     bool setCredentialsFile(const QString &path, QString *error = nullptr);
     void setCredentials(const QString &user, const QString &password);
     void clearCredentials();
     bool hasCredentials() const;
 
-    // TLS from PEM files (certificate chain, private key). False with a
-    // reason when the files do not load or Qt has no TLS backend.
+    // TLS from PEM files (certificate chain, private key), read by
+    // readUserFile (never a FIFO or a device, at most 16 MiB each). False
+    // with a reason when the files do not load or Qt has no TLS backend.
     bool setTlsFiles(const QString &certificateFile, const QString &keyFile,
                      QString *error = nullptr);
     void clearTls();
@@ -97,7 +112,10 @@ public:
     // promdir_processes, ...: see selfMetricsFamilies in
     // promdir/render/exposition.h), for alerting on the directory. Off by
     // default, when the output is the Python client's byte for byte.
-    // Applies at the next start().
+    // Applies at the next start(). The rest of the body is kept between
+    // merges that change nothing, as without them (gzipped once, too); the
+    // self-metrics themselves are rendered from every merge, since the
+    // files it read, its time and the processes' liveness change with each.
     void setSelfMetrics(bool enabled);
     bool selfMetrics() const;
 
@@ -105,6 +123,7 @@ public:
     quint16 boundPort() const;  // 0 when not running
     QUrl boundUrl() const;      // e.g. http://127.0.0.1:9100/metrics
     int connectionCount() const;
+    ExporterRenderStats renderStats() const; // zero when not running
 
 public Q_SLOTS:
     // Listens; false (and error()) when it cannot. Starting a running

@@ -78,15 +78,18 @@ public:
     void setMethod(PushMethod method); // default Put
     PushMethod method() const;
 
-    // HTTP basic auth, sent with every request. The file has a line
-    // `user:password` (as `promdir serve --credentials`); false when it
-    // cannot be read or has none.
+    // HTTP basic auth, sent with every request: the first user of a
+    // credentials file (promdir/auth/credentials.h, the format of `promdir
+    // serve --credentials`); false with the reason when it cannot be read
+    // (not a regular file, over 1 MiB, ...) or a line is wrong. warning()
+    // when others may read it.
     bool setCredentialsFile(const QString &path, QString *error = nullptr);
     void setCredentials(const QString &user, const QString &password);
     void clearCredentials();
 
     // Trust the PEM certificates in this file for https gateways, besides
-    // the system's. False when it holds none.
+    // the system's. False when it holds none or is no regular file (read by
+    // readUserFile: never a FIFO or a device, at most 16 MiB).
     bool setCaFile(const QString &path, QString *error = nullptr);
     // A request taking longer fails as Unreachable. Default 30 s (the Python
     // client's default).

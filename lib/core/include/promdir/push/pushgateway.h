@@ -2,8 +2,9 @@
 // What a push to a Prometheus Pushgateway sends, as the Python client's
 // push_to_gateway builds it: the group's URL (job and grouping labels in
 // the path, values the path cannot carry in the `@base64` form), the body's
-// content type, credentials from a file, and how long to wait after failed
-// pushes. No networking here: `promdir push` and Promdir::Pusher (Qt) send.
+// content type, and how long to wait after failed pushes. No networking
+// here: `promdir push` and Promdir::Pusher (Qt) send. The credentials file
+// is auth/credentials.h, shared with `serve`.
 //
 //     auto url = pushUrl({"localhost:9091", "backup", {{"path", "/var/db"}}});
 //     // http://localhost:9091/metrics/job/backup/path@base64/L3Zhci9kYg==
@@ -23,7 +24,6 @@ enum class PushErrorCode {
     BadLabelName,     // a grouping label name is not a Prometheus label name
     RepeatedLabel,    // a grouping label given twice, or named "job"
     BadGateway,       // the gateway names no host, or holds user:password@ (never on a command line)
-    NoCredentials,    // a credentials file with no user:password line
 };
 std::string_view nameOf(PushErrorCode code) noexcept;
 inline constexpr ErrorCategory kPushErrors{"push", &detail::enumeratorName<PushErrorCode, nameOf>};
@@ -54,16 +54,6 @@ std::string base64Url(std::string_view bytes);
 
 // The body's type: the text format 0.0.4, what `promdir render` prints.
 inline constexpr std::string_view kPushContentType = "text/plain; version=0.0.4; charset=utf-8";
-
-struct BasicCredentials
-{
-    std::string user;
-    std::string password;
-};
-// A credentials file (the format of `promdir serve --credentials`): the
-// first `user:password` line; blank lines and lines starting with '#' are
-// skipped, a trailing "\r" dropped. The password may contain ':'.
-Result<BasicCredentials> parseCredentials(std::string_view fileText);
 
 // How long to wait before the next attempt after `failures` pushes in a row
 // failed (failures >= 1): `first`, doubled each time, at most `longest`.

@@ -86,4 +86,28 @@ enum class SelfMetrics { Off, On };
 std::string renderScrape(const MergeResult &result, const RenderOptions &options,
                          SelfMetrics selfMetrics = SelfMetrics::Off);
 
+// A scrape with self-metrics in two parts, so that a server can keep the
+// part that changes only with the files: the head (the body without
+// self-metrics, renderScrape(..., Off), less OpenMetrics' final "# EOF\n")
+// and the tail (the self-metrics, rendered from this merge with pids
+// probed now, and "# EOF\n" for OpenMetrics). renderScrape(result,
+// options, SelfMetrics::On) is scrapeHead(renderScrape(result, options),
+// options.format) + renderSelfMetrics(result, options).
+std::string scrapeHead(std::string body, Format format);
+std::string renderSelfMetrics(const MergeResult &result, const RenderOptions &options);
+
+// gzip of a head compressed once and tails that change: the head deflated
+// and ended with a sync flush, so that a tail deflated later continues the
+// same deflate stream. gzipWithTail(gzipHead(h), t) is one gzip member
+// that decompresses to h + t, as gzipCompress(h + t) does, compressing
+// only t.
+struct GzipHead
+{
+    std::string deflated;    // raw deflate blocks, none of them final
+    std::uint32_t crc = 0;   // CRC-32 of the head's bytes
+    std::uint64_t bytes = 0; // the head's length
+};
+GzipHead gzipHead(std::string_view head);
+std::string gzipWithTail(const GzipHead &head, std::string_view tail);
+
 } // namespace promdir
