@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -535,6 +536,31 @@ private slots:
         for (const CompactFile &f : r->files)
             if (f.name == "counter_1.db" || f.name == "counter_5.db")
                 QVERIFY2(f.reason.find("more than one kind of file") != std::string::npos, f.reason.c_str());
+    }
+
+    // Liveness as the system says it: a zombie (exited, not reaped) is dead,
+    // this process runs.
+    void livenessOfThisSystem()
+    {
+        QTemporaryDir tmp;
+        const fs::path dir = tmp.path().toStdString();
+        const pid_t zombie = ::fork();
+        if (zombie == 0)
+            ::_exit(0);
+        QVERIFY(zombie > 0);
+        siginfo_t info{};
+        QVERIFY(::waitid(P_PID, zombie, &info, WEXITED | WNOWAIT) == 0); // exited, still a zombie
+        const std::string c = encodeKey("c", "c_total", {}, "C.");
+        writeFile(dir / ("counter_" + std::to_string(zombie) + ".db"), DbBuilder().add(c, 1).bytes());
+        writeFile(dir / ("counter_" + std::to_string(::getpid()) + ".db"), DbBuilder().add(c, 2).bytes());
+        CompactOptions o;
+        o.now = kNow;
+        o.dryRun = true;
+        const auto r = compactDirectory(dir, o);
+        ::waitpid(zombie, nullptr, 0);
+        QVERIFY2(r.ok(), r.error().message.c_str());
+        QCOMPARE(namesOf(*r, CompactFile::Action::Fold), std::set<std::string>{"counter_" + std::to_string(zombie) + ".db"});
+        QCOMPARE(r->files.size(), std::size_t(1));
     }
 
     // The compacted contributions are their own row: never alive, never stale.

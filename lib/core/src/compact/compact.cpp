@@ -331,7 +331,7 @@ private:
             return false;
         const auto [it, added] = states.try_emplace(pid, Liveness::Unknown);
         if (added)
-            it->second = m_options.liveness ? m_options.liveness(pid) : probeLocalProcess(pid).state;
+            it->second = m_options.liveness ? m_options.liveness(pid) : localLiveness(pid);
         return it->second != Liveness::Dead;
     }
 

@@ -162,7 +162,7 @@ public:
         for (const auto &[pid, files] : byPid) {
             if (isCompactedIdentifier(pid) || m_options.assumeDeadWhenUnchanged)
                 continue;
-            const Liveness state = m_options.liveness ? m_options.liveness(pid) : probeLocalProcess(pid).state;
+            const Liveness state = m_options.liveness ? m_options.liveness(pid) : localLiveness(pid);
             states[pid] = state;
             anyAlive = anyAlive || state == Liveness::Alive;
             recentDead = recentDead || (state == Liveness::Dead && withinGrace(files.newestNs));

@@ -70,7 +70,7 @@ struct CompactOptions
     // Pids cannot be checked: a process counts as dead when none of its
     // files changed for `grace` (the user's explicit choice).
     bool assumeDeadWhenUnchanged = false;
-    // Whether a pid runs; empty: probeLocalProcess (tests replace it).
+    // Whether a pid runs; empty: localLiveness (tests replace it).
     std::function<Liveness(std::string_view pid)> liveness;
     // Seconds since the epoch that `grace` is measured against; default now.
     std::optional<double> now;
