@@ -4,6 +4,7 @@
 // what is kept and why; the readers' lock.
 #include "compacttestutil.h"
 #include "dbbuilder.h"
+#include "openwatch.h"
 
 #include "promdir/compact/compact.h"
 #include "promdir/diagnostics/processes.h"
@@ -16,6 +17,7 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -59,6 +61,42 @@ CompactOptions optionsWithDead(std::set<std::string> dead)
         return dead.contains(std::string(pid)) ? Liveness::Dead : Liveness::Alive;
     };
     return o;
+}
+
+// The *.db files of `dir` opened while `run` ran.
+template <class Run>
+std::set<std::string> dbFilesOpened(const fs::path &dir, Run run)
+{
+    OpenWatch watch(dir.string());
+    run();
+    std::set<std::string> names;
+    for (const auto &[name, count] : OpenWatch::dbFiles(watch.opened()))
+        names.insert(name);
+    return names;
+}
+
+// Processes 100, 101, ... running, each with a counter, a histogram and a
+// gauge_max file; one of them corrupt. Returns how many files.
+std::size_t writeRunningProcesses(const fs::path &dir, int processes)
+{
+    const std::string c = encodeKey("c", "c_total", {}, "C."), g = encodeKey("g", "g", {}, "G.");
+    const std::string h = encodeKey("h", "h_bucket", {{"le", "+Inf"}}, "H.");
+    for (int p = 100; p < 100 + processes; ++p) {
+        const std::string pid = std::to_string(p);
+        writeFile(dir / ("counter_" + pid + ".db"), p == 100 ? std::string("corrupt!corrupt!") : DbBuilder().add(c, p).bytes());
+        writeFile(dir / ("histogram_" + pid + ".db"), DbBuilder().add(h, 1).bytes(), kNow - 5);
+        writeFile(dir / ("gauge_max_" + pid + ".db"), DbBuilder().add(g, p).bytes());
+    }
+    return std::size_t(processes) * 3;
+}
+
+std::uint64_t bytesOfDbFiles(const fs::path &dir)
+{
+    std::uint64_t bytes = 0;
+    for (const auto &e : fs::directory_iterator(dir))
+        if (e.path().extension() == ".db" && e.is_regular_file())
+            bytes += e.file_size();
+    return bytes;
 }
 
 } // namespace
@@ -417,6 +455,151 @@ private slots:
         r = compactDirectory(dir, o);
         QVERIFY2(r.ok(), r.error().message.c_str());
         QCOMPARE(namesOf(*r, CompactFile::Action::Fold).size(), std::size_t(2));
+    }
+
+    // Planned from a listing and stat() alone: of a directory of running
+    // processes, one dead process, one dead within the grace period and an
+    // earlier compacted file, only the dead process's files and the
+    // compacted file are opened (the running processes' files are not even
+    // looked into: the corrupt one is no problem of the report); the totals
+    // are the directory's.
+    void readsOnlyWhatItFolds_data()
+    {
+        QTest::addColumn<bool>("dryRun");
+        QTest::newRow("dry run") << true;
+        QTest::newRow("compaction") << false;
+    }
+
+    void readsOnlyWhatItFolds()
+    {
+        QFETCH(bool, dryRun);
+        QTemporaryDir tmp;
+        const fs::path dir = tmp.path().toStdString();
+        std::size_t files = writeRunningProcesses(dir, 40);
+        const std::string c = encodeKey("c", "c_total", {}, "C.");
+        writeFile(dir / "counter_7.db", DbBuilder().add(c, 7).bytes());
+        writeFile(dir / "gauge_max_7.db", DbBuilder().add(encodeKey("g", "g", {}, "G."), 70).bytes());
+        writeFile(dir / "counter_8.db", DbBuilder().add(c, 8).bytes(), kNow - 60); // dead within the grace period
+        writeFile(dir / "counter_compacted.db", DbBuilder().add(c, 1000).bytes());
+        // FIFOs (a blocking open would hang): one of a running process, one
+        // of the dead one, which is looked at and kept, never opened.
+        QVERIFY(::mkfifo((dir / "counter_140.db").c_str(), 0644) == 0);
+        QVERIFY(::mkfifo((dir / "gauge_sum_7.db").c_str(), 0644) == 0);
+        files += 6;
+        const std::uint64_t bytes = bytesOfDbFiles(dir);
+        std::set<std::string> dead{"7", "8"};
+        CompactOptions o = optionsWithDead(dead);
+        o.dryRun = dryRun;
+        Result<CompactReport> r = Error{CompactErrorCode::Busy, "not run"};
+        const auto opened = dbFilesOpened(dir, [&] { r = compactDirectory(dir, o); });
+        QVERIFY2(r.ok(), r.error().message.c_str());
+        QCOMPARE(opened, (std::set<std::string>{"counter_7.db", "gauge_max_7.db", "counter_compacted.db"}));
+        QCOMPARE(namesOf(*r, CompactFile::Action::Fold),
+                 (std::set<std::string>{"counter_7.db", "gauge_max_7.db", "counter_compacted.db"}));
+        QCOMPARE(namesOf(*r, CompactFile::Action::Keep), (std::set<std::string>{"counter_8.db", "gauge_sum_7.db"}));
+        QCOMPARE(r->filesBefore, files);
+        QCOMPARE(r->bytesBefore, bytes);
+        QCOMPARE(r->filesAfter, files - 1); // three out, two folded files in
+        if (!dryRun) {
+            QCOMPARE(r->bytesAfter, bytesOfDbFiles(dir));
+            QCOMPARE(readFile(dir / "counter_compacted.db").entries.at(0).value, 1007.0);
+        }
+    }
+
+    // Nothing to fold (running processes, a dead one within the grace
+    // period, one whose liveness is unknown, an earlier compacted file): no
+    // *.db file is opened at all, and the report says what it said before.
+    void nothingToFoldReadsNothing_data()
+    {
+        QTest::addColumn<bool>("dryRun");
+        QTest::newRow("dry run") << true;
+        QTest::newRow("compaction") << false;
+    }
+
+    void nothingToFoldReadsNothing()
+    {
+        QFETCH(bool, dryRun);
+        QTemporaryDir tmp;
+        const fs::path dir = tmp.path().toStdString();
+        std::size_t files = writeRunningProcesses(dir, 40);
+        const std::string c = encodeKey("c", "c_total", {}, "C.");
+        writeFile(dir / "counter_8.db", DbBuilder().add(c, 8).bytes(), kNow - 60);
+        writeFile(dir / "counter_worker-1.db", DbBuilder().add(c, 9).bytes());
+        writeFile(dir / "counter_compacted.db", DbBuilder().add(c, 1000).bytes());
+        writeFile(dir / "notes.db", "not a metrics file");
+        files += 4;
+        const std::uint64_t bytes = bytesOfDbFiles(dir);
+        CompactOptions o = optionsWithDead({"8"});
+        o.dryRun = dryRun;
+        Result<CompactReport> r = Error{CompactErrorCode::Busy, "not run"};
+        const auto opened = dbFilesOpened(dir, [&] { r = compactDirectory(dir, o); });
+        QVERIFY2(r.ok(), r.error().message.c_str());
+        QCOMPARE(opened, std::set<std::string>{});
+        QCOMPARE(namesOf(*r, CompactFile::Action::Keep),
+                 (std::set<std::string>{"counter_8.db", "counter_worker-1.db", "counter_compacted.db"}));
+        QCOMPARE(r->files.size(), std::size_t(3));
+        for (const CompactFile &f : r->files)
+            QCOMPARE(f.bytes, std::uint64_t(fs::file_size(dir / f.name)));
+        QVERIFY(r->outputs.empty());
+        QCOMPARE(r->filesBefore, files);
+        QCOMPARE(r->filesAfter, files);
+        QCOMPARE(r->bytesBefore, bytes);
+        QCOMPARE(r->bytesAfter, bytes);
+    }
+
+    // A family written in more than one kind of file among the files read
+    // (dead processes' past the grace period, earlier compacted files)
+    // keeps its files; one that only a running process writes in another
+    // kind is not seen, since running processes' files are not read
+    // (docs/compaction.md, "What is folded").
+    void mixedFamilies()
+    {
+        QTemporaryDir tmp;
+        const fs::path dir = tmp.path().toStdString();
+        const std::string x = encodeKey("x", "x_total", {}, "X."), xg = encodeKey("x", "x", {}, "X.");
+        const std::string y = encodeKey("y", "y_total", {}, "Y."), yg = encodeKey("y", "y", {}, "Y.");
+        const std::string z = encodeKey("z", "z_total", {}, "Z."), zg = encodeKey("z", "z", {}, "Z.");
+        writeFile(dir / "counter_1.db", DbBuilder().add(x, 1).bytes());
+        writeFile(dir / "gauge_sum_2.db", DbBuilder().add(xg, 2).bytes());
+        writeFile(dir / "counter_3.db", DbBuilder().add(y, 3).bytes());
+        writeFile(dir / "gauge_max_4.db", DbBuilder().add(yg, 4).bytes()); // running
+        writeFile(dir / "counter_5.db", DbBuilder().add(z, 5).bytes());
+        writeFile(dir / "gauge_min_compacted.db", DbBuilder().add(zg, 6).bytes());
+        CompactOptions o = optionsWithDead({"1", "2", "3", "5"});
+        o.dryRun = true;
+        const auto r = compactDirectory(dir, o);
+        QVERIFY2(r.ok(), r.error().message.c_str());
+        QCOMPARE(namesOf(*r, CompactFile::Action::Keep),
+                 (std::set<std::string>{"counter_1.db", "gauge_sum_2.db", "counter_5.db", "gauge_min_compacted.db"}));
+        QCOMPARE(namesOf(*r, CompactFile::Action::Fold), std::set<std::string>{"counter_3.db"});
+        for (const CompactFile &f : r->files)
+            if (f.name == "counter_1.db" || f.name == "counter_5.db")
+                QVERIFY2(f.reason.find("more than one kind of file") != std::string::npos, f.reason.c_str());
+    }
+
+    // Liveness as the system says it: a zombie (exited, not reaped) is dead,
+    // this process runs.
+    void livenessOfThisSystem()
+    {
+        QTemporaryDir tmp;
+        const fs::path dir = tmp.path().toStdString();
+        const pid_t zombie = ::fork();
+        if (zombie == 0)
+            ::_exit(0);
+        QVERIFY(zombie > 0);
+        siginfo_t info{};
+        QVERIFY(::waitid(P_PID, zombie, &info, WEXITED | WNOWAIT) == 0); // exited, still a zombie
+        const std::string c = encodeKey("c", "c_total", {}, "C.");
+        writeFile(dir / ("counter_" + std::to_string(zombie) + ".db"), DbBuilder().add(c, 1).bytes());
+        writeFile(dir / ("counter_" + std::to_string(::getpid()) + ".db"), DbBuilder().add(c, 2).bytes());
+        CompactOptions o;
+        o.now = kNow;
+        o.dryRun = true;
+        const auto r = compactDirectory(dir, o);
+        ::waitpid(zombie, nullptr, 0);
+        QVERIFY2(r.ok(), r.error().message.c_str());
+        QCOMPARE(namesOf(*r, CompactFile::Action::Fold), std::set<std::string>{"counter_" + std::to_string(zombie) + ".db"});
+        QCOMPARE(r->files.size(), std::size_t(1));
     }
 
     // The compacted contributions are their own row: never alive, never stale.

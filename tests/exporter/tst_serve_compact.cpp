@@ -5,6 +5,7 @@
 // most what was written, and at the end the totals are exact, with the
 // directory folded down to a few files.
 #include "httpclient.h"
+#include "../core/openwatch.h"
 
 #include "promdir/writer/writer.h"
 
@@ -15,6 +16,7 @@
 #include <QtTest/QtTest>
 
 #include <csignal>
+#include <deque>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -56,6 +58,25 @@ double sampleValue(const QByteArray &body, const QByteArray &name)
     return 0;
 }
 
+// `promdir serve` on `dir` with compaction every second; its port, 0 when
+// it did not start (the log says why).
+quint16 startServe(QProcess &serve, const QString &dir, QByteArray &log)
+{
+    serve.start(QStringLiteral(PROMDIR_CLI), {QStringLiteral("serve"), QStringLiteral("-q"), QStringLiteral("--listen"),
+                                              QStringLiteral("127.0.0.1:0"), QStringLiteral("--compact-dead-after"),
+                                              QStringLiteral("1s"), dir});
+    static const QRegularExpression served(QStringLiteral("at http://127\\.0\\.0\\.1:(\\d+)/metrics"));
+    QElapsedTimer starting;
+    starting.start();
+    while (starting.elapsed() < 30000) {
+        serve.waitForReadyRead(100);
+        log += serve.readAllStandardError();
+        if (const auto m = served.match(QString::fromUtf8(log)); m.hasMatch())
+            return quint16(m.captured(1).toUInt());
+    }
+    return 0;
+}
+
 } // namespace
 
 class TestServeCompact : public QObject
@@ -70,20 +91,8 @@ private Q_SLOTS:
         const KillOnExit resident{spawnWriter(dir, 1, true)}; // a worker that is never recycled
         double written = 1;
         QProcess serve;
-        serve.start(QStringLiteral(PROMDIR_CLI), {QStringLiteral("serve"), QStringLiteral("-q"), QStringLiteral("--listen"),
-                                                  QStringLiteral("127.0.0.1:0"), QStringLiteral("--compact-dead-after"),
-                                                  QStringLiteral("1s"), dir});
         QByteArray log;
-        quint16 port = 0;
-        static const QRegularExpression served(QStringLiteral("at http://127\\.0\\.0\\.1:(\\d+)/metrics"));
-        QElapsedTimer starting;
-        starting.start();
-        while (!port && starting.elapsed() < 30000) {
-            serve.waitForReadyRead(100);
-            log += serve.readAllStandardError();
-            if (const auto m = served.match(QString::fromUtf8(log)); m.hasMatch())
-                port = quint16(m.captured(1).toUInt());
-        }
+        const quint16 port = startServe(serve, dir, log);
         QVERIFY2(port != 0, log.constData());
 
         double lastJobs = 0, lastCount = 0;
@@ -125,6 +134,39 @@ private Q_SLOTS:
         qInfo("%d scrapes, %d compactions, jobs_total %.0f", scrapes, compactions, written);
         QVERIFY2(compactions >= 5, log.constData());
         QVERIFY2(!log.contains("compaction:"), log.constData()); // no error, nothing to recover
+    }
+
+    // With nothing dead, a compaction pass costs a listing: while nobody
+    // scrapes, the passes (each opens the compaction folder) open no *.db
+    // file of the running writers.
+    void passWithNothingDeadOpensNoFile()
+    {
+        QTemporaryDir tmp;
+        const QString dir = tmp.path();
+        std::deque<KillOnExit> residents; // never moved: each kills its process once
+        for (int i = 0; i < 4; ++i)
+            residents.emplace_back(spawnWriter(dir, 1, true));
+        QElapsedTimer written;
+        written.start();
+        while (QDir(dir).entryList({QStringLiteral("histogram_*.db")}).size() < 4 && written.elapsed() < 10000)
+            QTest::qWait(20);
+        QProcess serve;
+        QByteArray log;
+        const quint16 port = startServe(serve, dir, log);
+        QVERIFY2(port != 0, log.constData());
+        promdir::test::OpenWatch watch(dir.toStdString());
+        QTest::qWait(3500);
+        const auto opened = watch.opened();
+        serve.terminate();
+        serve.waitForFinished(testhttp::kWaitMs);
+        log += serve.readAllStandardError();
+        const auto passes = opened.find(".promdir-compaction/");
+        QVERIFY2(passes != opened.end() && passes->second >= 2, log.constData());
+        std::string db;
+        for (const auto &[name, count] : promdir::test::OpenWatch::dbFiles(opened))
+            db += name + " " + std::to_string(count) + " times; ";
+        QVERIFY2(db.empty(), db.c_str());
+        QVERIFY2(!log.contains("compaction:"), log.constData());
     }
 };
 

@@ -331,7 +331,7 @@ private:
             return false;
         const auto [it, added] = states.try_emplace(pid, Liveness::Unknown);
         if (added)
-            it->second = m_options.liveness ? m_options.liveness(pid) : probeLocalProcess(pid).state;
+            it->second = m_options.liveness ? m_options.liveness(pid) : localLiveness(pid);
         return it->second != Liveness::Dead;
     }
 
@@ -351,15 +351,14 @@ double nowSeconds(const CompactOptions &options)
 }
 
 // The report before anything is done: rows, folded files' sizes, totals.
-CompactReport describePlan(const std::string &dir, const LoadResult &load, const CompactPlan &plan, bool dryRun)
+CompactReport describePlan(const std::string &dir, const CompactPlan &plan, bool dryRun)
 {
     CompactReport report;
     report.dryRun = dryRun;
     report.directory = dir;
     report.files = plan.rows;
-    report.filesBefore = load.files.size();
-    for (const auto &f : load.files)
-        report.bytesBefore += f->size;
+    report.filesBefore = plan.filesBefore;
+    report.bytesBefore = plan.bytesBefore;
     report.filesAfter = report.filesBefore;
     report.bytesAfter = report.bytesBefore;
     for (const CompactFile &row : plan.rows)
@@ -422,13 +421,12 @@ namespace {
 // no interrupted compaction recovered (only said).
 Result<CompactReport> dryRun(const std::filesystem::path &dir, const CompactOptions &options)
 {
-    const LoadResult load = loadDirectory(dir);
-    if (!load.ok)
-        return Error{CompactErrorCode::CannotOpenDirectory, load.error};
-    const detail::CompactPlan plan = detail::planCompaction(load, options, detail::nowSeconds(options));
-    if (!plan.refusal.empty())
-        return detail::notVisible(dir, plan.refusal);
-    CompactReport report = detail::describePlan(dir.string(), load, plan, true);
+    const auto plan = detail::planCompaction(dir, options, detail::nowSeconds(options));
+    if (!plan)
+        return plan.error();
+    if (!plan->refusal.empty())
+        return detail::notVisible(dir, plan->refusal);
+    CompactReport report = detail::describePlan(dir.string(), *plan, true);
     const std::filesystem::path folder = dir / std::string(kCompactionFolder);
     std::error_code ec;
     for (const char *sub : {detail::kStagedFolder, detail::kNewFolder})
@@ -450,18 +448,17 @@ Result<CompactReport> compactDirectory(const std::filesystem::path &dir, const C
     auto recovered = detail::recoverIn(f, options);
     if (!recovered)
         return recovered.error();
-    const LoadResult load = loadDirectory(dir);
-    if (!load.ok)
-        return Error{CompactErrorCode::CannotOpenDirectory, load.error};
-    detail::CompactPlan plan = detail::planCompaction(load, options, detail::nowSeconds(options));
-    if (!plan.refusal.empty())
-        return detail::notVisible(dir, plan.refusal);
-    CompactReport report = detail::describePlan(dir.string(), load, plan, false);
+    auto plan = detail::planCompaction(dir, options, detail::nowSeconds(options));
+    if (!plan)
+        return plan.error();
+    if (!plan->refusal.empty())
+        return detail::notVisible(dir, plan->refusal);
+    CompactReport report = detail::describePlan(dir.string(), *plan, false);
     report.recovered = std::move(*recovered);
-    if (plan.staged.empty())
+    if (plan->staged.empty())
         return report;
 
-    detail::CompactionRun run(f, options, std::move(plan), report);
+    detail::CompactionRun run(f, options, std::move(*plan), report);
     if (auto r = run.writeFolded(); !r)
         return r.error();
     detail::reachedStep(options, 1);

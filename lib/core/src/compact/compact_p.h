@@ -5,6 +5,7 @@
 #include "promdir/compact/compact.h"
 #include "promdir/read/directory.h"
 
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -30,15 +31,37 @@ struct StagedFile
     FileStamp stamp; // as read; a file found otherwise after staging goes back
 };
 
+// A *.db file of the directory as stat() sees it. The plan is made from
+// these; a file is read only when it may be folded or decides a fold.
+struct ListedFile
+{
+    std::string path;
+    std::string name;
+    FileName fileName;
+    std::uint64_t bytes = 0;   // a regular file's size (through a link, as the reader opens it); else 0
+    std::int64_t mtimeNs = 0;  // likewise
+    bool listedRegular = false; // the listing saw a regular file: the reader need not look first
+    std::shared_ptr<const ParsedFile> parsed; // when read
+    bool vanished = false;     // a live gauge removed before it could be read (mark_process_dead)
+};
+
 struct CompactPlan
 {
+    std::vector<ListedFile> listed; // every *.db file, by name; owns the files folded
     std::vector<CompactFile> rows;  // the report's files
     std::vector<StagedFile> staged; // every Fold and Remove row
     std::vector<FoldGroup> groups;
+    std::size_t filesBefore = 0;    // *.db files, from the listing (the vanished left out)
+    std::uint64_t bytesBefore = 0;
     std::string refusal;            // PidsNotVisible: why
 };
 
-CompactPlan planCompaction(const LoadResult &load, const CompactOptions &options, double now);
+// Lists `dir` with stat() alone, decides from names, sizes, times and the
+// pids' liveness, and reads only the files of dead processes past the grace
+// period and the earlier compacted files; nothing at all when no process is
+// to be folded. Holds the readers' lock shared meanwhile, as every promdir
+// reader does. Fails (CannotOpenDirectory) when `dir` cannot be listed.
+Result<CompactPlan> planCompaction(const std::filesystem::path &dir, const CompactOptions &options, double now);
 
 // The folded file of `group` without the files named in `left` (put back):
 // its bytes (empty when nothing is left to fold) and entry count.

@@ -1,16 +1,23 @@
-// Which files of a loaded directory compaction folds, removes or keeps, and
-// the folding itself (docs/compaction.md, "What is folded").
+// Which files of a directory compaction folds, removes or keeps, decided
+// from a listing and stat() with only the files that may be folded read,
+// and the folding itself (docs/compaction.md, "What is folded").
 #include "compact/compact_p.h"
 
 #include "promdir/diagnostics/processes.h"
 #include "promdir/format/filename.h"
+#include "read/directory_p.h"
+#include "read/directorylock_p.h"
+#include "read/listing_p.h"
 #include "writer/dbimage_p.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <map>
 #include <unordered_map>
 #include <unordered_set>
+
+#include <sys/stat.h>
 
 namespace promdir::detail {
 
@@ -31,15 +38,17 @@ double ageSeconds(std::int64_t mtimeNs, double now)
 // Families written in more than one kind of file (a counter and a gauge of
 // one name, a gauge whose mode changed between deployments): which rule
 // merges them depends on the order of the files, so their files stay.
-std::unordered_set<std::string> mixedFamilies(const LoadResult &load)
+// Only the files read are looked into (docs/compaction.md, "What is
+// folded"): a running process's files are never read.
+std::unordered_set<std::string> mixedFamilies(const std::vector<ListedFile> &listed)
 {
     std::unordered_map<std::string, std::pair<MetricType, GaugeMode>> kindOf;
     std::unordered_set<std::string> mixed;
-    for (const auto &f : load.files) {
-        if (!f->fileName.valid)
+    for (const ListedFile &f : listed) {
+        if (!f.parsed)
             continue;
-        const std::pair kind{f->fileName.type, f->fileName.mode};
-        for (const Entry &e : f->entries) {
+        const std::pair kind{f.fileName.type, f.fileName.mode};
+        for (const Entry &e : f.parsed->entries) {
             const auto [it, added] = kindOf.try_emplace(e.key->metric, kind);
             if (!added && it->second != kind)
                 mixed.insert(e.key->metric);
@@ -50,7 +59,7 @@ std::unordered_set<std::string> mixedFamilies(const LoadResult &load)
 
 struct PidFiles
 {
-    std::vector<const ParsedFile *> files;
+    std::vector<ListedFile *> files;
     std::int64_t newestNs = 0;
 };
 
@@ -93,37 +102,82 @@ Reason whyKept(const ParsedFile &f, const CompactOptions &options, const std::un
     return {};
 }
 
-// Pids of the directory, each with its files, in name order.
-std::map<std::string, PidFiles> filesByPid(const LoadResult &load)
+std::string_view baseName(const std::string &path)
 {
-    std::map<std::string, PidFiles> byPid;
-    for (const auto &f : load.files) {
-        if (!f->fileName.valid)
-            continue;
-        PidFiles &p = byPid[f->fileName.pid];
-        p.files.push_back(f.get());
-        p.newestNs = std::max(p.newestNs, f->stamp.mtimeNs);
+    const auto slash = path.find_last_of('/');
+    return slash == std::string::npos ? std::string_view(path) : std::string_view(path).substr(slash + 1);
+}
+
+// The *.db files of `dir`: the core's listing, then one stat() each
+// (following a link, as the reader would when it opens the file).
+Result<std::vector<ListedFile>> listWithStat(const std::filesystem::path &dir)
+{
+    Listing listing = listDirectory(dir);
+    if (!listing.error.empty())
+        return Error{CompactErrorCode::CannotOpenDirectory, listing.error};
+    std::vector<ListedFile> listed;
+    listed.reserve(listing.dbFiles.size());
+    for (std::string &path : listing.dbFiles) {
+        struct stat st{};
+        const bool found = ::stat(path.c_str(), &st) == 0 || ::lstat(path.c_str(), &st) == 0; // a dangling link counts
+        if (!found && errno == ENOENT)
+            continue; // gone since it was listed
+        ListedFile f;
+        f.listedRegular = !listing.unsure.contains(path);
+        f.path = std::move(path);
+        f.name = baseName(f.path);
+        f.fileName = parseFileName(f.name);
+        if (found && S_ISREG(st.st_mode)) {
+            f.bytes = std::uint64_t(st.st_size);
+            f.mtimeNs = std::int64_t(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+        }
+        listed.push_back(std::move(f));
     }
-    return byPid;
+    return listed;
+}
+
+// Reads `which` (in name order) as a directory load does; a file read takes
+// its size and time from the read, which is what the plan's later checks
+// compare against.
+void readListed(const std::vector<ListedFile *> &which)
+{
+    Listing toRead;
+    for (const ListedFile *f : which) {
+        toRead.dbFiles.push_back(f->path);
+        if (!f->listedRegular)
+            toRead.unsure.insert(f->path);
+    }
+    const FileList read = loadListedFiles(std::move(toRead));
+    auto it = read.begin();
+    for (ListedFile *f : which) {
+        if (it == read.end() || (*it)->path != f->path) {
+            f->vanished = true;
+            continue;
+        }
+        f->parsed = *it++;
+        f->bytes = f->parsed->size;
+        f->mtimeNs = f->parsed->stamp.mtimeNs;
+    }
 }
 
 class Planner
 {
 public:
-    Planner(const LoadResult &load, const CompactOptions &options, double now)
-        : m_load(load), m_options(options), m_now(now), m_mixed(mixedFamilies(load))
+    Planner(std::vector<ListedFile> listed, const CompactOptions &options, double now)
+        : m_options(options), m_now(now)
     {
+        m_plan.listed = std::move(listed);
     }
 
     CompactPlan run()
     {
-        const auto byPid = filesByPid(m_load);
+        auto byPid = filesByPid();
         std::map<std::string, Liveness> states;
         bool anyAlive = false, recentDead = false;
         for (const auto &[pid, files] : byPid) {
             if (isCompactedIdentifier(pid) || m_options.assumeDeadWhenUnchanged)
                 continue;
-            const Liveness state = m_options.liveness ? m_options.liveness(pid) : probeLocalProcess(pid).state;
+            const Liveness state = m_options.liveness ? m_options.liveness(pid) : localLiveness(pid);
             states[pid] = state;
             anyAlive = anyAlive || state == Liveness::Alive;
             recentDead = recentDead || (state == Liveness::Dead && withinGrace(files.newestNs));
@@ -137,10 +191,17 @@ public:
             if (!m_plan.refusal.empty())
                 return std::move(m_plan);
         }
+        readWhatMayFold(byPid, states);
+        m_mixed = mixedFamilies(m_plan.listed);
         for (const auto &[pid, files] : byPid)
             if (!isCompactedIdentifier(pid))
                 considerPid(pid, files, states[pid]);
         addEarlierCompacted(byPid);
+        for (const ListedFile &f : m_plan.listed)
+            if (!f.vanished) {
+                ++m_plan.filesBefore;
+                m_plan.bytesBefore += f.bytes;
+            }
         return std::move(m_plan);
     }
 
@@ -150,49 +211,96 @@ private:
         return ageSeconds(mtimeNs, m_now) < static_cast<double>(m_options.grace.count());
     }
 
-    void keep(const ParsedFile &f, Reason reason)
+    bool mayFold(const std::string &pid, const PidFiles &files, const std::map<std::string, Liveness> &states) const
     {
-        m_plan.rows.push_back({f.name, f.fileName.pid, f.size, CompactFile::Action::Keep, std::move(reason.text),
+        if (isCompactedIdentifier(pid) || withinGrace(files.newestNs))
+            return false;
+        return m_options.assumeDeadWhenUnchanged || states.at(pid) == Liveness::Dead;
+    }
+
+    // Pids of the directory, each with its files, in name order.
+    std::map<std::string, PidFiles> filesByPid()
+    {
+        std::map<std::string, PidFiles> byPid;
+        for (ListedFile &f : m_plan.listed) {
+            if (!f.fileName.valid)
+                continue;
+            PidFiles &p = byPid[f.fileName.pid];
+            p.files.push_back(&f);
+            p.newestNs = std::max(p.newestNs, f.mtimeNs);
+        }
+        return byPid;
+    }
+
+    // The files of the processes that may be folded and, when there are
+    // any, the earlier compacted files (folded in again, and their families
+    // count for mixedFamilies); nothing else is opened. A file written
+    // since the listing moves its process back within the grace period.
+    void readWhatMayFold(std::map<std::string, PidFiles> &byPid, const std::map<std::string, Liveness> &states)
+    {
+        std::vector<ListedFile *> which;
+        for (const auto &[pid, files] : byPid)
+            if (mayFold(pid, files, states))
+                which.insert(which.end(), files.files.begin(), files.files.end());
+        if (which.empty())
+            return;
+        for (const auto &[pid, files] : byPid)
+            if (isCompactedIdentifier(pid))
+                which.insert(which.end(), files.files.begin(), files.files.end());
+        std::sort(which.begin(), which.end(), [](const ListedFile *a, const ListedFile *b) { return a->path < b->path; });
+        readListed(which);
+        for (auto &[pid, files] : byPid)
+            for (const ListedFile *f : files.files)
+                files.newestNs = std::max(files.newestNs, f->mtimeNs);
+    }
+
+    void keep(const ListedFile &f, Reason reason)
+    {
+        m_plan.rows.push_back({f.name, f.fileName.pid, f.bytes, CompactFile::Action::Keep, std::move(reason.text),
                                reason.why, std::move(reason.detail)});
     }
 
-    void stage(const ParsedFile &f, CompactFile::Action action, Reason reason)
+    void stage(const ListedFile &f, CompactFile::Action action, Reason reason)
     {
-        m_plan.rows.push_back({f.name, f.fileName.pid, f.size, action, std::move(reason.text), reason.why,
+        m_plan.rows.push_back({f.name, f.fileName.pid, f.bytes, action, std::move(reason.text), reason.why,
                                std::move(reason.detail)});
-        m_plan.staged.push_back({f.name, f.fileName.pid, f.stamp});
+        m_plan.staged.push_back({f.name, f.fileName.pid, f.parsed->stamp});
     }
 
     void considerPid(const std::string &pid, const PidFiles &files, Liveness state)
     {
         if (!m_options.assumeDeadWhenUnchanged && state != Liveness::Dead) {
             if (state == Liveness::Unknown)
-                for (const ParsedFile *f : files.files)
+                for (const ListedFile *f : files.files)
                     keep(*f, {CompactFile::Why::LivenessUnknown, {}, "liveness of pid " + pid + " cannot be known here"});
             return; // running: its files are the living's, not listed
         }
         if (withinGrace(files.newestNs)) {
             const std::string age = formatDuration(ageSeconds(files.newestNs, m_now));
-            for (const ParsedFile *f : files.files)
-                keep(*f, {CompactFile::Why::WithinGrace, age, "written " + age + " ago, within the grace period"});
+            for (const ListedFile *f : files.files)
+                if (!f->vanished)
+                    keep(*f, {CompactFile::Why::WithinGrace, age, "written " + age + " ago, within the grace period"});
             return;
         }
-        for (const ParsedFile *f : files.files) {
+        for (const ListedFile *f : files.files) {
+            if (f->vanished)
+                continue;
             bool remove = false;
-            Reason why = whyKept(*f, m_options, m_mixed, remove);
+            Reason why = whyKept(*f->parsed, m_options, m_mixed, remove);
             if (!why.text.empty())
                 keep(*f, std::move(why));
             else if (remove)
                 stage(*f, CompactFile::Action::Remove,
-                      f->entries.empty() ? Reason{CompactFile::Why::Empty, {}, "empty: contributes nothing"}
-                                         : Reason{CompactFile::Why::Dropped, {}, "dropped (--drop-dead-all)"});
+                      f->parsed->entries.empty() ? Reason{CompactFile::Why::Empty, {}, "empty: contributes nothing"}
+                                                 : Reason{CompactFile::Why::Dropped, {}, "dropped (--drop-dead-all)"});
             else
-                foldInto(*f, f->generation);
+                foldInto(*f);
         }
     }
 
-    void foldInto(const ParsedFile &f, int generation)
+    void foldInto(const ListedFile &f)
     {
+        const int generation = f.parsed->generation;
         const std::string output = compactedName(f.fileName.type, f.fileName.mode, generation);
         auto it = std::find_if(m_plan.groups.begin(), m_plan.groups.end(),
                                [&](const FoldGroup &g) { return g.output == output; });
@@ -200,7 +308,7 @@ private:
             it = m_plan.groups.insert(m_plan.groups.end(), FoldGroup{output, f.fileName.type, f.fileName.mode,
                                                                      generation == 4 ? 16 : 8, {}});
         }
-        it->files.push_back(&f);
+        it->files.push_back(f.parsed.get());
         stage(f, CompactFile::Action::Fold, {CompactFile::Why::Folded, output, "folded into " + output});
     }
 
@@ -212,22 +320,22 @@ private:
         for (const auto &[pid, files] : byPid) {
             if (!isCompactedIdentifier(pid))
                 continue;
-            for (const ParsedFile *f : files.files) {
+            for (const ListedFile *f : files.files) {
                 auto it = std::find_if(m_plan.groups.begin(), m_plan.groups.end(),
                                        [&](const FoldGroup &g) { return g.output == f->name; });
                 if (it == m_plan.groups.end()) {
                     keep(*f, {CompactFile::Why::NothingNew, {},
                               "compacted contributions; nothing new of this kind to fold in"});
-                } else if (!f->ok()) {
+                } else if (!f->parsed || !f->parsed->ok()) {
                     keep(*f, {CompactFile::Why::EarlierUnreadable, {},
                               "earlier compacted file could not be read cleanly: its kind is not compacted"});
                     dropGroup(it);
                 } else {
                     // First: its series keep their place from one compaction to the next.
-                    it->files.insert(it->files.begin(), f);
+                    it->files.insert(it->files.begin(), f->parsed.get());
                     // Not staged: the new file replaces it by one rename, so
                     // there is no moment without it.
-                    m_plan.rows.push_back({f->name, f->fileName.pid, f->size, CompactFile::Action::Fold,
+                    m_plan.rows.push_back({f->name, f->fileName.pid, f->bytes, CompactFile::Action::Fold,
                                            "earlier compacted contributions, folded in again",
                                            CompactFile::Why::FoldedAgain, {}});
                 }
@@ -250,7 +358,6 @@ private:
         m_plan.groups.erase(group);
     }
 
-    const LoadResult &m_load;
     const CompactOptions &m_options;
     double m_now;
     std::unordered_set<std::string> m_mixed;
@@ -307,9 +414,14 @@ std::string compactedName(MetricType type, GaugeMode mode, int generation)
     return kindPrefix(type, mode) + "_" + pid + ".db";
 }
 
-CompactPlan planCompaction(const LoadResult &load, const CompactOptions &options, double now)
+Result<CompactPlan> planCompaction(const std::filesystem::path &dir, const CompactOptions &options, double now)
 {
-    return Planner(load, options, now).run();
+    // Never between another compaction's first and last rename (bounded wait).
+    const DirectoryLock lock(dir.string(), DirectoryLock::Mode::Shared, kReaderLockWait);
+    auto listed = listWithStat(dir);
+    if (!listed)
+        return listed.error();
+    return Planner(std::move(*listed), options, now).run();
 }
 
 std::string foldGroup(const FoldGroup &group, const std::set<std::string> &left, std::size_t *entries)

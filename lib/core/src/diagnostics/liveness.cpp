@@ -93,6 +93,54 @@ std::optional<double> bootTime()
     return std::nullopt;
 }
 
+namespace {
+
+// kill(pid, 0): Alive (also when the pid is another user's), Dead, or
+// Unknown with `note` saying why.
+Liveness signalled(long pid, std::string &note)
+{
+    if (::kill(static_cast<pid_t>(pid), 0) == 0)
+        return Liveness::Alive;
+    if (errno == EPERM) {
+        note = "running as another user";
+        return Liveness::Alive;
+    }
+    if (errno == ESRCH)
+        return Liveness::Dead;
+    note = std::string("kill(pid, 0) failed: ") + std::strerror(errno);
+    return Liveness::Unknown;
+}
+
+// The fields of /proc/<pid>/stat from the state on ("pid (comm) state ppid
+// ...": comm may hold spaces and ')'); empty when it cannot be read.
+std::string statFields(long pid)
+{
+    const std::string stat = slurp("/proc/" + std::to_string(pid) + "/stat");
+    const auto close = stat.rfind(')');
+    return close == std::string::npos || close + 2 > stat.size() ? std::string() : stat.substr(close + 2);
+}
+
+// A zombie (exited, not yet reaped) will never write again.
+bool exited(std::string_view state)
+{
+    return state == "Z" || state == "X";
+}
+
+} // namespace
+
+Liveness localLiveness(std::string_view pidText)
+{
+    const auto pid = numericPid(pidText);
+    if (!pid)
+        return Liveness::Unknown;
+    std::string note;
+    const Liveness state = signalled(*pid, note);
+    if (state != Liveness::Alive)
+        return state;
+    const std::string fields = statFields(*pid);
+    return exited(std::string_view(fields).substr(0, fields.find(' '))) ? Liveness::Dead : Liveness::Alive;
+}
+
 ProcessInfo probeLocalProcess(std::string_view pidText)
 {
     ProcessInfo info;
@@ -102,28 +150,16 @@ ProcessInfo probeLocalProcess(std::string_view pidText)
         info.note = "not a numeric process id";
         return info;
     }
-    if (::kill(static_cast<pid_t>(*pid), 0) == 0) {
-        info.state = Liveness::Alive;
-    } else if (errno == EPERM) {
-        info.state = Liveness::Alive;
-        info.note = "running as another user";
-    } else if (errno == ESRCH) {
-        info.state = Liveness::Dead;
+    info.state = signalled(*pid, info.note);
+    if (info.state != Liveness::Alive)
         return info;
-    } else {
-        info.note = std::string("kill(pid, 0) failed: ") + std::strerror(errno);
-        return info;
-    }
 
     const std::string base = "/proc/" + std::to_string(*pid);
-    const std::string stat = slurp(base + "/stat");
-    // "pid (comm) state ppid ...": comm may hold spaces and ')'.
-    const auto close = stat.rfind(')');
-    if (close != std::string::npos) {
-        std::istringstream fields(stat.substr(close + 2));
+    if (const std::string stat = statFields(*pid); !stat.empty()) {
+        std::istringstream fields(stat);
         std::string state;
         fields >> state;
-        if (state == "Z" || state == "X") {
+        if (exited(state)) {
             info.state = Liveness::Dead;
             info.note = "zombie (exited, not yet reaped)";
         }

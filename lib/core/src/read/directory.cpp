@@ -122,6 +122,15 @@ public:
         return r;
     }
 
+    // The files of a listing made elsewhere, without listing again.
+    FileList readListed(Listing listing)
+    {
+        m_listing = std::move(listing);
+        placeEarly();
+        readTheRest();
+        return inNameOrder();
+    }
+
 private:
     static constexpr std::size_t kChunk = 64;
 
@@ -276,6 +285,13 @@ LoadResult loadDirectoryWith(const fs::path &dir, const LoadOptions &options, co
                              std::vector<detail::FirstSighting> *firsts)
 {
     return DirectoryLoad(dir, options, previous, firsts).run();
+}
+
+FileList loadListedFiles(detail::Listing listing, const LoadOptions &options)
+{
+    static const fs::path none;
+    static const PreviousLookup noPrevious;
+    return DirectoryLoad(none, options, noPrevious, nullptr).readListed(std::move(listing));
 }
 
 LoadResult loadDirectory(const fs::path &dir, const LoadOptions &options)

@@ -3,6 +3,7 @@
 // merge engine's cache).
 
 #include "promdir/read/directory.h"
+#include "read/listing_p.h"
 #include "read/sightings_p.h"
 
 #include <functional>
@@ -31,5 +32,13 @@ using PreviousLookup = std::function<PreviousFile(const std::string &path, const
 LoadResult loadDirectoryWith(const std::filesystem::path &dir, const LoadOptions &options,
                              const PreviousLookup &previous,
                              std::vector<detail::FirstSighting> *firsts = nullptr);
+
+// The files of `listing` (a listing's dbFiles, or some of them: full
+// paths in one folder, sorted) read as a load reads them: on the kept
+// threads, keys shared, the `unsure` ones looked at before they are opened;
+// in the listing's order (a live gauge file that vanished is left out, as
+// in a load). Without listing again: compaction lists with stat() alone and
+// reads only the files it may fold. The caller holds the readers' lock.
+FileList loadListedFiles(detail::Listing listing, const LoadOptions &options = {});
 
 } // namespace promdir

@@ -8,9 +8,13 @@
 //
 // Steps, each of which may be the last one before a crash (the next run or
 // recoverCompaction() puts the directory back or finishes):
-//   1. load the directory, choose the dead processes' files, fold them in
-//      memory and write the folded files into the compaction folder
-//      (.promdir-compaction/new), synced;
+//   1. list the directory with stat() alone (names, sizes, times) and ask
+//      whether each pid runs; read only the files of processes dead and
+//      unchanged for the grace period, and the earlier compacted files
+//      (nothing at all when no process is to be folded: a running
+//      process's files are never opened); fold them in memory and write
+//      the folded files into the compaction folder (.promdir-compaction/new),
+//      synced;
 //   2. take the readers' lock exclusively (promdir's readers hold it shared
 //      while they list and read), move the chosen files into
 //      .promdir-compaction/staged (atomic renames: no reader lists them);
@@ -66,7 +70,7 @@ struct CompactOptions
     // Pids cannot be checked: a process counts as dead when none of its
     // files changed for `grace` (the user's explicit choice).
     bool assumeDeadWhenUnchanged = false;
-    // Whether a pid runs; empty: probeLocalProcess (tests replace it).
+    // Whether a pid runs; empty: localLiveness (tests replace it).
     std::function<Liveness(std::string_view pid)> liveness;
     // Seconds since the epoch that `grace` is measured against; default now.
     std::optional<double> now;

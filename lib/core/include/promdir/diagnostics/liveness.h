@@ -47,6 +47,11 @@ std::optional<long> numericPid(std::string_view pid);
 // A non-numeric pid is Unknown.
 ProcessInfo probeLocalProcess(std::string_view pid);
 
+// Only the state probeLocalProcess gives (kill(pid, 0), then the state in
+// /proc/<pid>/stat when it runs), without start time and command line: for
+// asking about the thousands of pids of a big directory (compaction).
+Liveness localLiveness(std::string_view pid);
+
 // Boot time in seconds since the epoch (/proc/stat btime), when known.
 std::optional<double> bootTime();
 
