@@ -100,7 +100,7 @@ int run(CompactSettings &s)
     }
     const auto r = compactDirectory(s.dir, s.options);
     if (!r) {
-        printError("compact", r.error().message);
+        printError("compact", compactErrorText(r.error()));
         const auto code = r.error().code.as<CompactErrorCode>();
         return code == CompactErrorCode::PidsNotVisible || code == CompactErrorCode::CannotOpenDirectory ? 2 : 1;
     }
@@ -144,14 +144,10 @@ Command addCompact(CLI::App &program)
     cmd->add_flag("--recover", s->recover, "only finish or undo an interrupted compaction");
     cmd->add_flag("--drop-dead-all", s->options.dropDeadAll,
                   "remove gauge_all files of dead processes (their\nseries leave the output)");
-    const std::string liveness = addPidNamespaceOption(*cmd, s->options.pidNamespace,
+    addPidNamespaceOption(*cmd, s->options.pidNamespace,
                           "auto (default): refused when no pid of the\ndirectory runs here yet files changed within the\n"
-                          "grace period; separate: refused unless\n--assume-dead-when-unchanged")
-                                     ->get_group();
-    cmd->add_flag("--assume-dead-when-unchanged", s->options.assumeDeadWhenUnchanged,
-                  "the writers' pids are not visible from here: a\nprocess counts as dead when none of its files\n"
-                  "changed for the grace period")
-        ->group(liveness);
+                          "grace period; separate: refused unless\n--assume-dead-when-unchanged");
+    addAssumeDeadOption(*cmd, s->options.assumeDeadWhenUnchanged);
     cmd->footer("Exit status: 0 done (also when there was nothing to fold), 1 compaction failed\n"
                 "(nothing removed; the message says why), 2 bad usage, DIR unusable, or pids\n"
                 "not visible from here.");

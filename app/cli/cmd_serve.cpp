@@ -79,6 +79,7 @@ struct ServeSettings
     bool selfMetrics = false;
     MergeEngineOptions engine;
     std::optional<std::chrono::seconds> compactAfter; // --compact-dead-after
+    bool assumeDeadWhenUnchanged = false;              // ... of pids not visible from here
 };
 
 // Many scrapers (and abusive clients) need descriptors: take what we may.
@@ -162,7 +163,7 @@ int run(ServeSettings &s)
     std::fflush(stderr);
     std::optional<BackgroundCompaction> compaction;
     if (s.compactAfter)
-        compaction.emplace(s.path, *s.compactAfter, s.engine.pidNamespace);
+        compaction.emplace(s.path, *s.compactAfter, s.engine.pidNamespace, s.assumeDeadWhenUnchanged);
     app.exec();
     compaction.reset();
     closeSignalPipe();
@@ -223,6 +224,7 @@ Command addServe(CLI::App &program)
     addDurationOption(*cmd, "--compact-dead-after", [s](std::chrono::seconds d) { s->compactAfter = d; },
                       "fold the files of processes dead and unchanged for\nthis long, in the background (promdir compact;\n"
                       "docs/compaction.md): the directory stays small");
+    addAssumeDeadOption(*cmd, s->assumeDeadWhenUnchanged)->needs("--compact-dead-after");
     cmd->footer("Liveness: files of processes that are gone are not read on every scrape. A\n"
                 "worker in another container (pid namespace) looks gone from here; its files\n"
                 "are still read again within --recheck, and once one is seen changing, liveness\n"

@@ -47,6 +47,10 @@ void printError(const std::string &command, const std::string &message);
 // with the error printed, when the path cannot be used (exit status 2).
 std::shared_ptr<const MergeResult> mergeOnce(const std::string &command, std::string &path,
                                              const MergeEngineOptions &options, bool progress);
+// A compaction's error as `compact` and `serve --compact-dead-after` print
+// it: pids not visible from here name the flag both take.
+std::string compactErrorText(const Error &error);
+
 // Writes `out` to standard output, all of it now.
 void printOutput(std::string_view out);
 

@@ -1,6 +1,7 @@
 #include "commands.h"
 #include "progress.h"
 
+#include "promdir/compact/compact.h"
 #include "promdir/format/filename.h"
 
 #include <cstdio>
@@ -43,6 +44,15 @@ std::shared_ptr<const MergeResult> mergeOnce(const std::string &command, std::st
         return nullptr;
     }
     return result;
+}
+
+std::string compactErrorText(const Error &error)
+{
+    if (error.code.as<CompactErrorCode>() != CompactErrorCode::PidsNotVisible)
+        return error.message;
+    return error.message
+           + ". If the writers run in another pid namespace, pass --assume-dead-when-unchanged: a process then "
+             "counts as dead when none of its files changed for the grace period";
 }
 
 void printOutput(std::string_view out)

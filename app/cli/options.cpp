@@ -154,6 +154,15 @@ CLI::Option *addDurationOption(CLI::App &command, const std::string &name, std::
         ->type_name("DURATION");
 }
 
+CLI::Option *addAssumeDeadOption(CLI::App &command, bool &assume)
+{
+    return command
+        .add_flag("--assume-dead-when-unchanged", assume,
+                  "the writers' pids are not visible from here: a\nprocess counts as dead when none of its files\n"
+                  "changed for the grace period")
+        ->group(kLivenessGroup);
+}
+
 void addLivenessOptions(CLI::App &command, MergeEngineOptions &options)
 {
     addPidNamespaceOption(command, options.pidNamespace,

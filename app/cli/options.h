@@ -26,6 +26,9 @@ CLI::Option *addPidNamespaceOption(CLI::App &command, PidNamespace &into, const 
 // An option NAME DURATION ("90s", "10m", "24h", "7d", "3600"), given to `set`.
 CLI::Option *addDurationOption(CLI::App &command, const std::string &name, std::function<void(std::chrono::seconds)> set,
                                const std::string &help);
+// --assume-dead-when-unchanged (compact, serve --compact-dead-after), under
+// the liveness heading.
+CLI::Option *addAssumeDeadOption(CLI::App &command, bool &assume);
 // --pid-namespace and --recheck (commands with a merge engine).
 void addLivenessOptions(CLI::App &command, MergeEngineOptions &options);
 // --no-accumulate (render, serve).

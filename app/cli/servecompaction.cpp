@@ -1,5 +1,7 @@
 #include "servecompaction.h"
 
+#include "commands.h"
+
 #include "promdir/compact/compact.h"
 
 #include <algorithm>
@@ -7,8 +9,10 @@
 
 namespace promdir::cli {
 
-BackgroundCompaction::BackgroundCompaction(std::string dir, std::chrono::seconds grace, PidNamespace pids)
-    : m_dir(std::move(dir)), m_grace(grace), m_pids(pids), m_thread([this] { loop(); })
+BackgroundCompaction::BackgroundCompaction(std::string dir, std::chrono::seconds grace, PidNamespace pids,
+                                           bool assumeDeadWhenUnchanged)
+    : m_dir(std::move(dir)), m_grace(grace), m_pids(pids), m_assumeDead(assumeDeadWhenUnchanged),
+      m_thread([this] { loop(); })
 {
 }
 
@@ -38,17 +42,24 @@ void BackgroundCompaction::loop()
 }
 
 // One line on stderr when something was folded or went wrong; quiet when
-// there was nothing to do.
+// there was nothing to do. A refusal that every pass meets again (pids not
+// visible, a directory that cannot be read) is said once, not every pass.
 void BackgroundCompaction::compactOnce()
 {
     CompactOptions options;
     options.grace = m_grace;
     options.pidNamespace = m_pids;
+    options.assumeDeadWhenUnchanged = m_assumeDead;
     const auto r = compactDirectory(m_dir, options);
     if (!r) {
-        std::fprintf(stderr, "promdir serve: compaction: %s\n", r.error().message.c_str());
+        std::string text = compactErrorText(r.error());
+        if (text != m_lastError)
+            std::fprintf(stderr, "promdir serve: compaction: %s\n", text.c_str());
+        std::fflush(stderr);
+        m_lastError = std::move(text);
         return;
     }
+    m_lastError.clear();
     if (!r->recovered.empty())
         std::fprintf(stderr, "promdir serve: compaction: %s\n", r->recovered.c_str());
     std::size_t folded = 0;

@@ -18,7 +18,7 @@ class BackgroundCompaction
 {
 public:
     // Compacts `dir` every `every`, folding processes dead and unchanged for `grace`.
-    BackgroundCompaction(std::string dir, std::chrono::seconds grace, PidNamespace pids);
+    BackgroundCompaction(std::string dir, std::chrono::seconds grace, PidNamespace pids, bool assumeDeadWhenUnchanged);
     ~BackgroundCompaction(); // stops and waits for a compaction under way
     BackgroundCompaction(const BackgroundCompaction &) = delete;
     BackgroundCompaction &operator=(const BackgroundCompaction &) = delete;
@@ -33,6 +33,8 @@ private:
     std::string m_dir;
     std::chrono::seconds m_grace;
     PidNamespace m_pids;
+    bool m_assumeDead;
+    std::string m_lastError; // said once, until it changes or a pass succeeds
     std::mutex m_mutex;
     std::condition_variable m_wake;
     bool m_stop = false;

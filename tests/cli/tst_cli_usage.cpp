@@ -87,7 +87,8 @@ private Q_SLOTS:
                                                QStringLiteral("--credentials FILE"), QStringLiteral("--tls-cert FILE"),
                                                QStringLiteral("--tls-key FILE"), QStringLiteral("--no-accumulate"),
                                                QStringLiteral("--max-connections N"), QStringLiteral("-q,--quiet"),
-                                               QStringLiteral("--compact-dead-after DURATION")}
+                                               QStringLiteral("--compact-dead-after DURATION"),
+                                               QStringLiteral("--assume-dead-when-unchanged")}
                                    + kLivenessOptions);
 #endif
     }

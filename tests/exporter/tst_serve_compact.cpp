@@ -60,11 +60,12 @@ double sampleValue(const QByteArray &body, const QByteArray &name)
 
 // `promdir serve` on `dir` with compaction every second; its port, 0 when
 // it did not start (the log says why).
-quint16 startServe(QProcess &serve, const QString &dir, QByteArray &log)
+quint16 startServe(QProcess &serve, const QString &dir, QByteArray &log, const QStringList &more = {})
 {
-    serve.start(QStringLiteral(PROMDIR_CLI), {QStringLiteral("serve"), QStringLiteral("-q"), QStringLiteral("--listen"),
-                                              QStringLiteral("127.0.0.1:0"), QStringLiteral("--compact-dead-after"),
-                                              QStringLiteral("1s"), dir});
+    serve.start(QStringLiteral(PROMDIR_CLI), QStringList{QStringLiteral("serve"), QStringLiteral("-q"),
+                                                         QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                                                         QStringLiteral("--compact-dead-after"), QStringLiteral("1s")}
+                                                 + more + QStringList{dir});
     static const QRegularExpression served(QStringLiteral("at http://127\\.0\\.0\\.1:(\\d+)/metrics"));
     QElapsedTimer starting;
     starting.start();
@@ -166,6 +167,45 @@ private Q_SLOTS:
         for (const auto &[name, count] : promdir::test::OpenWatch::dbFiles(opened))
             db += name + " " + std::to_string(count) + " times; ";
         QVERIFY2(db.empty(), db.c_str());
+        QVERIFY2(!log.contains("compaction:"), log.constData());
+    }
+
+    // Pids of another namespace: serve's compaction refuses, says so once
+    // (not on every pass) and names the flag serve itself takes; with that
+    // flag it folds the dead writer's files.
+    void pidsNotVisibleSaidOnceAndItsFlagFolds()
+    {
+        QTemporaryDir tmp;
+        const QString dir = tmp.path();
+        const pid_t writer = spawnWriter(dir, 3);
+        ::waitpid(writer, nullptr, 0);
+        const QStringList before = QDir(dir).entryList({QStringLiteral("*.db")});
+        QVERIFY(!before.isEmpty());
+        const QStringList separate{QStringLiteral("--pid-namespace"), QStringLiteral("separate")};
+        {
+            QProcess serve;
+            QByteArray log;
+            QVERIFY2(startServe(serve, dir, log, separate) != 0, log.constData());
+            QTest::qWait(3500);
+            serve.terminate();
+            serve.waitForFinished(testhttp::kWaitMs);
+            log += serve.readAllStandardError();
+            QCOMPARE(log.count("compaction:"), 1);
+            QVERIFY2(log.contains("--assume-dead-when-unchanged"), log.constData());
+            QCOMPARE(QDir(dir).entryList({QStringLiteral("*.db")}), before);
+        }
+        QProcess serve;
+        QByteArray log;
+        QVERIFY2(startServe(serve, dir, log, separate + QStringList{QStringLiteral("--assume-dead-when-unchanged")}) != 0,
+                 log.constData());
+        QElapsedTimer folding;
+        folding.start();
+        while (!QFileInfo::exists(dir + QStringLiteral("/counter_compacted.db")) && folding.elapsed() < 15000)
+            QTest::qWait(100);
+        serve.terminate();
+        serve.waitForFinished(testhttp::kWaitMs);
+        log += serve.readAllStandardError();
+        QVERIFY2(QFileInfo::exists(dir + QStringLiteral("/counter_compacted.db")), log.constData());
         QVERIFY2(!log.contains("compaction:"), log.constData());
     }
 };

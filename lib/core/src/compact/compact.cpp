@@ -381,10 +381,7 @@ CompactReport describePlan(const std::string &dir, const CompactPlan &plan, bool
 Error notVisible(const std::filesystem::path &dir, const std::string &refusal)
 {
     return Error{CompactErrorCode::PidsNotVisible,
-                 dir.string() + ": " + refusal
-                     + "; nothing was changed. If the writers run in another pid namespace, pass "
-                       "--assume-dead-when-unchanged: a process then counts as dead when none of its files "
-                       "changed for the grace period"};
+                 dir.string() + ": " + refusal + "; nothing was changed"};
 }
 
 // What was done differs from the plan where files were put back.
