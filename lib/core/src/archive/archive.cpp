@@ -5,6 +5,7 @@
 // chosen, and what stopped the reading early is described.
 #include "promdir/archive/archive.h"
 #include "archive/members_p.h"
+#include "format/bytes_p.h"
 #include "read/userfile_p.h"
 
 #include <algorithm>
@@ -27,21 +28,6 @@ using namespace detail;
 
 constexpr std::uint64_t kMaxManifestBytes = 16 << 20;
 constexpr std::size_t kMaxSkippedListed = 1000;
-
-std::string humanBytes(std::uint64_t n)
-{
-    const char *units[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
-    int u = 0;
-    double v = static_cast<double>(n);
-    while (v >= 1024 && u < 4 && n % 1024 == 0) {
-        v /= 1024;
-        n /= 1024;
-        ++u;
-    }
-    if (u == 0)
-        return std::to_string(n) + " bytes";
-    return std::to_string(n) + " " + units[u];
-}
 
 // One archive loaded, in steps: open it and set up the chain and the tar
 // reader; read the members; choose the folder that is the metrics
@@ -367,7 +353,7 @@ ArchiveLoad::Next ArchiveLoad::readMetricsFile(struct archive_entry *e, const Me
         ++folder.metricsFiles;
     const ArchiveLimits &limits = m_options.limits;
     if (size > limits.maxMemberBytes) {
-        notRead(ProblemKind::Unreadable, ProblemCode::MemberTooBig, {size, humanBytes(limits.maxMemberBytes)});
+        notRead(ProblemKind::Unreadable, ProblemCode::MemberTooBig, {size, limitText(limits.maxMemberBytes)});
         return Next::More;
     }
     // Only the `used` bytes matter; the zero tail is skipped unbuffered.
@@ -436,7 +422,7 @@ std::string ArchiveLoad::limitReached() const
         return "the archive has more than " + std::to_string(limits.maxMembers)
                + " members, the limit (raise it with --max-members, or LoadOptions::limits.maxMembers)";
     if (m_feed.stop == TarFeed::Stop::Limit)
-        return "the archive expands to more than " + humanBytes(limits.maxTotalBytes)
+        return "the archive expands to more than " + limitText(limits.maxTotalBytes)
                + " of uncompressed data, the limit (raise it with --max-total-size, "
                  "or LoadOptions::limits.maxTotalBytes)";
     return {};

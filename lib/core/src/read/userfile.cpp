@@ -1,6 +1,7 @@
 // Opening and reading files the user named: the type is checked before
 // open(), open() never blocks, reading stops at the cap.
 #include "promdir/read/userfile.h"
+#include "format/bytes_p.h"
 #include "read/userfile_p.h"
 
 #include <cerrno>
@@ -65,15 +66,6 @@ int openRegularFile(const std::filesystem::path &path, struct stat &st, std::str
 
 namespace {
 
-std::string sizeText(std::size_t bytes)
-{
-    if (bytes % (1 << 20) == 0)
-        return std::to_string(bytes >> 20) + " MiB";
-    if (bytes % (1 << 10) == 0)
-        return std::to_string(bytes >> 10) + " KiB";
-    return std::to_string(bytes) + " bytes";
-}
-
 // Up to `maxBytes` + 1 bytes (one more tells a file that grew past the cap).
 bool readCapped(int fd, std::size_t maxBytes, std::string &out, std::string &why)
 {
@@ -128,7 +120,7 @@ Result<UserFile> readUserFile(const std::filesystem::path &path, std::string_vie
     const bool read = !tooLarge && readCapped(fd, maxBytes, file.bytes, why);
     ::close(fd);
     if (tooLarge || (read && file.bytes.size() > maxBytes))
-        return Error{UserFileErrorCode::TooLarge, prefix + "larger than " + sizeText(maxBytes)};
+        return Error{UserFileErrorCode::TooLarge, prefix + "larger than " + detail::limitText(maxBytes)};
     if (!read)
         return Error{UserFileErrorCode::ReadFailed, prefix + why};
     return file;
