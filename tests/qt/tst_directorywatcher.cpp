@@ -323,6 +323,25 @@ private Q_SLOTS:
         QCOMPARE(second->historyPoints, std::size_t(2));
     }
 
+    // The GUI lets a snapshot go when the next arrives; the worker holds it
+    // one refresh longer, so that it is freed on the worker's thread.
+    void snapshotsFreedOnTheWorker()
+    {
+        QTemporaryDir dir;
+        QVERIFY(writeDb(dir.filePath(u"gauge_all_1.db"_qs), {g(4)}));
+        DirectoryWatcher w;
+        w.setPaused(true);
+        w.open(dir.path());
+        std::weak_ptr<const Snapshot> first = nextSnapshot(w);
+        QVERIFY(!first.expired());
+        w.refresh();
+        QVERIFY(nextSnapshot(w));
+        QVERIFY(!first.expired()); // the worker's, not the GUI's, to free
+        w.refresh();
+        QVERIFY(nextSnapshot(w));
+        QVERIFY(first.expired()); // freed by the worker's next refresh
+    }
+
     // Issue 16.1: a refresh that finds nothing new says so (the same
     // contentsId as the snapshot before), so the views skip it; any change
     // (a file's value, a file that comes, another source) gives a new id.

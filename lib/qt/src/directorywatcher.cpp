@@ -34,6 +34,10 @@ struct DirectoryWatcher::Worker
     MetricType focusType = MetricType::Counter;
     GaugeMode focusMode = GaugeMode::None;
     SnapshotPtr last; // the last snapshot made of this source
+    // The one before: the GUI lets it go when `last` arrives, so its last
+    // reference is dropped here, on the next refresh, and the thousands of
+    // families and rows it holds are freed on this thread, not the GUI's.
+    SnapshotPtr beforeLast;
     // The first snapshot's result, whose history is recorded after the
     // snapshot is delivered (recordDeferred).
     std::shared_ptr<const MergeResult> deferred;
@@ -92,7 +96,7 @@ struct DirectoryWatcher::Worker
         s->historyPoints = history.pointCount();
         s->contentsId = last && sameContents(*s, *last) ? last->contentsId : ++g_contentsIds;
         s->cost = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0);
-        last = s;
+        beforeLast = std::exchange(last, s);
         return s;
     }
 
@@ -223,6 +227,7 @@ void DirectoryWatcher::open(const QString &path)
         w.local = local;
         w.history.clear();
         w.last.reset();
+        w.beforeLast.reset();
         w.deferred.reset();
         w.history.setWindow(window);
         w.staleAfter = stale;
@@ -244,6 +249,7 @@ void DirectoryWatcher::close()
         w.engine.reset();
         w.history.clear();
         w.last.reset();
+        w.beforeLast.reset();
         w.deferred.reset();
     });
     setLoading(false);
