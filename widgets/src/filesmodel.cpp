@@ -53,7 +53,7 @@ void FilesModel::setSnapshot(const SnapshotPtr &snapshot)
             stamps.push_back(st);
         }
         for (const auto &p : load.problems) {
-            rows.push_back({nullptr, 0u, p});
+            rows.push_back({nullptr, 0u, std::shared_ptr<const Problem>(snapshot->result, &p)});
             keys.push_back("\x1f" + p.file + p.message);
             stamps.push_back(kStampSeed);
         }
@@ -220,7 +220,7 @@ QString FilesModel::filterText(int row) const
     // The name says type, mode and pid; then why it is stale, its problems.
     const Row &r = m_rows[std::size_t(row)];
     if (!r.file)
-        return QString::fromStdString(r.problem.file) + QLatin1Char('\n') + ProblemText::of(r.problem);
+        return QString::fromStdString(r.problem->file) + QLatin1Char('\n') + ProblemText::of(*r.problem);
     QString text = QString::fromStdString(r.file->name);
     if (r.stale)
         text += QLatin1Char('\n') + cachedStaleText(r.stale);
@@ -248,7 +248,7 @@ int FilesModel::firstProblemRow() const
     int source = -1, file = -1;
     for (std::size_t i = 0; i < m_rows.size(); ++i) {
         const Row &r = m_rows[i];
-        if (!r.file && (r.problem.kind == ProblemKind::Truncated || r.problem.kind == ProblemKind::Unreadable))
+        if (!r.file && (r.problem->kind == ProblemKind::Truncated || r.problem->kind == ProblemKind::Unreadable))
             return int(i);
         if (!r.file && source < 0)
             source = int(i);
@@ -281,15 +281,15 @@ QVariant FilesModel::data(const QModelIndex &index, int role) const
         case Qt::DisplayRole:
         case SortRole:
             if (index.column() == NameColumn) {
-                const auto slash = r.problem.file.find_last_of('/');
-                return QString::fromStdString(slash == std::string::npos ? r.problem.file
-                                                                         : r.problem.file.substr(slash + 1));
+                const auto slash = r.problem->file.find_last_of('/');
+                return QString::fromStdString(slash == std::string::npos ? r.problem->file
+                                                                         : r.problem->file.substr(slash + 1));
             }
             if (index.column() == ProblemsColumn)
-                return ProblemText::of(r.problem);
+                return ProblemText::of(*r.problem);
             return {};
         case Qt::ToolTipRole:
-            return ProblemText::describe(r.problem);
+            return ProblemText::describe(*r.problem);
         case Qt::ForegroundRole:
             return QBrush(QColor(0xc0, 0x1c, 0x28));
         }
