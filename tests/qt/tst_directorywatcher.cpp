@@ -172,6 +172,13 @@ private Q_SLOTS:
         QCOMPARE(int(pu->liveness), int(Liveness::Unknown));
         QCOMPARE(pu->staleFiles, 0);
         QCOMPARE(s->deadCount(), std::size_t(1));
+        // Counted by the worker, as a recount gives them.
+        Snapshot recount = *s;
+        recount.counts = {};
+        QCOMPARE(s->counts.dead, std::int64_t(1));
+        QCOMPARE(s->counts.staleFiles, std::int64_t(recount.staleFileCount()));
+        QCOMPARE(s->counts.problems, std::int64_t(recount.problemCount()));
+        QVERIFY(s->counts.staleFiles >= 2);
 
         auto flagsOf = [&](const QString &name) {
             const auto &files = s->result->load.files;

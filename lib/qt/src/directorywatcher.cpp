@@ -85,10 +85,14 @@ struct DirectoryWatcher::Worker
         } catch (const std::exception &e) {
             s->processes.clear();
             s->fileStale.clear();
+            s->counts = {};
             auto failed = std::make_shared<MergeResult>();
             failed->load.error = std::string("reading failed: ") + e.what();
             s->result = std::move(failed);
         } catch (...) {
+            s->processes.clear();
+            s->fileStale.clear();
+            s->counts = {};
             auto failed = std::make_shared<MergeResult>();
             failed->load.error = "reading failed";
             s->result = std::move(failed);
