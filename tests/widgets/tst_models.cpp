@@ -721,8 +721,12 @@ private Q_SLOTS:
         QVERIFY(writePid(5000010, 100));
         QVERIFY(overwriteDb(dir.filePath(QStringLiteral("counter_5000002.db")), {{"c", "c_total", {}, 99.0, 0.0}}));
         const SnapshotPtr recycled = next();
+        const std::uint64_t keysBefore = files.keysMade();
         files.setSnapshot(recycled);
         processes.setSnapshot(recycled);
+        // The files shown already are matched as they are: a key is made
+        // for each file that comes only, not for all 14 rows.
+        QCOMPARE(files.keysMade() - keysBefore, std::uint64_t(4));
 
         for (const Spies *spies : {&fileSpies, &processSpies}) {
             QCOMPARE(spies->resets.size(), 0);
