@@ -82,10 +82,11 @@ protected:
     void apply(bool sameKeys, std::vector<std::string> keys, std::vector<std::uint64_t> stamps, Assign &&assign,
                bool reset)
     {
-        if (stamps.size() != keys.size())
-            stamps.clear();
         if (sameKeys) {
             assign();
+            // One stamp per row (spliceRows() gives no keys to count them by).
+            if (stamps.size() != std::size_t(rowCount()))
+                stamps.clear();
             m_sortKeysColumn = -1;
             const int cols = columnCount();
             if (stamps.empty() || m_stamps.size() != stamps.size()) {
@@ -109,6 +110,8 @@ protected:
             m_stamps = std::move(stamps);
             return;
         }
+        if (stamps.size() != keys.size())
+            stamps.clear();
         if (reset || m_keys.empty() || keys.empty()) {
             beginResetModel();
             assign();
