@@ -731,7 +731,8 @@ private Q_SLOTS:
         {
             explicit Spies(QAbstractItemModel *m)
                 : resets(m, &QAbstractItemModel::modelReset), layouts(m, &QAbstractItemModel::layoutChanged),
-                  removed(m, &QAbstractItemModel::rowsRemoved), inserted(m, &QAbstractItemModel::rowsInserted)
+                  removed(m, &QAbstractItemModel::rowsRemoved), inserted(m, &QAbstractItemModel::rowsInserted),
+                  changed(m, &QAbstractItemModel::dataChanged)
             {
             }
             int rows(const QSignalSpy &spy) const
@@ -741,7 +742,7 @@ private Q_SLOTS:
                     n += args[2].toInt() - args[1].toInt() + 1;
                 return n;
             }
-            QSignalSpy resets, layouts, removed, inserted;
+            QSignalSpy resets, layouts, removed, inserted, changed;
         };
         Spies fileSpies(&files), processSpies(&processes);
         // 5000001 and 5000004 go; 5000007 and 5000010 come; 5000002 changes.
@@ -752,8 +753,12 @@ private Q_SLOTS:
         QVERIFY(writePid(5000010, 100));
         QVERIFY(overwriteDb(dir.filePath(QStringLiteral("counter_5000002.db")), {{"c", "c_total", {}, 99.0, 0.0}}));
         const SnapshotPtr recycled = next();
+        const std::uint64_t keysBefore = files.keysMade();
         files.setSnapshot(recycled);
         processes.setSnapshot(recycled);
+        // The files shown already are matched as they are: a key is made
+        // for each file that comes only, not for all 14 rows.
+        QCOMPARE(files.keysMade() - keysBefore, std::uint64_t(4));
 
         for (const Spies *spies : {&fileSpies, &processSpies}) {
             QCOMPARE(spies->resets.size(), 0);
@@ -763,6 +768,8 @@ private Q_SLOTS:
         QCOMPARE(fileSpies.rows(fileSpies.inserted), 4);
         QCOMPARE(processSpies.rows(processSpies.removed), 2);
         QCOMPARE(processSpies.rows(processSpies.inserted), 2);
+        // Only the file read again changed among the rows that stayed.
+        QCOMPARE(fileSpies.changed.size(), 1);
 
         FilesModel freshFiles;
         ProcessModel freshProcesses;
@@ -785,6 +792,17 @@ private Q_SLOTS:
                               QStringLiteral("counter_5000003.db"), QStringLiteral("counter_5000002.db"),
                               QStringLiteral("counter_999999.db")}));
         QCOMPARE(flatten(&processProxy, {}, 0, 1), QStringList{QStringLiteral("999999")});
+
+        // And again: the rows are matched as they are after a splice.
+        QVERIFY(writePid(5000011, 110));
+        const SnapshotPtr again = next();
+        files.setSnapshot(again);
+        freshFiles.setSnapshot(again);
+        QCOMPARE(fileSpies.resets.size(), 0);
+        QCOMPARE(fileSpies.layouts.size(), 0);
+        QCOMPARE(fileSpies.rows(fileSpies.inserted), 6);
+        QCOMPARE(files.keysMade() - keysBefore, std::uint64_t(6));
+        QCOMPARE(flatten(&files), flatten(&freshFiles));
     }
 
     // Sorting compares the rows' own fields (pids as numbers, then names),

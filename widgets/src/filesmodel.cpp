@@ -32,20 +32,24 @@ QString FilesModel::staleText(unsigned flags)
     return why.join(QLatin1String(", "));
 }
 
+namespace {
+std::string keyOf(const Problem &p)
+{
+    return "\x1f" + p.file + p.message;
+}
+} // namespace
+
 void FilesModel::setSnapshot(const SnapshotPtr &snapshot)
 {
     std::vector<Row> rows;
-    std::vector<std::string> keys;
     std::vector<std::uint64_t> stamps;
     if (snapshot && snapshot->result) {
         const auto &load = snapshot->result->load;
         rows.reserve(load.files.size() + load.problems.size());
-        keys.reserve(rows.capacity());
         stamps.reserve(rows.capacity());
         for (std::size_t i = 0; i < load.files.size(); ++i) {
             const unsigned stale = i < snapshot->fileStale.size() ? snapshot->fileStale[i] : 0u;
             rows.push_back({load.files[i], stale, {}});
-            keys.push_back(load.files[i]->name);
             // A file read again is a new object; one kept is the same.
             std::uint64_t st = kStampSeed;
             stampAdd(st, load.files[i].get());
@@ -53,8 +57,7 @@ void FilesModel::setSnapshot(const SnapshotPtr &snapshot)
             stamps.push_back(st);
         }
         for (const auto &p : load.problems) {
-            rows.push_back({nullptr, 0u, p});
-            keys.push_back("\x1f" + p.file + p.message);
+            rows.push_back({nullptr, 0u, std::shared_ptr<const Problem>(snapshot->result, &p)});
             stamps.push_back(kStampSeed);
         }
     }
@@ -64,7 +67,51 @@ void FilesModel::setSnapshot(const SnapshotPtr &snapshot)
     m_staleTexts.clear();
     for (unsigned flags = 0; flags < 8; ++flags)
         m_staleTexts.push_back(staleText(flags));
-    updateRows(m_rows, std::move(rows), std::move(keys), std::move(stamps), !snapshot || snapshot->sequence <= 1);
+    const auto rowKey = [](const Row &r) { return r.file ? r.file->name : keyOf(*r.problem); };
+    const bool reset = !snapshot || snapshot->sequence <= 1;
+    const bool problems = std::any_of(rows.begin(), rows.end(), [](const Row &r) { return !r.file; })
+                          || std::any_of(m_rows.begin(), m_rows.end(), [](const Row &r) { return !r.file; });
+    if (reset || problems || rows.empty() || m_rows.empty()) {
+        std::vector<std::string> keys;
+        keys.reserve(rows.size());
+        for (const Row &r : rows)
+            keys.push_back(rowKey(r));
+        updateRows(m_rows, std::move(rows), std::move(keys), std::move(stamps), reset);
+        return;
+    }
+    // Workers recycled: most files are the objects shown already, the rest
+    // found by name, both lists in name order. Matched by one walk that
+    // looks at a name only where the objects differ, instead of copying
+    // and comparing 70,000 names per refresh; a list in another order only
+    // gives more rows removed and inserted, never wrong ones (each row that
+    // stays has its name).
+    Splice splice;
+    bool kept = false;
+    std::size_t i = 0, j = 0;
+    while (i < m_rows.size() || j < rows.size()) {
+        const int c = i == m_rows.size()       ? 1
+                      : j == rows.size()       ? -1
+                      : m_rows[i].file == rows[j].file ? 0
+                                               : m_rows[i].file->name.compare(rows[j].file->name);
+        if (c < 0) {
+            addToRuns(splice.removed, i++);
+        } else if (c > 0) {
+            addToRuns(splice.inserted, j++);
+        } else {
+            ++i;
+            ++j;
+            kept = true;
+        }
+    }
+    if (!kept) {
+        std::vector<std::string> keys;
+        keys.reserve(rows.size());
+        for (const Row &r : rows)
+            keys.push_back(rowKey(r));
+        updateRows(m_rows, std::move(rows), std::move(keys), std::move(stamps), false);
+        return;
+    }
+    spliceRows(m_rows, std::move(rows), splice, rowKey, std::move(stamps));
 }
 
 const QString &FilesModel::cachedStaleText(unsigned flags) const
@@ -220,7 +267,7 @@ QString FilesModel::filterText(int row) const
     // The name says type, mode and pid; then why it is stale, its problems.
     const Row &r = m_rows[std::size_t(row)];
     if (!r.file)
-        return QString::fromStdString(r.problem.file) + QLatin1Char('\n') + ProblemText::of(r.problem);
+        return QString::fromStdString(r.problem->file) + QLatin1Char('\n') + ProblemText::of(*r.problem);
     QString text = QString::fromStdString(r.file->name);
     if (r.stale)
         text += QLatin1Char('\n') + cachedStaleText(r.stale);
@@ -248,7 +295,7 @@ int FilesModel::firstProblemRow() const
     int source = -1, file = -1;
     for (std::size_t i = 0; i < m_rows.size(); ++i) {
         const Row &r = m_rows[i];
-        if (!r.file && (r.problem.kind == ProblemKind::Truncated || r.problem.kind == ProblemKind::Unreadable))
+        if (!r.file && (r.problem->kind == ProblemKind::Truncated || r.problem->kind == ProblemKind::Unreadable))
             return int(i);
         if (!r.file && source < 0)
             source = int(i);
@@ -281,15 +328,15 @@ QVariant FilesModel::data(const QModelIndex &index, int role) const
         case Qt::DisplayRole:
         case SortRole:
             if (index.column() == NameColumn) {
-                const auto slash = r.problem.file.find_last_of('/');
-                return QString::fromStdString(slash == std::string::npos ? r.problem.file
-                                                                         : r.problem.file.substr(slash + 1));
+                const auto slash = r.problem->file.find_last_of('/');
+                return QString::fromStdString(slash == std::string::npos ? r.problem->file
+                                                                         : r.problem->file.substr(slash + 1));
             }
             if (index.column() == ProblemsColumn)
-                return ProblemText::of(r.problem);
+                return ProblemText::of(*r.problem);
             return {};
         case Qt::ToolTipRole:
-            return ProblemText::describe(r.problem);
+            return ProblemText::describe(*r.problem);
         case Qt::ForegroundRole:
             return QBrush(QColor(0xc0, 0x1c, 0x28));
         }

@@ -25,9 +25,7 @@ bool SnapshotTableModel::sortsBefore(int left, int right, int column) const
     return lessThan(left, right, column);
 }
 
-namespace {
-// Runs of consecutive places: extends the last run or starts one.
-void addToRuns(std::vector<std::pair<int, int>> &runs, std::size_t place)
+void SnapshotTableModel::addToRuns(std::vector<std::pair<int, int>> &runs, std::size_t place)
 {
     const int row = int(place);
     if (!runs.empty() && runs.back().second == row - 1)
@@ -35,7 +33,6 @@ void addToRuns(std::vector<std::pair<int, int>> &runs, std::size_t place)
     else
         runs.emplace_back(row, row);
 }
-} // namespace
 
 std::optional<SnapshotTableModel::Splice> SnapshotTableModel::spliceSorted(const std::vector<std::string> &keys) const
 {

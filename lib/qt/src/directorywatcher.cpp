@@ -34,6 +34,14 @@ struct DirectoryWatcher::Worker
     MetricType focusType = MetricType::Counter;
     GaugeMode focusMode = GaugeMode::None;
     SnapshotPtr last; // the last snapshot made of this source
+    // The one before: the GUI lets it go when `last` arrives, so its last
+    // reference is dropped here, on the next refresh, and the thousands of
+    // families and rows it holds are freed on this thread, not the GUI's.
+    SnapshotPtr beforeLast;
+    // The first snapshot's result, whose history is recorded after the
+    // snapshot is delivered (recordDeferred).
+    std::shared_ptr<const MergeResult> deferred;
+    std::int64_t deferredTimeMs = 0;
 
     TimelinePtr timeline() const
     {
@@ -60,17 +68,31 @@ struct DirectoryWatcher::Worker
             if (closing())
                 return nullptr; // the source is being closed: nothing more is wanted of it
             describeProcesses(*s, staleAfter);
-            history.update(*s->result, s->timeMs, cancel.get());
-            if (closing())
-                return nullptr;
-            s->timeline = timeline();
+            if (s->sequence == 1) {
+                // A source's first history records a point for every entry
+                // of every file (millions at 10,000 processes), which took
+                // as long as the load itself; nothing shown needs it but a
+                // focused series' chart, whose timeline follows it.
+                deferred = s->result;
+                deferredTimeMs = s->timeMs;
+            } else {
+                recordDeferred();
+                history.update(*s->result, s->timeMs, cancel.get());
+                if (closing())
+                    return nullptr;
+                s->timeline = timeline();
+            }
         } catch (const std::exception &e) {
             s->processes.clear();
             s->fileStale.clear();
+            s->counts = {};
             auto failed = std::make_shared<MergeResult>();
             failed->load.error = std::string("reading failed: ") + e.what();
             s->result = std::move(failed);
         } catch (...) {
+            s->processes.clear();
+            s->fileStale.clear();
+            s->counts = {};
             auto failed = std::make_shared<MergeResult>();
             failed->load.error = "reading failed";
             s->result = std::move(failed);
@@ -78,8 +100,26 @@ struct DirectoryWatcher::Worker
         s->historyPoints = history.pointCount();
         s->contentsId = last && sameContents(*s, *last) ? last->contentsId : ++g_contentsIds;
         s->cost = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0);
-        last = s;
+        beforeLast = std::exchange(last, s);
         return s;
+    }
+
+    // Records the history the first snapshot left for later; true when
+    // there was one.
+    bool recordDeferred()
+    {
+        if (!deferred)
+            return false;
+        const auto result = std::move(deferred);
+        deferred.reset();
+        try {
+            history.update(*result, deferredTimeMs, cancel.get());
+        } catch (...) {
+            // As in refresh(): nothing may leave this thread. Out of memory
+            // here leaves no history rather than half of one.
+            history.clear();
+        }
+        return true;
     }
 };
 
@@ -191,6 +231,8 @@ void DirectoryWatcher::open(const QString &path)
         w.local = local;
         w.history.clear();
         w.last.reset();
+        w.beforeLast.reset();
+        w.deferred.reset();
         w.history.setWindow(window);
         w.staleAfter = stale;
         w.cancel = cancel;
@@ -211,6 +253,8 @@ void DirectoryWatcher::close()
         w.engine.reset();
         w.history.clear();
         w.last.reset();
+        w.beforeLast.reset();
+        w.deferred.reset();
     });
     setLoading(false);
 }
@@ -252,6 +296,16 @@ void DirectoryWatcher::refresh()
         SnapshotPtr s = w.refresh();
         // Back to the GUI thread; dropped there if the source changed.
         QMetaObject::invokeMethod(self, [self, gen, s] { self->deliver(gen, s); }, Qt::QueuedConnection);
+        if (w.recordDeferred() && w.focus.isValid()) {
+            // The focused series' chart had to wait for the history.
+            TimelinePtr tl = w.timeline();
+            QMetaObject::invokeMethod(
+                self, [self, gen, tl] {
+                    if (gen == self->m_generation)
+                        Q_EMIT self->timelineReady(tl);
+                },
+                Qt::QueuedConnection);
+        }
     });
 }
 

@@ -43,6 +43,8 @@ std::size_t Snapshot::fileCount() const
 
 std::size_t Snapshot::problemCount() const
 {
+    if (counts.problems >= 0)
+        return std::size_t(counts.problems);
     if (!result)
         return 0;
     std::size_t n = result->load.problems.size();
@@ -70,12 +72,16 @@ bool sameContents(const Snapshot &a, const Snapshot &b)
 
 std::size_t Snapshot::deadCount() const
 {
+    if (counts.dead >= 0)
+        return std::size_t(counts.dead);
     return std::count_if(processes.begin(), processes.end(),
                          [](const ProcessStatus &p) { return p.liveness == Liveness::Dead; });
 }
 
 std::size_t Snapshot::staleFileCount() const
 {
+    if (counts.staleFiles >= 0)
+        return std::size_t(counts.staleFiles);
     return std::count_if(fileStale.begin(), fileStale.end(), [](unsigned s) { return s != 0; });
 }
 
@@ -88,6 +94,7 @@ void describeProcesses(Snapshot &s, std::chrono::milliseconds staleAfter)
 {
     s.processes.clear();
     s.fileStale.clear();
+    s.counts = {};
     if (!s.result)
         return;
     // The core's rule; a snapshot keeps counts and flags, not names.
@@ -119,6 +126,9 @@ void describeProcesses(Snapshot &s, std::chrono::milliseconds staleAfter)
         p.compacted = row.compacted;
         s.processes.push_back(std::move(p));
     }
+    s.counts.problems = std::int64_t(s.problemCount());
+    s.counts.dead = std::int64_t(s.deadCount());
+    s.counts.staleFiles = std::int64_t(s.staleFileCount());
 }
 
 } // namespace promdir

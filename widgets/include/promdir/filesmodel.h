@@ -43,7 +43,10 @@ private:
     {
         std::shared_ptr<const ParsedFile> file;
         unsigned stale = 0;
-        Problem problem; // directory-level problem rows (file == null)
+        // Directory-level problem rows (file == null): the snapshot's own
+        // (an aliasing pointer that keeps its result), so that a row stays
+        // small to move when rows are removed and inserted.
+        std::shared_ptr<const Problem> problem;
     };
     std::vector<Row> m_rows;
     const QString &cachedStaleText(unsigned flags) const;

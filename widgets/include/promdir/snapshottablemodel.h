@@ -51,6 +51,9 @@ public:
     // Whether `row` matches `needle` (ignoring case): filterText() contains
     // it. Models may answer without building the text.
     virtual bool filterAccepts(int row, const QString &needle) const;
+    // How many row keys the model was given or made since it was created:
+    // a refresh should cost what changed (for tests).
+    std::uint64_t keysMade() const { return m_keysMade; }
 
 protected:
     // One number per row that sorts the column as lessThan() would (equal
@@ -70,6 +73,7 @@ protected:
     void update(std::vector<std::string> keys, std::vector<std::uint64_t> stamps, Assign &&assign,
                 bool reset = false)
     {
+        m_keysMade += keys.size();
         const bool sameKeys = !reset && keys == m_keys;
         apply(sameKeys, std::move(keys), std::move(stamps), std::forward<Assign>(assign), reset);
     }
@@ -78,10 +82,11 @@ protected:
     void apply(bool sameKeys, std::vector<std::string> keys, std::vector<std::uint64_t> stamps, Assign &&assign,
                bool reset)
     {
-        if (stamps.size() != keys.size())
-            stamps.clear();
         if (sameKeys) {
             assign();
+            // One stamp per row (spliceRows() gives no keys to count them by).
+            if (stamps.size() != std::size_t(rowCount()))
+                stamps.clear();
             m_sortKeysColumn = -1;
             const int cols = columnCount();
             if (stamps.empty() || m_stamps.size() != stamps.size()) {
@@ -105,6 +110,8 @@ protected:
             m_stamps = std::move(stamps);
             return;
         }
+        if (stamps.size() != keys.size())
+            stamps.clear();
         if (reset || m_keys.empty() || keys.empty()) {
             beginResetModel();
             assign();
@@ -152,32 +159,60 @@ protected:
     void updateRows(std::vector<Row> &rows, std::vector<Row> next, std::vector<std::string> keys,
                     std::vector<std::uint64_t> stamps, bool reset = false)
     {
+        m_keysMade += keys.size();
         bool sameKeys = !reset && keys == m_keys;
         const std::optional<Splice> splice =
             reset || sameKeys || stamps.size() != keys.size() || m_stamps.size() != m_keys.size()
                 ? std::nullopt
                 : spliceTo(keys);
         if (splice) {
-            m_splicing = true;
-            for (auto run = splice->removed.rbegin(); run != splice->removed.rend(); ++run) {
-                beginRemoveRows({}, run->first, run->second);
-                rows.erase(rows.begin() + run->first, rows.begin() + run->second + 1);
-                m_keys.erase(m_keys.begin() + run->first, m_keys.begin() + run->second + 1);
-                m_stamps.erase(m_stamps.begin() + run->first, m_stamps.begin() + run->second + 1);
-                endRemoveRows();
-            }
-            for (const auto &[first, last] : splice->inserted) {
-                beginInsertRows({}, first, last);
-                rows.insert(rows.begin() + first, next.begin() + first, next.begin() + last + 1);
-                m_keys.insert(m_keys.begin() + first, keys.begin() + first, keys.begin() + last + 1);
-                m_stamps.insert(m_stamps.begin() + first, stamps.begin() + first, stamps.begin() + last + 1);
-                endInsertRows();
-            }
-            m_splicing = false;
+            applySplice(rows, next, *splice, [&](std::size_t i) { return keys[i]; }, stamps);
             sameKeys = true;
         }
         // The same keys now, when spliced: the rows that stay and changed.
         apply(sameKeys, std::move(keys), std::move(stamps), [&] { rows = std::move(next); }, reset);
+    }
+
+    // Runs of rows [first, last]: removed ones by their place before,
+    // inserted ones by their place after.
+    struct Splice
+    {
+        std::vector<std::pair<int, int>> removed;
+        std::vector<std::pair<int, int>> inserted;
+    };
+    // Adds row `place` to `runs`: extends the last run or starts one.
+    static void addToRuns(std::vector<std::pair<int, int>> &runs, std::size_t place);
+
+    // updateRows() for a model that matched its rows with `next` itself,
+    // without a key per row: `splice` takes the rows to `next` (each row
+    // that stays has the key it had), `keyOf(row)` is the key of one of
+    // next's rows, asked for the rows that come only. Rows from or to none, or a
+    // splice that does not add up, reset the model.
+    template<typename Row, typename KeyOf>
+    void spliceRows(std::vector<Row> &rows, std::vector<Row> next, const Splice &splice, KeyOf &&keyOf,
+                    std::vector<std::uint64_t> stamps)
+    {
+        std::size_t count = rows.size();
+        for (const auto &[first, last] : splice.removed)
+            count -= std::size_t(last - first + 1);
+        for (const auto &[first, last] : splice.inserted)
+            count += std::size_t(last - first + 1);
+        if (rows.empty() || next.empty() || count != next.size() || stamps.size() != next.size()
+            || m_keys.size() != rows.size() || m_stamps.size() != rows.size()) {
+            std::vector<std::string> keys;
+            keys.reserve(next.size());
+            for (const Row &row : next)
+                keys.push_back(keyOf(row));
+            updateRows(rows, std::move(next), std::move(keys), std::move(stamps), true);
+            return;
+        }
+        applySplice(rows, next, splice,
+                    [&](std::size_t i) {
+                        ++m_keysMade;
+                        return keyOf(next[i]);
+                    },
+                    stamps);
+        apply(true, {}, std::move(stamps), [&] { rows = std::move(next); }, false);
     }
     // headerData() of a table: `titles()` gives every column's, in order.
     template<typename Titles>
@@ -194,13 +229,32 @@ protected:
     }
 
 private:
-    // Runs of rows [first, last]: removed ones by their place before,
-    // inserted ones by their place after.
-    struct Splice
+    // Removes and inserts the rows of `splice`, announcing each run.
+    template<typename Row, typename KeyOf>
+    void applySplice(std::vector<Row> &rows, const std::vector<Row> &next, const Splice &splice, KeyOf &&keyOf,
+                     const std::vector<std::uint64_t> &stamps)
     {
-        std::vector<std::pair<int, int>> removed;
-        std::vector<std::pair<int, int>> inserted;
-    };
+        m_splicing = true;
+        for (auto run = splice.removed.rbegin(); run != splice.removed.rend(); ++run) {
+            beginRemoveRows({}, run->first, run->second);
+            rows.erase(rows.begin() + run->first, rows.begin() + run->second + 1);
+            m_keys.erase(m_keys.begin() + run->first, m_keys.begin() + run->second + 1);
+            m_stamps.erase(m_stamps.begin() + run->first, m_stamps.begin() + run->second + 1);
+            endRemoveRows();
+        }
+        for (const auto &[first, last] : splice.inserted) {
+            beginInsertRows({}, first, last);
+            rows.insert(rows.begin() + first, next.begin() + first, next.begin() + last + 1);
+            std::vector<std::string> keys;
+            for (int i = first; i <= last; ++i)
+                keys.push_back(keyOf(std::size_t(i)));
+            m_keys.insert(m_keys.begin() + first, std::make_move_iterator(keys.begin()),
+                          std::make_move_iterator(keys.end()));
+            m_stamps.insert(m_stamps.begin() + first, stamps.begin() + first, stamps.begin() + last + 1);
+            endInsertRows();
+        }
+        m_splicing = false;
+    }
     // How the rows become `keys` by removing and inserting rows only; none
     // when the rows that stay change order, or a key repeats, or nothing
     // would stay.
@@ -212,6 +266,7 @@ private:
     std::vector<std::string> m_keys;
     std::vector<std::uint64_t> m_stamps;
     bool m_splicing = false; // the rows are between two refreshes: no sort keys
+    std::uint64_t m_keysMade = 0;
     mutable std::vector<double> m_sortKeys; // of m_sortKeysColumn, for these rows
     mutable int m_sortKeysColumn = -1;
 };

@@ -105,6 +105,16 @@ struct Snapshot
     // views skip a snapshot that shows nothing new. 0: not known.
     std::uint64_t contentsId = 0;
 
+    // What the status bar shows of every snapshot, counted once by
+    // describeProcesses() on the worker thread instead of over 70,000 files
+    // on the GUI thread per snapshot; -1: not counted (counted per call).
+    struct Counts
+    {
+        std::int64_t problems = -1;
+        std::int64_t dead = -1;
+        std::int64_t staleFiles = -1;
+    } counts;
+
     const ProcessStatus *process(std::string_view pid) const;
     std::size_t fileCount() const;
     std::size_t problemCount() const;
