@@ -215,6 +215,12 @@ def live_files(directory, pid):
     return sorted(n for n in os.listdir(directory) if n.startswith("gauge_live") and n.endswith(f"_{pid}.db"))
 
 
+def live_workers(directory):
+    """The pids with a gauge_liveall file: the workers running (child_exit removes an exited one's)."""
+    return sorted({n[len("gauge_liveall_"):-len(".db")] for n in os.listdir(directory)
+                   if n.startswith("gauge_liveall_") and n.endswith(".db")})
+
+
 def test_gunicorn(conf, promdir, client_dir):
     conf = os.path.abspath(conf)
     fetch = subprocess.run([os.path.join(ROOT, "scripts", "fetch-python-client"), "--quiet", client_dir],
@@ -271,9 +277,16 @@ def run_gunicorn_checks(gunicorn, port, metrics, stale, promdir, env):
         time.sleep(0.1)
     check(not live_files(metrics, gone), f"child_exit left {live_files(metrics, gone)}")
     check(os.path.exists(os.path.join(metrics, f"counter_{gone}.db")), "the exited worker's counts are gone")
-    # Requests go on (gunicorn started a new worker); then the directory is still.
+    # Requests go on; gunicorn starts a worker in place of the one that
+    # exited, and that worker writes its gauge_liveall file as it imports the
+    # application, maybe after these requests: wait for it, so that the
+    # directory is still while both render it.
     for _ in range(10):
         get(base + "/c")
+    end = time.monotonic() + 15
+    while len(live_workers(metrics)) < 2 and time.monotonic() < end:
+        time.sleep(0.1)
+    check(len(live_workers(metrics)) == 2, f"gunicorn did not replace worker {gone}: {live_workers(metrics)}")
     ours = subprocess.run([promdir, "render", metrics], capture_output=True)
     check(ours.returncode == 0, f"promdir render: {ours.stderr.decode()}")
     reference = subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "tests", "interop", "render_reference.py"),
