@@ -85,25 +85,10 @@ void FilesModel::setSnapshot(const SnapshotPtr &snapshot)
     // and comparing 70,000 names per refresh; a list in another order only
     // gives more rows removed and inserted, never wrong ones (each row that
     // stays has its name).
-    Splice splice;
-    bool kept = false;
-    std::size_t i = 0, j = 0;
-    while (i < m_rows.size() || j < rows.size()) {
-        const int c = i == m_rows.size()       ? 1
-                      : j == rows.size()       ? -1
-                      : m_rows[i].file == rows[j].file ? 0
-                                               : m_rows[i].file->name.compare(rows[j].file->name);
-        if (c < 0) {
-            addToRuns(splice.removed, i++);
-        } else if (c > 0) {
-            addToRuns(splice.inserted, j++);
-        } else {
-            ++i;
-            ++j;
-            kept = true;
-        }
-    }
-    if (!kept) {
+    const std::optional<Splice> splice = mergeWalk(m_rows.size(), rows.size(), [&](std::size_t i, std::size_t j) {
+        return m_rows[i].file == rows[j].file ? 0 : m_rows[i].file->name.compare(rows[j].file->name);
+    });
+    if (!splice) {
         std::vector<std::string> keys;
         keys.reserve(rows.size());
         for (const Row &r : rows)
@@ -111,7 +96,7 @@ void FilesModel::setSnapshot(const SnapshotPtr &snapshot)
         updateRows(m_rows, std::move(rows), std::move(keys), std::move(stamps), false);
         return;
     }
-    spliceRows(m_rows, std::move(rows), splice, rowKey, std::move(stamps));
+    spliceRows(m_rows, std::move(rows), *splice, rowKey, std::move(stamps));
 }
 
 const QString &FilesModel::cachedStaleText(unsigned flags) const

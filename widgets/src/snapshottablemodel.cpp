@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <functional>
 #include <unordered_map>
 
 namespace promdir {
@@ -37,26 +38,12 @@ void SnapshotTableModel::addToRuns(std::vector<std::pair<int, int>> &runs, std::
 std::optional<SnapshotTableModel::Splice> SnapshotTableModel::spliceSorted(const std::vector<std::string> &keys) const
 {
     const std::vector<std::string> &old = m_keys;
-    auto increasingAt = [](const std::vector<std::string> &v, std::size_t k) { return k == 0 || v[k - 1] < v[k]; };
-    Splice splice;
-    bool kept = false;
-    std::size_t i = 0, j = 0;
-    while (i < old.size() || j < keys.size()) {
-        // < 0: old[i] goes; > 0: keys[j] comes; 0: it stays.
-        const int c = i == old.size() ? 1 : j == keys.size() ? -1 : old[i].compare(keys[j]);
-        if ((c <= 0 && !increasingAt(old, i)) || (c >= 0 && !increasingAt(keys, j)))
-            return std::nullopt;
-        if (c < 0) {
-            addToRuns(splice.removed, i++);
-        } else if (c > 0) {
-            addToRuns(splice.inserted, j++);
-        } else {
-            ++i;
-            ++j;
-            kept = true;
-        }
-    }
-    return kept ? std::optional<Splice>(std::move(splice)) : std::nullopt;
+    const auto strictlyIncreasing = [](const std::vector<std::string> &v) {
+        return std::adjacent_find(v.begin(), v.end(), std::greater_equal<>()) == v.end();
+    };
+    if (!strictlyIncreasing(old) || !strictlyIncreasing(keys))
+        return std::nullopt;
+    return mergeWalk(old.size(), keys.size(), [&](std::size_t i, std::size_t j) { return old[i].compare(keys[j]); });
 }
 
 std::optional<SnapshotTableModel::Splice> SnapshotTableModel::spliceTo(const std::vector<std::string> &keys) const

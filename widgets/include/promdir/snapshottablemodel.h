@@ -183,6 +183,35 @@ protected:
     // Adds row `place` to `runs`: extends the last run or starts one.
     static void addToRuns(std::vector<std::pair<int, int>> &runs, std::size_t place);
 
+    // One merge walk over `before` old rows and `after` new ones, both in
+    // one order: `compare(i, j)` < 0 when old row i goes, > 0 when new row
+    // j comes, 0 when it stays; nullopt (the order is not kept) gives up.
+    // Nothing when no row stays (a reset is cheaper than announcing all).
+    template<typename Compare>
+    static std::optional<Splice> mergeWalk(std::size_t before, std::size_t after, Compare &&compare)
+    {
+        Splice splice;
+        bool kept = false;
+        std::size_t i = 0, j = 0;
+        while (i < before || j < after) {
+            const std::optional<int> c = i == before ? 1 : j == after ? -1 : compare(i, j);
+            if (!c)
+                return std::nullopt;
+            if (*c < 0) {
+                addToRuns(splice.removed, i++);
+            } else if (*c > 0) {
+                addToRuns(splice.inserted, j++);
+            } else {
+                ++i;
+                ++j;
+                kept = true;
+            }
+        }
+        if (!kept)
+            return std::nullopt;
+        return splice;
+    }
+
     // updateRows() for a model that matched its rows with `next` itself,
     // without a key per row: `splice` takes the rows to `next` (each row
     // that stays has the key it had), `keyOf(row)` is the key of one of
