@@ -639,6 +639,8 @@ void MainWindow::onSnapshot(const SnapshotPtr &snapshot)
     step("metrics", [&] { m_metrics->setSnapshot(snapshot); });
     // The heavier views only while on screen (see applySnapshot).
     step("current", [&] { applySnapshot(m_tabs->currentWidget(), snapshot); });
+    // These two only keep the snapshot while hidden, and catch up when
+    // shown or asked (ProcessView::bringUpToDate, ExpositionView::refreshText).
     step("processes", [&] { m_processes->setSnapshot(snapshot); });
     step("exposition", [&] { m_exposition->setSnapshot(snapshot); });
     m_exporter->setSnapshot(snapshot);

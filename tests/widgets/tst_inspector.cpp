@@ -7,6 +7,7 @@
 #include "promdir/compactdialog.h"
 #include "promdir/expositionview.h"
 #include "promdir/processview.h"
+#include "promdir/processmodel.h"
 #include "promdir/filesview.h"
 #include "promdir/filesmodel.h"
 #include "promdir/translations.h"
@@ -33,6 +34,8 @@
 #include <QTreeView>
 #include <QLineEdit>
 #include <QTableView>
+#include <QTabWidget>
+#include <QAbstractProxyModel>
 #include <QLabel>
 #include <QPushButton>
 #include <QProgressBar>
@@ -202,6 +205,67 @@ private Q_SLOTS:
         QVERIFY(QFile::exists(file(QStringLiteral("gauge_livemax_") + dead + QStringLiteral(".db"))));
         sleeper.kill();
         sleeper.waitForFinished();
+    }
+
+    // The Processes view off screen takes no work per snapshot: its model
+    // is not touched while another tab is shown, and showing it brings it
+    // to the newest snapshot in one update (the same rows and cells as a
+    // fresh model of that snapshot), the selection kept.
+    void hiddenProcessesViewWaitsUntilShown()
+    {
+        QTemporaryDir dir;
+        const QString dead = QString::number(test::deadPid());
+        auto counter = [&](const QString &pid, double v) {
+            return test::writeDb(dir.filePath(QStringLiteral("counter_") + pid + QStringLiteral(".db")),
+                                 {{"c", "c_total", {}, v, 0.0}});
+        };
+        QVERIFY(counter(dead, 1.0));
+        MainWindow w;
+        w.resize(900, 600);
+        w.show();
+        w.openPath(dir.path());
+        QVERIFY(waitForSnapshot(w));
+        auto *tabs = w.findChild<QTabWidget *>(QStringLiteral("views"));
+        QVERIFY(tabs);
+        tabs->setCurrentWidget(w.processView());
+        QVERIFY(w.processView()->isVisible());
+        QVERIFY(w.processView()->selectPid(dead));
+        tabs->setCurrentWidget(w.filesView());
+        QVERIFY(!w.processView()->isVisible());
+
+        // Every change the model could signal, counted without asking the
+        // view for its model (which would bring it up to date).
+        auto *proxy = qobject_cast<QAbstractProxyModel *>(w.processView()->tableView()->model());
+        QVERIFY(proxy);
+        QAbstractItemModel *source = proxy->sourceModel();
+        int updates = 0;
+        auto count = [&] { ++updates; };
+        connect(source, &QAbstractItemModel::dataChanged, this, count);
+        connect(source, &QAbstractItemModel::rowsInserted, this, count);
+        connect(source, &QAbstractItemModel::rowsRemoved, this, count);
+        connect(source, &QAbstractItemModel::modelReset, this, count);
+        connect(source, &QAbstractItemModel::layoutChanged, this, count);
+
+        for (int i = 0; i < 3; ++i) {
+            QVERIFY(counter(QString::number(4000000 + i), 1.0 + i)); // a new (dead) pid each time
+            QSignalSpy spy(w.watcher(), &DirectoryWatcher::snapshotReady);
+            w.watcher()->refresh();
+            QVERIFY(spy.wait(30000));
+        }
+        QCOMPARE(updates, 0);
+
+        tabs->setCurrentWidget(w.processView());
+        QVERIFY(updates > 0);
+        ProcessModel fresh;
+        fresh.setSnapshot(w.watcher()->snapshot());
+        QCOMPARE(fresh.rowCount(), 4);
+        QCOMPARE(source->rowCount(), fresh.rowCount());
+        QCOMPARE(source->columnCount(), fresh.columnCount());
+        for (int r = 0; r < fresh.rowCount(); ++r)
+            for (int c = 0; c < fresh.columnCount(); ++c)
+                QCOMPARE(source->index(r, c).data(), fresh.index(r, c).data());
+        QCOMPARE(w.processView()->currentPid(), dead);
+        QVERIFY(w.processView()->markDeadAction()->isEnabled() == false); // no live gauge files
     }
 
     // Issue 15 item 5: Tools > Compact Dead Processes… for a directory

@@ -28,7 +28,8 @@ public:
     using Confirm = std::function<bool(const QString &pid, const QString &question)>;
     void setConfirm(Confirm confirm) { m_confirm = std::move(confirm); }
 
-    ProcessModel *model() const { return m_model; }
+    // Brought up to the newest snapshot first (see setSnapshot).
+    ProcessModel *model() const;
     QTableView *tableView() const { return m_table; }
     // Matches the pid, the state and the command, ignoring case.
     QLineEdit *filterEdit() const { return m_filter; }
@@ -46,15 +47,22 @@ Q_SIGNALS:
     void markedDead(const QString &pid, const QStringList &removed);
     void errorOccurred(const QString &message);
 
+protected:
+    void showEvent(QShowEvent *event) override;
+
 private:
     void updateAction();
+    // The model to the newest snapshot, if it is behind.
+    void bringUpToDate();
     ProcessModel *m_model;
     SnapshotProxyModel *m_proxy;
     QLineEdit *m_filter;
     QTableView *m_table;
     QAction *m_markDead;
     QPushButton *m_button;
-    SnapshotPtr m_snapshot;
+    SnapshotPtr m_snapshot; // what the model shows
+    SnapshotPtr m_newest;   // given while hidden, not yet shown
+    bool m_behind = false;
     Confirm m_confirm;
 };
 
