@@ -87,9 +87,10 @@ ProcessView::ProcessView(QWidget *parent)
 
 void ProcessView::setSnapshot(const SnapshotPtr &snapshot)
 {
-    // At 10,000 processes a model update costs the GUI thread 3-6 ms: off
-    // screen it waits until the view is shown or asked about (one update
-    // to the newest snapshot then, whatever came in between).
+    // A model update walks every process on the GUI thread, for nobody
+    // while the view is off screen: it waits until the view is shown or
+    // asked about (one update to the newest snapshot then, whatever came
+    // in between).
     m_newest = snapshot;
     m_behind = true;
     if (isVisible())

@@ -152,11 +152,11 @@ void SnapshotProxyModel::setFilterText(const QString &text)
     m_filter = text;
     // One layout change, not invalidateRowsFilter(): that removes (or
     // inserts) the rows run by run, and each run costs the view's headers a
-    // pass over every row (QHeaderView updating its hidden sections): at
-    // 70,000 files, a filter hiding most of them made thousands of runs and
-    // QHeaderView::isSectionHidden a third of a keystroke's work. The
-    // layout change keeps the selection (persistent indexes); the sort is
-    // redone on the rows accepted.
+    // pass over every row (QHeaderView updating its hidden sections), so a
+    // filter hiding rows here and there across a big table paid that pass
+    // thousands of times per keystroke. The layout change keeps the
+    // selection (persistent indexes); the sort is redone on the rows
+    // accepted.
     invalidate();
 }
 
