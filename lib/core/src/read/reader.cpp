@@ -102,32 +102,21 @@ void notRegular(ParsedFile &f, const struct stat &st)
                                      {detail::fileTypeCode(st.st_mode)}));
 }
 
-// Opens `f.path` when it is a regular file; else -1, with the problem.
-// Only regular files are opened: a FIFO would block until a writer comes,
-// and opening a device can do anything. stat() first (through a link, as
-// the reference does), then a non-blocking open and fstat() for what was
-// swapped in between.
+// Opens `f.path` when it is a regular file (through a link, as the
+// reference does; read/userfile_p.h); else -1, with the problem.
 int openRegular(ParsedFile &f, bool checkType, struct stat &st)
 {
-    if (checkType && ::stat(f.path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    const detail::Opened opened = detail::openIfRegular(f.path.c_str(), st, checkType);
+    if (opened.fd >= 0)
+        return opened.fd;
+    if (opened.error == 0)
         notRegular(f, st);
-        return -1;
-    }
-    const int fd = ::open(f.path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-    if (fd < 0) {
-        const int err = errno;
-        f.problems.push_back(err == ENOENT
-                                 ? makeProblem(f.path, 0, ProblemKind::Vanished, ProblemCode::Vanished)
-                                 : makeProblem(f.path, 0, ProblemKind::Unreadable, ProblemCode::CannotOpen,
-                                               {std::strerror(err)}));
-        return -1;
-    }
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        ::close(fd);
-        notRegular(f, st);
-        return -1;
-    }
-    return fd;
+    else if (opened.error == ENOENT)
+        f.problems.push_back(makeProblem(f.path, 0, ProblemKind::Vanished, ProblemCode::Vanished));
+    else
+        f.problems.push_back(makeProblem(f.path, 0, ProblemKind::Unreadable, ProblemCode::CannotOpen,
+                                         {std::strerror(opened.error)}));
+    return -1;
 }
 
 // The first read: sized like a similar file (its `used` and a little more:

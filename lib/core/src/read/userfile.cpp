@@ -34,32 +34,31 @@ std::string notRegular(mode_t mode)
 
 } // namespace
 
+Opened openIfRegular(const char *path, struct stat &st, bool statFirst)
+{
+    if (statFirst) {
+        if (::stat(path, &st) != 0)
+            return {-1, errno};
+        if (!S_ISREG(st.st_mode))
+            return {-1, 0};
+    }
+    const int fd = ::open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0)
+        return {-1, errno};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        return {-1, 0};
+    }
+    return {fd, 0};
+}
+
 int openRegularFile(const std::filesystem::path &path, struct stat &st, std::string &why, bool &notAFile)
 {
-    notAFile = false;
-    // stat() first: open() of a FIFO without O_NONBLOCK waits for a writer,
-    // and opening a device at all can have effects (a tape rewinds).
-    if (::stat(path.c_str(), &st) != 0) {
-        why = std::strerror(errno);
-        return -1;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        why = notRegular(st.st_mode);
-        notAFile = true;
-        return -1;
-    }
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-    if (fd < 0) {
-        why = std::strerror(errno);
-        return -1;
-    }
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        why = notRegular(st.st_mode);
-        notAFile = true;
-        ::close(fd);
-        return -1;
-    }
-    return fd;
+    const Opened opened = openIfRegular(path.c_str(), st);
+    notAFile = opened.fd < 0 && opened.error == 0;
+    if (opened.fd < 0)
+        why = notAFile ? notRegular(st.st_mode) : std::strerror(opened.error);
+    return opened.fd;
 }
 
 } // namespace detail
